@@ -1,0 +1,5 @@
+import sys
+
+from xlgoals.cli import main
+
+sys.exit(main())

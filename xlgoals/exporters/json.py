@@ -1,0 +1,369 @@
+"""Document JSON: the import/export format of xlgoals (schema "xlgoals.document", version 1).
+
+Numbers are strings of the exact decimal ("2800.00"), so no amount is rounded on the way.
+The schema is documented in docs/document-json.md; JSON → Document → JSON is lossless.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from xlgoals.errors import XlgoalsInputError
+from xlgoals.model import (
+    Budget,
+    Document,
+    DocumentMeta,
+    GoalTable,
+    Indicator,
+    ListedItem,
+    Location,
+    PlanMode,
+    PlanPoint,
+    SpendPlan,
+    TocEntry,
+)
+
+SCHEMA = "xlgoals.document"
+VERSION = 1
+
+JsonDict = dict[str, Any]
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _locs(locations: dict[str, Location]) -> JsonDict:
+    return {k: v.model_dump(exclude_none=True) for k, v in sorted(locations.items())}
+
+
+def _loc(location: Location | None) -> JsonDict | None:
+    return None if location is None else location.model_dump(exclude_none=True)
+
+
+def indicator_to_dict(ind: Indicator) -> JsonDict:
+    v = ind.value
+    return {
+        "level1": ind.level1,
+        "level2": ind.level2,
+        "name": ind.name,
+        "description": ind.description,
+        "basis": ind.basis,
+        "value": {
+            "raw": ind.value_raw,
+            "op": v.op,
+            "number": _dec(v.number),
+            "unit": v.unit,
+            "kind": v.kind.value,
+            "form": v.form.value,
+            "normalized": v.normalized,
+            "normalizations": [n.value for n in v.normalizations],
+        },
+        "unit_column": ind.unit_column,
+        "value_type": ind.value_type,
+        "score": ind.score,
+        "scoring_rule": ind.scoring_rule,
+        "locations": _locs(ind.locations),
+    }
+
+
+def table_to_dict(t: GoalTable) -> JsonDict:
+    return {
+        "index": t.index,
+        "title": t.title,
+        "unit_code": t.unit_code,
+        "unit_name": t.unit_name,
+        "project_code": t.project_code,
+        "project_name": t.project_name,
+        "budget": {
+            "total": _dec(t.budget.total),
+            "fiscal": _dec(t.budget.fiscal),
+            "other": _dec(t.budget.other),
+            "total_raw": t.budget.total_raw,
+            "fiscal_raw": t.budget.fiscal_raw,
+            "other_raw": t.budget.other_raw,
+        },
+        "fund_use": t.fund_use,
+        "spend_plan": {
+            "header": t.spend_plan.header,
+            "mode": t.spend_plan.mode.value,
+            "points": [{"raw": p.raw, "value": _dec(p.value)} for p in t.spend_plan.points],
+        },
+        "goals": list(t.goals),
+        "framework": t.framework.value,
+        "complete": t.complete,
+        "incomplete_reason": t.incomplete_reason,
+        "indicators": [indicator_to_dict(i) for i in t.indicators],
+        "locations": _locs(t.locations),
+    }
+
+
+def document_to_dict(doc: Document) -> JsonDict:
+    m = doc.meta
+    return {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "source": doc.source,
+        "layout": doc.layout,
+        "meta": {
+            "title": m.title,
+            "budget_year": m.budget_year,
+            "region_code": m.region_code,
+            "issuer": m.issuer,
+            "issue_date": m.issue_date,
+            "doc_number": m.doc_number,
+            "intro": m.intro,
+            "stated_count": m.stated_count,
+            "stated_total": _dec(m.stated_total),
+            "listed_items": [
+                {
+                    "number": i.number,
+                    "name": i.name,
+                    "amount": _dec(i.amount),
+                    "raw": i.raw,
+                    "location": _loc(i.location),
+                }
+                for i in m.listed_items
+            ],
+            "toc": [
+                {"number": e.number, "title": e.title, "page": e.page, "location": _loc(e.location)}
+                for e in m.toc
+            ],
+            "department_goals": m.department_goals,
+            "locations": _locs(m.locations),
+        },
+        "tables": [table_to_dict(t) for t in doc.tables],
+    }
+
+
+def dumps(doc: Document) -> str:
+    return json.dumps(document_to_dict(doc), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, then rename: a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(doc: Document, path: Path) -> None:
+    write_atomic(path, dumps(doc).encode("utf-8"))
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, path: str, message: str) -> XlgoalsInputError:
+        return XlgoalsInputError(f"JSON 内容不符合文档格式：{path}：{message}", file=self.file)
+
+    def obj(self, data: Any, path: str) -> JsonDict:
+        if not isinstance(data, dict):
+            raise self.fail(path, "应为对象（{…}）")
+        return data
+
+    def str_(self, data: JsonDict, key: str, path: str, default: str = "") -> str:
+        value = data.get(key, default)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise self.fail(f"{path}.{key}", "应为文本")
+        return value
+
+    def dec(self, data: JsonDict, key: str, path: str) -> Decimal | None:
+        value = data.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.fail(f"{path}.{key}", '应为数字文本，如 "2800.00"')
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            raise self.fail(f"{path}.{key}", f"“{value}”不是数字") from None
+
+    def int_(self, data: JsonDict, key: str, path: str) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"{path}.{key}", "应为整数")
+        return value
+
+    def list_(self, data: JsonDict, key: str, path: str) -> list[Any]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(f"{path}.{key}", "应为列表（[…]）")
+        return value
+
+    def location(self, data: Any, path: str) -> Location | None:
+        if data is None:
+            return None
+        try:
+            return Location.model_validate(self.obj(data, path))
+        except ValidationError:
+            raise self.fail(path, "位置格式不正确") from None
+
+    def locations(self, data: JsonDict, path: str) -> dict[str, Location]:
+        raw = self.obj(data.get("locations", {}), f"{path}.locations")
+        out: dict[str, Location] = {}
+        for key, value in raw.items():
+            loc = self.location(value, f"{path}.locations.{key}")
+            if loc is not None:
+                out[key] = loc
+        return out
+
+    def indicator(self, data: Any, path: str) -> Indicator:
+        d = self.obj(data, path)
+        value = d.get("value", {})
+        raw = value if isinstance(value, str) else self.str_(self.obj(value, f"{path}.value"), "raw", path)
+        return Indicator(
+            level1=self.str_(d, "level1", path),
+            level2=self.str_(d, "level2", path),
+            name=self.str_(d, "name", path),
+            description=self.str_(d, "description", path),
+            basis=self.str_(d, "basis", path),
+            value_raw=raw,
+            unit_column=self.str_(d, "unit_column", path),
+            value_type=self.str_(d, "value_type", path),
+            score=self.str_(d, "score", path),
+            scoring_rule=self.str_(d, "scoring_rule", path),
+            locations=self.locations(d, path),
+        )
+
+    def table(self, data: Any, path: str, index: int) -> GoalTable:
+        d = self.obj(data, path)
+        b = self.obj(d.get("budget", {}), f"{path}.budget")
+        sp = self.obj(d.get("spend_plan", {}), f"{path}.spend_plan")
+        points = [
+            self.obj(p, f"{path}.spend_plan.points[{k}]")
+            for k, p in enumerate(self.list_(sp, "points", path))
+        ]
+        if len(points) > 4:
+            raise self.fail(f"{path}.spend_plan.points", "最多4个节点（3/6/10/12月底）")
+        mode = self.str_(sp, "mode", path, "unknown")
+        if mode not in {m.value for m in PlanMode}:
+            raise self.fail(f"{path}.spend_plan.mode", "应为 percent、amount 或 unknown")
+        plan_points = [
+            PlanPoint(raw=self.str_(p, "raw", path), value=self.dec(p, "value", path)) for p in points
+        ]
+        plan_points += [PlanPoint() for _ in range(4 - len(plan_points))]
+        budget = Budget(
+            total=self.dec(b, "total", f"{path}.budget"),
+            fiscal=self.dec(b, "fiscal", f"{path}.budget"),
+            other=self.dec(b, "other", f"{path}.budget"),
+        )
+        budget.total_raw = self.str_(b, "total_raw", path, "" if budget.total is None else str(budget.total))
+        budget.fiscal_raw = self.str_(
+            b, "fiscal_raw", path, "" if budget.fiscal is None else str(budget.fiscal)
+        )
+        budget.other_raw = self.str_(b, "other_raw", path, "" if budget.other is None else str(budget.other))
+        goals = self.list_(d, "goals", path)
+        if not all(isinstance(g, str) for g in goals):
+            raise self.fail(f"{path}.goals", "应为文本列表")
+        complete = d.get("complete", True)
+        if not isinstance(complete, bool):
+            raise self.fail(f"{path}.complete", "应为 true 或 false")
+        return GoalTable(
+            index=self.int_(d, "index", path) or index,
+            title=self.str_(d, "title", path),
+            unit_code=self.str_(d, "unit_code", path),
+            unit_name=self.str_(d, "unit_name", path),
+            project_code=self.str_(d, "project_code", path),
+            project_name=self.str_(d, "project_name", path),
+            budget=budget,
+            fund_use=self.str_(d, "fund_use", path),
+            spend_plan=SpendPlan(
+                header=self.str_(sp, "header", path), mode=PlanMode(mode), points=plan_points
+            ),
+            goals=goals,
+            indicators=[
+                self.indicator(x, f"{path}.indicators[{k}]")
+                for k, x in enumerate(self.list_(d, "indicators", path))
+            ],
+            complete=complete,
+            incomplete_reason=self.str_(d, "incomplete_reason", path),
+            locations=self.locations(d, path),
+        )
+
+    def document(self, data: Any) -> Document:
+        d = self.obj(data, "$")
+        if d.get("schema") != SCHEMA:
+            raise self.fail("$.schema", f"应为 “{SCHEMA}”（这不是 xlgoals 文档 JSON）")
+        version = d.get("version")
+        if version != VERSION:
+            raise self.fail("$.version", f"不支持的版本 {version!r}，本程序读取版本 {VERSION}")
+        m = self.obj(d.get("meta", {}), "$.meta")
+        meta = DocumentMeta(
+            title=self.str_(m, "title", "$.meta"),
+            budget_year=self.int_(m, "budget_year", "$.meta"),
+            region_code=self.str_(m, "region_code", "$.meta"),
+            issuer=self.str_(m, "issuer", "$.meta"),
+            issue_date=self.str_(m, "issue_date", "$.meta"),
+            doc_number=self.str_(m, "doc_number", "$.meta"),
+            intro=self.str_(m, "intro", "$.meta"),
+            stated_count=self.int_(m, "stated_count", "$.meta"),
+            stated_total=self.dec(m, "stated_total", "$.meta"),
+            department_goals=self.str_(m, "department_goals", "$.meta"),
+            locations=self.locations(m, "$.meta"),
+        )
+        for k, item in enumerate(self.list_(m, "listed_items", "$.meta")):
+            p = f"$.meta.listed_items[{k}]"
+            it = self.obj(item, p)
+            meta.listed_items.append(
+                ListedItem(
+                    number=self.int_(it, "number", p) or k + 1,
+                    name=self.str_(it, "name", p),
+                    amount=self.dec(it, "amount", p),
+                    raw=self.str_(it, "raw", p),
+                    location=self.location(it.get("location"), f"{p}.location"),
+                )
+            )
+        for k, entry in enumerate(self.list_(m, "toc", "$.meta")):
+            p = f"$.meta.toc[{k}]"
+            e = self.obj(entry, p)
+            meta.toc.append(
+                TocEntry(
+                    number=self.int_(e, "number", p),
+                    title=self.str_(e, "title", p),
+                    page=self.str_(e, "page", p),
+                    location=self.location(e.get("location"), f"{p}.location"),
+                )
+            )
+        tables = [self.table(t, f"$.tables[{k}]", k + 1) for k, t in enumerate(self.list_(d, "tables", "$"))]
+        return Document(
+            source=self.str_(d, "source", "$"), layout=self.str_(d, "layout", "$"), meta=meta, tables=tables
+        )
+
+
+def loads(text: str, file: str = "") -> Document:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise XlgoalsInputError(
+            f"JSON 格式错误：{exc.msg}（第{exc.colno}列）", file=file, line=exc.lineno
+        ) from None
+    return _Reader(file).document(data)
+
+
+def read_json(path: Path) -> Document:
+    from xlgoals.importers.encoding import read_text
+
+    text, _ = read_text(path)
+    return loads(text, str(path))

@@ -1,0 +1,283 @@
+"""The Hebei per-project 绩效目标表 in published text (seeds 000, 001, 002, 004).
+
+A table is: a title line ("1.城乡低保资金县级配套绩效目标表"), the unit cell ("314001昌黎县民政局本级"),
+"单位：万元", the header block (项目编码, 项目名称, 预算数, 其中：财政资金, 其他资金, 资金用途), the
+资金支出计划 block (four cumulative points), 绩效目标, then the indicator table in rows of six cells
+(一级, 二级, 三级, 描述, 指标值, 确定依据; 一级 blank on continuation rows).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from xlgoals.errors import XlgoalsInputError
+from xlgoals.importers.text_cells import PAGE_NUMBER, Cell, clean_line, norm_label, tokenize
+from xlgoals.model import Budget, GoalTable, Indicator, Location, PlanMode, PlanPoint, SpendPlan
+from xlgoals.values import parse_amount, parse_plan_point
+
+UNIT_CELL = re.compile(r"^\t\s*(\d{6})\s*(\S.*)$")
+INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
+PLAN_LABELS = ("3月底", "6月底", "10月底", "12月底")
+HEADER_LABELS = {
+    "项目编码",
+    "项目名称",
+    "预算规模及资金用途",
+    "预算数",
+    "其中：财政资金",
+    "其他资金",
+    "绩效目标",
+}
+
+
+@dataclass
+class TableSpan:
+    start: int  # 0-based first line (title or unit line)
+    unit_line: int | None  # 0-based index of the unit cell line, None when the header is missing
+    title: str
+    title_line: int | None  # 0-based
+
+
+def _next_nonblank(lines: list[str], idx: int) -> int | None:
+    for j in range(idx + 1, len(lines)):
+        if lines[j].strip():
+            return j
+    return None
+
+
+def _title_run(lines: list[str], idx: int) -> tuple[int, str] | None:
+    """The title lines directly above line idx: (first index, joined title)."""
+    j = idx - 1
+    run: list[int] = []
+    while j >= 0 and lines[j].strip() and not lines[j].startswith("\t"):
+        if PAGE_NUMBER.match(lines[j].strip()):
+            break
+        run.insert(0, j)
+        j -= 1
+    if not run:
+        return None
+    # A title is one line, or two when Word wrapped "绩效目标表" alone onto the next (004 T14-T23).
+    run = run[-2:] if len(lines[run[-1]].strip()) <= 6 else run[-1:]
+    title = "".join(lines[k].strip() for k in run)
+    return run[0], title
+
+
+def find_tables(lines: list[str]) -> list[TableSpan]:
+    spans: list[TableSpan] = []
+    claimed: set[int] = set()
+    for idx, line in enumerate(lines):
+        if not UNIT_CELL.match(line):
+            continue
+        nxt = _next_nonblank(lines, idx)
+        if nxt is None or "单位" not in lines[nxt] or not lines[nxt].startswith("\t"):
+            continue
+        run = _title_run(lines, idx)
+        if run is not None:
+            first, title = run
+            claimed.update(range(first, idx))
+            spans.append(TableSpan(first, idx, title, first))
+        else:
+            spans.append(TableSpan(idx, idx, "", None))
+    # Titles followed by table cells but no unit/header block: a table whose header rows are missing.
+    for idx, line in enumerate(lines):
+        text = line.strip()
+        if idx in claimed or line.startswith("\t") or not text.endswith("绩效目标表"):
+            continue
+        nxt = _next_nonblank(lines, idx)
+        if nxt is not None and lines[nxt].startswith("\t") and not UNIT_CELL.match(lines[nxt]):
+            spans.append(TableSpan(idx, None, text, idx))
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+def _find(cells: list[Cell], label: str, start: int = 0, *, prefix: bool = False) -> int | None:
+    for i in range(start, len(cells)):
+        lab = cells[i].label
+        if lab == label or (prefix and lab.startswith(label)):
+            return i
+    return None
+
+
+def _loc(file: str, cell: Cell | None) -> Location:
+    return Location(file=file, line=cell.line if cell else None)
+
+
+def parse_table(
+    file: str, lines: list[str], span: TableSpan, end: int, index: int, is_last: bool
+) -> GoalTable:
+    title_loc = Location(file=file, line=(span.title_line + 1) if span.title_line is not None else None)
+    if span.unit_line is None:
+        raise XlgoalsInputError(
+            f"表格“{span.title}”缺少表头（预算单位、项目编码、项目名称等行），无法识别为绩效目标表。"
+            "请补全表头后重试。",
+            file=file,
+            line=(span.title_line or span.start) + 1,
+        )
+    cells = tokenize(lines, span.unit_line, end)
+    table = GoalTable(index=index, title=span.title)
+    locs = table.locations
+    locs["title"] = title_loc
+
+    unit_cell = cells[0]
+    m = UNIT_CELL.match("\t" + unit_cell.text)
+    if m:
+        table.unit_code, table.unit_name = m.group(1), m.group(2).strip()
+    locs["unit_code"] = locs["unit_name"] = _loc(file, unit_cell)
+
+    i_code = _find(cells, "项目编码")
+    i_name = _find(cells, "项目名称")
+    i_total = _find(cells, "预算数")
+    if i_code is None or i_name is None or i_total is None:
+        missing = [
+            n for n, i in (("项目编码", i_code), ("项目名称", i_name), ("预算数", i_total)) if i is None
+        ]
+        raise XlgoalsInputError(
+            f"表格“{span.title or table.unit_name}”缺少表头项：{'、'.join(missing)}。请补全表头后重试。",
+            file=file,
+            line=unit_cell.line,
+        )
+
+    def value_after(i: int) -> Cell | None:
+        if i + 1 < len(cells) and cells[i + 1].label not in HEADER_LABELS:
+            return cells[i + 1]
+        return None
+
+    code = value_after(i_code)
+    table.project_code = code.value if code else ""
+    locs["project_code"] = _loc(file, code or cells[i_code])
+    name_cells = cells[i_name + 1 : _find(cells, "预算规模及资金用途", i_name) or i_name + 2]
+    table.project_name = "".join(c.value for c in name_cells).strip()
+    locs["project_name"] = _loc(file, name_cells[0] if name_cells else cells[i_name])
+
+    budget = Budget()
+    total = value_after(i_total)
+    budget.total_raw = total.value if total else ""
+    locs["budget.total"] = _loc(file, total or cells[i_total])
+    i_fiscal = _find(cells, "其中：财政资金", i_total)
+    fiscal = value_after(i_fiscal) if i_fiscal is not None else None
+    budget.fiscal_raw = fiscal.value if fiscal else ""
+    locs["budget.fiscal"] = _loc(file, fiscal or (cells[i_fiscal] if i_fiscal is not None else total))
+    i_other = _find(cells, "其他资金", i_total)
+    other = value_after(i_other) if i_other is not None else None
+    budget.other_raw = other.value if other else ""
+    locs["budget.other"] = _loc(file, other or (cells[i_other] if i_other is not None else total))
+    budget.total = parse_amount(budget.total_raw)
+    budget.fiscal = parse_amount(budget.fiscal_raw)
+    budget.other = parse_amount(budget.other_raw)
+    table.budget = budget
+
+    i_plan = _find(cells, "资金支出计划", i_total, prefix=True)
+    i_goal = _find(cells, "绩效目标", i_plan or i_total)
+    i_ind = _find(cells, "一级指标", i_goal or i_total)
+
+    # 资金用途: the text cells between the 其他资金 value and the spend-plan label.
+    use_from = (i_other + 2) if (i_other is not None and other is not None) else ((i_other or i_total) + 1)
+    use_to = i_plan if i_plan is not None else (i_goal if i_goal is not None else len(cells))
+    use_cells = [c for c in cells[use_from:use_to] if c.value]
+    table.fund_use = "\n".join(c.value for c in use_cells)
+    locs["fund_use"] = _loc(file, use_cells[0] if use_cells else cells[min(use_from, len(cells) - 1)])
+
+    if i_plan is not None:
+        table.spend_plan = _parse_plan(file, cells, i_plan, i_goal, locs)
+
+    if i_goal is not None:
+        goal_cells = cells[i_goal + 1 : i_ind if i_ind is not None else len(cells)]
+        text = "\n".join(c.text for c in goal_cells)
+        table.goals = [ln.strip() for ln in text.split("\n") if ln.strip()]
+        locs["goals"] = _loc(file, goal_cells[0] if goal_cells else cells[i_goal])
+
+    if i_ind is None:
+        table.complete = False
+        table.incomplete_reason = "文本在指标表之前中断" if is_last else "缺少指标表"
+        return table
+    header_end = i_ind + len(INDICATOR_HEADER)
+    row_cells = cells[header_end:]
+    table.indicators = _parse_indicators(file, row_cells)
+    locs["indicators"] = _loc(file, cells[i_ind])
+    if len(row_cells) % 6:
+        table.complete = False
+        table.incomplete_reason = f"指标表最后一行不完整（{len(row_cells) % 6}/6个单元格）"
+    elif is_last and not any(ind.level1.startswith("满意度") for ind in table.indicators):
+        # The file ends inside the indicator table before its last block (001 T44).
+        table.complete = False
+        table.incomplete_reason = "文本在指标表中途结束（缺少满意度指标部分）"
+    return table
+
+
+def _parse_plan(
+    file: str, cells: list[Cell], i_plan: int, i_goal: int | None, locs: dict[str, Location]
+) -> SpendPlan:
+    plan = SpendPlan(header=cells[i_plan].value)
+    locs["spend_plan"] = _loc(file, cells[i_plan])
+    j = i_plan + 1
+    while j < len(cells) and cells[j].label in PLAN_LABELS:
+        j += 1
+    values = cells[j : i_goal if i_goal is not None else j + 5]
+    if len(values) == 5 and not values[0].value:
+        values = values[1:]  # the first cell sits under the merged label column
+    values = values[-4:] if len(values) > 4 else values
+    points: list[PlanPoint] = []
+    percent_flags: list[bool] = []
+    for k in range(4):
+        cell = values[k] if k < len(values) else None
+        raw = cell.value if cell else ""
+        number, is_percent = parse_plan_point(raw)
+        if raw:
+            percent_flags.append(is_percent)
+        points.append(PlanPoint(raw=raw, value=number))
+        locs[f"spend_plan.{k}"] = _loc(file, cell or cells[i_plan])
+    plan.points = points
+    if percent_flags and all(percent_flags):
+        plan.mode = PlanMode.PERCENT
+    elif percent_flags and not any(percent_flags):
+        plan.mode = PlanMode.AMOUNT
+    return plan
+
+
+FIELDS = ("level1", "level2", "name", "description", "value", "basis")
+
+
+def _parse_indicators(file: str, cells: list[Cell]) -> list[Indicator]:
+    indicators: list[Indicator] = []
+    level1 = ""
+    level2 = ""
+    for start in range(0, len(cells) - len(cells) % 6, 6):
+        row = cells[start : start + 6]
+        texts = [c.value for c in row]
+        if texts[0]:
+            level1 = texts[0]
+        if texts[1]:
+            level2 = texts[1]
+        ind = Indicator(
+            level1=level1,
+            level2=level2,
+            name=texts[2],
+            description=texts[3],
+            value_raw=row[4].text.strip("\n\t"),
+            basis=texts[5],
+        )
+        for fname, cell in zip(FIELDS, row, strict=True):
+            ind.locations[fname] = Location(file=file, line=cell.line)
+        indicators.append(ind)
+    return indicators
+
+
+def parse_tables(file: str, lines: list[str]) -> tuple[list[GoalTable], int]:
+    """All tables of a Hebei-layout text and the 0-based index of the first table line."""
+    lines = [clean_line(x) for x in lines]
+    spans = find_tables(lines)
+    tables: list[GoalTable] = []
+    for k, span in enumerate(spans):
+        end = spans[k + 1].start if k + 1 < len(spans) else len(lines)
+        tables.append(parse_table(file, lines, span, end, k + 1, is_last=k + 1 == len(spans)))
+    first = spans[0].start if spans else len(lines)
+    return tables, first
+
+
+def looks_like_hebei(lines: list[str]) -> bool:
+    return any(norm_label(x) == "项目编码" for x in lines[:20000] if x.startswith("\t")) or any(
+        UNIT_CELL.match(x) for x in lines
+    )
+
+
+__all__ = ["find_tables", "looks_like_hebei", "norm_label", "parse_tables"]

@@ -1,0 +1,189 @@
+"""Document-level facts of a publication: the text before the first table.
+
+Title, intro with its stated project count and total ("涉及项目5个，财政资金12980万元") and listed
+items ("1.城乡居民养老保险县级配套2800万元；"), the sign-off (issuer + date), the table of contents
+(004) and the 部门整体绩效目标 section (004).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from xlgoals.importers.text_cells import PAGE_NUMBER, norm_label
+from xlgoals.model import DocumentMeta, ListedItem, Location, TocEntry
+from xlgoals.values import parse_amount
+
+STATED_COUNT = re.compile(r"(?:涉及|共|包括|含)(?:重大政策和重点)?项目\s*(\d+)\s*个")
+STATED_TOTAL = re.compile(
+    r"(?:财政资金|资金|金额|合计|共计|总计)(?:共|合计|总额)?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*万元"
+)
+LISTED_ITEM = re.compile(
+    r"^(\d{1,3})\s*[.、．]\s*(.+?)\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*万元\s*[；;。，,]?\s*$"
+)
+SIGN_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+TOC_LINE = re.compile(r"^(.*?)\t+\s*(\d{1,4})\s*$")
+TOC_NUMBERED = re.compile(r"^(\d{1,3})\s*[.、．]\s*(.+)$")
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,3}[【\[〔(（]\s*(\d{4})\s*[】\]〕)）]\s*\d+\s*号")
+YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def parse_preamble(file: str, lines: list[str], end: int) -> DocumentMeta:
+    """Parse lines[0:end] (0-based) into the document meta."""
+    meta = DocumentMeta()
+    locs = meta.locations
+    nonblank = [(i, lines[i].strip()) for i in range(end) if lines[i].strip()]
+
+    # Title: the leading short lines (at most 3 blank lines apart), before any list item or paragraph.
+    title_parts: list[str] = []
+    last = -1
+    for i, text in nonblank:
+        if title_parts and i - last > 4:
+            break
+        if (
+            len(text) > 40
+            or TOC_NUMBERED.match(text)
+            or norm_label(text) in ("目录",)
+            or "\t" in lines[i].strip()
+        ):
+            break
+        title_parts.append(text)
+        if "title" not in locs:
+            locs["title"] = Location(file=file, line=i + 1)
+        last = i
+        if len(title_parts) == 3:
+            break
+    meta.title = "".join(title_parts)
+
+    toc_start = next((i for i, t in nonblank if norm_label(t) == "目录"), None)
+    toc_end = toc_start
+    if toc_start is not None:
+        meta.toc, toc_end = _parse_toc(file, lines, toc_start + 1, end)
+        locs["toc"] = Location(file=file, line=toc_start + 1)
+
+    intro_lines: list[tuple[int, str]] = []
+    for i, text in nonblank:
+        if toc_start is not None and toc_start <= i < (toc_end or toc_start):
+            continue
+        if i <= last:
+            continue
+        intro_lines.append((i, text))
+
+    # Sign-off: a date line, with the issuing unit on the line above.
+    for k, (i, text) in enumerate(intro_lines):
+        if SIGN_DATE.match(text):
+            meta.issue_date = text
+            locs["issue_date"] = Location(file=file, line=i + 1)
+            if k > 0 and len(intro_lines[k - 1][1]) <= 20:
+                meta.issuer = intro_lines[k - 1][1]
+                locs["issuer"] = Location(file=file, line=intro_lines[k - 1][0] + 1)
+            break
+
+    paragraphs = [(i, t) for i, t in intro_lines if t not in (meta.issue_date, meta.issuer)]
+    meta.intro = "\n".join(t for _, t in paragraphs if not PAGE_NUMBER.match(t))
+    if paragraphs:
+        locs["intro"] = Location(file=file, line=paragraphs[0][0] + 1)
+
+    for i, text in paragraphs:
+        m = STATED_COUNT.search(text)
+        if m and meta.stated_count is None:
+            meta.stated_count = int(m.group(1))
+            locs["stated_count"] = Location(file=file, line=i + 1)
+            t = STATED_TOTAL.search(text, m.end())
+            if t:
+                meta.stated_total = parse_amount(t.group(1))
+                locs["stated_total"] = Location(file=file, line=i + 1)
+    for i, text in paragraphs:
+        m = LISTED_ITEM.match(text)
+        if m:
+            meta.listed_items.append(
+                ListedItem(
+                    number=int(m.group(1)),
+                    name=m.group(2).strip(),
+                    amount=parse_amount(m.group(3)),
+                    raw=text,
+                    location=Location(file=file, line=i + 1),
+                )
+            )
+
+    meta.department_goals = _department_goals(lines, end, toc_end or 0)
+    if meta.department_goals:
+        locs["department_goals"] = Location(
+            file=file, line=next(i + 1 for i in range(toc_end or 0, end) if "部门整体绩效目标" in lines[i])
+        )
+
+    meta.doc_number = _own_doc_number(lines, end)
+    year = YEAR.search(meta.title) or YEAR.search(meta.intro)
+    if year:
+        meta.budget_year = int(year.group(1))
+    return meta
+
+
+def _parse_toc(file: str, lines: list[str], start: int, end: int) -> tuple[list[TocEntry], int]:
+    entries: list[TocEntry] = []
+    i = start
+    while i < end:
+        raw = lines[i]
+        text = raw.strip()
+        if not text:
+            i += 1
+            continue
+        m = TOC_LINE.match(raw.rstrip())
+        if m is None:
+            if text.startswith("第") and "部分" in text:
+                i += 1
+                continue
+            break
+        title, page = m.group(1).strip(), m.group(2)
+        num = TOC_NUMBERED.match(title)
+        if (
+            entries
+            and not num
+            and entries[-1].page == page
+            and not re.match(r"^[一二三四五六七八九十]+、", title)
+        ):
+            entries[-1].title += title  # a title that wraps onto the next TOC line
+        elif num:
+            entries.append(
+                TocEntry(
+                    number=int(num.group(1)),
+                    title=num.group(2).strip(),
+                    page=page,
+                    location=Location(file=file, line=i + 1),
+                )
+            )
+        else:
+            entries.append(TocEntry(title=title, page=page, location=Location(file=file, line=i + 1)))
+        i += 1
+    return entries, i
+
+
+def _department_goals(lines: list[str], end: int, after: int) -> str:
+    start = next((i for i in range(after, end) if norm_label(lines[i]).endswith("部门整体绩效目标")), None)
+    if start is None:
+        return ""
+    out: list[str] = []
+    for i in range(start + 1, end):
+        text = lines[i].strip()
+        if text.startswith("第") and "部分" in text and i > start + 1:
+            break
+        if text and not PAGE_NUMBER.match(text):
+            out.append(text)
+    return "\n".join(out)
+
+
+def listed_total(meta: DocumentMeta) -> Decimal | None:
+    amounts = [item.amount for item in meta.listed_items]
+    if not amounts or any(a is None for a in amounts):
+        return None
+    return sum((a for a in amounts if a is not None), Decimal(0))
+
+
+def _own_doc_number(lines: list[str], end: int) -> str:
+    """The publication's own 文号: the one its table titles carry, not one cited in the intro."""
+    found = [
+        m.group(0) for line in lines[end:] if not line.startswith("\t") for m in DOC_NUMBER.finditer(line)
+    ]
+    if found:
+        return max(set(found), key=found.count)
+    return ""

@@ -1,0 +1,60 @@
+"""Published text (the layout of the seeds) → Document, for both the Hebei and the flat layout."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from xlgoals.errors import XlgoalsInputError
+from xlgoals.importers import flat_text, hebei_text
+from xlgoals.importers.encoding import decode_text, read_text
+from xlgoals.importers.preamble import parse_preamble
+from xlgoals.importers.text_cells import clean_line
+from xlgoals.model import Document
+
+PROJECT_CODE = re.compile(r"^(\d{6})(\d{2})[A-Z][0-9A-Z]{12}$")
+
+
+def parse_text(text: str, file: str = "") -> Document:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if flat_text.looks_like_flat(lines):
+        tables, first = flat_text.parse_tables(file, lines)
+        layout = "flat-text"
+    elif hebei_text.looks_like_hebei(lines):
+        tables, first = hebei_text.parse_tables(file, lines)
+        layout = "hebei-text"
+    else:
+        first_cell = next((i for i, x in enumerate(lines) if x.startswith("\t") and x.strip()), None)
+        where = first_cell + 1 if first_cell is not None else 1
+        raise XlgoalsInputError(
+            "无法识别为绩效目标表：既不是河北格式的项目绩效目标表（未找到“项目编码”和预算单位行），"
+            "也不是“项目支出绩效目标表”平铺格式（未找到“单位代码”“实施期绩效目标”表头）。",
+            file=file,
+            line=where,
+        )
+    if not tables:
+        raise XlgoalsInputError("文件中没有找到任何绩效目标表。", file=file, line=first + 1)
+    meta = parse_preamble(file, [clean_line(x) for x in lines], first)
+    doc = Document(source=file, layout=layout, meta=meta, tables=tables)
+    infer_region_and_year(doc)
+    return doc
+
+
+def infer_region_and_year(doc: Document) -> None:
+    """Region code and budget year from the project codes when the text does not state them."""
+    matches = [m for t in doc.tables if (m := PROJECT_CODE.match(t.project_code.strip()))]
+    if not doc.meta.region_code and matches:
+        doc.meta.region_code = Counter(m.group(1) for m in matches).most_common(1)[0][0]
+    if doc.meta.budget_year is None and matches:
+        doc.meta.budget_year = 2000 + int(Counter(m.group(2) for m in matches).most_common(1)[0][0])
+
+
+def load_text(path: Path) -> Document:
+    text, _encoding = read_text(path)
+    return parse_text(text, str(path))
+
+
+def load_text_bytes(data: bytes, file: str) -> Document:
+    text, _encoding = decode_text(data, file)
+    return parse_text(text, file)

@@ -1,0 +1,59 @@
+"""Tokenise the published-text layout of the seeds into cells.
+
+In that layout (a Word table saved as text) a line that starts with a tab begins a table cell; a
+line without a tab inside a table continues the cell above (a cell may span lines and blank lines);
+bare numbers between tables are page numbers. Trailing tabs come from merged cells and carry nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+PAGE_NUMBER = re.compile(r"^\d{1,4}$")
+
+
+def clean_line(line: str) -> str:
+    """Drop Word bookmark markers and the carriage return of CRLF files."""
+    return _BOOKMARK.sub("", line.rstrip("\r"))
+
+
+def norm_label(text: str) -> str:
+    """Compare labels without spaces and with ASCII colons/brackets unified: "其中：财政    资金"."""
+    text = re.sub(r"\s+", "", text)
+    return text.replace(":", "：").replace("(", "（").replace(")", "）")
+
+
+@dataclass
+class Cell:
+    text: str
+    line: int  # 1-based line of the cell's first line
+    lines: list[int] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return norm_label(self.text)
+
+    @property
+    def value(self) -> str:
+        """The cell text without surrounding white space (inner line breaks kept)."""
+        return self.text.strip()
+
+
+def tokenize(lines: list[str], start: int, end: int) -> list[Cell]:
+    """Cells of lines[start:end] (0-based indices; Cell.line is 1-based)."""
+    cells: list[Cell] = []
+    for idx in range(start, end):
+        line = lines[idx]
+        if line.startswith("\t"):
+            parts = line.rstrip("\t").split("\t")[1:] or [""]
+            for part in parts:
+                cells.append(Cell(part, idx + 1, [idx + 1]))
+        elif line.strip():
+            if PAGE_NUMBER.match(line.strip()):
+                continue
+            if cells:
+                cells[-1].text = cells[-1].text.rstrip() + "\n" + line.strip()
+                cells[-1].lines.append(idx + 1)
+    return cells

@@ -1,0 +1,195 @@
+"""The 绩效目标表 as data: Document → GoalTable → Indicator.
+
+Every model keeps, in ``locations``, where each of its fields came from (file + line for published
+text, sheet + cell for workbooks), so that a finding can point at the exact place to fix.
+Amounts are ``Decimal`` in 万元, kept at the scale they were written with ("2800.00").
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from xlgoals.values import IndicatorValue, parse_value
+
+
+class Location(BaseModel):
+    """Where a value came from: a line of a text file or a cell of a workbook sheet."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str | None = None
+    line: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        if self.sheet is not None and self.cell is not None:
+            sheet = self.sheet
+            if any(ch in sheet for ch in " -()（）'!") or not sheet.isidentifier():
+                sheet = "'" + sheet.replace("'", "''") + "'"
+            return f"{sheet}!{self.cell}"
+        if self.line is not None:
+            return f"{self.file or ''}:{self.line}"
+        return self.file or ""
+
+
+Locations = dict[str, Location]
+
+
+class Framework(StrEnum):
+    """Which indicator framework a table uses (RULES.md §2)."""
+
+    A2019 = "A2019"  # 产出/效益/满意度, 成本指标 under 产出 (Hebei, 财预〔2015〕88号 style)
+    B2021 = "B2021"  # 成本指标 as its own 一级 (财预〔2021〕101号 style)
+    MIXED = "mixed"
+    UNKNOWN = "unknown"
+
+
+class PlanMode(StrEnum):
+    PERCENT = "percent"
+    AMOUNT = "amount"
+    UNKNOWN = "unknown"
+
+
+class Indicator(BaseModel):
+    """One row of the indicator table. ``level1`` is forward-filled from the rows above."""
+
+    level1: str = ""
+    level2: str = ""
+    name: str = ""  # 三级指标
+    description: str = ""  # 绩效指标描述 (Hebei) / 指标值内容 (flat layout)
+    value_raw: str = ""  # 指标值 as written
+    basis: str = ""  # 指标值确定依据
+    # Columns of the flat 项目支出绩效目标表 layout (seed 003); empty in the Hebei layout.
+    unit_column: str = ""  # 度量单位
+    value_type: str = ""  # 指标值类型 (≥ ≤ < 定性 …)
+    score: str = ""  # 分值 / 备注 ("20分")
+    scoring_rule: str = ""  # 评（扣分标准）
+    locations: Locations = Field(default_factory=dict)
+
+    @property
+    def value(self) -> IndicatorValue:
+        return parse_value(self.value_raw, self.unit_column, self.value_type)
+
+    @property
+    def is_placeholder(self) -> bool:
+        """A "无" row of the flat layout: the framework slot is listed but not used."""
+        return self.name.strip() in {"无", ""} and self.value_raw.strip() in {"无", ""}
+
+
+class Budget(BaseModel):
+    """预算数 = 财政资金 + 其他资金, in 万元. ``None`` where the cell is blank or unreadable."""
+
+    total: Decimal | None = None
+    fiscal: Decimal | None = None
+    other: Decimal | None = None
+    total_raw: str = ""
+    fiscal_raw: str = ""
+    other_raw: str = ""
+
+
+class PlanPoint(BaseModel):
+    """One cumulative point of 资金支出计划 (3/6/10/12月底)."""
+
+    raw: str = ""
+    value: Decimal | None = None  # percent points (25 for "25%") or 万元, per the plan's mode
+
+
+class SpendPlan(BaseModel):
+    header: str = ""  # e.g. "资金支出计划（%）"
+    mode: PlanMode = PlanMode.UNKNOWN
+    points: list[PlanPoint] = Field(default_factory=lambda: [PlanPoint() for _ in range(4)])
+
+    LABELS: ClassVar[tuple[str, str, str, str]] = ("3月底", "6月底", "10月底", "12月底")
+
+
+class GoalTable(BaseModel):
+    """One project's 绩效目标表."""
+
+    index: int = 0  # 1-based position in the document
+    title: str = ""  # the heading above the table, e.g. "1.城乡低保资金县级配套绩效目标表"
+    unit_code: str = ""
+    unit_name: str = ""
+    project_code: str = ""
+    project_name: str = ""
+    budget: Budget = Field(default_factory=Budget)
+    fund_use: str = ""  # 资金用途
+    spend_plan: SpendPlan = Field(default_factory=SpendPlan)
+    goals: list[str] = Field(default_factory=list)  # 绩效目标, one entry per numbered line
+    indicators: list[Indicator] = Field(default_factory=list)
+    complete: bool = True
+    incomplete_reason: str = ""
+    locations: Locations = Field(default_factory=dict)
+
+    @property
+    def framework(self) -> Framework:
+        from xlgoals.frameworks import detect_framework
+
+        return detect_framework(self)
+
+    @property
+    def label(self) -> str:
+        """How a user recognises the table in a message: "项目3 城乡低保资金县级配套"."""
+        return f"项目{self.index} {self.project_name or self.title}".strip()
+
+
+class ListedItem(BaseModel):
+    """A project listed in a publication's intro: "1.城乡居民养老保险县级配套2800万元；"."""
+
+    number: int
+    name: str
+    amount: Decimal | None = None
+    raw: str = ""
+    location: Location | None = None
+
+
+class TocEntry(BaseModel):
+    number: int | None = None
+    title: str
+    page: str = ""
+    location: Location | None = None
+
+
+class DocumentMeta(BaseModel):
+    title: str = ""
+    budget_year: int | None = None
+    region_code: str = ""
+    issuer: str = ""  # 落款, e.g. "怀来县财政局"
+    issue_date: str = ""  # 落款日期 as written, e.g. "2023年2月7日"
+    doc_number: str = ""  # 文号 as written, e.g. "怀财字【2024】7号"
+    intro: str = ""
+    stated_count: int | None = None  # "涉及项目5个"
+    stated_total: Decimal | None = None  # "财政资金12980万元"
+    listed_items: list[ListedItem] = Field(default_factory=list)
+    toc: list[TocEntry] = Field(default_factory=list)
+    department_goals: str = ""  # 部门整体绩效目标 section text
+    locations: Locations = Field(default_factory=dict)
+
+
+class Document(BaseModel):
+    """A published document or a workbook: document-level facts and its tables."""
+
+    source: str = ""  # the file it was read from
+    layout: str = ""  # "hebei-text", "flat-text", "workbook", "json"
+    meta: DocumentMeta = Field(default_factory=DocumentMeta)
+    tables: list[GoalTable] = Field(default_factory=list)
+
+    def without_locations(self) -> Document:
+        """A copy with every location and the source dropped: the values alone, for comparisons."""
+        doc = self.model_copy(deep=True)
+        doc.source = ""
+        doc.layout = ""
+        doc.meta.locations = {}
+        for item in doc.meta.listed_items:
+            item.location = None
+        for entry in doc.meta.toc:
+            entry.location = None
+        for table in doc.tables:
+            table.locations = {}
+            for ind in table.indicators:
+                ind.locations = {}
+        return doc
