@@ -1,0 +1,1 @@
+"""Workbook generation: the 绩效目标表 template and filled workbooks (xlsxwriter)."""
