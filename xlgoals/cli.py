@@ -30,8 +30,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     from xlgoals.convert import convert
 
-    convert(Path(args.input), Path(args.output))
+    convert(Path(args.input), Path(args.output), fast=args.reader == "fast")
     print(f"已写入 {args.output}")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from xlgoals.template.builder import write_workbook
+
+    out = Path(args.output)
+    if out.suffix.lower() != ".xlsx":
+        raise XlgoalsInputError("模板文件名应以 .xlsx 结尾。", file=str(out))
+    write_workbook(None, out)
+    print(f"已写入模板 {out}")
     return EXIT_OK
 
 
@@ -45,10 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="out", help="输出文件夹（默认：out）")
     demo.set_defaults(func=cmd_demo)
 
-    convert = sub.add_parser("convert", help="格式转换：.txt/.json → .json")
+    convert = sub.add_parser("convert", help="格式转换：.txt/.json/.xlsx → .json/.xlsx")
     convert.add_argument("input")
     convert.add_argument("-o", "--output", required=True)
+    convert.add_argument(
+        "--reader",
+        choices=("fast", "openpyxl"),
+        default="fast",
+        help="读取工作簿的方式（默认 fast：python-calamine）",
+    )
     convert.set_defaults(func=cmd_convert)
+
+    template = sub.add_parser("template", help="生成空白绩效目标表模板")
+    template.add_argument("-o", "--output", default="workbook_templates/绩效目标表.xlsx")
+    template.set_defaults(func=cmd_template)
     return parser
 
 

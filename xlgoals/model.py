@@ -7,6 +7,8 @@ Amounts are ``Decimal`` in 万元, kept at the scale they were written with ("28
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
@@ -193,3 +195,38 @@ class Document(BaseModel):
             for ind in table.indicators:
                 ind.locations = {}
         return doc
+
+    def comparable(self) -> Document:
+        """The values alone: no locations, and numbers spelled canonically ("4,500.00" → "4500.00").
+
+        A workbook stores amounts as numbers, so how the source text spelled a number cannot
+        survive a round trip through a workbook; its value does, exactly.
+        """
+        doc = self.without_locations()
+        for table in doc.tables:
+            b = table.budget
+            b.total_raw = _canonical_money(b.total, b.total_raw)
+            b.fiscal_raw = _canonical_money(b.fiscal, b.fiscal_raw)
+            b.other_raw = _canonical_money(b.other, b.other_raw)
+            for p in table.spend_plan.points:
+                if p.value is not None:
+                    v = p.value.normalize()
+                    p.raw = f"{v:f}%" if table.spend_plan.mode == PlanMode.PERCENT else f"{p.value:.2f}"
+                    p.value = v
+        return doc
+
+
+def _canonical_money(value: Decimal | None, raw: str) -> str:
+    return raw if value is None else f"{value:.2f}"
+
+
+PROJECT_CODE = re.compile(r"^(\d{6})(\d{2})[A-Z][0-9A-Z]{12}$")
+
+
+def infer_region_and_year(doc: Document) -> None:
+    """Region code and budget year from the project codes when the document does not state them."""
+    matches = [m for t in doc.tables if (m := PROJECT_CODE.match(t.project_code.strip()))]
+    if not doc.meta.region_code and matches:
+        doc.meta.region_code = Counter(m.group(1) for m in matches).most_common(1)[0][0]
+    if doc.meta.budget_year is None and matches:
+        doc.meta.budget_year = 2000 + int(Counter(m.group(2) for m in matches).most_common(1)[0][0])

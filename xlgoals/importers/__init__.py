@@ -10,8 +10,13 @@ from xlgoals.model import Document
 TEXT_SUFFIXES = {".txt", ".text"}
 
 
-def load_document(path: Path) -> Document:
-    """Read any supported input by its extension; raise XlgoalsInputError with a Chinese message."""
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+def load_document(path: Path, *, fast: bool = True) -> Document:
+    """Read any supported input by its extension; raise XlgoalsInputError with a Chinese message.
+
+    ``fast`` chooses the python-calamine reader for workbooks (otherwise openpyxl)."""
     suffix = path.suffix.lower()
     if not path.exists():
         raise XlgoalsInputError("文件不存在。", file=str(path))
@@ -21,11 +26,19 @@ def load_document(path: Path) -> Document:
         from xlgoals.importers.published_text import load_text
 
         return load_text(path)
+    if suffix in WORKBOOK_SUFFIXES:
+        from xlgoals.reader import read_workbook
+
+        return read_workbook(path, fast=fast)
+    if suffix == ".xls":
+        from xlgoals.io.sniff import check_workbook
+
+        check_workbook(path)  # explains the old binary format (or a password) in Chinese
     if suffix == ".json":
         from xlgoals.exporters.json import read_json
 
         return read_json(path)
     raise XlgoalsInputError(
-        f"不支持的文件类型“{suffix or '无扩展名'}”：可读取 .txt（公开文本）和 .json（文档 JSON）。",
+        f"不支持的文件类型“{suffix or '无扩展名'}”：可读取 .xlsx/.xlsm（绩效目标表工作簿）、.txt（公开文本）和 .json（文档 JSON）。",
         file=str(path),
     )

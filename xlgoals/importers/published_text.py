@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from pathlib import Path
 
 from xlgoals.errors import XlgoalsInputError
@@ -11,9 +9,7 @@ from xlgoals.importers import flat_text, hebei_text
 from xlgoals.importers.encoding import decode_text, read_text
 from xlgoals.importers.preamble import parse_preamble
 from xlgoals.importers.text_cells import clean_line
-from xlgoals.model import Document
-
-PROJECT_CODE = re.compile(r"^(\d{6})(\d{2})[A-Z][0-9A-Z]{12}$")
+from xlgoals.model import Document, infer_region_and_year
 
 
 def parse_text(text: str, file: str = "") -> Document:
@@ -39,15 +35,6 @@ def parse_text(text: str, file: str = "") -> Document:
     doc = Document(source=file, layout=layout, meta=meta, tables=tables)
     infer_region_and_year(doc)
     return doc
-
-
-def infer_region_and_year(doc: Document) -> None:
-    """Region code and budget year from the project codes when the text does not state them."""
-    matches = [m for t in doc.tables if (m := PROJECT_CODE.match(t.project_code.strip()))]
-    if not doc.meta.region_code and matches:
-        doc.meta.region_code = Counter(m.group(1) for m in matches).most_common(1)[0][0]
-    if doc.meta.budget_year is None and matches:
-        doc.meta.budget_year = 2000 + int(Counter(m.group(2) for m in matches).most_common(1)[0][0])
 
 
 def load_text(path: Path) -> Document:

@@ -1,0 +1,1 @@
+"""Grid adapters: a workbook's cell values as plain Python, whatever library read them."""
