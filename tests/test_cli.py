@@ -23,6 +23,8 @@ def test_demo_prints_tables_budgets_and_indicator_counts(tmp_path):
     assert "绩效目标表 6 张，预算数合计 12980.00 万元，绩效指标 40 条" in res.stdout
     assert "绩效目标表 44 张" in res.stdout and "不完整的表：[44]" in res.stdout
     assert len(list((tmp_path / "json").glob("*.json"))) == 5
+    assert len(list((tmp_path / "xlsx").glob("*.xlsx"))) == 5 and (tmp_path / "绩效目标表.xlsx").exists()
+    assert res.stdout.count("回读一致") == 5
 
 
 def test_convert_text_to_json_and_back(tmp_path):

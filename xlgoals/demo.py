@@ -8,12 +8,17 @@ from pathlib import Path
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.exporters.json import write_json
 from xlgoals.importers import load_document
+from xlgoals.reader import read_workbook
+from xlgoals.template.builder import write_workbook
 
 
 def run_demo(examples: Path, out: Path) -> int:
     files = sorted(examples.glob("*.txt"))
     if not files:
         raise XlgoalsInputError("示例文件夹中没有 .txt 文件。", file=str(examples))
+    template = out / "绩效目标表.xlsx"
+    write_workbook(None, template)
+    print(f"空白模板：{template}")
     print(f"示例：{examples}（{len(files)} 个文件）")
     total_tables = 0
     for path in files:
@@ -23,12 +28,17 @@ def run_demo(examples: Path, out: Path) -> int:
         incomplete = [t.index for t in doc.tables if not t.complete]
         total_tables += len(doc.tables)
         json_path = out / "json" / f"{path.stem}.json"
+        xlsx_path = out / "xlsx" / f"{path.stem}.xlsx"
         write_json(doc, json_path)
+        write_workbook(doc, xlsx_path)
+        same = read_workbook(xlsx_path).comparable() == doc.comparable()
         note = f"，不完整的表：{incomplete}" if incomplete else ""
         print(
             f"  {path.name}：{doc.meta.title or '（无标题）'}\n"
-            f"    绩效目标表 {len(doc.tables)} 张，预算数合计 {budget} 万元，绩效指标 {indicators} 条{note}"
-            f" → {json_path}"
+            f"    绩效目标表 {len(doc.tables)} 张，预算数合计 {budget} 万元，绩效指标 {indicators} 条{note}\n"
+            f"    → {json_path}；→ {xlsx_path}（{'回读一致' if same else '回读不一致！'}）"
         )
+        if not same:
+            return 1
     print(f"共 {len(files)} 个文件，{total_tables} 张绩效目标表。")
     return 0

@@ -364,6 +364,10 @@ def read_grid_document(grid: WorkbookGrid) -> Document:
 
 def read_workbook(path: Path, *, fast: bool = True) -> Document:
     """Read a filled workbook. ``fast`` uses python-calamine; otherwise openpyxl. Same Document either way."""
+    if path.suffix.lower() == ".xls":
+        from xlgoals.io.sniff import check_workbook
+
+        check_workbook(path)  # the old binary format (or a password): say so in Chinese
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise XlgoalsInputError(f"不是 .xlsx/.xlsm 工作簿（扩展名为“{path.suffix}”）。", file=str(path))
     if fast:

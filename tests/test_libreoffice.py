@@ -1,0 +1,142 @@
+"""A real spreadsheet checks the template's formulas against the Python core (LibreOffice)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests import soffice
+from tests.conftest import seed
+from xlgoals import layout as L
+from xlgoals import sheet_flags
+from xlgoals.model import Document, PlanMode, PlanPoint
+from xlgoals.reader import read_workbook
+from xlgoals.template.builder import build_bytes
+
+pytestmark = pytest.mark.soffice
+
+
+def _defective() -> Document:
+    """Seed 000 with the defects the live flags must catch, one kind per table."""
+    doc = seed("000").model_copy(deep=True)
+    t = doc.tables
+    t[0].budget.fiscal = Decimal("2700.00")  # 预算数 ≠ 财政资金 + 其他资金
+    for p, v in zip(t[0].spend_plan.points, (25, 50, 40, 100), strict=True):  # the plan decreases
+        p.value, p.raw = Decimal(v), f"{v}%"
+    for p, v in zip(t[1].spend_plan.points, (30, 60, 90, 95), strict=True):  # does not end at 100 %
+        p.value, p.raw = Decimal(v), f"{v}%"
+    t[2].spend_plan.mode = PlanMode.AMOUNT  # amount mode not ending at 预算数
+    t[2].spend_plan.points = [
+        PlanPoint(raw=x, value=Decimal(x)) for x in ("500.00", "1000.00", "2000.00", "3000.00")
+    ]
+    t[3].project_code = ""  # a required field left empty
+    t[3].fund_use = ""
+    t[4].indicators[1].value_raw = ""  # a row without its value
+    t[4].indicators[2].basis = ""
+    t[5].budget.other = Decimal("10.00")
+    for p, v in zip(t[5].spend_plan.points, (50, 80, 120, 100), strict=True):  # above 100 % and down
+        p.value, p.raw = Decimal(v), f"{v}%"
+    return doc
+
+
+def _recalculated(doc: Document | None, tmp_path: Path, name: str) -> tuple[Path, openpyxl.Workbook]:
+    src = tmp_path / f"{name}.xlsx"
+    src.write_bytes(build_bytes(doc))
+    (out,) = soffice.convert([src], "xlsx", tmp_path / "recalc")
+    return src, openpyxl.load_workbook(out, data_only=True)
+
+
+def _assert_sheet_flags_match(wb: openpyxl.Workbook, sheet: str, table) -> None:
+    ws = wb[sheet]
+    assert (ws["H2"].value or "") == sheet_flags.required_flag(table), sheet
+    assert (ws["H4"].value or "") == sheet_flags.budget_flag(table), sheet
+    assert (ws["H7"].value or "") == sheet_flags.plan_flag(table), sheet
+    for k, ind in enumerate(table.indicators):
+        level1_written = k == 0 or table.indicators[k - 1].level1 != ind.level1
+        assert (ws.cell(L.IND_FIRST_ROW + k, 8).value or "") == sheet_flags.row_flag(ind, level1_written), (
+            sheet,
+            k,
+        )
+    footer = L.footer_row(max(L.INDICATOR_ROWS, len(table.indicators)))
+    assert ws.cell(footer, 2).value == sheet_flags.footer_text(table), sheet
+
+
+def test_flag_formulas_agree_with_the_core_on_a_defective_workbook(tmp_path):
+    doc = _defective()
+    src, wb = _recalculated(doc, tmp_path, "defects")
+    expected = [sheet_flags.table_flags(t) for t in doc.tables]
+    assert "预算数≠财政资金+其他资金" in expected[0] and "累计支出计划出现下降" in expected[0]
+    assert "12月底累计应为100%" in expected[1] and "12月底累计应等于预算数" in expected[2]
+    assert (
+        "必填：项目编码 资金用途" in expected[3]
+        and "指标值未填" in expected[4]
+        and "确定依据未填" in expected[4]
+    )
+    assert "累计支出计划出现下降" in expected[5] and "预算数≠财政资金+其他资金" in expected[5]
+    names = [s for s in wb.sheetnames if s[0].isdigit()]
+    for name, table in zip(names, doc.tables, strict=True):
+        _assert_sheet_flags_match(wb, name, table)
+    lst = wb[L.LIST_SHEET]
+    for k, table in enumerate(doc.tables):
+        assert lst.cell(L.LIST_FIRST_ROW + k, 10).value == len(sheet_flags.table_flags(table))
+    # The core reads the same workbook (not recalculated) and computes the same flags.
+    back = read_workbook(src)
+    assert [sheet_flags.table_flags(t) for t in back.tables] == expected
+
+
+def test_seed_001_list_totals_equal_the_sum_of_its_44_budgets(tmp_path):
+    doc = seed("001")
+    _, wb = _recalculated(doc, tmp_path, "001")
+    lst = wb[L.LIST_SHEET]
+    total_row = L.LIST_FIRST_ROW + 44
+    assert lst.cell(total_row, 2).value == L.LIST_TOTAL_LABEL
+    expected = sum(t.budget.total for t in doc.tables)
+    assert expected == Decimal("24596.12")
+    assert abs(Decimal(str(lst.cell(total_row, 6).value)) - expected) < Decimal("0.005")
+    assert abs(
+        Decimal(str(lst.cell(total_row, 7).value)) - sum(t.budget.fiscal or 0 for t in doc.tables)
+    ) < Decimal("0.005")
+    for k, t in enumerate(doc.tables):
+        assert abs(Decimal(str(lst.cell(L.LIST_FIRST_ROW + k, 6).value)) - t.budget.total) < Decimal("0.005")
+        assert lst.cell(L.LIST_FIRST_ROW + k, 4).value == t.project_code
+    assert lst.cell(total_row, 9).value == sum(1 for t in doc.tables for i in t.indicators if i.name)
+    names = [s for s in wb.sheetnames if s[0].isdigit()]
+    for name, table in zip(names, doc.tables, strict=True):
+        _assert_sheet_flags_match(wb, name, table)
+
+
+def test_empty_template_recalculates_quietly(tmp_path):
+    _, wb = _recalculated(None, tmp_path, "template")
+    ws = wb["项目1"]
+    assert (ws["H2"].value or "") == "" and (ws["H4"].value or "") == "" and (ws["H7"].value or "") == ""
+    assert ws.cell(L.footer_row(L.INDICATOR_ROWS), 2).value == "未发现表内问题"
+    assert wb[L.LIST_SHEET].cell(L.LIST_FIRST_ROW + 1, 6).value == 0
+
+
+def test_a_filled_sheet_renders_to_pdf_with_a_cjk_font(tmp_path):
+    src = tmp_path / "000.xlsx"
+    src.write_bytes(build_bytes(seed("000")))
+    (pdf,) = soffice.convert([src], "pdf", tmp_path / "pdf")
+    if shutil.which("pdffonts") is None:
+        pytest.fail("poppler-utils (pdffonts) missing")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert any(k in fonts for k in ("WenQuanYi", "Noto", "CJK", "Song", "Hei")), fonts
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", "5", "-l", "5", str(pdf), str(tmp_path / "page")], check=True
+    )
+    assert list(tmp_path.glob("page*.png"))
+
+
+def test_a_real_old_xls_is_explained(tmp_path):
+    src = tmp_path / "000.xlsx"
+    src.write_bytes(build_bytes(seed("000")))
+    (xls,) = soffice.convert([src], "xls", tmp_path / "xls")
+    from xlgoals.errors import XlgoalsInputError
+
+    with pytest.raises(XlgoalsInputError, match="旧版 Excel 97-2003"):
+        read_workbook(xls)

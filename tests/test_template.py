@@ -1,0 +1,121 @@
+"""The template as built: reproducible, equal to the committed file, and carrying what it promises."""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+
+import openpyxl
+import pytest
+
+from tests.conftest import ROOT
+from xlgoals import layout as L
+from xlgoals.template.builder import build_bytes
+
+COMMITTED = ROOT / "workbook_templates" / "绩效目标表.xlsx"
+
+
+@pytest.fixture(scope="module")
+def template_bytes() -> bytes:
+    return build_bytes()
+
+
+@pytest.fixture(scope="module")
+def wb(template_bytes):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # openpyxl warns when it drops x14 extensions
+        return openpyxl.load_workbook(io.BytesIO(template_bytes))
+
+
+def test_two_builds_are_byte_identical(template_bytes):
+    assert build_bytes() == template_bytes
+
+
+def test_committed_template_equals_the_builder_output(template_bytes):
+    assert COMMITTED.read_bytes() == template_bytes, "run: ./dev xlgoals template"
+
+
+def test_no_excel_2010_extensions(template_bytes):
+    with zipfile.ZipFile(io.BytesIO(template_bytes)) as zf:
+        for name in zf.namelist():
+            assert b"x14:" not in zf.read(name), name
+
+
+def test_sheets_and_hidden_sheets(wb):
+    assert wb.sheetnames[:4] == [L.INSTRUCTIONS_SHEET, L.LIST_SHEET, L.DOCUMENT_SHEET, "项目1"]
+    assert wb[L.LISTS_SHEET].sheet_state == "hidden"
+    assert wb[L.META_SHEET].sheet_state == "hidden"
+    assert wb[L.META_SHEET]["A1"].value == L.META_MARKER and wb[L.META_SHEET]["B1"].value == L.LAYOUT_VERSION
+
+
+def test_project_sheet_mirrors_the_official_table(wb):
+    ws = wb["项目1"]
+    for cell, label in L.LABELS.items():
+        assert ws[cell].value == label, cell
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert set(L.HEADER_MERGES) <= merged
+    assert f"D{L.IND_FIRST_ROW}:E{L.IND_FIRST_ROW}" in merged
+    assert ws["A1"].font.name == "宋体" and ws["C4"].font.name == "宋体"
+    assert ws["C4"].number_format == "0.00" and ws["D7"].number_format == "0%"
+    assert ws["A2"].border.left.style == "thin"
+    # Room for at least 30 indicator rows, then the footer.
+    footer = L.footer_row(L.INDICATOR_ROWS)
+    assert L.INDICATOR_ROWS >= 30 and ws.cell(footer, 1).value == L.FOOTER_LABEL
+    assert ws.freeze_panes == f"A{L.IND_FIRST_ROW}"
+    # One A4 page when printed, official columns only.
+    assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
+    # Absent fitToWidth/fitToHeight mean 1 (the OOXML default, which xlsxwriter does not write).
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight in (None, 1)
+    assert ws.print_area == f"'项目1'!$A$1:$G${footer}"
+
+
+def test_inputs_unlocked_labels_locked_and_protection_without_password(wb):
+    ws = wb["项目1"]
+    assert ws.protection.sheet and not ws.protection.password
+    assert ws.protection.insertRows is False  # False = not protected, i.e. allowed
+    for cell in ("B2", "C2", "B3", "E3", "C4", "E4", "G4", "C5", "C6", "D7", "G7", "B8", "A10", "F10", "G39"):
+        assert ws[cell].protection.locked is False, cell
+    for cell in ("A2", "A3", "B4", "D4", "A8", "A9", "F9", "H4", "H10"):
+        assert ws[cell].protection.locked is not False, cell
+
+
+def test_dropdowns_dependent_lists_and_prompts(wb):
+    ws = wb["项目1"]
+    by_range = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert by_range["A10:A39"].formula1 == "一级指标"
+    assert by_range["B10:B39"].formula1 == 'INDIRECT(IF($A10="","二级指标全部",$A10))'
+    assert by_range["G10:G39"].formula1 == "依据建议"
+    assert "≥95%" in by_range["F10:F39"].prompt
+    assert by_range["C6"].formula1 == '"%,万元"'
+    names = wb.defined_names
+    for name in ("一级指标", "产出指标", "效益指标", "满意度指标", "成本指标", "二级指标全部", "依据建议"):
+        assert name in names, name
+    lists = wb[L.LISTS_SHEET]
+    produce = [c.value for c in lists["B"][1:] if c.value]
+    assert lists["B1"].value == "产出指标" and produce == ["数量指标", "质量指标", "时效指标", "成本指标"]
+
+
+def test_live_flags_are_formulas(wb):
+    ws = wb["项目1"]
+    for cell in ("H2", "H4", "H7", "H10", "B40"):
+        assert str(ws[cell].value).startswith("="), cell
+    assert "ABS($C$4-(N($E$4)+N($G$4)))" in ws["H4"].value
+    lst = wb[L.LIST_SHEET]
+    assert lst.cell(L.LIST_FIRST_ROW, 6).value == "=IF('项目1'!$C$4=\"\",\"\",'项目1'!$C$4)"
+    assert lst.cell(L.LIST_FIRST_ROW + 1, 2).value == L.LIST_TOTAL_LABEL
+    assert lst.cell(L.LIST_FIRST_ROW, 2).hyperlink.location == "'项目1'!A1"
+
+
+def test_instructions_cover_fields_conventions_and_validation(wb):
+    text = "\n".join(str(c.value) for row in wb[L.INSTRUCTIONS_SHEET].iter_rows() for c in row if c.value)
+    for needle in (
+        "项目编码",
+        "预算数 = 财政资金 + 其他资金",
+        "百分比",
+        "≤350万元",
+        "满意度",
+        "xlgoals check",
+        "校验",
+    ):
+        assert needle in text, needle

@@ -1,0 +1,222 @@
+"""Document → workbook → Document, through both readers, on every example and on edited workbooks."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import ROOT, SEEDS, seed
+from xlgoals import layout as L
+from xlgoals.errors import XlgoalsInputError
+from xlgoals.model import Document, GoalTable, Indicator
+from xlgoals.reader import read_workbook
+from xlgoals.template.builder import build_bytes
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("wb")
+    out = {}
+    for prefix in SEEDS:
+        path = d / f"{prefix}.xlsx"
+        path.write_bytes(build_bytes(seed(prefix)))
+        out[prefix] = path
+    return out
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["calamine", "openpyxl"])
+@pytest.mark.parametrize("prefix", sorted(SEEDS))
+def test_round_trip_through_a_workbook_keeps_every_value(workbooks, prefix, fast):
+    back = read_workbook(workbooks[prefix], fast=fast)
+    assert back.comparable() == seed(prefix).comparable()
+    assert back.layout == "workbook"
+
+
+def test_both_readers_give_identical_documents_with_cell_locations(workbooks):
+    for path in workbooks.values():
+        fast, slow = read_workbook(path, fast=True), read_workbook(path, fast=False)
+        assert fast == slow
+    doc = read_workbook(workbooks["000"])
+    t1 = doc.tables[0]
+    assert str(t1.locations["project_code"]).endswith("!B3")
+    assert t1.locations["budget.total"].cell == "C4"
+    sat = t1.indicators[-1]
+    assert sat.value_raw == "≥1.9" and sat.locations["value"].cell == f"F{L.IND_FIRST_ROW + 5}"
+    assert sat.locations["value"].sheet == "1 城乡居民养老保险县级配套"
+
+
+def _strip(o):
+    if isinstance(o, dict):
+        return {k: _strip(v) for k, v in o.items() if k not in ("locations", "location", "source", "layout")}
+    if isinstance(o, list):
+        return [_strip(x) for x in o]
+    return o
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xlgoals", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+
+
+def test_seed_001_converts_to_44_project_sheets_and_back_to_the_same_json(tmp_path):
+    xlsx = tmp_path / "001.xlsx"
+    assert run("convert", str(SEEDS["001"]), "-o", str(xlsx)).returncode == 0
+    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    project_sheets = [
+        n
+        for n in wb.sheetnames
+        if n not in {L.INSTRUCTIONS_SHEET, L.LIST_SHEET, L.DOCUMENT_SHEET, L.LISTS_SHEET, L.META_SHEET}
+    ]
+    wb.close()
+    assert len(project_sheets) == 44 and L.LIST_SHEET in wb.sheetnames
+    assert all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n in project_sheets)
+    assert len({n.lower() for n in project_sheets}) == 44
+    assert project_sheets[0] == "1 残疾人两项补贴县级配套（困难残疾人生活补贴）"[:31]
+    direct = tmp_path / "direct.json"
+    assert run("convert", str(SEEDS["001"]), "-o", str(direct)).returncode == 0
+    expected = _strip(json.loads(direct.read_text(encoding="utf-8")))
+    for reader in ("fast", "openpyxl"):
+        via = tmp_path / f"via-{reader}.json"
+        res = run("convert", str(xlsx), "-o", str(via), "--reader", reader)
+        assert res.returncode == 0, res.stderr
+        assert _strip(json.loads(via.read_text(encoding="utf-8"))) == expected
+
+
+def test_more_indicators_than_the_prepared_block_extend_it(tmp_path):
+    inds = [
+        Indicator(
+            level1="产出指标",
+            level2="数量指标",
+            name=f"指标{k}",
+            description="d",
+            value_raw=f"≥{k}个",
+            basis="年初工作计划",
+        )
+        for k in range(45)
+    ]
+    doc = Document(
+        tables=[
+            GoalTable(index=1, project_name="大项目", project_code="13073024P00047410001H", indicators=inds)
+        ]
+    )
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(build_bytes(doc))
+    back = read_workbook(path)
+    assert [i.value_raw for i in back.tables[0].indicators] == [f"≥{k}个" for k in range(45)]
+    ws = openpyxl.load_workbook(path)["1 大项目"]
+    last = L.IND_FIRST_ROW + 44
+    assert str(ws.cell(last, L.IND_FLAG_COL).value).startswith("=IF(COUNTA($A")
+    assert ws.cell(last, 6).protection.locked is False and ws.cell(last, 6).border.left.style == "thin"
+    assert ws.cell(last + 1, 1).value == L.FOOTER_LABEL
+    assert f"$H${last}" in ws.cell(last + 1, 2).value  # the footer counts the extended block
+    dv = {str(d.sqref) for d in ws.data_validations.dataValidation}
+    assert f"A{L.IND_FIRST_ROW}:A{last}" in dv
+
+
+def test_a_workbook_a_user_edited_still_reads(tmp_path):
+    path = tmp_path / "edited.xlsx"
+    path.write_bytes(build_bytes(seed("000")))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["1 城乡居民养老保险县级配套"]
+    ws["C4"] = "2,800.00"  # a number typed as text
+    ws["E3"] = "  怀财字【2024】7号 城乡居民养老保险县级配套  "  # stray spaces
+    ws.unmerge_cells("D12:E12")
+    ws.insert_rows(12, 2)  # rows inserted inside the indicator block, left blank
+    ws.insert_rows(15, 1)  # a new row after 时效 (now row 14), typed in by hand
+    ws["B15"], ws["C15"], ws["D15"], ws["F15"], ws["G15"] = (
+        "时效指标",
+        "新增指标",
+        "新增",
+        "≥ 90 %",
+        "年初工作计划",
+    )
+    ws["E15"] = "（用户写在E列）"
+    wb.save(path)
+    for fast in (True, False):
+        t = read_workbook(path, fast=fast).tables[0]
+        assert t.budget.total == Decimal("2800.00") and t.budget.total_raw == "2,800.00"
+        assert t.project_name == "怀财字【2024】7号 城乡居民养老保险县级配套"
+        values = [i.value_raw for i in t.indicators]
+        assert values == ["≥90％", "≥95%", "≥95%", "≥ 90 %", "≤2800万元", "提升", "≥1.9"]
+        added = t.indicators[3]
+        assert added.level1 == "产出指标"  # forward-filled through the merged block
+        assert added.description == "新增（用户写在E列）"
+        assert added.locations["value"].cell == "F15"
+        assert t.indicators[-1].locations["value"].cell == f"F{L.IND_FIRST_ROW + 5 + 3}"
+
+
+def _write(wb: openpyxl.Workbook, path: Path) -> Path:
+    wb.save(path)
+    return path
+
+
+def _bad_workbooks(tmp: Path) -> list[tuple[Path, str, str | None]]:
+    good = build_bytes(seed("000"))
+    cases: list[tuple[Path, str, str | None]] = []
+    p = tmp / "notes.xlsx"
+    p.write_text("这不是工作簿", encoding="utf-8")
+    cases.append((p, "不是 Excel 工作簿", None))
+    p = tmp / "truncated.xlsx"
+    p.write_bytes(good[: len(good) // 2])
+    cases.append((p, "已损坏", None))
+    import msoffcrypto.format.ooxml as ooxml
+
+    buf = io.BytesIO()
+    ooxml.OOXMLFile(io.BytesIO(good)).encrypt("secret", buf)
+    p = tmp / "password.xlsx"
+    p.write_bytes(buf.getvalue())
+    cases.append((p, "打开密码", None))
+    p = tmp / "old.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
+    cases.append((p, "旧版 Excel 97-2003", None))
+    other = openpyxl.Workbook()
+    other.active.append(["姓名", "金额"])
+    cases.append((_write(other, tmp / "other.xlsx"), "不是 xlgoals 绩效目标表模板", None))
+    wb = openpyxl.load_workbook(io.BytesIO(good))
+    wb[L.META_SHEET]["B1"] = 99
+    cases.append(
+        (_write(wb, tmp / "version.xlsx"), "模板版本“99”不受支持", f"工作表“{L.META_SHEET}”单元格B1")
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(good))
+    ws = wb["2 企业养老保险县级配套"]
+    for row in ws.iter_rows(min_row=2, max_row=8):
+        for cell in row:
+            if not isinstance(cell, openpyxl.cell.cell.MergedCell):
+                cell.value = None
+    cases.append(
+        (
+            _write(wb, tmp / "noheader.xlsx"),
+            "表头不完整：未找到“预算单位”",
+            "工作表“2 企业养老保险县级配套”单元格A2",
+        )
+    )
+    return cases
+
+
+def test_bad_workbooks_raise_one_chinese_message_naming_file_and_place(tmp_path):
+    for path, fragment, where in _bad_workbooks(tmp_path):
+        for fast in (True, False):
+            with pytest.raises(XlgoalsInputError) as exc:
+                read_workbook(path, fast=fast)
+            message = str(exc.value)
+            assert fragment in message and str(path) in message, message
+            if where:
+                assert where in message, message
+
+
+def test_bad_workbooks_exit_2_without_traceback_and_write_nothing(tmp_path):
+    for path, fragment, _ in _bad_workbooks(tmp_path):
+        out = tmp_path / f"{path.stem}.json"
+        res = run("convert", str(path), "-o", str(out))
+        assert res.returncode == 2, (path, res.stderr)
+        assert fragment in res.stderr and "Traceback" not in res.stderr
+        assert not out.exists()
