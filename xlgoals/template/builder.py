@@ -155,10 +155,15 @@ class _Builder:
         ws.set_column(1, 1, 90)
         ws.merge_range(0, 0, 0, 1, "绩效目标表 填表说明", self.f.title)
         r = 2
+        ws.set_row(0, 30)
         for heading, text in INSTRUCTIONS:
             ws.write_string(r, 0, heading, self.f.label_left)
             ws.write_string(r, 1, text, self.f.list_text)
+            ws.set_row(r, row_height([(text, 90), (heading, 20)]))
             r += 1
+        ws.set_paper(9)
+        ws.set_portrait()
+        ws.fit_to_pages(1, 0)
         ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
     def project(self, name: str, t: GoalTable) -> tuple[str, GoalTable, int]:
