@@ -1,0 +1,61 @@
+"""Run the rule catalogue over a Document; read files into Documents for checking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from xlgoals.config import Config, config_for, sheet_overrides
+from xlgoals.errors import XlgoalsInputError
+from xlgoals.findings import FileResult, Finding
+from xlgoals.model import Document
+from xlgoals.rules import Scope, all_rules, run_rule
+
+
+def check_document(doc: Document, config: Config | None = None) -> list[Finding]:
+    config = config or Config()
+    findings: list[Finding] = []
+    for r in all_rules():
+        if not config.enabled(r.code):
+            continue
+        if r.scope == Scope.TABLE:
+            for table in doc.tables:
+                findings.extend(run_rule(r, doc, table, config))
+        else:
+            findings.extend(run_rule(r, doc, None, config))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def load_for_check(path: Path, *, fast: bool = True) -> tuple[Document, dict[str, Any]]:
+    """The Document and, for workbooks, the overrides of their hidden _config sheet."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from xlgoals.io import fast as fast_io
+        from xlgoals.io import xlsx as xlsx_io
+        from xlgoals.layout import CONFIG_SHEET
+        from xlgoals.reader import read_grid_document
+
+        grid = (fast_io if fast else xlsx_io).read_grid(path)
+        doc = read_grid_document(grid)
+        sheet = grid.get(CONFIG_SHEET)
+        rows: list[tuple[str, Any]] = []
+        if sheet is not None:
+            rows = [(str(sheet.value(r, 1) or ""), sheet.value(r, 2)) for r in range(1, sheet.max_row + 1)]
+        return doc, sheet_overrides(rows)
+    from xlgoals.importers import load_document
+
+    return load_document(path, fast=fast), {}
+
+
+def check_file(
+    path: Path, *, explicit_config: Path | None = None, fast: bool = True
+) -> tuple[FileResult, Document | None]:
+    try:
+        doc, overrides = load_for_check(path, fast=fast)
+        config = config_for(path, explicit_config, overrides)
+    except XlgoalsInputError as exc:
+        return FileResult(path=str(path), error=str(exc)), None
+    result = FileResult(path=str(path), tables=[(t.index, t.label) for t in doc.tables])
+    result.findings = check_document(doc, config)
+    return result, doc

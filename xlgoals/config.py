@@ -1,0 +1,154 @@
+"""Check configuration: which rules run, at which severity, with which thresholds.
+
+Sources, later ones winning: the defaults; ``[tool.xlgoals]`` in the nearest pyproject.toml; an
+``xlgoals.toml`` beside the checked file (or in a folder above it); the hidden ``_config`` sheet of
+the workbook itself; and a file given with ``--config`` (the reviewer's word is final).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from xlgoals.errors import XlgoalsInputError
+
+DEFAULT_GENERIC_NAMES = ("完成率", "社会稳定水平", "及时性", "成本利用率", "质量达标率", "任务完成率")
+DEFAULT_BOILERPLATE = (
+    "年度服务部门数量",
+    "发票损耗率",
+    "新增粮食产能",
+    "社保费征缴率",
+    "牌照预算资金使用率",
+    "各类经贸信息资讯总数",
+    "促成贸易成交额",
+    "累计随团出访的企业数",
+    "重点税税源轮查率",
+    "审计通知书送达率",
+    "试验区对改革试验成效的满意度",
+    "科研人员满意度",
+    "棚改拆迁居民满意度",
+    "各级教育学校满意度",
+)
+
+
+class Config(BaseModel):
+    select: list[str] = Field(default_factory=list)  # codes or prefixes ("VAL", "COST-00"); empty = all
+    ignore: list[str] = Field(default_factory=list)
+    severity: dict[str, str] = Field(default_factory=dict)  # code or prefix → error|warning|info
+    budget_year: int | None = None  # inferred from the document when not set
+    region_code: str | None = None  # 6-digit 区划代码; inferred from the project codes when not set
+    satisfaction_min: Decimal = Decimal(80)  # SAT-002
+    same_value_ratio: float = 0.8  # VAL-002
+    same_value_min_rows: int = 5  # VAL-002
+    weight_totals: list[int] = Field(default_factory=lambda: [90, 100])  # WEIGHT-001
+    weight_ranges: dict[str, list[float]] = Field(
+        default_factory=lambda: {"成本指标": [0.0, 20.0], "产出指标": [40.0, 50.0]}
+    )  # WEIGHT-004 (S10)
+    generic_names: list[str] = Field(default_factory=lambda: list(DEFAULT_GENERIC_NAMES))  # IND-003
+    boilerplate_names: list[str] = Field(default_factory=lambda: list(DEFAULT_BOILERPLATE))  # IND-004
+
+    def enabled(self, code: str) -> bool:
+        def match(patterns: list[str]) -> bool:
+            return any(code == p or code.startswith(p.rstrip("-*")) for p in patterns)
+
+        if self.select and not match(self.select):
+            return False
+        return not match(self.ignore)
+
+    def severity_for(self, code: str, default: str) -> str:
+        best = ""
+        value = default
+        for pattern, sev in self.severity.items():
+            p = pattern.rstrip("-*")
+            if (code == pattern or code.startswith(p)) and len(p) > len(best):
+                best, value = p, sev
+        return value
+
+    def merged(self, overrides: dict[str, Any], source: str) -> Config:
+        data = self.model_dump()
+        for key, value in overrides.items():
+            key = key.replace("-", "_")
+            if key not in Config.model_fields:
+                raise XlgoalsInputError(
+                    f"配置项“{key}”不存在。可用：{'、'.join(Config.model_fields)}", file=source
+                )
+            if key == "severity" and isinstance(value, dict):
+                data["severity"] = {**data["severity"], **value}
+            elif key in ("select", "ignore") and isinstance(value, str):
+                data[key] = [x.strip() for x in value.replace("，", ",").split(",") if x.strip()]
+            else:
+                data[key] = value
+        try:
+            cfg = Config.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            raise XlgoalsInputError(f"配置项“{where}”的值不正确：{first['msg']}", file=source) from None
+        for code, sev in cfg.severity.items():
+            if sev not in ("error", "warning", "info"):
+                raise XlgoalsInputError(
+                    f"配置项 severity.{code} 应为 error、warning 或 info，而不是“{sev}”。", file=source
+                )
+        return cfg
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise XlgoalsInputError(f"配置文件格式错误：{exc}", file=str(path)) from None
+    except OSError as exc:
+        raise XlgoalsInputError(f"无法读取配置文件：{exc.strerror or exc}", file=str(path)) from None
+
+
+def _ancestors(start: Path) -> list[Path]:
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    return [folder, *folder.parents]
+
+
+def config_for(path: Path, explicit: Path | None = None, sheet: dict[str, Any] | None = None) -> Config:
+    """The configuration that applies to checking ``path``."""
+    cfg = Config()
+    for folder in _ancestors(path):
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            section = _load_toml(pyproject).get("tool", {}).get("xlgoals")
+            if isinstance(section, dict):
+                cfg = cfg.merged(section, str(pyproject))
+            break
+    for folder in _ancestors(path):
+        own = folder / "xlgoals.toml"
+        if own.is_file():
+            cfg = cfg.merged(_load_toml(own), str(own))
+            break
+    if sheet:
+        cfg = cfg.merged(sheet, f"{path}（工作表 _config）")
+    if explicit is not None:
+        cfg = cfg.merged(_load_toml(explicit), str(explicit))
+    return cfg
+
+
+def parse_sheet_value(key: str, value: Any) -> Any:
+    """A value typed in the _config sheet: "severity.VAL-003" = "info", "satisfaction_min" = 85."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def sheet_overrides(rows: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in rows:
+        key = key.strip()
+        if not key or key.startswith("#") or value is None or value == "":
+            continue
+        if key.startswith("severity."):
+            out.setdefault("severity", {})[key.split(".", 1)[1]] = str(value).strip()
+        else:
+            out[key] = parse_sheet_value(key, value)
+    return out

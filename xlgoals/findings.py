@@ -1,0 +1,106 @@
+"""Findings and the report: what a check found, where, and how to fix it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from xlgoals.model import Location
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Finding(BaseModel):
+    code: str
+    severity: Severity
+    message: str  # Chinese, with the offending value
+    hint: str = ""  # how to fix it
+    location: Location | None = None
+    path: str = ""  # logical: "项目3 城乡低保资金县级配套 › 指标[4] › 指标值"
+    table: int | None = None  # 1-based table index, None for document-level findings
+    field: str = ""  # the field the location points at ("value", "budget.total", …)
+
+    @property
+    def where(self) -> str:
+        return str(self.location) if self.location is not None else ""
+
+    def sort_key(self) -> tuple[int, int, str, str]:
+        loc = self.location
+        pos = loc.line if loc is not None and loc.line is not None else 0
+        return (self.table or 0, pos, self.where, self.code)
+
+
+class FileResult(BaseModel):
+    """One checked file: its findings, or why it could not be read."""
+
+    path: str
+    error: str = ""  # non-empty when the file could not be read
+    tables: list[tuple[int, str]] = Field(default_factory=list)  # (index, label)
+    findings: list[Finding] = Field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.error:
+            return "无法读取"
+        counts = self.counts()
+        if counts[Severity.ERROR]:
+            return "有错误"
+        if counts[Severity.WARNING]:
+            return "有警告"
+        return "通过"
+
+    def counts(self) -> Counter[Severity]:
+        c: Counter[Severity] = Counter({s: 0 for s in Severity})
+        c.update(f.severity for f in self.findings)
+        return c
+
+
+class Report(BaseModel):
+    files: list[FileResult] = Field(default_factory=list)
+
+    def counts(self) -> Counter[Severity]:
+        c: Counter[Severity] = Counter({s: 0 for s in Severity})
+        for f in self.files:
+            c.update(x.severity for x in f.findings)
+        return c
+
+    def by_rule(self) -> Counter[str]:
+        return Counter(x.code for f in self.files for x in f.findings)
+
+    @property
+    def unreadable(self) -> list[FileResult]:
+        return [f for f in self.files if f.error]
+
+    def exit_code(self) -> int:
+        """0: no errors; 1: errors found; 2: nothing found wrong but some input could not be read."""
+        if self.counts()[Severity.ERROR]:
+            return 1
+        if self.unreadable:
+            return 2
+        return 0
+
+    def summary_line(self) -> str:
+        c = self.counts()
+        parts = [
+            f"{len(self.files)} 个文件",
+            f"{c[Severity.ERROR]} 个错误",
+            f"{c[Severity.WARNING]} 个警告",
+            f"{c[Severity.INFO]} 条提示",
+        ]
+        if self.unreadable:
+            parts.append(f"{len(self.unreadable)} 个文件无法读取")
+        return "，".join(parts)

@@ -1,0 +1,95 @@
+"""CODE: the 项目编码 (RULES.md §4)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from xlgoals.rules.common import is_flat
+from xlgoals.rules.registry import Context, Scope, rule
+
+CODE = re.compile(r"^(\d{6})(\d{2})([A-Z])([0-9A-Z]{12})$")
+
+
+@rule(
+    "CODE-001", "code-format", "error",
+    title="项目编码格式不正确（应为6位区划+2位年度+类别字母+12位）",
+    what="项目编码是否为21位：6位区划代码、2位年度、1位类别字母、12位编号（字母数字）。",
+    why="80/80张河北表符合该格式（RULES.md §4）；S11 有“T”类别的同型编码。",
+    bad="1307302400047410001H（少了类别字母）", good="13073024P00047410001H",
+    fix="从预算管理一体化系统复制完整的项目编码，不要手工输入；注意不要混入空格或全角字符。",
+)  # fmt: skip
+def code_format(ctx: Context) -> None:
+    code = ctx.t.project_code
+    if code and not CODE.match(code):
+        ctx.emit(
+            f"项目编码“{code}”格式不正确（{len(code)}位）：应为6位区划+2位年度+类别字母+12位编号，共21位。",
+            field="project_code",
+        )
+
+
+@rule(
+    "CODE-002", "code-region", "warning", scope=Scope.DOCUMENT,
+    title="项目编码前6位“{r}”与本县区划代码不一致 / 同一文档内不一致",
+    what="项目编码前6位是否等于配置的区划代码（未配置时取本文档多数编码的前6位）。",
+    why="每份河北文档的编码都带本县区划代码（000/004 130730，001 130322，002 130184）。",
+    bad="怀来县文档中的 13032224P…", good="怀来县 13073024P…",
+    fix="核对项目编码是否属于本地区；跨地区复制的项目要换成本地项目库中的编码。",
+)  # fmt: skip
+def code_region(ctx: Context) -> None:
+    matches = [(t, m) for t in ctx.doc.tables if (m := CODE.match(t.project_code))]
+    if not matches:
+        return
+    expected = ctx.config.region_code or Counter(m.group(1) for _, m in matches).most_common(1)[0][0]
+    for t, m in matches:
+        if m.group(1) != expected:
+            ctx.table = t
+            ctx.emit(f"项目编码前6位“{m.group(1)}”与本地区划代码“{expected}”不一致。", field="project_code")
+    ctx.table = None
+
+
+@rule(
+    "CODE-003", "code-year", "warning",
+    title="项目编码年度“{yy}”与预算年度“{YY}”不一致（如为续建项目请忽略）",
+    what="项目编码第7-8位年度是否等于预算年度的后两位。",
+    why="000 第402行 13073023P… 出现在2024年预算表中；项目库编码跨年沿用，所以只是警告。",
+    bad="2024年预算表中的 13073023P00046410001U", good="13073024P…",
+    fix="如为新项目，请使用本年度项目库编码；如为续建项目沿用原编码，可忽略此提示。",
+)  # fmt: skip
+def code_year(ctx: Context) -> None:
+    m = CODE.match(ctx.t.project_code)
+    year = ctx.budget_year()
+    if m and year and m.group(2) != f"{year % 100:02d}":
+        ctx.emit(
+            f"项目编码年度“{m.group(2)}”与预算年度“{year % 100:02d}”（{year}年）不一致。",
+            field="project_code",
+        )
+
+
+@rule(
+    "CODE-004", "code-duplicate", "warning", scope=Scope.DOCUMENT,
+    title="项目编码在本文档中重复出现",
+    what="同一文档（工作簿）中是否有两张表用同一个项目编码。",
+    why="001 第3776/4048行、第3912/4177行编码相同而单位不同，疑为同一政策项目拆给两个单位。",
+    bad="两张表都是 13032224P002R2X10071K", good="每个项目一个编码",
+    fix="核对两张表是否为同一项目：是则合并，不是则更正其中一个编码。",
+)  # fmt: skip
+def code_duplicate(ctx: Context) -> None:
+    by_code: dict[str, list[int]] = {}
+    for k, t in enumerate(ctx.doc.tables):
+        if t.project_code and not is_flat(t):
+            by_code.setdefault(t.project_code, []).append(k)
+    for code, idx in by_code.items():
+        if len(idx) < 2:
+            continue
+        for k in idx:
+            t = ctx.doc.tables[k]
+            others = "、".join(
+                f"{o.label}（{o.unit_name or o.unit_code}，{o.budget.total}万元）"
+                for j in idx
+                if j != k
+                for o in [ctx.doc.tables[j]]
+            )
+            ctx.table = t
+            ctx.emit(f"项目编码“{code}”在本文档中重复出现，另见：{others}。", field="project_code")
+    ctx.table = None

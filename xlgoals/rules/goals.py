@@ -1,0 +1,73 @@
+"""GOAL: the 绩效目标 text (相关性/明确性)."""
+
+from __future__ import annotations
+
+import re
+
+from xlgoals.rules.common import NUMBERING, clean, quote
+from xlgoals.rules.registry import Context, rule
+
+PLACEHOLDER = re.compile(r"目标内容\s*\d")
+FUND_RULES = re.compile(r"专款专用|截留|挤占|挪用|占用|加强资金管理|资金管理")
+# Words that name an output or an effect; "个人" in "任何单位和个人不得挪用" is not one.
+OUTCOME = re.compile(
+    r"\d|覆盖|受益|发放|达到|提高|提升|改善|保障|完成|实现|参保|减轻|增加|人数|户数|待遇|生活水平|运转"
+)
+
+
+@rule(
+    "GOAL-001", "goal-placeholder", "error",
+    title="绩效目标为模板占位文字（如“目标内容1”）",
+    what="绩效目标是否仍是模板的占位文字，或去掉编号后为空。",
+    why="004 中9张表的绩效目标为“1.目标内容1”。",
+    bad="1.目标内容1", good="1.保障21个行政村村级组织正常运转，村干部工资按月足额发放。",
+    fix="删除占位文字，写出本项目本年度的预期产出和效果。",
+)  # fmt: skip
+def goal_placeholder(ctx: Context) -> None:
+    for line in ctx.t.goals:
+        if PLACEHOLDER.search(line) or not NUMBERING.sub("", line).strip():
+            ctx.emit(f"绩效目标为模板占位文字：{quote(line)}。", field="goals")
+            return
+
+
+@rule(
+    "GOAL-002", "goal-equals-use", "warning",
+    title="绩效目标与资金用途完全相同，未描述预期产出和效果",
+    what="绩效目标（去掉编号和标点）是否与资金用途相同。",
+    why="绩效目标应是产出和效果（S2），不是工作内容（S14）；000 第127/142行等。",
+    bad="用途和目标都是“企业养老保险上解风险储备金”", good="目标写明达到什么效果：按时足额上解，保障…",
+    fix="绩效目标写预期达到的产出（数量、质量、时效）和效果，不要照抄资金用途。",
+)  # fmt: skip
+def goal_equals_use(ctx: Context) -> None:
+    goals = clean("".join(ctx.t.goals))
+    if goals and goals == clean(ctx.t.fund_use):
+        ctx.emit(f"绩效目标与资金用途完全相同：{quote(ctx.t.fund_use)}。", field="goals")
+
+
+@rule(
+    "GOAL-003", "goal-fund-rules", "warning",
+    title="绩效目标只写资金管理要求（专款专用、不得挤占挪用），不是绩效目标",
+    what="绩效目标是否只有“专款专用、不得截留挤占挪用”之类的资金管理要求，没有任何数字或产出/效果。",
+    why="S2、S14；002 第156、247、333、422、594行。",
+    bad="按规定加强资金管理，确保专款专用，不得截留、挤占和挪用。", good="按时足额发放基础养老金，惠及2.3万名参保居民。",
+    fix="资金管理要求不是绩效目标；改写为预期产出和效果（对象、数量、标准、时限）。",
+)  # fmt: skip
+def goal_fund_rules(ctx: Context) -> None:
+    text = "".join(NUMBERING.sub("", g) for g in ctx.t.goals)
+    stripped = FUND_RULES.sub("", text)
+    if FUND_RULES.search(text) and not OUTCOME.search(stripped):
+        ctx.emit(f"绩效目标只写了资金管理要求：{quote(text, 40)}。", field="goals")
+
+
+@rule(
+    "GOAL-004", "goal-not-quantified", "info",
+    title="绩效目标未量化（不含任何数字）",
+    what="绩效目标（去掉编号）中是否有任何数字。",
+    why="S4“尽量进行定量表述”。",
+    bad="提升城乡居民生活水平", good="为2.8万名城乡居民按月足额发放养老金",
+    fix="在目标中写出数量、标准或比例，使目标可以考核。",
+)  # fmt: skip
+def goal_not_quantified(ctx: Context) -> None:
+    text = "".join(NUMBERING.sub("", g) for g in ctx.t.goals)
+    if text and not re.search(r"\d", text) and not PLACEHOLDER.search("".join(ctx.t.goals)):
+        ctx.emit("绩效目标中没有任何数字，未量化。", field="goals")

@@ -1,0 +1,212 @@
+"""IND: indicator text quality (相关性)."""
+
+from __future__ import annotations
+
+import re
+
+from xlgoals.rules.common import DOC_NUMBER, clean, l1, l2, quote, rows
+from xlgoals.rules.registry import Context, rule
+
+ECOLOGY = re.compile(r"生态|环境|绿色|节能|低碳|排放|节约(用)?(水|电|能源|资源|用纸|纸张)")
+PROCESS = re.compile(r"预算执行|执行率|资金完成率|拨款保障率|到位率")
+YEAR = re.compile(r"(20\d{2})\s*年")
+COMPARISON_BEFORE = (
+    "较",
+    "比",
+    "与",
+    "同",
+    "对比",
+    "相比",
+    "高于",
+    "低于",
+    "超过",
+    "不低于",
+    "不少于",
+    "占",
+    "以",
+    "按",
+)
+COMPARISON_AFTER = ("相比", "为基数", "基数", "水平", "同期", "基础上", "比较")
+NAME_SUFFIX = re.compile(r"(县级配套资金|县级配套|县配套资金|县配套|配套资金|补助资金|专项资金|资金|经费)$")
+
+
+@rule(
+    "IND-001", "desc-equals-name", "info",
+    title="绩效指标描述与三级指标名称相同，未说明口径/计算方法",
+    what="绩效指标描述是否只是重复三级指标名称。",
+    why="描述应说明统计口径或计算方法；000 中17/40行、002 中46/48行照抄名称。",
+    bad="三级指标“养老金发放准确率”，描述“养老金发放准确率”", good="描述“准确发放人数/应发放人数×100%”",
+    fix="在描述中写明计算方法或口径（分子/分母、统计范围、数据来源）。",
+)  # fmt: skip
+def desc_equals_name(ctx: Context) -> None:
+    for k, ind in rows(ctx.t):
+        if ind.description.strip() and clean(ind.description) == clean(ind.name):
+            ctx.emit(
+                f"绩效指标描述与三级指标名称相同：{quote(ind.name)}。",
+                indicator=(k, ind),
+                field="description",
+            )
+
+
+@rule(
+    "IND-002", "name-truncated", "warning",
+    title="三级指标名称疑似被截断",
+    what="较长的三级指标名称是否是描述的开头一段、在句中被截断。",
+    why="004 中9个名称都正好15个字、在句中断开（如“逐步促进了解河势变化及对防洪、”）。",
+    bad="三级指标“逐步促进了解河势变化及对防洪、”", good="三级指标“河势变化监测”",
+    fix="三级指标写简短完整的名称，具体内容放到绩效指标描述中。",
+)  # fmt: skip
+def name_truncated(ctx: Context) -> None:
+    for k, ind in rows(ctx.t):
+        name, desc = ind.name.strip(), ind.description.strip()
+        if len(name) >= 12 and desc != name and desc.startswith(name) and desc[len(name)] not in "=（(:：，,":
+            ctx.emit(
+                f"三级指标名称{quote(name)}疑似被截断（描述为{quote(desc, 40)}）。",
+                indicator=(k, ind),
+                field="name",
+            )
+
+
+@rule(
+    "IND-003", "generic-name", "warning",
+    title="指标名称空泛（如“完成率”“社会稳定水平”“及时性”“成本利用率”），无法考核",
+    what="三级指标名称是否在空泛名称清单中（可配置 generic_names）。",
+    why="S14“模糊化”；002 第172行“完成率”、第200行“社会稳定水平”。",
+    bad="完成率", good="年度培训任务完成率",
+    fix="写明是什么的完成率/及时率：对象 + 指标，如“低保金发放及时率”。",
+)  # fmt: skip
+def generic_name(ctx: Context) -> None:
+    generic = set(ctx.config.generic_names)
+    for k, ind in rows(ctx.t):
+        if clean(ind.name) in generic:
+            ctx.emit(f"指标名称{quote(ind.name)}过于空泛，无法考核。", indicator=(k, ind), field="name")
+
+
+@rule(
+    "IND-004", "boilerplate-indicator", "warning",
+    title="指标与项目内容无关（疑似套用模板）：{z}",
+    what="三级指标是否属于常见的套用模板指标（清单可配置 boilerplate_names）。",
+    why="S3（相关性）、S14；004 中9张表套用了“年度服务部门数量”等与项目无关的指标。",
+    bad="防汛经费项目中的“年度服务部门数量”", good="防汛物资储备数量、汛期巡查次数",
+    fix="删除与本项目无关的指标，按项目实际产出和效果重新设置。",
+)  # fmt: skip
+def boilerplate(ctx: Context) -> None:
+    black = set(ctx.config.boilerplate_names)
+    for k, ind in rows(ctx.t):
+        if clean(ind.name) in black:
+            ctx.emit(f"指标{quote(ind.name)}与项目内容无关，疑似套用模板。", indicator=(k, ind), field="name")
+
+
+@rule(
+    "IND-005", "wrong-level2-class", "warning",
+    title="指标可能归错二级分类（含以满意度代替效益）",
+    what="关键词判断：含“满意”的指标不在满意度指标下；效益指标中含“可持续/年限/期限”不在可持续影响下、含“生态/环境/绿色/节能/节约”不在生态效益下。",
+    why="S15“质量指标与效益指标混淆……将满意度指标代替效益指标”；001 第1098–1119行。",
+    bad="社会效益指标 › 群众满意度", good="满意度指标 › 服务对象满意度指标 › 群众满意度",
+    fix="把指标移到对应的二级指标下；满意度只放在满意度指标中，效益指标写项目带来的效果。",
+)  # fmt: skip
+def wrong_level2(ctx: Context) -> None:
+    for k, ind in rows(ctx.t):
+        name, a, b = ind.name, l1(ind), l2(ind)
+        target = ""
+        if "满意" in name and a != "满意度指标":
+            target = "满意度指标 › 服务对象满意度指标"
+        elif a == "效益指标" and re.search(r"可持续|年限|期限", name) and b != "可持续影响指标":
+            target = "可持续影响指标"
+        elif a == "效益指标" and ECOLOGY.search(name) and b != "生态效益指标":
+            target = "生态效益指标"
+        if target:
+            ctx.emit(
+                f"指标{quote(name)}放在“{ind.level1} › {ind.level2}”下，可能应归入{target}。",
+                indicator=(k, ind),
+                field="level2",
+            )
+
+
+@rule(
+    "IND-006", "process-indicator", "warning",
+    title="预算执行率/资金到位率/拨款保障率等过程性指标不应作为成本或效益指标",
+    what="预算执行率、资金到位率等过程性指标是否被放在成本指标或经济/社会效益指标下。",
+    why="S15（指标混淆）；002 中6行、003 第587行。",
+    bad="成本指标 › 预算执行率（%）", good="成本指标 › 人均补助标准 ≤1152元/人/年",
+    fix="预算执行率另有专门考核；成本指标写总成本或单位成本，效益指标写项目产生的效果。",
+)  # fmt: skip
+def process_indicator(ctx: Context) -> None:
+    for k, ind in rows(ctx.t):
+        if PROCESS.search(ind.name) and l2(ind) in (
+            "成本指标",
+            "经济成本指标",
+            "经济效益指标",
+            "社会效益指标",
+        ):
+            ctx.emit(f"过程性指标{quote(ind.name)}不应作为{ind.level2}。", indicator=(k, ind), field="name")
+
+
+def _distinctive(t) -> list[str]:  # type: ignore[no-untyped-def]
+    out = []
+    core = NAME_SUFFIX.sub("", clean(DOC_NUMBER.sub("", t.project_name)))
+    if len(core) >= 6:
+        out.append(core)
+    use = clean(t.fund_use)
+    if 8 <= len(use) <= 30:
+        out.append(use)
+    return out
+
+
+@rule(
+    "IND-007", "copied-from-other-project", "warning",
+    title="描述中出现其他项目的内容（疑似复制粘贴）",
+    what="三级指标或描述中是否出现本文档另一项目的名称或资金用途（本项目自身文字中没有的部分）。",
+    why="000 第87行：城乡居民养老保险项目的成本指标描述写的是“企业养老保险上解风险储备金”。",
+    bad="城乡居民养老保险项目中“企业养老保险上解风险储备金是否超出预算”", good="描述本项目的内容",
+    fix="核对该指标是否从其他项目复制，改为本项目的内容。",
+)  # fmt: skip
+def copied_from_other(ctx: Context) -> None:
+    t = ctx.t
+    own = clean(t.project_name + t.fund_use + "".join(t.goals) + t.title)
+    candidates = [(o, c) for o in ctx.doc.tables if o is not t for c in _distinctive(o) if c not in own]
+    for k, ind in rows(t):
+        text = clean(ind.name + ind.description)
+        for other, c in candidates:
+            if c in text:
+                ctx.emit(
+                    f"指标{quote(ind.name)}中出现另一项目（{other.label}）的内容{quote(c)}，疑似复制。",
+                    indicator=(k, ind),
+                    field="description",
+                )
+                break
+
+
+@rule(
+    "IND-008", "stale-year", "info",
+    title="指标文字引用往年年份（如“2023年”）",
+    what="三级指标或描述中是否出现早于预算年度的年份（作比较基数的写法如“较2023年”“与2023年相比”不算）。",
+    why="001 第2263、2823、2837、3020行沿用了往年表格的年份。",
+    bad="2024年预算表中“2023年城乡居民医疗保险补助人数”", good="“2024年…”，或“较2023年提高”",
+    fix="把往年年份改为预算年度；确是与往年比较的，写成“较2023年…”。",
+)  # fmt: skip
+def stale_year(ctx: Context) -> None:
+    year = ctx.budget_year()
+    if not year:
+        return
+    for k, ind in rows(ctx.t):
+        for fld in ("name", "description"):
+            text = getattr(ind, fld)
+            for m in YEAR.finditer(text):
+                y = int(m.group(1))
+                before, after = text[max(0, m.start() - 3) : m.start()], text[m.end() : m.end() + 4]
+                if (
+                    y >= year
+                    or any(before.endswith(w) for w in COMPARISON_BEFORE)
+                    or any(after.startswith(w) for w in COMPARISON_AFTER)
+                ):
+                    continue
+                ctx.emit(
+                    f"指标文字引用往年年份“{y}年”（预算年度为{year}年）：{quote(text)}。",
+                    indicator=(k, ind),
+                    field=fld,
+                )
+                break
+            else:
+                continue
+            break

@@ -1,0 +1,254 @@
+"""STRUCT: completeness and the indicator framework (完整性)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from xlgoals.frameworks import FRAMEWORK_A, FRAMEWORK_B, SPECS, canonical_level1
+from xlgoals.model import Framework, GoalTable
+from xlgoals.rules.common import is_flat, l1, l2, quote, rows
+from xlgoals.rules.registry import Context, rule
+
+
+def _spec_allowed(t: GoalTable) -> dict[str, set[str]]:
+    fw = t.framework
+    if fw in SPECS:
+        return {k: set(v) for k, v in SPECS[fw].allowed.items()}
+    merged: dict[str, set[str]] = {}
+    for spec in (FRAMEWORK_A, FRAMEWORK_B):
+        for k, v in spec.allowed.items():
+            merged.setdefault(k, set()).update(v)
+    return merged
+
+
+@rule(
+    "STRUCT-001", "required-header-field", "error",
+    title="表头必填项缺失：{项目编码/项目名称/预算数/财政资金/资金用途/绩效目标}",
+    what="项目编码、项目名称、预算数、财政资金、资金用途、绩效目标是否填写（平铺格式表没有的栏目不查）。",
+    why="形式完整性是绩效目标审核的第一项（S3、S5）；80张河北表全部填写了这些栏目。",
+    bad="项目编码为空", good="项目编码 13073024P00047410001H",
+    fix="补填该栏目；没有其他资金时其他资金可以留空，但预算数和财政资金必须填写。",
+)  # fmt: skip
+def required_header(ctx: Context) -> None:
+    t = ctx.t
+    checks = [
+        ("project_name", "项目名称", bool(t.project_name)),
+        ("budget.total", "预算数", bool(t.budget.total_raw or t.budget.total is not None)),
+    ]
+    if not is_flat(t):
+        checks += [
+            ("project_code", "项目编码", bool(t.project_code)),
+            ("budget.fiscal", "财政资金", bool(t.budget.fiscal_raw or t.budget.fiscal is not None)),
+            ("fund_use", "资金用途", bool(t.fund_use)),
+        ]
+    checks.append(("goals", "绩效目标", bool(t.goals)))
+    for fld, name, ok in checks:
+        if not ok:
+            ctx.emit(f"表头必填项缺失：{name}未填写。", field=fld)
+
+
+@rule(
+    "STRUCT-002", "level1-allowed", "error",
+    title="一级指标“{x}”不在允许范围",
+    what="一级指标是否为产出指标、效益指标、满意度指标（2021年体系另有成本指标）。",
+    why="指标体系由产出、效益、满意度（及成本）构成（S7、S2、S10）。",
+    bad="一级指标“工作指标”", good="一级指标“产出指标”",
+    fix="一级指标只能选产出指标、效益指标、满意度指标（2021年体系可用成本指标）；请从下拉框选择。",
+)  # fmt: skip
+def level1_allowed(ctx: Context) -> None:
+    allowed = _spec_allowed(ctx.t)
+    seen: set[str] = set()
+    for k, ind in enumerate(ctx.t.indicators):
+        name = l1(ind)
+        if name and name not in allowed and name not in seen:
+            seen.add(name)
+            ctx.emit(
+                f"一级指标{quote(ind.level1)}不在允许范围（应为{'、'.join(allowed)}）。",
+                indicator=(k, ind),
+                field="level1",
+            )
+
+
+@rule(
+    "STRUCT-003", "level2-under-level1", "error",
+    title="二级指标“{y}”不属于一级指标“{x}”",
+    what="二级指标是否属于其一级指标（如数量指标只能在产出指标下）。",
+    why="RULES.md §2.1/§2.2 的指标框架（S7、S10）；S11、S13 有真实错例。",
+    bad="产出指标 › 经济效益指标", good="效益指标 › 经济效益指标",
+    fix="把该行移到正确的一级指标下，或改选该一级指标下的二级指标（模板下拉框只列出允许的二级指标）。",
+)  # fmt: skip
+def level2_under_level1(ctx: Context) -> None:
+    allowed = _spec_allowed(ctx.t)
+    for k, ind in enumerate(ctx.t.indicators):
+        a, b = l1(ind), l2(ind)
+        if a in allowed and b and b not in allowed[a]:
+            ctx.emit(
+                f"二级指标{quote(ind.level2)}不属于一级指标{quote(ind.level1)}。",
+                indicator=(k, ind),
+                field="level2",
+            )
+
+
+@rule(
+    "STRUCT-004", "framework-mixed", "error",
+    title="同一项目混用新旧指标体系（成本指标既在产出下又作为一级）",
+    what="同一张表是否既把成本指标放在产出指标下（旧体系），又用了成本一级指标或经济/社会/生态环境成本指标（2021体系）。",
+    why="两种体系的成本指标位置不同，混用说明套错了模板（RULES.md §2.3，S11 实例）。",
+    bad="产出指标 › 成本指标 与 成本指标 › 经济成本指标 同时出现", good="只用其中一种体系",
+    fix="按本地要求统一为一种指标体系：河北等地用“产出指标 › 成本指标”；2021年体系用“成本指标 › 经济成本指标”。",
+)  # fmt: skip
+def framework_mixed(ctx: Context) -> None:
+    if ctx.t.framework != Framework.MIXED:
+        return
+    for k, ind in enumerate(ctx.t.indicators):
+        if l1(ind) == "成本指标" or l2(ind) in ("经济成本指标", "社会成本指标", "生态环境成本指标"):
+            ctx.emit(
+                "同一项目混用新旧指标体系：成本指标既在产出指标下，又作为一级指标或使用了2021年体系的成本二级指标。",
+                indicator=(k, ind),
+                field="level2",
+            )
+            return
+
+
+def _present_level2(t: GoalTable, level1: str) -> set[str]:
+    return {l2(i) for _, i in rows(t) if l1(i) == level1}
+
+
+@rule(
+    "STRUCT-005", "output-dimensions", "error",
+    title="产出指标缺少{数量/质量/时效/成本}指标",
+    what="产出指标下是否数量、质量、时效（旧体系还有成本）指标各至少一项。",
+    why="S4“从数量、质量、成本和时效等方面进行细化”；80张河北表全部具备。",
+    bad="产出指标只有数量指标和质量指标", good="数量、质量、时效、成本指标各至少一行",
+    fix="在产出指标下补充缺少的二级指标，各写至少一条可考核的三级指标。",
+)  # fmt: skip
+def output_dimensions(ctx: Context) -> None:
+    t = ctx.t
+    fw = t.framework
+    spec = FRAMEWORK_B if fw == Framework.B2021 else FRAMEWORK_A
+    need = spec.required_level2["产出指标"]
+    present = _present_level2(t, "产出指标")
+    missing = [x for x in need if x not in present]
+    if missing and t.indicators:
+        note = "（该表文本不完整）" if not t.complete else ""
+        ctx.emit(f"产出指标缺少{'、'.join(missing)}{note}。", field="indicators")
+
+
+@rule(
+    "STRUCT-006", "benefit-present", "error",
+    title="缺少效益指标",
+    what="是否至少有一行有效的效益指标（“无”占位行不算）。",
+    why="效益指标是指标体系的必备部分（S7）；80张河北表都有。",
+    bad="只有产出指标和满意度指标", good="效益指标 › 社会效益指标 › …",
+    fix="补充效益指标（经济、社会、生态效益或可持续影响至少一项），说明项目产生的效果。",
+)  # fmt: skip
+def benefit_present(ctx: Context) -> None:
+    t = ctx.t
+    if t.indicators and not any(l1(i) == "效益指标" for _, i in rows(t)):
+        note = "（该表文本不完整）" if not t.complete else ""
+        ctx.emit(f"缺少效益指标{note}。", field="indicators")
+
+
+@rule(
+    "STRUCT-007", "satisfaction-present", "error",
+    title="缺少满意度指标（服务对象满意度指标）",
+    what="是否有服务对象满意度指标。",
+    why="S7、S4（“服务对象满意度目标”）；79/80张河北表有，001 第44表缺。",
+    bad="指标表到效益指标就结束", good="满意度指标 › 服务对象满意度指标 › 受益群众满意度 ≥90%",
+    fix="补充满意度指标 › 服务对象满意度指标，写明对象和“≥x%”目标值。",
+)  # fmt: skip
+def satisfaction_present(ctx: Context) -> None:
+    t = ctx.t
+    if t.indicators and not any(l1(i) == "满意度指标" for _, i in rows(t)):
+        note = "（该表文本不完整，可能是公开时被截断）" if not t.complete else ""
+        ctx.emit(f"缺少满意度指标（服务对象满意度指标）{note}。", field="indicators")
+
+
+@rule(
+    "STRUCT-008", "b-economic-cost", "error",
+    title="2021框架下缺少经济成本指标",
+    what="使用2021年体系（成本指标为一级）的表是否有一行有效的经济成本指标。",
+    why="S10 模板和 003 的4个项目都填写了经济成本指标。",
+    bad="成本指标 › 经济成本指标 › 无", good="成本指标 › 经济成本指标 › 项目总成本 ≤842.07万元",
+    fix="在成本指标下填写经济成本指标（项目总成本或单位成本，用“≤”）。",
+)  # fmt: skip
+def b_economic_cost(ctx: Context) -> None:
+    t = ctx.t
+    if t.framework == Framework.B2021 and not any(l2(i) == "经济成本指标" for _, i in rows(t)):
+        ctx.emit("2021年指标体系下缺少有效的经济成本指标。", field="indicators")
+
+
+@rule(
+    "STRUCT-009", "value-empty", "error",
+    title="指标值为空",
+    what="每一行有效指标是否填写了指标值。",
+    why="没有指标值就无法考核（形式完整性，S3）。",
+    bad="三级指标“发放人数”，指标值空", good="≥1000人",
+    fix="填写指标值：比较符+数值+单位（如 ≥95%），无法量化时写分级的定性目标。",
+)  # fmt: skip
+def value_empty(ctx: Context) -> None:
+    for k, ind in rows(ctx.t):
+        if not ind.value_raw.strip() and (ind.name or ind.level2):
+            ctx.emit(f"指标{quote(ind.name or ind.level2)}的指标值为空。", indicator=(k, ind))
+
+
+@rule(
+    "STRUCT-010", "placeholder-row", "warning",
+    title="三级指标名称为空或为“无”但填写了指标值/分值",
+    what="“无”占位行（或三级指标为空的行）是否又填写了指标值或分值。",
+    why="003 的“无”行指标值和分值都为“无”或空；一半填写的占位行说明漏填了指标名称。",
+    bad="三级指标“无”，指标值“≥90%”", good="三级指标“无”，指标值“无”，分值空",
+    fix="要么补写三级指标名称，要么把该行的指标值和分值也改为“无”/清空。",
+)  # fmt: skip
+def placeholder_row(ctx: Context) -> None:
+    for k, ind in enumerate(ctx.t.indicators):
+        name = ind.name.strip()
+        if name in ("", "无") and (
+            ind.value_raw.strip() not in ("", "无") or ind.score.strip() not in ("", "无")
+        ):
+            ctx.emit(
+                f"三级指标为{quote(name or '空')}，但填写了指标值{quote(ind.value_raw or ind.score)}。",
+                indicator=(k, ind),
+                field="name",
+            )
+
+
+@rule(
+    "STRUCT-011", "duplicate-level3", "warning",
+    title="同一项目内三级指标重复：“{z}”",
+    what="同一张表中三级指标名称是否重复。",
+    why="重复指标无法分别考核（002 第261/275行“完成率”，001 第2964/2978行）。",
+    bad="两行都叫“任务完成及时率”", good="每个三级指标只出现一次",
+    fix="合并重复的指标，或把名称改为能区分的说法（写明对象或口径）。",
+)  # fmt: skip
+def duplicate_level3(ctx: Context) -> None:
+    counts = Counter(i.name.strip() for _, i in rows(ctx.t) if i.name.strip())
+    reported: set[str] = set()
+    for k, ind in rows(ctx.t):
+        name = ind.name.strip()
+        if counts.get(name, 0) > 1 and name not in reported:
+            reported.add(name)
+            ctx.emit(
+                f"同一项目内三级指标重复：{quote(name)}（{counts[name]}次）。",
+                indicator=(k, ind),
+                field="name",
+            )
+
+
+@rule(
+    "STRUCT-012", "basis-empty", "warning",
+    title="指标值确定依据未填写",
+    what="每行有效指标是否填写了指标值确定依据（平铺格式无此列，不查）。",
+    why="河北表每行都有“指标值确定依据”（672/672行填写）。",
+    bad="确定依据为空", good="年初工作计划 / 调查结果 / 相关政策文件",
+    fix="写明指标值的来源：年初工作计划、历史数据、调查结果、政策文件或行业标准。",
+)  # fmt: skip
+def basis_empty(ctx: Context) -> None:
+    if is_flat(ctx.t):
+        return
+    for k, ind in rows(ctx.t):
+        if ind.value_raw.strip() and not ind.basis.strip():
+            ctx.emit(f"指标{quote(ind.name)}未填写指标值确定依据。", indicator=(k, ind), field="basis")
+
+
+__all__ = ["canonical_level1"]

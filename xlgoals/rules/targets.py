@@ -1,0 +1,199 @@
+"""SAT, COST, TIME: satisfaction, cost and timeliness targets."""
+
+from __future__ import annotations
+
+import re
+
+from xlgoals.rules.common import is_cost_row, is_satisfaction_row, l2, quote, rate_name, rows, to_wan
+from xlgoals.rules.registry import Context, rule
+from xlgoals.values import Form, Kind
+
+UNIT_COST_NAME = re.compile(r"人均|标准|单价|每人|每户|生均|每亩|户均|单位成本")
+
+
+@rule(
+    "SAT-001", "satisfaction-form", "error",
+    title="满意度指标值必须是“≥x%”形式的百分比",
+    what="服务对象满意度指标的指标值是否为百分比，且没有用“≤/<”。",
+    why="满意度是调查得到的比例（S9“(%)”）；000 第102行“≥1.9”。",
+    bad="≥1.9", good="≥90%",
+    fix="写成“≥x%”，x 一般为80–98，来自满意度调查。",
+)  # fmt: skip
+def satisfaction_form(ctx: Context) -> None:
+    for k, ind in rows(ctx.t):
+        if not is_satisfaction_row(ind) or not ind.value_raw.strip():
+            continue
+        v = ind.value
+        if v.form == Form.PLACEHOLDER:
+            continue
+        if not v.is_percent or v.op in ("≤", "<"):
+            ctx.emit(f"满意度指标值{quote(ind.value_raw)}不是“≥x%”形式的百分比。", indicator=(k, ind))
+
+
+@rule(
+    "SAT-002", "satisfaction-low", "warning",
+    title="满意度目标值偏低（< 80%） (cfg)",
+    what="满意度目标是否低于配置的下限（satisfaction_min，默认80%）。",
+    why="公开表中满意度目标集中在90–98%（RULES.md §3.3）；没有查到全国统一下限，所以可配置。",
+    bad="≥60%", good="≥90%",
+    fix="按满意度调查的实际水平设置，一般不低于80%。",
+)  # fmt: skip
+def satisfaction_low(ctx: Context) -> None:
+    for k, ind in rows(ctx.t):
+        v = ind.value
+        if (
+            is_satisfaction_row(ind)
+            and v.unit == "%"
+            and v.number is not None
+            and v.number < ctx.config.satisfaction_min
+        ):
+            ctx.emit(
+                f"满意度目标{quote(ind.value_raw)}低于{ctx.config.satisfaction_min}%。", indicator=(k, ind)
+            )
+
+
+@rule(
+    "SAT-003", "satisfaction-100-no-op", "info",
+    title="满意度目标为100%且无比较符，难以考核",
+    what="满意度目标是否写成“100%”（没有≥）。",
+    why="002 中6行“100百分比”；满意度调查几乎不可能全部满意，目标失去区分度。",
+    bad="100%", good="≥95%",
+    fix="写成“≥x%”，x 取调查能达到的水平。",
+)  # fmt: skip
+def satisfaction_100(ctx: Context) -> None:
+    for k, ind in rows(ctx.t):
+        v = ind.value
+        if is_satisfaction_row(ind) and v.unit == "%" and v.number == 100 and v.op in ("", "="):
+            ctx.emit(f"满意度目标为{quote(ind.value_raw)}，没有比较符，难以考核。", indicator=(k, ind))
+
+
+def _cost_rows(ctx: Context):  # type: ignore[no-untyped-def]
+    return [(k, i) for k, i in rows(ctx.t) if is_cost_row(i)]
+
+
+@rule(
+    "COST-001", "cost-direction", "error",
+    title="成本指标应使用“≤”（或“=”），不能用“≥/>”",
+    what="成本指标的比较符是否为“≥”或“>”。",
+    why="成本是控制要求（S2“成本控制要求”）；004 中9行、001 中8行（如第2068行“补贴标准 ≥10元/人*年”）。",
+    bad="≥10元/人*年", good="≤10元/人/年（或 =10元/人/年）",
+    fix="成本指标写上限“≤”（定额标准可用“=”）。",
+)  # fmt: skip
+def cost_direction(ctx: Context) -> None:
+    for k, ind in _cost_rows(ctx):
+        if ind.value.op in ("≥", ">"):
+            ctx.emit(
+                f"成本指标{quote(ind.name)}用了“{ind.value.op}”（{ind.value_raw}），应为“≤”或“=”。",
+                indicator=(k, ind),
+            )
+
+
+@rule(
+    "COST-002", "cost-above-budget", "error",
+    title="成本指标金额超过预算数",
+    what="成本指标的总金额（换算为万元）是否大于本项目预算数。",
+    why="001 第4484行“≤936.24万元”而预算数为935.11万元。",
+    bad="预算数 935.11，成本 ≤936.24万元", good="成本 ≤935.11万元",
+    fix="成本总额不能超过预算数；核对金额或单位（元/万元）。",
+)  # fmt: skip
+def cost_above_budget(ctx: Context) -> None:
+    total = ctx.t.budget.total
+    if total is None:
+        return
+    for k, ind in _cost_rows(ctx):
+        wan = to_wan(ind.value)
+        if wan is not None and wan > total:
+            ctx.emit(
+                f"成本指标{quote(ind.value_raw)}（{wan}万元）超过预算数 {total} 万元。", indicator=(k, ind)
+            )
+
+
+@rule(
+    "COST-003", "cost-percent", "warning",
+    title="成本指标应为金额（总成本或单位成本），不应为百分比",
+    what="成本指标的指标值是否是百分比。",
+    why="成本指标分单位成本和总成本（S8）；002 中6行“预算执行率（%）”、004 中9行、001 第2502行。",
+    bad="成本指标 ≥95%", good="≤67.54万元，或 ≤1152元/人/年",
+    fix="成本指标写金额：总成本（万元）或单位成本（元/人、元/人/年）。",
+)  # fmt: skip
+def cost_percent(ctx: Context) -> None:
+    for k, ind in _cost_rows(ctx):
+        if ind.value.is_percent:
+            ctx.emit(
+                f"成本指标{quote(ind.name)}的指标值{quote(ind.value_raw)}是百分比，应为金额。",
+                indicator=(k, ind),
+            )
+
+
+def _equals_budget(ctx: Context, ind) -> bool:  # type: ignore[no-untyped-def]
+    wan = to_wan(ind.value)
+    return wan is not None and ctx.t.budget.total is not None and wan == ctx.t.budget.total
+
+
+@rule(
+    "COST-004", "unit-cost-equals-budget", "warning",
+    title="指标名称为单位成本（人均/标准/单价），但指标值等于项目总预算",
+    what="名称是人均、标准、单价等单位成本，而指标值等于预算总额。",
+    why="S8 区分单位成本和总成本；000 第468行“低保补助标准 ≤870万元”、第558行“人均补助标准 ≤350万”。",
+    bad="人均补助标准 ≤350万元（=预算数）", good="人均补助标准 ≤4元/人/天",
+    fix="单位成本写每人（每户、每亩）的标准，如“≤1152元/人/年”；总额另设“项目总成本”。",
+)  # fmt: skip
+def unit_cost_equals_budget(ctx: Context) -> None:
+    for k, ind in _cost_rows(ctx):
+        if UNIT_COST_NAME.search(ind.name) and _equals_budget(ctx, ind):
+            ctx.emit(
+                f"指标{quote(ind.name)}是单位成本，但指标值{quote(ind.value_raw)}等于项目预算总额。",
+                indicator=(k, ind),
+            )
+
+
+@rule(
+    "COST-005", "cost-only-budget", "info",
+    title="成本指标仅为“≤预算数”，建议补充单位成本",
+    what="成本指标是否只是“≤预算数”（且本表没有单位成本指标）。",
+    why="S8；河北表中29行“≤N万元”大多就是预算数（如000 第268行“预算控制数 ≤3500万元”）。",
+    bad="预算控制数 ≤3500万元", good="另加“人均补助标准 ≤…元/人/年”",
+    fix="补充单位成本指标（每人、每户、每亩的标准），使成本可以比较。",
+)  # fmt: skip
+def cost_only_budget(ctx: Context) -> None:
+    cost = _cost_rows(ctx)
+    has_unit_cost = any(
+        "/" in i.value.unit or (i.value.unit == "元" and not _equals_budget(ctx, i)) for _, i in cost
+    )
+    if has_unit_cost:
+        return
+    for k, ind in cost:
+        if _equals_budget(ctx, ind) and not UNIT_COST_NAME.search(ind.name):
+            ctx.emit(
+                f"成本指标只有“{ind.value.normalized}”（等于预算数），建议补充单位成本。", indicator=(k, ind)
+            )
+
+
+@rule(
+    "TIME-001", "timeliness-form", "warning",
+    title="时效指标值形式与名称不符",
+    what="时效指标：名称为“…率”要用%；名称含“时间/期限/时限/日期”要用日期、期限（≤N个月/天）或期间。",
+    why="S9“**月**日前”；000 第371行“资金拨付及时率 ≤12个月”，004 第358/468/896行“报告完成时间 ≥95百分比”。",
+    bad="报告完成时间 ≥95%", good="报告完成时间 12月31日前；资金拨付及时率 ≥95%",
+    fix="及时率写百分比；完成时间写日期（如“12月31日前”）或期限（如“≤3个月”）。",
+)  # fmt: skip
+def timeliness_form(ctx: Context) -> None:
+    for k, ind in rows(ctx.t):
+        if l2(ind) != "时效指标" or not ind.value_raw.strip():
+            continue
+        v, name = ind.value, ind.name
+        if rate_name(name):
+            if v.form in (Form.NUMBER, Form.PERIOD, Form.DEADLINE) and not v.is_percent:
+                ctx.emit(
+                    f"时效指标{quote(name)}是比率，指标值{quote(ind.value_raw)}应为百分比。",
+                    indicator=(k, ind),
+                )
+        elif re.search(r"时间|期限|时限|日期", name):
+            timeish = v.form in (Form.PERIOD, Form.DEADLINE) or (
+                v.form == Form.NUMBER
+                and v.unit in ("个月", "月", "天", "日", "年", "小时", "周", "个工作日", "工作日")
+            )
+            if not timeish and v.kind != Kind.QUAL:
+                ctx.emit(
+                    f"时效指标{quote(name)}应填日期或期限，而不是{quote(ind.value_raw)}。", indicator=(k, ind)
+                )
