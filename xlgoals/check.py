@@ -49,13 +49,71 @@ def load_for_check(path: Path, *, fast: bool = True) -> tuple[Document, dict[str
 
 
 def check_file(
-    path: Path, *, explicit_config: Path | None = None, fast: bool = True
+    path: Path, *, explicit_config: Path | None = None, cli: dict[str, Any] | None = None, fast: bool = True
 ) -> tuple[FileResult, Document | None]:
     try:
         doc, overrides = load_for_check(path, fast=fast)
-        config = config_for(path, explicit_config, overrides)
+        config = config_for(path, explicit_config, overrides, cli)
     except XlgoalsInputError as exc:
         return FileResult(path=str(path), error=str(exc)), None
     result = FileResult(path=str(path), tables=[(t.index, t.label) for t in doc.tables])
     result.findings = check_document(doc, config)
     return result, doc
+
+
+CHECK_SUFFIXES = (".xlsx", ".xlsm", ".txt", ".json")
+
+
+def collect_inputs(paths: list[Path], pattern: str | None = None) -> list[tuple[Path, Path]]:
+    """(file, root) pairs: files as given, folders searched recursively for checkable files."""
+    out: list[tuple[Path, Path]] = []
+    for p in paths:
+        if p.is_dir():
+            found = (
+                sorted(p.rglob(pattern))
+                if pattern
+                else sorted(x for x in p.rglob("*") if x.suffix.lower() in CHECK_SUFFIXES)
+            )
+            out.extend((f, p) for f in found if f.is_file())
+        else:
+            out.append((p, p.parent))
+    return out
+
+
+def annotate_result(
+    src: Path,
+    root: Path,
+    doc: Document,
+    out_dir: Path,
+    *,
+    explicit_config: Path | None = None,
+    cli: dict[str, Any] | None = None,
+) -> Path:
+    """Write the annotated copy of one checked file under out_dir (mirroring its place below root)."""
+    import tempfile
+
+    from xlgoals.annotate import annotated_name, write_annotated
+
+    rel = (
+        src.resolve().parent.relative_to(root.resolve())
+        if src.resolve().is_relative_to(root.resolve())
+        else Path()
+    )
+    target_dir = out_dir / rel
+    if src.suffix.lower() in (".xlsx", ".xlsm"):
+        data = src.read_bytes()
+        fr, _ = check_file(src, explicit_config=explicit_config, cli=cli)
+        findings, labels = fr.findings, dict(fr.tables)
+    else:
+        from xlgoals.reader import read_workbook
+        from xlgoals.template.builder import build_bytes
+
+        data = build_bytes(doc)
+        with tempfile.TemporaryDirectory() as tmp:
+            wb_path = Path(tmp) / "converted.xlsx"
+            wb_path.write_bytes(data)
+            converted = read_workbook(wb_path)
+        converted.source = str(src)
+        findings = check_document(converted, config_for(src, explicit_config, None, cli))
+        labels = {t.index: t.label for t in converted.tables}
+    return write_annotated(src, data, findings, labels, target_dir, annotated_name(src))

@@ -46,6 +46,62 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from xlgoals.check import annotate_result, check_file, collect_inputs
+    from xlgoals.exporters.json import write_atomic
+    from xlgoals.findings import Report
+    from xlgoals.report import render_json, render_text, render_xlsx
+
+    explicit = Path(args.config) if args.config else None
+    if explicit is not None and not explicit.is_file():
+        raise XlgoalsInputError("配置文件不存在。", file=str(explicit))
+    inputs = collect_inputs([Path(p) for p in args.paths], args.glob)
+    if not inputs:
+        raise XlgoalsInputError(
+            "没有找到可检查的文件（.xlsx、.xlsm、.txt、.json）。", file="、".join(args.paths)
+        )
+    cli = {k: getattr(args, k) for k in ("select", "ignore") if getattr(args, k)}
+    report = Report()
+    annotated: list[Path] = []
+    for path, root in inputs:
+        result, doc = check_file(path, explicit_config=explicit, cli=cli, fast=args.reader == "fast")
+        report.files.append(result)
+        if args.annotate and doc is not None:
+            annotated.append(
+                annotate_result(path, root, doc, Path(args.annotate), explicit_config=explicit, cli=cli)
+            )
+    fmt = args.format
+    if fmt == "xlsx":
+        if not args.output:
+            raise XlgoalsInputError("--format xlsx 需要用 -o 指定报告文件（.xlsx）。")
+        out = Path(args.output)
+        write_atomic(out, render_xlsx(report, out.parent))
+        print(f"报告已写入 {out}。" + report.summary_line())
+    else:
+        text = render_json(report) if fmt == "json" else render_text(report, hints=not args.no_hints)
+        if args.output:
+            write_atomic(Path(args.output), text.encode("utf-8"))
+            print(f"报告已写入 {args.output}。" + report.summary_line())
+        else:
+            sys.stdout.write(text)
+    for path in annotated:
+        print(f"标注副本：{path}", file=sys.stderr if fmt == "json" and not args.output else sys.stdout)
+    return report.exit_code()
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from xlgoals.rulesdoc import render_catalogue, render_markdown, render_rule
+
+    if args.markdown:
+        sys.stdout.write(render_markdown())
+        return EXIT_OK
+    if args.code:
+        sys.stdout.write(render_rule(args.code))
+        return EXIT_OK
+    sys.stdout.write(render_catalogue())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xlgoals", description="绩效目标表工具：导入、转换、校验。")
     parser.add_argument("--version", action="version", version=f"xlgoals {__version__}")
@@ -66,6 +122,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="读取工作簿的方式（默认 fast：python-calamine）",
     )
     convert.set_defaults(func=cmd_convert)
+
+    check = sub.add_parser("check", help="校验工作簿、公开文本或文档 JSON（可给文件夹）")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument(
+        "--format", choices=("text", "json", "xlsx"), default="text", help="报告格式（默认 text）"
+    )
+    check.add_argument("-o", "--output", help="报告写入文件（xlsx 格式必须指定）")
+    check.add_argument("--annotate", metavar="DIR", help="在 DIR 中写入标注副本（原文件不变）")
+    check.add_argument("--config", help="配置文件（TOML，优先于其他配置）")
+    check.add_argument("--select", help="只报告这些规则（代码或前缀，逗号分隔）")
+    check.add_argument("--ignore", help="不报告这些规则（代码或前缀，逗号分隔）")
+    check.add_argument("--glob", help="在文件夹中按此模式查找文件，如 '*.xlsx'")
+    check.add_argument("--reader", choices=("fast", "openpyxl"), default="fast")
+    check.add_argument("--no-hints", action="store_true", help="文本报告中不显示修改建议")
+    check.set_defaults(func=cmd_check)
+
+    rules = sub.add_parser("rules", help="列出校验规则，或显示一条规则的说明")
+    rules.add_argument("code", nargs="?")
+    rules.add_argument("--markdown", action="store_true", help="输出 docs/rules.md 的内容")
+    rules.set_defaults(func=cmd_rules)
 
     template = sub.add_parser("template", help="生成空白绩效目标表模板")
     template.add_argument("-o", "--output", default="workbook_templates/绩效目标表.xlsx")

@@ -112,7 +112,12 @@ def _ancestors(start: Path) -> list[Path]:
     return [folder, *folder.parents]
 
 
-def config_for(path: Path, explicit: Path | None = None, sheet: dict[str, Any] | None = None) -> Config:
+def config_for(
+    path: Path,
+    explicit: Path | None = None,
+    sheet: dict[str, Any] | None = None,
+    cli: dict[str, Any] | None = None,
+) -> Config:
     """The configuration that applies to checking ``path``."""
     cfg = Config()
     for folder in _ancestors(path):
@@ -131,6 +136,8 @@ def config_for(path: Path, explicit: Path | None = None, sheet: dict[str, Any] |
         cfg = cfg.merged(sheet, f"{path}（工作表 _config）")
     if explicit is not None:
         cfg = cfg.merged(_load_toml(explicit), str(explicit))
+    if cli:
+        cfg = cfg.merged(cli, "命令行")
     return cfg
 
 

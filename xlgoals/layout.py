@@ -174,8 +174,8 @@ LIST_PREPARED_ROWS = 20  # rows with live formulas in the empty template
 def project_sheet_name(index: int, project_name: str, taken: set[str]) -> str:
     """A legal, unique, readable sheet name: "3 城乡低保资金县级配套" cut to 31 characters."""
     bad = "[]:*?/\\"
-    clean = "".join("_" if ch in bad else ch for ch in project_name)
-    clean = _DOC_NUMBER.sub("", clean).replace("绩效目标表", "").strip().strip("'")
+    clean = _DOC_NUMBER.sub("", project_name).replace("绩效目标表", "")
+    clean = re.sub(r"\s+", " ", "".join("_" if ch in bad else ch for ch in clean)).strip().strip("'")
     base = f"{index} {clean}".strip() if clean else f"{PROJECT_SHEET_PREFIX}{index}"
     name = base[:MAX_SHEET_NAME].rstrip()
     k = 2

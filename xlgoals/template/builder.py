@@ -147,6 +147,7 @@ class _Builder:
         self.document_sheet(docsheet)
         self.lists()
         self.meta()
+        self.config_sheet()
         lst.activate()
 
     def instructions(self) -> None:
@@ -528,6 +529,9 @@ class _Builder:
         ws.protect()
         assert set(BENEFIT_L2) <= set(everything)
 
+    def config_sheet(self) -> None:
+        _config_sheet(self.wb)
+
     def meta(self) -> None:
         ws = self.wb.add_worksheet(L.META_SHEET)
         ws.write_string(0, 0, L.META_MARKER)
@@ -560,6 +564,27 @@ DOC_LABELS = (
 )
 DOC_ITEMS_HEADER_ROW = 15
 META_NOTES_ROW = 4
+
+
+CONFIG_EXAMPLES = (
+    ("# 校验配置", "A列写配置项，B列写值；以 # 开头的行不生效。命令行 --config 的设置优先于本表。"),
+    ("# select", "只运行这些规则，逗号分隔，如 STRUCT,CODE,FUND"),
+    ("# ignore", "不运行这些规则，如 IND-001,VAL-010"),
+    ("# severity.VAL-003", "改变一条规则的级别：error / warning / info"),
+    ("# satisfaction_min", "满意度目标下限（%），默认 80"),
+    ("# budget_year", "预算年度，如 2024（默认从项目编码推断）"),
+    ("# region_code", "6位区划代码，如 130730（默认从项目编码推断）"),
+)
+
+
+def _config_sheet(wb: Workbook) -> None:
+    ws = wb.add_worksheet(L.CONFIG_SHEET)
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 70)
+    for r, (key, value) in enumerate(CONFIG_EXAMPLES):
+        ws.write_string(r, 0, key)
+        ws.write_string(r, 1, value)
+    ws.hide()
 
 
 def empty_document() -> Document:

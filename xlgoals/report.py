@@ -1,0 +1,194 @@
+"""Render a Report: terminal text, JSON (schema "xlgoals.report"), and an xlsx report workbook."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from xlgoals.findings import FileResult, Finding, Report, Severity
+
+REPORT_SCHEMA = "xlgoals.report"
+REPORT_VERSION = 1
+
+
+def _short_where(f: Finding) -> str:
+    loc = f.location
+    if loc is None:
+        return ""
+    if loc.sheet is not None and loc.cell is not None:
+        return str(loc)
+    return f"第{loc.line}行" if loc.line is not None else ""
+
+
+def render_text(report: Report, *, hints: bool = True) -> str:
+    out: list[str] = []
+    for fr in report.files:
+        out.append(fr.path)
+        if fr.error:
+            out.append(f"  无法读取：{fr.error}")
+            out.append("")
+            continue
+        if not fr.findings:
+            out.append("  未发现问题。")
+            out.append("")
+            continue
+        labels = dict(fr.tables)
+        groups: dict[int | None, list[Finding]] = {}
+        for f in fr.findings:
+            groups.setdefault(f.table, []).append(f)
+        for table in sorted(groups, key=lambda t: (t is not None, t or 0)):
+            out.append(f"  {labels.get(table, f'项目{table}') if table is not None else '文档'}")
+            for f in groups[table]:
+                where = _short_where(f)
+                out.append(f"    {where:<14} {f.severity.label}  {f.code:<10} {f.message}")
+                if hints and f.hint:
+                    out.append(f"    {'':<14}       → {f.hint}")
+        c = fr.counts()
+        out.append(
+            f"  小计：{c[Severity.ERROR]} 个错误，{c[Severity.WARNING]} 个警告，{c[Severity.INFO]} 条提示"
+        )
+        out.append("")
+    out.append("汇总：" + report.summary_line())
+    return "\n".join(out) + "\n"
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "severity": f.severity.value,
+        "message": f.message,
+        "hint": f.hint,
+        "where": f.where,
+        "location": f.location.model_dump(exclude_none=True) if f.location else None,
+        "path": f.path,
+        "table": f.table,
+        "field": f.field,
+    }
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    c = report.counts()
+    return {
+        "schema": REPORT_SCHEMA,
+        "version": REPORT_VERSION,
+        "summary": {
+            "files": len(report.files),
+            "unreadable": len(report.unreadable),
+            "error": c[Severity.ERROR],
+            "warning": c[Severity.WARNING],
+            "info": c[Severity.INFO],
+            "by_rule": dict(sorted(report.by_rule().items())),
+            "exit_code": report.exit_code(),
+        },
+        "files": [
+            {
+                "path": fr.path,
+                "status": fr.status,
+                "error": fr.error,
+                "tables": [{"index": i, "label": label} for i, label in fr.tables],
+                "counts": {s.value: n for s, n in fr.counts().items()},
+                "findings": [finding_dict(f) for f in fr.findings],
+            }
+            for fr in report.files
+        ],
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def _link(fr: FileResult, f: Finding, base: Path) -> str | None:
+    """A hyperlink that opens the checked file at the finding's cell."""
+    loc = f.location
+    target = Path(fr.path).resolve()
+    if loc is not None and loc.sheet is not None and loc.cell is not None:
+        sheet = "'" + loc.sheet.replace("'", "''") + "'"
+        return f"external:{target}#{sheet}!{loc.cell}"
+    return f"external:{target}"
+
+
+def render_xlsx(report: Report, base: Path) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_urls": False})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "font_name": "宋体"})
+    text = wb.add_format({"font_name": "宋体", "text_wrap": True, "valign": "top"})
+    link = wb.add_format({"font_name": "宋体", "font_color": "blue", "underline": 1, "valign": "top"})
+    sev_fmt = {
+        Severity.ERROR: wb.add_format({"font_name": "宋体", "bg_color": "#FFC7CE", "valign": "top"}),
+        Severity.WARNING: wb.add_format({"font_name": "宋体", "bg_color": "#FFEB9C", "valign": "top"}),
+        Severity.INFO: wb.add_format({"font_name": "宋体", "bg_color": "#DDEBF7", "valign": "top"}),
+    }
+
+    ws = wb.add_worksheet("文件")
+    cols = ("文件", "项目", "状态", "错误", "警告", "提示", "说明")
+    for k, (label, width) in enumerate(zip(cols, (50, 40, 10, 6, 6, 6, 60), strict=True)):
+        ws.write_string(0, k, label, head)
+        ws.set_column(k, k, width)
+    r = 1
+    for fr in report.files:
+        c = fr.counts()
+        ws.write_url(r, 0, f"external:{Path(fr.path).resolve()}", link, fr.path)
+        ws.write_string(r, 1, "（整个文件）", text)
+        ws.write_string(r, 2, fr.status, text)
+        for k, s in enumerate(Severity):
+            ws.write_number(r, 3 + k, c[s], text)
+        ws.write_string(r, 6, fr.error, text)
+        r += 1
+        for index, label in fr.tables:
+            mine = [f for f in fr.findings if f.table == index]
+            counts = {s: sum(1 for f in mine if f.severity == s) for s in Severity}
+            status = (
+                "有错误" if counts[Severity.ERROR] else ("有警告" if counts[Severity.WARNING] else "通过")
+            )
+            ws.write_string(r, 0, fr.path, text)
+            ws.write_string(r, 1, label, text)
+            ws.write_string(r, 2, status, text)
+            for k, s in enumerate(Severity):
+                ws.write_number(r, 3 + k, counts[s], text)
+            r += 1
+    ws.autofilter(0, 0, max(r - 1, 1), len(cols) - 1)
+    ws.freeze_panes(1, 0)
+
+    ws = wb.add_worksheet("问题")
+    cols = ("文件", "项目", "位置", "严重程度", "代码", "问题", "修改建议")
+    for k, (label, width) in enumerate(zip(cols, (36, 36, 24, 8, 11, 60, 50), strict=True)):
+        ws.write_string(0, k, label, head)
+        ws.set_column(k, k, width)
+    r = 1
+    for fr in report.files:
+        labels = dict(fr.tables)
+        for f in fr.findings:
+            ws.write_string(r, 0, fr.path, text)
+            ws.write_string(r, 1, labels.get(f.table, "文档") if f.table is not None else "文档", text)
+            url = _link(fr, f, base)
+            if url:
+                ws.write_url(r, 2, url, link, f.where or fr.path)
+            else:
+                ws.write_string(r, 2, f.where, text)
+            ws.write_string(r, 3, f.severity.label, sev_fmt[f.severity])
+            ws.write_string(r, 4, f.code, text)
+            ws.write_string(r, 5, f.message, text)
+            ws.write_string(r, 6, f.hint, text)
+            r += 1
+    ws.autofilter(0, 0, max(r - 1, 1), len(cols) - 1)
+    ws.freeze_panes(1, 0)
+
+    ws = wb.add_worksheet("规则统计")
+    from xlgoals.rules import REGISTRY
+
+    for k, label in enumerate(("代码", "次数", "默认级别", "规则")):
+        ws.write_string(0, k, label, head)
+    ws.set_column(3, 3, 70)
+    for r, (code, n) in enumerate(sorted(report.by_rule().items()), start=1):
+        rule = REGISTRY.get(code)
+        ws.write_string(r, 0, code, text)
+        ws.write_number(r, 1, n, text)
+        ws.write_string(r, 2, rule.severity.label if rule else "", text)
+        ws.write_string(r, 3, rule.doc.title if rule else "", text)
+    wb.close()
+    return buf.getvalue()
