@@ -74,7 +74,15 @@ def test_seed_001_converts_to_44_project_sheets_and_back_to_the_same_json(tmp_pa
     project_sheets = [
         n
         for n in wb.sheetnames
-        if n not in {L.INSTRUCTIONS_SHEET, L.LIST_SHEET, L.DOCUMENT_SHEET, L.LISTS_SHEET, L.META_SHEET}
+        if n
+        not in {
+            L.INSTRUCTIONS_SHEET,
+            L.LIST_SHEET,
+            L.DOCUMENT_SHEET,
+            L.LISTS_SHEET,
+            L.META_SHEET,
+            L.CONFIG_SHEET,
+        }
     ]
     wb.close()
     assert len(project_sheets) == 44 and L.LIST_SHEET in wb.sheetnames
