@@ -100,10 +100,19 @@ def render_json(report: Report) -> str:
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
+def _target(path: str, base: Path) -> str:
+    """The file relative to the report's folder when it lies below it (links survive moving both)."""
+    target = Path(path).resolve()
+    try:
+        return str(target.relative_to(base.resolve()))
+    except ValueError:
+        return str(target)
+
+
 def _link(fr: FileResult, f: Finding, base: Path) -> str | None:
     """A hyperlink that opens the checked file at the finding's cell."""
     loc = f.location
-    target = Path(fr.path).resolve()
+    target = _target(fr.path, base)
     if loc is not None and loc.sheet is not None and loc.cell is not None:
         sheet = "'" + loc.sheet.replace("'", "''") + "'"
         return f"external:{target}#{sheet}!{loc.cell}"
@@ -132,7 +141,7 @@ def render_xlsx(report: Report, base: Path) -> bytes:
     r = 1
     for fr in report.files:
         c = fr.counts()
-        ws.write_url(r, 0, f"external:{Path(fr.path).resolve()}", link, fr.path)
+        ws.write_url(r, 0, f"external:{_target(fr.path, base)}", link, fr.path)
         ws.write_string(r, 1, "（整个文件）", text)
         ws.write_string(r, 2, fr.status, text)
         for k, s in enumerate(Severity):

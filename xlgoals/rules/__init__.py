@@ -31,7 +31,8 @@ FAMILY_ORDER = (
 
 def all_rules() -> list[Rule]:
     def key(r: Rule) -> tuple[int, str]:
-        return (FAMILY_ORDER.index(r.family), r.code)
+        order = FAMILY_ORDER.index(r.family) if r.family in FAMILY_ORDER else len(FAMILY_ORDER)
+        return (order, r.code)
 
     return sorted(REGISTRY.values(), key=key)
 

@@ -1,0 +1,278 @@
+"""``xlgoals check`` end to end: the issue's findings on the seeds, outputs, config, annotation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import ROOT, SEEDS, seed
+from xlgoals import layout as L
+from xlgoals.check import check_document
+from xlgoals.rules import REGISTRY
+from xlgoals.rulesdoc import render_markdown
+from xlgoals.template.builder import build_bytes
+
+SNAPSHOT = Path(__file__).parent / "data" / "findings_snapshot.json"
+
+# The 69 rule codes of RULES.md §5, copied from the catalogue (not from the registry).
+RULES_MD_CODES = (
+    [f"STRUCT-{k:03d}" for k in range(1, 13)]
+    + [f"CODE-{k:03d}" for k in range(1, 5)]
+    + [f"FUND-{k:03d}" for k in range(1, 4)]
+    + [f"PLAN-{k:03d}" for k in range(1, 6)]
+    + [f"GOAL-{k:03d}" for k in range(1, 5)]
+    + [f"IND-{k:03d}" for k in range(1, 9)]
+    + [f"VAL-{k:03d}" for k in range(1, 14)]
+    + [f"SAT-{k:03d}" for k in range(1, 4)]
+    + [f"COST-{k:03d}" for k in range(1, 6)]
+    + ["TIME-001"]
+    + [f"WEIGHT-{k:03d}" for k in range(1, 5)]
+    + [f"DOC-{k:03d}" for k in range(1, 8)]
+)
+# Error-level rules per RULES.md §5.
+RULES_MD_ERRORS = {
+    "STRUCT-001", "STRUCT-002", "STRUCT-003", "STRUCT-004", "STRUCT-005", "STRUCT-006", "STRUCT-007",
+    "STRUCT-008", "STRUCT-009", "CODE-001", "FUND-001", "PLAN-002", "PLAN-003", "GOAL-001", "VAL-001",
+    "VAL-007", "VAL-011", "VAL-013", "SAT-001", "COST-001", "COST-002", "WEIGHT-001", "WEIGHT-002",
+    "WEIGHT-003", "DOC-001", "DOC-002",
+}  # fmt: skip
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xlgoals", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300
+    )
+
+
+def test_the_catalogue_is_rules_md_with_its_severities_and_docs():
+    assert len(RULES_MD_CODES) == 69
+    assert set(REGISTRY) == set(RULES_MD_CODES)
+    assert {c for c, r in REGISTRY.items() if r.severity == "error"} == RULES_MD_ERRORS
+    for r in REGISTRY.values():
+        d = r.doc
+        assert all((r.slug, d.title, d.what, d.why, d.bad, d.good, d.fix)), r.code
+
+
+def test_docs_rules_md_is_current():
+    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == render_markdown(), "run: ./dev xlgoals rules --markdown > docs/rules.md"
+
+
+def test_rules_command():
+    res = run("rules")
+    assert res.returncode == 0 and res.stdout.count("\n") == 1 + 69 + 1 and "COST-004" in res.stdout
+    one = run("rules", "COST-002")
+    assert one.returncode == 0 and "成本指标金额超过预算数" in one.stdout and "修改：" in one.stdout
+    bad = run("rules", "NOPE-1")
+    assert bad.returncode == 2 and "没有规则" in bad.stderr
+
+
+def _by_code(findings, code):
+    return [f for f in findings if f.code == code]
+
+
+def test_seed_000_findings_named_in_the_issue():
+    found = check_document(seed("000"))
+    (doc1,) = _by_code(found, "DOC-001")
+    assert "涉及项目5个" in doc1.message and "列出6项" in doc1.message and doc1.location.line == 6
+    (sat,) = _by_code(found, "SAT-001")
+    assert "≥1.9" in sat.message and sat.location.line == 102
+    for code in ("VAL-006", "TIME-001"):
+        (f,) = _by_code(found, code)
+        assert "≤12个月" in f.message and f.location.line == 371
+    cost4 = _by_code(found, "COST-004")
+    assert {f.location.line for f in cost4} == {468, 558}
+    assert any("人均补助标准" in f.message and "≤350万" in f.message for f in cost4)
+
+
+def test_seed_000_workbook_gives_the_same_findings_at_cells(tmp_path):
+    path = tmp_path / "000.xlsx"
+    path.write_bytes(build_bytes(seed("000")))
+    from xlgoals.check import check_file
+
+    result, _ = check_file(path)
+    text = {(f.code, f.message) for f in check_document(seed("000"))}
+    assert {(f.code, f.message) for f in result.findings} == text
+    (sat,) = _by_code(result.findings, "SAT-001")
+    assert str(sat.location) == "'1 城乡居民养老保险县级配套'!F15"
+    (doc1,) = _by_code(result.findings, "DOC-001")
+    assert doc1.location.sheet == L.DOCUMENT_SHEET
+
+
+def test_seed_004_and_001_findings_named_in_the_issue():
+    f4 = check_document(seed("004"))
+    assert len(_by_code(f4, "GOAL-001")) == 9
+    assert all("目标内容1" in f.message for f in _by_code(f4, "GOAL-001"))
+    assert _by_code(f4, "VAL-001") and any("≥95百分比" in f.message for f in _by_code(f4, "VAL-001"))
+    assert len(_by_code(f4, "VAL-002")) == 9
+    f1 = check_document(seed("001"))
+    (cost2,) = _by_code(f1, "COST-002")
+    assert "≤936.24万元" in cost2.message and "935.11" in cost2.message
+    val9 = _by_code(f1, "VAL-009")
+    assert len(val9) == 7 and not any("受害面积" in f.message for f in val9)
+
+
+def _snapshot_of(prefix: str) -> list[list[str]]:
+    return [
+        [f.code, f.severity.value, str(f.location.line if f.location else "")]
+        for f in check_document(seed(prefix))
+    ]
+
+
+def test_corpus_findings_match_the_reviewed_snapshot():
+    current = {p: _snapshot_of(p) for p in sorted(SEEDS)}
+    if os.environ.get("XLGOALS_UPDATE_SNAPSHOT") == "1":
+        SNAPSHOT.write_text(json.dumps(current, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    for prefix in current:
+        assert current[prefix] == expected[prefix], (
+            f"findings on {prefix} changed; review, then XLGOALS_UPDATE_SNAPSHOT=1"
+        )
+
+
+def test_exit_codes_and_text_report(tmp_path):
+    res = run("check", str(SEEDS["000"]))
+    assert res.returncode == 1
+    assert "第102行" in res.stdout and "SAT-001" in res.stdout and "→ " in res.stdout
+    assert res.stdout.strip().splitlines()[-1].startswith("汇总：1 个文件")
+    clean = run("check", str(SEEDS["000"]), "--select", "IND-001")
+    assert clean.returncode == 0
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("x", encoding="utf-8")
+    unreadable = run("check", str(bad))
+    assert (
+        unreadable.returncode == 2
+        and "无法读取" in unreadable.stdout
+        and "Traceback" not in unreadable.stderr
+    )
+
+
+def test_folders_are_searched_and_json_report_is_versioned(tmp_path):
+    out = tmp_path / "r.json"
+    res = run("check", str(ROOT / "examples"), "--format", "json", "-o", str(out))
+    assert res.returncode == 1
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["schema"] == "xlgoals.report" and data["version"] == 1
+    assert data["summary"]["files"] == 5 and data["summary"]["by_rule"]["GOAL-001"] == 9
+    first = next(f for f in data["files"] if f["path"].endswith(SEEDS["000"].name))
+    sat = next(x for x in first["findings"] if x["code"] == "SAT-001")
+    assert sat["location"]["line"] == 102 and sat["severity"] == "error" and sat["hint"]
+
+
+def test_xlsx_report_has_a_row_per_table_and_links_per_finding(tmp_path):
+    wbp = tmp_path / "000.xlsx"
+    wbp.write_bytes(build_bytes(seed("000")))
+    out = tmp_path / "report.xlsx"
+    res = run("check", str(wbp), str(SEEDS["002"]), "--format", "xlsx", "-o", str(out))
+    assert res.returncode == 1, res.stderr
+    wb = openpyxl.load_workbook(out)
+    files = wb["文件"]
+    assert files.max_row == 1 + 2 + 6 + 7
+    issues = wb["问题"]
+    sat = next(r for r in issues.iter_rows(min_row=2) if r[4].value == "SAT-001")
+    link = sat[2].hyperlink
+    assert link.target == "000.xlsx" and link.location == "'1 城乡居民养老保险县级配套'!F15"
+    assert sat[5].value.startswith("满意度指标值“≥1.9”")
+
+
+def test_configuration_sources(tmp_path):
+    wbp = tmp_path / "units" / "000.xlsx"
+    wbp.parent.mkdir()
+    wbp.write_bytes(build_bytes(seed("000")))
+
+    def codes(*extra: str) -> set[str]:
+        res = run("check", str(wbp), "--format", "json", *extra, cwd=tmp_path)
+        return {f["code"] for f in json.loads(res.stdout)["files"][0]["findings"]}
+
+    assert "SAT-001" in codes()
+    (tmp_path / "pyproject.toml").write_text('[tool.xlgoals]\nignore = ["SAT"]\n', encoding="utf-8")
+    assert "SAT-001" not in codes() and "DOC-001" in codes()
+    (wbp.parent / "xlgoals.toml").write_text('ignore = ["DOC"]\n', encoding="utf-8")
+    assert "DOC-001" not in codes() and "SAT-001" in codes()  # the nearer file replaces the list
+    wb = openpyxl.load_workbook(wbp)
+    ws = wb[L.CONFIG_SHEET]
+    ws.append(["ignore", "DOC,COST"])
+    ws.append(["severity.VAL-006", "error"])
+    wb.save(wbp)
+    res = json.loads(run("check", str(wbp), "--format", "json", cwd=tmp_path).stdout)
+    found = {f["code"]: f["severity"] for f in res["files"][0]["findings"]}
+    assert "COST-004" not in found and found["VAL-006"] == "error"
+    explicit = tmp_path / "reviewer.toml"
+    explicit.write_text('ignore = []\n[severity]\n"VAL-006" = "info"\n', encoding="utf-8")
+    res = json.loads(
+        run("check", str(wbp), "--format", "json", "--config", str(explicit), cwd=tmp_path).stdout
+    )
+    found = {f["code"]: f["severity"] for f in res["files"][0]["findings"]}
+    assert "COST-004" in found and found["VAL-006"] == "info"  # the reviewer's --config wins
+    explicit.write_text("satisfaction_min = '很高'\n", encoding="utf-8")
+    bad = run("check", str(wbp), "--config", str(explicit), cwd=tmp_path)
+    assert bad.returncode == 2 and "satisfaction_min" in bad.stdout + bad.stderr
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_annotate_marks_a_copy_and_never_the_original(tmp_path):
+    src = tmp_path / "in" / "000.xlsx"
+    src.parent.mkdir()
+    src.write_bytes(build_bytes(seed("000")))
+    before = _sha(src)
+    res = run("check", str(src), "--annotate", str(tmp_path / "out"))
+    assert res.returncode == 1
+    assert _sha(src) == before
+    out = tmp_path / "out" / "000.xlsx"
+    wb = openpyxl.load_workbook(out)
+    cell = wb["1 城乡居民养老保险县级配套"]["F15"]
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "SAT-001" in cell.comment.text and "≥1.9" in cell.comment.text
+    results = wb[L.RESULTS_SHEET]
+    rows = list(results.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(check_document(seed("000")))
+    sat = next(r for r in results.iter_rows(min_row=2) if r[1].value == "SAT-001")
+    assert sat[3].hyperlink.location == "'1 城乡居民养老保险县级配套'!F15"
+    # Annotating the annotated copy again replaces the marks instead of piling them up.
+    again = run("check", str(out), "--annotate", str(tmp_path / "again"), "--select", "SAT")
+    assert again.returncode == 1
+    wb2 = openpyxl.load_workbook(tmp_path / "again" / "000.xlsx")
+    assert wb2["1 城乡居民养老保险县级配套"]["F15"].comment.text.count("SAT-001") == 1
+    assert wb2["1 城乡居民养老保险县级配套"]["F10"].comment is None  # VAL-005's mark is cleared
+    assert wb2[L.RESULTS_SHEET].max_row == 2
+
+
+def test_annotate_a_published_text_converts_it_first(tmp_path):
+    res = run("check", str(SEEDS["000"]), "--annotate", str(tmp_path))
+    assert res.returncode == 1
+    wb = openpyxl.load_workbook(tmp_path / f"{SEEDS['000'].stem}.xlsx")
+    assert "SAT-001" in wb["1 城乡居民养老保险县级配套"]["F15"].comment.text
+
+
+def test_annotate_refuses_to_write_over_the_original(tmp_path):
+    src = tmp_path / "000.xlsx"
+    src.write_bytes(build_bytes(seed("000")))
+    before = _sha(src)
+    res = run("check", str(src), "--annotate", str(tmp_path))
+    assert res.returncode == 2 and "不会覆盖原文件" in res.stderr
+    assert _sha(src) == before
+
+
+@pytest.mark.soffice
+def test_annotated_copy_opens_in_libreoffice_with_fills_notes_and_links(tmp_path):
+    from tests import soffice
+
+    src = tmp_path / "000.xlsx"
+    src.write_bytes(build_bytes(seed("000")))
+    assert run("check", str(src), "--annotate", str(tmp_path / "ann")).returncode == 1
+    (resaved,) = soffice.convert([tmp_path / "ann" / "000.xlsx"], "xlsx", tmp_path / "lo")
+    wb = openpyxl.load_workbook(resaved)
+    cell = wb["1 城乡居民养老保险县级配套"]["F15"]
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE") and "SAT-001" in cell.comment.text
+    sat = next(r for r in wb[L.RESULTS_SHEET].iter_rows(min_row=2) if r[1].value == "SAT-001")
+    assert sat[3].hyperlink.location == "'1 城乡居民养老保险县级配套'!F15"
