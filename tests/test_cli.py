@@ -25,6 +25,8 @@ def test_demo_prints_tables_budgets_and_indicator_counts(tmp_path):
     assert len(list((tmp_path / "json").glob("*.json"))) == 5
     assert len(list((tmp_path / "xlsx").glob("*.xlsx"))) == 5 and (tmp_path / "绩效目标表.xlsx").exists()
     assert res.stdout.count("回读一致") == 5
+    assert "汇总：5 个文件" in res.stdout and (tmp_path / "report.txt").exists()
+    assert len(list((tmp_path / "annotated").glob("*.xlsx"))) == 5
 
 
 def test_convert_text_to_json_and_back(tmp_path):

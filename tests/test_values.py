@@ -63,6 +63,7 @@ def test_case_table_covers_every_distinct_value_in_the_examples():
         ("<= 3 个月", "≤3个月", {Norm.ASCII_OPERATOR, Norm.SPACE}),
         ("＞＝８０％", "≥80%", {Norm.FULLWIDTH, Norm.ASCII_OPERATOR}),
         ("≧90%", "≥90%", {Norm.FULLWIDTH}),
+        ("≥==90%", "≥90%", {Norm.ASCII_OPERATOR}),  # found by hypothesis: folding must repeat
         ("2,800.00万元", "2800.00万元", {Norm.THOUSANDS}),
         ("1.05万亩", "1.05万亩", set()),  # 万亩 is a unit of its own, not 万 without 元
     ],

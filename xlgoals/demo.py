@@ -41,4 +41,26 @@ def run_demo(examples: Path, out: Path) -> int:
         if not same:
             return 1
     print(f"共 {len(files)} 个文件，{total_tables} 张绩效目标表。")
+    print()
+    print("校验转换后的工作簿（xlgoals check out/xlsx --annotate out/annotated）：")
+    from xlgoals.check import annotate_result, check_file
+    from xlgoals.findings import Report
+    from xlgoals.report import render_text
+
+    report = Report()
+    for xlsx in sorted((out / "xlsx").glob("*.xlsx")):
+        result, doc = check_file(xlsx)
+        report.files.append(result)
+        if doc is not None:
+            annotate_result(xlsx, out / "xlsx", doc, out / "annotated")
+    text = render_text(report, hints=False)
+    lines = text.splitlines()
+    shown = (
+        lines
+        if len(lines) <= 60
+        else [*lines[:40], f"…（共 {len(lines)} 行，完整报告见 {out / 'report.txt'}）", lines[-1]]
+    )
+    print("\n".join(shown))
+    (out / "report.txt").write_text(text, encoding="utf-8")
+    print(f"标注副本（问题单元格标色、加批注，另有“校验结果”工作表）：{out / 'annotated'}")
     return 0

@@ -107,8 +107,12 @@ def normalize_text(raw: str) -> tuple[str, tuple[Norm, ...]]:
         applied.append(Norm.FULLWIDTH)
         text = translated
     before = text
-    for old, new in _ASCII_OPS:
-        text = text.replace(old, new)
+    changed = True
+    while changed:  # "≥==" → "≥=" → "≥": fold until nothing changes, so normalising is idempotent
+        folded = text
+        for old, new in _ASCII_OPS:
+            folded = folded.replace(old, new)
+        changed, text = folded != text, folded
     if text != before:
         applied.append(Norm.ASCII_OPERATOR)
     if "百分比" in text:
