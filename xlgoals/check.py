@@ -56,7 +56,11 @@ def check_file(
         config = config_for(path, explicit_config, overrides, cli)
     except XlgoalsInputError as exc:
         return FileResult(path=str(path), error=str(exc)), None
-    result = FileResult(path=str(path), tables=[(t.index, t.label) for t in doc.tables])
+    result = FileResult(
+        path=str(path),
+        tables=[(t.index, t.label) for t in doc.tables],
+        units={t.index: f"{t.unit_code} {t.unit_name}".strip() for t in doc.tables},
+    )
     result.findings = check_document(doc, config)
     return result, doc
 
@@ -80,6 +84,15 @@ def collect_inputs(paths: list[Path], pattern: str | None = None) -> list[tuple[
     return out
 
 
+def annotation_target(src: Path, root: Path, out_dir: Path) -> Path:
+    """Where the annotated copy of src goes: out_dir mirrors src's place below root."""
+    from xlgoals.annotate import annotated_name
+
+    inside = src.resolve().is_relative_to(root.resolve())
+    rel = src.resolve().parent.relative_to(root.resolve()) if inside else Path()
+    return out_dir / rel / annotated_name(src)
+
+
 def annotate_result(
     src: Path,
     root: Path,
@@ -94,12 +107,7 @@ def annotate_result(
 
     from xlgoals.annotate import annotated_name, write_annotated
 
-    rel = (
-        src.resolve().parent.relative_to(root.resolve())
-        if src.resolve().is_relative_to(root.resolve())
-        else Path()
-    )
-    target_dir = out_dir / rel
+    target_dir = annotation_target(src, root, out_dir).parent
     if src.suffix.lower() in (".xlsx", ".xlsm"):
         data = src.read_bytes()
         fr, _ = check_file(src, explicit_config=explicit_config, cli=cli)

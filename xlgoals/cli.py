@@ -47,29 +47,26 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from xlgoals.check import annotate_result, check_file, collect_inputs
+    from xlgoals.batch import check_paths
     from xlgoals.exporters.json import write_atomic
-    from xlgoals.findings import Report
     from xlgoals.report import render_json, render_text, render_xlsx
 
     explicit = Path(args.config) if args.config else None
     if explicit is not None and not explicit.is_file():
         raise XlgoalsInputError("配置文件不存在。", file=str(explicit))
-    inputs = collect_inputs([Path(p) for p in args.paths], args.glob)
-    if not inputs:
-        raise XlgoalsInputError(
-            "没有找到可检查的文件（.xlsx、.xlsm、.txt、.json）。", file="、".join(args.paths)
-        )
+    if args.jobs is not None and args.jobs < 1:
+        raise XlgoalsInputError("-j 应为不小于1的整数。")
     cli = {k: getattr(args, k) for k in ("select", "ignore") if getattr(args, k)}
-    report = Report()
-    annotated: list[Path] = []
-    for path, root in inputs:
-        result, doc = check_file(path, explicit_config=explicit, cli=cli, fast=args.reader == "fast")
-        report.files.append(result)
-        if args.annotate and doc is not None:
-            annotated.append(
-                annotate_result(path, root, doc, Path(args.annotate), explicit_config=explicit, cli=cli)
-            )
+    report, annotated = check_paths(
+        [Path(p) for p in args.paths],
+        workers=args.jobs,
+        pattern=args.glob,
+        explicit_config=explicit,
+        cli=cli,
+        fast=args.reader == "fast",
+        annotate_dir=Path(args.annotate) if args.annotate else None,
+        progress=not args.quiet,
+    )
     fmt = args.format
     if fmt == "xlsx":
         if not args.output:
@@ -136,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--glob", help="在文件夹中按此模式查找文件，如 '*.xlsx'")
     check.add_argument("--reader", choices=("fast", "openpyxl"), default="fast")
     check.add_argument("--no-hints", action="store_true", help="文本报告中不显示修改建议")
+    check.add_argument("-j", "--jobs", type=int, help="并行进程数（默认：CPU 核数）")
+    check.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
     check.set_defaults(func=cmd_check)
 
     rules = sub.add_parser("rules", help="列出校验规则，或显示一条规则的说明")

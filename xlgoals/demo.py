@@ -43,16 +43,10 @@ def run_demo(examples: Path, out: Path) -> int:
     print(f"共 {len(files)} 个文件，{total_tables} 张绩效目标表。")
     print()
     print("校验转换后的工作簿（xlgoals check out/xlsx --annotate out/annotated）：")
-    from xlgoals.check import annotate_result, check_file
-    from xlgoals.findings import Report
+    from xlgoals.batch import check_paths
     from xlgoals.report import render_text
 
-    report = Report()
-    for xlsx in sorted((out / "xlsx").glob("*.xlsx")):
-        result, doc = check_file(xlsx)
-        report.files.append(result)
-        if doc is not None:
-            annotate_result(xlsx, out / "xlsx", doc, out / "annotated")
+    report, _ = check_paths([out / "xlsx"], annotate_dir=out / "annotated", progress=False)
     text = render_text(report, hints=False)
     lines = text.splitlines()
     shown = (

@@ -50,6 +50,7 @@ class FileResult(BaseModel):
     path: str
     error: str = ""  # non-empty when the file could not be read
     tables: list[tuple[int, str]] = Field(default_factory=list)  # (index, label)
+    units: dict[int, str] = Field(default_factory=dict)  # table index → 预算单位 ("316007 怀来县…")
     findings: list[Finding] = Field(default_factory=list)
 
     @property

@@ -100,6 +100,15 @@ def render_json(report: Report) -> str:
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
+def _sheet_name(unit: str, taken: set[str]) -> str:
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in unit).strip("'")[:31] or "单位"
+    name, k = clean, 2
+    while name.lower() in {t.lower() for t in taken}:
+        suffix = f"({k})"
+        name, k = clean[: 31 - len(suffix)] + suffix, k + 1
+    return name
+
+
 def _target(path: str, base: Path) -> str:
     """The file relative to the report's folder when it lies below it (links survive moving both)."""
     target = Path(path).resolve()
@@ -186,6 +195,35 @@ def render_xlsx(report: Report, base: Path) -> bytes:
             r += 1
     ws.autofilter(0, 0, max(r - 1, 1), len(cols) - 1)
     ws.freeze_panes(1, 0)
+
+    # One sheet per 预算单位, to send each unit its own findings.
+    by_unit: dict[str, list[tuple[FileResult, Finding]]] = {}
+    for fr in report.files:
+        for f in fr.findings:
+            unit = fr.units.get(f.table, "") if f.table is not None else ""
+            by_unit.setdefault(unit or "（未填单位）", []).append((fr, f))
+    taken = {"文件", "问题", "规则统计"}
+    for unit in sorted(by_unit):
+        name = _sheet_name(unit, taken)
+        taken.add(name)
+        ws = wb.add_worksheet(name)
+        ws.write_string(0, 0, f"预算单位：{unit}", head)
+        cols = ("文件", "项目", "位置", "严重程度", "代码", "问题", "修改建议")
+        for k, (label, width) in enumerate(zip(cols, (30, 36, 24, 8, 11, 60, 50), strict=True)):
+            ws.write_string(1, k, label, head)
+            ws.set_column(k, k, width)
+        for r, (fr, f) in enumerate(by_unit[unit], start=2):
+            labels = dict(fr.tables)
+            ws.write_string(r, 0, fr.path, text)
+            ws.write_string(r, 1, labels.get(f.table, "文档") if f.table is not None else "文档", text)
+            url = _link(fr, f, base)
+            if url:
+                ws.write_url(r, 2, url, link, f.where or fr.path)
+            ws.write_string(r, 3, f.severity.label, sev_fmt[f.severity])
+            ws.write_string(r, 4, f.code, text)
+            ws.write_string(r, 5, f.message, text)
+            ws.write_string(r, 6, f.hint, text)
+        ws.freeze_panes(2, 0)
 
     ws = wb.add_worksheet("规则统计")
     from xlgoals.rules import REGISTRY

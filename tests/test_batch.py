@@ -1,0 +1,144 @@
+"""The reviewer's folder: many workbooks plus whatever else landed there."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import ROOT, seed
+from xlgoals.batch import Progress, check_paths
+from xlgoals.template.builder import build_bytes
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """The converted examples in two unit folders, plus junk."""
+    root = tmp_path_factory.mktemp("incoming")
+    (root / "怀来县").mkdir()
+    (root / "昌黎县").mkdir()
+    for prefix, sub in (
+        ("000", "怀来县"),
+        ("004", "怀来县"),
+        ("001", "昌黎县"),
+        ("002", "昌黎县"),
+        ("003", "昌黎县"),
+    ):
+        (root / sub / f"{prefix}.xlsx").write_bytes(build_bytes(seed(prefix)))
+    good = build_bytes(seed("000"))
+    (root / "怀来县" / "~$000.xlsx").write_bytes(b"\x07xlgoals" + bytes(155))  # Excel's lock file
+    (root / "random.txt").write_bytes(os.urandom(4096))
+    (root / "昌黎县" / "truncated.xlsx").write_bytes(good[: len(good) // 3])
+    import msoffcrypto.format.ooxml as ooxml
+
+    buf = io.BytesIO()
+    ooxml.OOXMLFile(io.BytesIO(good)).encrypt("1234", buf)
+    (root / "password.xlsx").write_bytes(buf.getvalue())
+    return root
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xlgoals", *args], capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
+
+
+def test_a_folder_with_junk_reports_good_files_and_names_each_bad_one(folder, tmp_path):
+    before = _hashes(folder)
+    out = tmp_path / "r.json"
+    res = run(
+        "check",
+        str(folder),
+        "-j",
+        "2",
+        "--format",
+        "json",
+        "-o",
+        str(out),
+        "--annotate",
+        str(tmp_path / "ann"),
+    )
+    assert res.returncode == 1, res.stderr
+    assert _hashes(folder) == before  # no input file changed
+    data = json.loads(out.read_text(encoding="utf-8"))
+    by_name = {Path(f["path"]).name: f for f in data["files"]}
+    assert len(by_name) == 9
+    for name in ("000.xlsx", "001.xlsx", "002.xlsx", "003.xlsx", "004.xlsx"):
+        assert by_name[name]["error"] == "" and by_name[name]["findings"]
+    assert "临时锁定文件" in by_name["~$000.xlsx"]["error"]
+    assert "二进制" in by_name["random.txt"]["error"]
+    assert "损坏" in by_name["truncated.xlsx"]["error"]
+    assert "打开密码" in by_name["password.xlsx"]["error"]
+    assert data["summary"]["unreadable"] == 4
+    # --annotate mirrors the input tree.
+    assert (tmp_path / "ann" / "怀来县" / "000.xlsx").exists() and (
+        tmp_path / "ann" / "昌黎县" / "001.xlsx"
+    ).exists()
+
+
+def test_workers_do_not_change_the_report(folder):
+    one, _ = check_paths([folder], workers=1, progress=False)
+    two, _ = check_paths([folder], workers=2, progress=False)
+    assert one.model_dump() == two.model_dump()
+    glob, _ = check_paths([folder], workers=1, pattern="0*.xlsx", progress=False)
+    assert sorted(Path(f.path).name for f in glob.files) == [
+        "000.xlsx",
+        "001.xlsx",
+        "002.xlsx",
+        "003.xlsx",
+        "004.xlsx",
+    ]
+
+
+def test_progress_bar_only_on_a_terminal():
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    bar = Progress(3, tty, enabled=True)
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        bar.step(name)
+    bar.close()
+    assert "3/3" in tty.getvalue() and "#" in tty.getvalue()
+    pipe = io.StringIO()
+    bar = Progress(3, pipe, enabled=True)
+    bar.step("a.xlsx")
+    assert pipe.getvalue() == ""
+    quiet = Tty()
+    bar = Progress(3, quiet, enabled=False)
+    bar.step("a.xlsx")
+    assert quiet.getvalue() == ""
+
+
+def test_xlsx_report_has_a_sheet_per_unit_and_the_overall_sheets(folder, tmp_path):
+    out = tmp_path / "report.xlsx"
+    res = run("check", str(folder), "-q", "--format", "xlsx", "-o", str(out))
+    assert res.returncode == 1
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:2] == ["文件", "问题"]
+    assert "316007 怀来县社会保险事业管理中心" in wb.sheetnames
+    assert "816001 怀来县官厅镇人民政府" in wb.sheetnames
+    unit = wb["316007 怀来县社会保险事业管理中心"]
+    rows = list(unit.iter_rows(min_row=3, values_only=True))
+    assert rows and all(r[0].endswith("000.xlsx") for r in rows)
+    status = {r[0]: r[2] for r in wb["文件"].iter_rows(min_row=2, values_only=True) if r[1] == "（整个文件）"}
+    assert sum(1 for s in status.values() if s == "无法读取") == 4
+
+
+def test_lock_file_of_a_single_file_is_exit_2(folder):
+    res = run("check", str(folder / "怀来县" / "~$000.xlsx"))
+    assert res.returncode == 2 and "临时锁定文件" in res.stdout
