@@ -86,6 +86,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     return report.exit_code()
 
 
+def cmd_summary(args: argparse.Namespace) -> int:
+    from decimal import Decimal
+
+    from xlgoals.summary import write_summary
+
+    rows, unreadable = write_summary(
+        [Path(p) for p in args.paths],
+        Path(args.output),
+        pattern=args.glob,
+        explicit_config=Path(args.config) if args.config else None,
+    )
+    total = sum((r.total or Decimal(0) for r in rows), Decimal(0))
+    units = len({r.unit for r in rows})
+    print(f"汇总已写入 {args.output}：{units} 个预算单位，{len(rows)} 个项目，预算数合计 {total:.2f} 万元。")
+    for _path, reason in unreadable:
+        print(f"  无法读取：{reason}")
+    return EXIT_BAD_INPUT if unreadable and not rows else EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from xlgoals.rulesdoc import render_catalogue, render_markdown, render_rule
 
@@ -136,6 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-j", "--jobs", type=int, help="并行进程数（默认：CPU 核数）")
     check.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
     check.set_defaults(func=cmd_check)
+
+    summary = sub.add_parser("summary", help="汇总：每个项目一行，按预算单位小计，并有合计")
+    summary.add_argument("paths", nargs="+", metavar="PATH")
+    summary.add_argument("-o", "--output", required=True, help="汇总工作簿（.xlsx）")
+    summary.add_argument("--glob", help="在文件夹中按此模式查找文件")
+    summary.add_argument("--config", help="校验配置文件（TOML）")
+    summary.set_defaults(func=cmd_summary)
 
     rules = sub.add_parser("rules", help="列出校验规则，或显示一条规则的说明")
     rules.add_argument("code", nargs="?")
