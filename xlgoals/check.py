@@ -65,7 +65,7 @@ def check_file(
     return result, doc
 
 
-CHECK_SUFFIXES = (".xlsx", ".xlsm", ".txt", ".json")
+CHECK_SUFFIXES = (".xlsx", ".xlsm", ".txt", ".json", ".docx")
 
 
 def collect_inputs(paths: list[Path], pattern: str | None = None) -> list[tuple[Path, Path]]:

@@ -30,7 +30,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     from xlgoals.convert import convert
 
-    convert(Path(args.input), Path(args.output), fast=args.reader == "fast")
+    convert(Path(args.input), Path(args.output), fast=args.reader == "fast", layout=args.layout)
     print(f"已写入 {args.output}")
     return EXIT_OK
 
@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="out", help="输出文件夹（默认：out）")
     demo.set_defaults(func=cmd_demo)
 
-    convert = sub.add_parser("convert", help="格式转换：.txt/.json/.xlsx → .json/.xlsx")
+    convert = sub.add_parser("convert", help="格式转换：.txt/.json/.xlsx/.docx → .json/.xlsx/.docx/.csv")
     convert.add_argument("input")
     convert.add_argument("-o", "--output", required=True)
     convert.add_argument(
@@ -137,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
         default="fast",
         help="读取工作簿的方式（默认 fast：python-calamine）",
     )
+    convert.add_argument(
+        "--layout", choices=("template", "flat"), default="template",
+        help="输出 .xlsx 的格式：template＝绩效目标表模板（默认），flat＝项目支出绩效目标表平铺格式",
+    )  # fmt: skip
     convert.set_defaults(func=cmd_convert)
 
     check = sub.add_parser("check", help="校验工作簿、公开文本或文档 JSON（可给文件夹）")

@@ -7,10 +7,11 @@ from pathlib import Path
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.importers import load_document
 
-OUTPUTS = (".json", ".xlsx")
+OUTPUTS = (".json", ".xlsx", ".docx", ".csv")
+LAYOUTS = ("template", "flat")
 
 
-def convert(src: Path, dst: Path, *, fast: bool = True) -> None:
+def convert(src: Path, dst: Path, *, fast: bool = True, layout: str = "template") -> None:
     suffix = dst.suffix.lower()
     if suffix not in OUTPUTS:
         raise XlgoalsInputError(
@@ -19,11 +20,25 @@ def convert(src: Path, dst: Path, *, fast: bool = True) -> None:
     if dst.exists() and src.exists() and dst.resolve() == src.resolve():
         raise XlgoalsInputError("输出文件不能与输入文件相同（不会覆盖原文件）。", file=str(dst))
     doc = load_document(src, fast=fast)
+    from xlgoals.exporters.json import write_atomic
+
     if suffix == ".json":
-        from xlgoals.exporters.json import write_json
+        from xlgoals.exporters.json import dumps
 
-        write_json(doc, dst)
+        write_atomic(dst, dumps(doc).encode("utf-8"))
+    elif suffix == ".docx":
+        from xlgoals.exporters.docx import build_docx
+
+        write_atomic(dst, build_docx(doc))
+    elif suffix == ".csv":
+        from xlgoals.exporters.csv import build_csv
+
+        write_atomic(dst, build_csv(doc))
+    elif layout == "flat":
+        from xlgoals.exporters.flat_xlsx import build_flat
+
+        write_atomic(dst, build_flat(doc))
     else:
-        from xlgoals.template.builder import write_workbook
+        from xlgoals.template.builder import build_bytes
 
-        write_workbook(doc, dst)
+        write_atomic(dst, build_bytes(doc))

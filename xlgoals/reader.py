@@ -343,6 +343,12 @@ def read_document_sheet(path: str, sheet: SheetGrid) -> DocumentMeta:
 
 
 def read_grid_document(grid: WorkbookGrid) -> Document:
+    if grid.get(L.META_SHEET) is None:
+        from xlgoals.importers.flat_xlsx import read_flat_grid
+
+        flat = read_flat_grid(grid)
+        if flat is not None:
+            return flat
     notes, _version = read_meta(grid.path, grid)
     doc_sheet = grid.get(L.DOCUMENT_SHEET)
     meta = read_document_sheet(grid.path, doc_sheet) if doc_sheet is not None else DocumentMeta()

@@ -34,11 +34,15 @@ def load_document(path: Path, *, fast: bool = True) -> Document:
         from xlgoals.io.sniff import check_workbook
 
         check_workbook(path)  # explains the old binary format (or a password) in Chinese
+    if suffix == ".docx":
+        from xlgoals.importers.docx import load_docx
+
+        return load_docx(path)
     if suffix == ".json":
         from xlgoals.exporters.json import read_json
 
         return read_json(path)
     raise XlgoalsInputError(
-        f"不支持的文件类型“{suffix or '无扩展名'}”：可读取 .xlsx/.xlsm（绩效目标表工作簿）、.txt（公开文本）和 .json（文档 JSON）。",
+        f"不支持的文件类型“{suffix or '无扩展名'}”：可读取 .xlsx/.xlsm（绩效目标表工作簿或平铺格式）、.txt（公开文本）、.docx（公开文件）和 .json（文档 JSON）。",
         file=str(path),
     )

@@ -8,7 +8,7 @@ filled on a project's first row only; 一级 only on the first row of its block.
 from __future__ import annotations
 
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.importers.text_cells import Cell, clean_line, tokenize
+from xlgoals.importers.text_cells import clean_line, tokenize
 from xlgoals.model import Budget, GoalTable, Indicator, Location
 from xlgoals.values import parse_amount
 
@@ -63,55 +63,67 @@ def parse_tables(file: str, lines: list[str]) -> tuple[list[GoalTable], int]:
         raise
     cells = tokenize(lines, data, len(lines))
     width = len(FLAT_COLUMNS)
-    tables: list[GoalTable] = []
-    level1 = ""
-    level2 = ""
     if len(cells) % width:
         bad = cells[len(cells) - len(cells) % width]
         raise XlgoalsInputError(
             f"项目支出绩效目标表的行不完整：每行应有{width}个单元格。", file=file, line=bad.line
         )
-    for start in range(0, len(cells), width):
-        row = dict(zip(FLAT_COLUMNS, cells[start : start + width], strict=True))
-        if row["单位代码"].value or row["单位（专项）名称"].value:
-            tables.append(_new_table(file, row, len(tables) + 1))
-            level1 = level2 = ""
-        if not tables:
-            raise XlgoalsInputError(
-                "项目支出绩效目标表第一行缺少单位代码和项目名称。", file=file, line=row["单位代码"].line
-            )
-        if row["一级指标"].value:
-            level1 = row["一级指标"].value
-        if row["二级指标"].value:
-            level2 = row["二级指标"].value
-        ind = Indicator(level1=level1, level2=level2)
-        for column, fname in INDICATOR_FIELDS.items():
-            cell = row[column]
-            if fname == "level1" or fname == "level2":
-                pass
-            elif fname == "value":
-                ind.value_raw = cell.value
-            else:
-                setattr(ind, fname, cell.value)
-            ind.locations["value" if fname == "value" else fname] = Location(file=file, line=cell.line)
-        tables[-1].indicators.append(ind)
+    rows = [
+        {
+            col: (cell.value, Location(file=file, line=cell.line))
+            for col, cell in zip(FLAT_COLUMNS, cells[k : k + width], strict=True)
+        }
+        for k in range(0, len(cells), width)
+    ]
+    tables = tables_from_rows(file, rows)
     return tables, first
 
 
-def _new_table(file: str, row: dict[str, Cell], index: int) -> GoalTable:
-    total = row["资金总额"].value
+Row = dict[str, tuple[str, Location]]
+
+
+def tables_from_rows(file: str, rows: list[Row]) -> list[GoalTable]:
+    """Flat-layout rows (column label → (text, location)) → tables; shared by text and xlsx readers."""
+    tables: list[GoalTable] = []
+    level1 = level2 = ""
+    for row in rows:
+        if row["单位代码"][0] or row["单位（专项）名称"][0]:
+            tables.append(_new_table(row, len(tables) + 1))
+            level1 = level2 = ""
+        if not tables:
+            raise XlgoalsInputError(
+                "项目支出绩效目标表第一行缺少单位代码和项目名称。", file=file, line=row["单位代码"][1].line
+            )
+        if row["一级指标"][0]:
+            level1 = row["一级指标"][0]
+        if row["二级指标"][0]:
+            level2 = row["二级指标"][0]
+        ind = Indicator(level1=level1, level2=level2)
+        for column, fname in INDICATOR_FIELDS.items():
+            text, loc = row[column]
+            if fname == "value":
+                ind.value_raw = text
+            elif fname not in ("level1", "level2"):
+                setattr(ind, fname, text)
+            ind.locations[fname] = loc
+        tables[-1].indicators.append(ind)
+    return tables
+
+
+def _new_table(row: Row, index: int) -> GoalTable:
+    total = row["资金总额"][0]
     table = GoalTable(
         index=index,
-        unit_code=row["单位代码"].value,
-        project_name=row["单位（专项）名称"].value,
+        unit_code=row["单位代码"][0],
+        project_name=row["单位（专项）名称"][0],
         budget=Budget(total=parse_amount(total), total_raw=total),
-        goals=[g.strip() for g in row["实施期绩效目标"].value.split("\n") if g.strip()],
+        goals=[g.strip() for g in row["实施期绩效目标"][0].split("\n") if g.strip()],
     )
     table.locations.update(
-        unit_code=Location(file=file, line=row["单位代码"].line),
-        project_name=Location(file=file, line=row["单位（专项）名称"].line),
-        title=Location(file=file, line=row["单位代码"].line),
-        goals=Location(file=file, line=row["实施期绩效目标"].line),
+        unit_code=row["单位代码"][1],
+        project_name=row["单位（专项）名称"][1],
+        title=row["单位代码"][1],
+        goals=row["实施期绩效目标"][1],
     )
-    table.locations["budget.total"] = Location(file=file, line=row["资金总额"].line)
+    table.locations["budget.total"] = row["资金总额"][1]
     return table

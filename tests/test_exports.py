@@ -1,0 +1,108 @@
+"""Exports: the 公开 .docx, the flat 项目支出绩效目标表 (both ways) and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from decimal import Decimal
+
+import docx
+import openpyxl
+import pytest
+
+from tests.conftest import ROOT, SEEDS, seed
+from xlgoals.exporters.csv import COLUMNS, build_csv
+from xlgoals.exporters.docx import build_docx
+from xlgoals.exporters.flat_xlsx import build_flat
+from xlgoals.importers import load_document
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xlgoals", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+
+
+def test_docx_of_seed_000_states_6_projects_and_12980(tmp_path):
+    out = tmp_path / "000.docx"
+    res = run("convert", str(SEEDS["000"]), "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    d = docx.Document(str(out))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert (
+        "涉及项目6个，财政资金12980万元" in text
+    )  # the source said 5; the count is computed from the tables
+    assert "1.城乡居民养老保险县级配套2800万元；" in text
+    assert "6.2024年义务教育阶段蛋奶工程县级配套资金350万元。" in text
+    assert len(d.tables) == 6
+    section = d.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    assert d.styles["Normal"].font.name == "宋体"
+    first = d.tables[0]
+    assert first.cell(1, 1).text == "13073024P00047410001H" and first.cell(2, 2).text == "2800.00"
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "004"])
+def test_docx_import_gives_back_the_same_tables(prefix, tmp_path):
+    path = tmp_path / f"{prefix}.docx"
+    path.write_bytes(build_docx(seed(prefix)))
+    back = load_document(path)
+    assert back.comparable().tables == seed(prefix).comparable().tables
+    assert back.meta.stated_count == len(back.tables)
+    assert back.meta.stated_total == sum(t.budget.total for t in back.tables)
+
+
+def test_flat_layout_round_trip_of_seed_003(tmp_path):
+    path = tmp_path / "003.xlsx"
+    res = run("convert", str(SEEDS["003"]), "-o", str(path), "--layout", "flat")
+    assert res.returncode == 0, res.stderr
+    ws = openpyxl.load_workbook(path).active
+    assert [c.value for c in ws[3]][:4] == ["单位代码", "单位（专项）名称", "资金总额", "实施期绩效目标"]
+    assert ws.max_row == 3 + 44
+    for fast in (True, False):
+        from xlgoals.reader import read_workbook
+
+        back = read_workbook(path, fast=fast)
+        assert back.comparable().tables == seed("003").comparable().tables
+        assert str(back.tables[0].indicators[0].locations["value"]) == "项目支出绩效目标表!H4"
+
+
+def test_hebei_tables_in_the_flat_layout_keep_their_values(tmp_path):
+    path = tmp_path / "000-flat.xlsx"
+    path.write_bytes(build_flat(seed("000")))
+    back = load_document(path)
+    original = seed("000")
+    assert [t.project_name for t in back.tables] == [t.project_name for t in original.tables]
+    assert [t.budget.total for t in back.tables] == [t.budget.total for t in original.tables]
+    for t_back, t_orig in zip(back.tables, original.tables, strict=True):
+        for a, b in zip(t_back.indicators, t_orig.indicators, strict=True):
+            assert (a.level1, a.level2, a.name) == (b.level1, b.level2, b.name)
+            va, vb = a.value, b.value
+            assert (va.op, va.number, va.unit) == (vb.op, vb.number, vb.unit), (a.value_raw, b.value_raw)
+            assert va.kind == vb.kind or vb.form.value == "text"
+
+
+def test_csv_has_a_bom_and_a_row_per_indicator():
+    data = build_csv(seed("000"))
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert tuple(rows[0]) == COLUMNS
+    assert len(rows) == 1 + 40
+    sat = next(r for r in rows if r[19] == "≥1.9")
+    assert sat[4] == "怀财字【2024】7号 城乡居民养老保险县级配套" and sat[5] == "2800.00"
+    assert sat[20] == "≥" and Decimal(sat[21]) == Decimal("1.9")
+
+
+def test_unknown_output_format_is_refused(tmp_path):
+    res = run("convert", str(SEEDS["000"]), "-o", str(tmp_path / "x.pdf"))
+    assert res.returncode == 2 and "不支持的输出格式" in res.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_bad_docx_gets_a_chinese_message(tmp_path):
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a zip")
+    res = run("convert", str(bad), "-o", str(tmp_path / "x.json"))
+    assert res.returncode == 2 and "Word 文档无法打开" in res.stderr
