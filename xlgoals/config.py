@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,17 @@ class Config(BaseModel):
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's data, parsed once per content (a batch checks hundreds of files below one folder)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise XlgoalsInputError(f"无法读取配置文件：{exc.strerror or exc}", file=str(path)) from None
+    return _load_toml_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_toml_cached(path_text: str, _mtime: int, _size: int) -> dict[str, Any]:
+    path = Path(path_text)
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

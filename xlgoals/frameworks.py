@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from xlgoals.model import Framework
@@ -100,11 +101,13 @@ def _clean(name: str) -> str:
     return re.sub(r"\s+", "", name)
 
 
+@lru_cache(maxsize=4096)
 def canonical_level1(name: str) -> str:
     n = _clean(name)
     return LEVEL1_ALIASES.get(n, n)
 
 
+@lru_cache(maxsize=4096)
 def canonical_level2(name: str) -> str:
     n = _clean(name)
     return LEVEL2_ALIASES.get(n, n)

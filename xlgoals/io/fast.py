@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.io.grid import SheetGrid, WorkbookGrid
+from xlgoals.io.grid import UNREAD_SHEETS, SheetGrid, WorkbookGrid
 from xlgoals.io.sniff import check_workbook
 
 
@@ -26,6 +26,8 @@ def read_grid(path: Path) -> WorkbookGrid:
     grid = WorkbookGrid(str(path))
     try:
         for meta in wb.sheets_metadata:
+            if meta.name in UNREAD_SHEETS:
+                continue
             sheet = wb.get_sheet_by_name(meta.name)
             rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
             grid.sheets.append(SheetGrid(meta.name, rows, hidden=meta.visible != SheetVisibleEnum.Visible))

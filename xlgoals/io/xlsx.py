@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.io.grid import SheetGrid, WorkbookGrid
+from xlgoals.io.grid import UNREAD_SHEETS, SheetGrid, WorkbookGrid
 from xlgoals.io.sniff import check_workbook
 
 
@@ -25,6 +25,8 @@ def read_grid(path: Path) -> WorkbookGrid:
     grid = WorkbookGrid(str(path))
     try:
         for ws in wb.worksheets:
+            if ws.title in UNREAD_SHEETS:
+                continue
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             grid.sheets.append(SheetGrid(ws.title, rows, hidden=ws.sheet_state != "visible"))
     except Exception as exc:
