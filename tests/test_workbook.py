@@ -71,19 +71,10 @@ def test_seed_001_converts_to_44_project_sheets_and_back_to_the_same_json(tmp_pa
     xlsx = tmp_path / "001.xlsx"
     assert run("convert", str(SEEDS["001"]), "-o", str(xlsx)).returncode == 0
     wb = openpyxl.load_workbook(xlsx, read_only=True)
-    project_sheets = [
-        n
-        for n in wb.sheetnames
-        if n
-        not in {
-            L.INSTRUCTIONS_SHEET,
-            L.LIST_SHEET,
-            L.DOCUMENT_SHEET,
-            L.LISTS_SHEET,
-            L.META_SHEET,
-            L.CONFIG_SHEET,
-        }
-    ]
+    from xlgoals.io.xlsx import read_grid
+    from xlgoals.reader import is_project_sheet
+
+    project_sheets = [sh.name for sh in read_grid(xlsx).sheets if is_project_sheet(sh)]
     wb.close()
     assert len(project_sheets) == 44 and L.LIST_SHEET in wb.sheetnames
     assert all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n in project_sheets)

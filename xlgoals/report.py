@@ -172,29 +172,32 @@ def render_xlsx(report: Report, base: Path) -> bytes:
     ws.autofilter(0, 0, max(r - 1, 1), len(cols) - 1)
     ws.freeze_panes(1, 0)
 
-    ws = wb.add_worksheet("问题")
-    cols = ("文件", "项目", "位置", "严重程度", "代码", "问题", "修改建议")
-    for k, (label, width) in enumerate(zip(cols, (36, 36, 24, 8, 11, 60, 50), strict=True)):
-        ws.write_string(0, k, label, head)
-        ws.set_column(k, k, width)
-    r = 1
-    for fr in report.files:
-        labels = dict(fr.tables)
-        for f in fr.findings:
-            ws.write_string(r, 0, fr.path, text)
-            ws.write_string(r, 1, labels.get(f.table, "文档") if f.table is not None else "文档", text)
+    def finding_sheet(name: str, rows: list[tuple[FileResult, Finding]], first_row: int) -> Any:
+        sheet = wb.add_worksheet(name)
+        cols = ("文件", "项目", "位置", "严重程度", "代码", "问题", "修改建议")
+        for k, (label, width) in enumerate(zip(cols, (36, 36, 24, 8, 11, 60, 50), strict=True)):
+            sheet.write_string(first_row - 1, k, label, head)
+            sheet.set_column(k, k, width)
+        r = first_row
+        for fr, f in rows:
+            labels = dict(fr.tables)
+            sheet.write_string(r, 0, fr.path, text)
+            sheet.write_string(r, 1, labels.get(f.table, "文档") if f.table is not None else "文档", text)
             url = _link(fr, f, base)
             if url:
-                ws.write_url(r, 2, url, link, f.where or fr.path)
+                sheet.write_url(r, 2, url, link, f.where or fr.path)
             else:
-                ws.write_string(r, 2, f.where, text)
-            ws.write_string(r, 3, f.severity.label, sev_fmt[f.severity])
-            ws.write_string(r, 4, f.code, text)
-            ws.write_string(r, 5, f.message, text)
-            ws.write_string(r, 6, f.hint, text)
+                sheet.write_string(r, 2, f.where, text)
+            sheet.write_string(r, 3, f.severity.label, sev_fmt[f.severity])
+            sheet.write_string(r, 4, f.code, text)
+            sheet.write_string(r, 5, f.message, text)
+            sheet.write_string(r, 6, f.hint, text)
             r += 1
-    ws.autofilter(0, 0, max(r - 1, 1), len(cols) - 1)
-    ws.freeze_panes(1, 0)
+        sheet.autofilter(first_row - 1, 0, max(r - 1, first_row), len(cols) - 1)
+        sheet.freeze_panes(first_row, 0)
+        return sheet
+
+    finding_sheet("问题", [(fr, f) for fr in report.files for f in fr.findings], 1)
 
     # One sheet per 预算单位, to send each unit its own findings.
     by_unit: dict[str, list[tuple[FileResult, Finding]]] = {}
@@ -206,24 +209,8 @@ def render_xlsx(report: Report, base: Path) -> bytes:
     for unit in sorted(by_unit):
         name = _sheet_name(unit, taken)
         taken.add(name)
-        ws = wb.add_worksheet(name)
-        ws.write_string(0, 0, f"预算单位：{unit}", head)
-        cols = ("文件", "项目", "位置", "严重程度", "代码", "问题", "修改建议")
-        for k, (label, width) in enumerate(zip(cols, (30, 36, 24, 8, 11, 60, 50), strict=True)):
-            ws.write_string(1, k, label, head)
-            ws.set_column(k, k, width)
-        for r, (fr, f) in enumerate(by_unit[unit], start=2):
-            labels = dict(fr.tables)
-            ws.write_string(r, 0, fr.path, text)
-            ws.write_string(r, 1, labels.get(f.table, "文档") if f.table is not None else "文档", text)
-            url = _link(fr, f, base)
-            if url:
-                ws.write_url(r, 2, url, link, f.where or fr.path)
-            ws.write_string(r, 3, f.severity.label, sev_fmt[f.severity])
-            ws.write_string(r, 4, f.code, text)
-            ws.write_string(r, 5, f.message, text)
-            ws.write_string(r, 6, f.hint, text)
-        ws.freeze_panes(2, 0)
+        unit_sheet = finding_sheet(name, by_unit[unit], 2)
+        unit_sheet.write_string(0, 0, f"预算单位：{unit}", head)
 
     ws = wb.add_worksheet("规则统计")
     from xlgoals.rules import REGISTRY
