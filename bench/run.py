@@ -25,7 +25,7 @@ ROOT = HERE.parent
 WORK = HERE / "work"
 
 CONFIGS = {
-    "baseline": "naive openpyxl full load + rules, 1 process",
+    "baseline": "naive openpyxl full load + rules, 1 process (counts all findings)",
     "openpyxl-j1": "xlgoals check --reader openpyxl -j 1",
     "openpyxl-j2": "xlgoals check --reader openpyxl -j 2",
     "fast-j1": "xlgoals check (python-calamine) -j 1",
@@ -86,11 +86,13 @@ if config == "baseline":
         grid = WorkbookGrid(str(f), [SheetGrid(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets])
         findings += len(check_document(read_grid_document(grid)))
 else:
-    from xlgoals.batch import check_paths
+    from xlgoals.cli import main
     reader, jobs = config.split("-j")
-    report, _ = check_paths(files, workers=int(jobs), fast=reader == "fast", progress=False)
-    findings = sum(len(r.findings) for r in report.files)
-    assert not report.unreadable, report.unreadable[0].error
+    out = Path(listfile).with_suffix(f".{config}.json")
+    code = main(["check", *map(str, files), "-j", jobs, "--reader", reader, "--format", "json", "-o", str(out), "-q"])
+    assert code in (0, 1), code
+    summary = json.loads(out.read_text(encoding="utf-8"))["summary"]
+    findings = summary["error"] + summary["warning"] + summary["info"]
 elapsed = time.perf_counter() - start
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

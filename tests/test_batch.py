@@ -142,3 +142,16 @@ def test_xlsx_report_has_a_sheet_per_unit_and_the_overall_sheets(folder, tmp_pat
 def test_lock_file_of_a_single_file_is_exit_2(folder):
     res = run("check", str(folder / "怀来县" / "~$000.xlsx"))
     assert res.returncode == 2 and "临时锁定文件" in res.stdout
+
+
+def test_a_streamed_run_keeps_counts_and_unreadable_files_only(folder):
+    kept, _ = check_paths([folder], workers=1, progress=False)
+    seen: list[str] = []
+    streamed, _ = check_paths(
+        [folder], workers=1, progress=False, keep=False, on_result=lambda fr: seen.append(fr.path)
+    )
+    assert seen == [f.path for f in kept.files]  # every result passed on, in input order
+    assert streamed.counts() == kept.counts() and streamed.by_rule() == kept.by_rule()
+    assert streamed.exit_code() == kept.exit_code() == 1
+    assert [f.path for f in streamed.files] == [f.path for f in kept.files if f.error]
+    assert all(not f.findings for f in streamed.files)

@@ -144,8 +144,8 @@ def write_annotated(
     out_dir: Path,
     name: str | None = None,
 ) -> Path:
+    from xlgoals.atomic import write_atomic
     from xlgoals.errors import XlgoalsInputError
-    from xlgoals.exporters.json import write_atomic
 
     dst = out_dir / (name or annotated_name(src))
     if dst.exists() and dst.resolve() == src.resolve():

@@ -10,7 +10,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,7 +120,11 @@ def check_paths(
     annotate_dir: Path | None = None,
     progress: bool = True,
     stream: TextIO | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+    keep: bool = True,
 ) -> tuple[Report, list[Path]]:
+    """Check every input. Each FileResult goes to ``on_result`` as it arrives (in input order);
+    with ``keep=False`` the Report keeps only counts and the unreadable files (memory stays flat)."""
     inputs = collect_inputs(paths, pattern)
     if not inputs:
         raise XlgoalsInputError(
@@ -140,7 +144,9 @@ def check_paths(
     annotated: list[Path] = []
     try:
         for outcome in _outcomes(jobs, workers if workers is not None else default_jobs()):
-            report.files.append(outcome.result)
+            if on_result is not None:
+                on_result(outcome.result)
+            report.add(outcome.result, keep=keep)
             if outcome.annotated is not None:
                 annotated.append(outcome.annotated)
             bar.step(outcome.result.path)

@@ -47,9 +47,12 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+
+    from xlgoals.atomic import open_atomic, write_atomic
     from xlgoals.batch import check_paths
-    from xlgoals.exporters.json import write_atomic
-    from xlgoals.report import render_json, render_text, render_xlsx
+    from xlgoals.findings import FileResult
+    from xlgoals.report import JsonStream, render_file_text, render_xlsx
 
     explicit = Path(args.config) if args.config else None
     if explicit is not None and not explicit.is_file():
@@ -57,30 +60,47 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise XlgoalsInputError("-j 应为不小于1的整数。")
     cli = {k: getattr(args, k) for k in ("select", "ignore") if getattr(args, k)}
-    report, annotated = check_paths(
-        [Path(p) for p in args.paths],
-        workers=args.jobs,
-        pattern=args.glob,
-        explicit_config=explicit,
-        cli=cli,
-        fast=args.reader == "fast",
-        annotate_dir=Path(args.annotate) if args.annotate else None,
-        progress=not args.quiet,
-    )
+    common = {
+        "workers": args.jobs,
+        "pattern": args.glob,
+        "explicit_config": explicit,
+        "cli": cli,
+        "fast": args.reader == "fast",
+        "annotate_dir": Path(args.annotate) if args.annotate else None,
+        "progress": not args.quiet,
+    }
     fmt = args.format
     if fmt == "xlsx":
         if not args.output:
             raise XlgoalsInputError("--format xlsx 需要用 -o 指定报告文件（.xlsx）。")
         out = Path(args.output)
+        report, annotated = check_paths(
+            [Path(p) for p in args.paths], **common
+        )  # the workbook needs every finding
         write_atomic(out, render_xlsx(report, out.parent))
         print(f"报告已写入 {out}。" + report.summary_line())
     else:
-        text = render_json(report) if fmt == "json" else render_text(report, hints=not args.no_hints)
+        # Text and JSON are streamed file by file: memory stays flat however large the folder.
+        with ExitStack() as stack:
+            sink = stack.enter_context(open_atomic(Path(args.output))) if args.output else sys.stdout
+            json_stream = JsonStream(sink) if fmt == "json" else None
+            hints = not args.no_hints
+
+            def emit(fr: FileResult) -> None:
+                if json_stream is not None:
+                    json_stream.add(fr)
+                else:
+                    sink.write(render_file_text(fr, hints=hints))
+
+            report, annotated = check_paths(
+                [Path(p) for p in args.paths], on_result=emit, keep=False, **common
+            )
+            if json_stream is not None:
+                json_stream.close(report)
+            else:
+                sink.write("汇总：" + report.summary_line() + "\n")
         if args.output:
-            write_atomic(Path(args.output), text.encode("utf-8"))
             print(f"报告已写入 {args.output}。" + report.summary_line())
-        else:
-            sys.stdout.write(text)
     for path in annotated:
         print(f"标注副本：{path}", file=sys.stderr if fmt == "json" and not args.output else sys.stdout)
     return report.exit_code()

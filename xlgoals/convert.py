@@ -20,7 +20,7 @@ def convert(src: Path, dst: Path, *, fast: bool = True, layout: str = "template"
     if dst.exists() and src.exists() and dst.resolve() == src.resolve():
         raise XlgoalsInputError("输出文件不能与输入文件相同（不会覆盖原文件）。", file=str(dst))
     doc = load_document(src, fast=fast)
-    from xlgoals.exporters.json import write_atomic
+    from xlgoals.atomic import write_atomic
 
     if suffix == ".json":
         from xlgoals.exporters.json import dumps

@@ -71,16 +71,33 @@ class FileResult(BaseModel):
 
 
 class Report(BaseModel):
+    """The findings of a run. Counts are kept as files arrive, so a streamed run (``keep=False``)
+    holds no finding in memory however many files it checks; ``files`` then lists only the
+    files that could not be read."""
+
     files: list[FileResult] = Field(default_factory=list)
+    file_count: int = 0
+    severity_counts: dict[str, int] = Field(default_factory=lambda: {s.value: 0 for s in Severity})
+    rule_counts: dict[str, int] = Field(default_factory=dict)
+    unreadable_count: int = 0
+
+    def add(self, result: FileResult, *, keep: bool = True) -> None:
+        self.file_count += 1
+        for f in result.findings:
+            self.severity_counts[f.severity.value] += 1
+            self.rule_counts[f.code] = self.rule_counts.get(f.code, 0) + 1
+        if result.error:
+            self.unreadable_count += 1
+        if keep:
+            self.files.append(result)
+        elif result.error:
+            self.files.append(FileResult(path=result.path, error=result.error))
 
     def counts(self) -> Counter[Severity]:
-        c: Counter[Severity] = Counter({s: 0 for s in Severity})
-        for f in self.files:
-            c.update(x.severity for x in f.findings)
-        return c
+        return Counter({Severity(k): v for k, v in self.severity_counts.items()})
 
     def by_rule(self) -> Counter[str]:
-        return Counter(x.code for f in self.files for x in f.findings)
+        return Counter(self.rule_counts)
 
     @property
     def unreadable(self) -> list[FileResult]:
@@ -90,18 +107,18 @@ class Report(BaseModel):
         """0: no errors; 1: errors found; 2: nothing found wrong but some input could not be read."""
         if self.counts()[Severity.ERROR]:
             return 1
-        if self.unreadable:
+        if self.unreadable_count:
             return 2
         return 0
 
     def summary_line(self) -> str:
         c = self.counts()
         parts = [
-            f"{len(self.files)} 个文件",
+            f"{self.file_count} 个文件",
             f"{c[Severity.ERROR]} 个错误",
             f"{c[Severity.WARNING]} 个警告",
             f"{c[Severity.INFO]} 条提示",
         ]
-        if self.unreadable:
-            parts.append(f"{len(self.unreadable)} 个文件无法读取")
+        if self.unreadable_count:
+            parts.append(f"{self.unreadable_count} 个文件无法读取")
         return "，".join(parts)

@@ -22,36 +22,38 @@ def _short_where(f: Finding) -> str:
     return f"第{loc.line}行" if loc.line is not None else ""
 
 
-def render_text(report: Report, *, hints: bool = True) -> str:
-    out: list[str] = []
-    for fr in report.files:
-        out.append(fr.path)
-        if fr.error:
-            out.append(f"  无法读取：{fr.error}")
-            out.append("")
-            continue
-        if not fr.findings:
-            out.append("  未发现问题。")
-            out.append("")
-            continue
-        labels = dict(fr.tables)
-        groups: dict[int | None, list[Finding]] = {}
-        for f in fr.findings:
-            groups.setdefault(f.table, []).append(f)
-        for table in sorted(groups, key=lambda t: (t is not None, t or 0)):
-            out.append(f"  {labels.get(table, f'项目{table}') if table is not None else '文档'}")
-            for f in groups[table]:
-                where = _short_where(f)
-                out.append(f"    {where:<14} {f.severity.label}  {f.code:<10} {f.message}")
-                if hints and f.hint:
-                    out.append(f"    {'':<14}       → {f.hint}")
-        c = fr.counts()
-        out.append(
-            f"  小计：{c[Severity.ERROR]} 个错误，{c[Severity.WARNING]} 个警告，{c[Severity.INFO]} 条提示"
-        )
-        out.append("")
-    out.append("汇总：" + report.summary_line())
+def render_file_text(fr: FileResult, *, hints: bool = True) -> str:
+    """One file's block of the text report: grouped by table, then cell or line."""
+    out: list[str] = [fr.path]
+    if fr.error:
+        out += [f"  无法读取：{fr.error}", ""]
+        return "\n".join(out) + "\n"
+    if not fr.findings:
+        out += ["  未发现问题。", ""]
+        return "\n".join(out) + "\n"
+    labels = dict(fr.tables)
+    groups: dict[int | None, list[Finding]] = {}
+    for f in fr.findings:
+        groups.setdefault(f.table, []).append(f)
+    for table in sorted(groups, key=lambda t: (t is not None, t or 0)):
+        out.append(f"  {labels.get(table, f'项目{table}') if table is not None else '文档'}")
+        for f in groups[table]:
+            out.append(f"    {_short_where(f):<14} {f.severity.label}  {f.code:<10} {f.message}")
+            if hints and f.hint:
+                out.append(f"    {'':<14}       → {f.hint}")
+    c = fr.counts()
+    out.append(f"  小计：{c[Severity.ERROR]} 个错误，{c[Severity.WARNING]} 个警告，{c[Severity.INFO]} 条提示")
+    out.append("")
     return "\n".join(out) + "\n"
+
+
+def render_text(report: Report, *, hints: bool = True) -> str:
+    return (
+        "".join(render_file_text(fr, hints=hints) for fr in report.files)
+        + "汇总："
+        + report.summary_line()
+        + "\n"
+    )
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -68,31 +70,56 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def report_dict(report: Report) -> dict[str, Any]:
+def file_dict(fr: FileResult) -> dict[str, Any]:
+    return {
+        "path": fr.path,
+        "status": fr.status,
+        "error": fr.error,
+        "tables": [{"index": i, "label": label} for i, label in fr.tables],
+        "counts": {s.value: n for s, n in fr.counts().items()},
+        "findings": [finding_dict(f) for f in fr.findings],
+    }
+
+
+def summary_dict(report: Report) -> dict[str, Any]:
     c = report.counts()
+    return {
+        "files": report.file_count,
+        "unreadable": report.unreadable_count,
+        "error": c[Severity.ERROR],
+        "warning": c[Severity.WARNING],
+        "info": c[Severity.INFO],
+        "by_rule": dict(sorted(report.by_rule().items())),
+        "exit_code": report.exit_code(),
+    }
+
+
+class JsonStream:
+    """Writes the JSON report file by file (schema "xlgoals.report"); the summary comes last."""
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+        self.first = True
+        out.write(f'{{"schema": "{REPORT_SCHEMA}", "version": {REPORT_VERSION}, "files": [\n')
+
+    def add(self, fr: FileResult) -> None:
+        self.out.write(
+            ("" if self.first else ",\n") + json.dumps(file_dict(fr), ensure_ascii=False, indent=2)
+        )
+        self.first = False
+
+    def close(self, report: Report) -> None:
+        self.out.write(
+            '\n], "summary": ' + json.dumps(summary_dict(report), ensure_ascii=False, indent=2) + "}\n"
+        )
+
+
+def report_dict(report: Report) -> dict[str, Any]:
     return {
         "schema": REPORT_SCHEMA,
         "version": REPORT_VERSION,
-        "summary": {
-            "files": len(report.files),
-            "unreadable": len(report.unreadable),
-            "error": c[Severity.ERROR],
-            "warning": c[Severity.WARNING],
-            "info": c[Severity.INFO],
-            "by_rule": dict(sorted(report.by_rule().items())),
-            "exit_code": report.exit_code(),
-        },
-        "files": [
-            {
-                "path": fr.path,
-                "status": fr.status,
-                "error": fr.error,
-                "tables": [{"index": i, "label": label} for i, label in fr.tables],
-                "counts": {s.value: n for s, n in fr.counts().items()},
-                "findings": [finding_dict(f) for f in fr.findings],
-            }
-            for fr in report.files
-        ],
+        "files": [file_dict(fr) for fr in report.files],
+        "summary": summary_dict(report),
     }
 
 

@@ -43,7 +43,7 @@ def collect_rows(
 
 
 def write_summary(paths: list[Path], out: Path, **kw: Any) -> tuple[list[ProjectRow], list[tuple[str, str]]]:
-    from xlgoals.exporters.json import write_atomic
+    from xlgoals.atomic import write_atomic
     from xlgoals.exporters.summary_xlsx import build_summary
 
     if out.suffix.lower() != ".xlsx":

@@ -7,14 +7,13 @@ The schema is documented in docs/document-json.md; JSON → Document → JSON is
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from xlgoals.atomic import write_atomic
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.model import (
     Budget,
@@ -145,19 +144,6 @@ def document_to_dict(doc: Document) -> JsonDict:
 
 def dumps(doc: Document) -> str:
     return json.dumps(document_to_dict(doc), ensure_ascii=False, indent=2) + "\n"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, then rename: a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_json(doc: Document, path: Path) -> None:

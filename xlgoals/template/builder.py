@@ -615,6 +615,6 @@ def build_bytes(doc: Document | None = None) -> bytes:
 
 
 def write_workbook(doc: Document | None, path: Path) -> None:
-    from xlgoals.exporters.json import write_atomic
+    from xlgoals.atomic import write_atomic
 
     write_atomic(path, build_bytes(doc))
