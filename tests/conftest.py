@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import os
+
+# xlwings' remote (JSON) engine, used to test the Excel buttons on Linux, needs a key at import time.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
 from functools import cache
 from pathlib import Path
 

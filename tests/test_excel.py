@@ -1,0 +1,194 @@
+"""The Excel front door on Linux, honest to the edge: buttons through xlwings' remote engine (payloads
+built from real workbooks, returned actions replayed with openpyxl), worksheet functions as plain
+functions. Real Excel on Windows is the manual checklist's job."""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlwings as xw
+
+from tests.conftest import seed
+from tests.xw_fake import apply_actions, remote_book, vba_client_actions
+from xlgoals import layout as L
+from xlgoals.annotate import result_rows
+from xlgoals.check import check_file
+from xlgoals.excel import buttons
+from xlgoals.excel.udfs import XG_CHECK_CODE, XG_CHECK_PLAN, XG_CHECK_VALUE, XG_TOTAL, XG_VALUE
+from xlgoals.template.builder import build_bytes
+
+SAT_SHEET = "1 城乡居民养老保险县级配套"
+
+
+@pytest.fixture
+def wb000(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # the remote book's fullname is its bare name: logs/exports land here
+    path = tmp_path / "000.xlsx"
+    path.write_bytes(build_bytes(seed("000")))
+    return path
+
+
+def press(monkeypatch, book, button) -> list[dict]:
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
+    button()
+    return book.json()["actions"]
+
+
+def test_pressing_validate_marks_the_cells_and_matches_xlgoals_check(wb000, tmp_path, monkeypatch):
+    book = remote_book(wb000)
+    original_order = [
+        s.name for s in book.sheets
+    ]  # action positions refer to the order before 校验结果 is added
+    actions = press(monkeypatch, book, buttons.validate_button)
+    headless, _ = check_file(wb000)
+    expected_rows = result_rows(headless.findings, dict(headless.tables))
+    # The 校验结果 sheet holds exactly what `xlgoals check` finds.
+    written = next(a for a in actions if a["func"] == "setValues" and a["values"][0][0] == "严重程度")
+    assert written["values"][1:] == expected_rows
+    # The cell holding "≥1.9" is filled red and carries a note naming SAT-001.
+    sat_pos = original_order.index(SAT_SHEET)
+    fills = [a for a in actions if a["func"] == "setRangeColor" and a["sheet_position"] == sat_pos]
+    assert any(a["start_row"] == 14 and a["start_column"] == 5 and a["args"] == ["#FFC7CE"] for a in fills)
+    notes = [a for a in actions if a["func"] == "addNote" and a["args"][0] == "$F$15"]
+    assert notes and "SAT-001" in notes[0]["args"][1]
+    links = [a["args"][0] for a in actions if a["func"] == "addHyperlink"]
+    assert f"#'{SAT_SHEET}'!F15" in links
+    (alert,) = [a["args"][0] for a in actions if a["func"] == "alert"]
+    e = sum(r[0] == "错误" for r in expected_rows)
+    w = sum(r[0] == "警告" for r in expected_rows)
+    assert alert == f"发现 {e} 个错误、{w} 个警告，详见『校验结果』"
+
+
+def test_replayed_actions_give_the_same_marks_as_annotate(wb000, tmp_path, monkeypatch):
+    book = remote_book(wb000)
+    actions = press(monkeypatch, book, buttons.validate_button)
+    replayed = tmp_path / "replayed.xlsx"
+    apply_actions(wb000, actions, replayed)
+    from xlgoals.check import annotate_result
+
+    _, doc = check_file(wb000)
+    annotated = annotate_result(wb000, tmp_path, doc, tmp_path / "ann")
+    a, b = openpyxl.load_workbook(replayed), openpyxl.load_workbook(annotated)
+
+    def marks(wb) -> dict[tuple[str, str], str]:
+        """The cells each path recorded as marked in _xlgoals, with their fill colour."""
+        meta = wb[L.META_SHEET]
+        recorded = [(r[1], r[2]) for r in meta.iter_rows(values_only=True) if r[0] == "mark"]
+        return {(sh, cell): wb[sh][cell].fill.fgColor.rgb[-6:] for sh, cell in recorded}
+
+    assert marks(a) == marks(b)
+    assert marks(a)[(SAT_SHEET, "F15")] == "FFC7CE"
+    rows_a = list(a[L.RESULTS_SHEET].iter_rows(values_only=True))
+    rows_b = list(b[L.RESULTS_SHEET].iter_rows(values_only=True))
+    assert rows_a == rows_b
+    assert a[L.RESULTS_SHEET]["D3"].hyperlink.location == b[L.RESULTS_SHEET]["D3"].hyperlink.location
+
+
+def test_a_vba_client_gets_only_actions_it_can_execute(wb000, monkeypatch):
+    book = remote_book(wb000, client="VBA")
+    actions = press(monkeypatch, book, buttons.validate_button)
+    allowed = vba_client_actions()
+    assert {"setValues", "setRangeColor", "addSheet", "addHyperlink", "alert"} <= allowed
+    assert {a["func"] for a in actions} <= allowed  # no addNote: the messages are on 校验结果
+
+
+def test_pressing_validate_twice_clears_the_previous_marks(wb000, tmp_path, monkeypatch):
+    first = remote_book(wb000)
+    replayed = tmp_path / "after-first.xlsx"
+    apply_actions(wb000, press(monkeypatch, first, buttons.validate_button), replayed)
+    second = remote_book(replayed)
+    actions = press(monkeypatch, second, buttons.validate_button)
+    cleared = [a for a in actions if a["func"] == "setRangeColor" and a["args"] == [None]]
+    assert cleared  # the recorded marks are undone before new ones are made
+    assert any(a["func"] == "sheetClearContents" for a in actions)  # 校验结果 rewritten, not duplicated
+    assert not any(a["func"] == "addSheet" for a in actions)
+
+
+def test_totals_button_writes_the_cores_totals_beside_the_list(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "001.xlsx"
+    path.write_bytes(build_bytes(seed("001")))
+    book = remote_book(path)
+    actions = press(monkeypatch, book, buttons.totals_button)
+    out = tmp_path / "after.xlsx"
+    alerts = apply_actions(path, actions, out)
+    ws = openpyxl.load_workbook(out)[L.LIST_SHEET]
+    col = buttons.TOTALS_COLUMN
+    assert ws.cell(L.LIST_HEADER_ROW, col).value == "xlgoals 汇总（核心计算）"
+    total_row = L.LIST_HEADER_ROW + 1 + 44
+    assert ws.cell(total_row, col).value == "合计"
+    assert abs(ws.cell(total_row, col + 1).value - 24596.12) < 0.005
+    assert ws.cell(L.LIST_HEADER_ROW + 1, col + 4).value == 45.0  # 180.00 × 25 % at 3月底
+    assert "44 个项目" in alerts[0] and "24596.12" in alerts[0]
+
+
+def test_export_button_writes_beside_the_workbook(wb000, tmp_path, monkeypatch):
+    book = remote_book(wb000)
+    actions = press(monkeypatch, book, buttons.export_button)
+    assert (
+        (tmp_path / "000.json").exists()
+        and (tmp_path / "000.docx").exists()
+        and (tmp_path / "000.csv").exists()
+    )
+    (alert,) = [a["args"][0] for a in actions if a["func"] == "alert"]
+    assert "000.json" in alert and "000.docx" in alert
+
+
+def test_new_project_button_adds_a_sheet_and_lists_it(wb000, tmp_path, monkeypatch):
+    book = remote_book(wb000)
+    actions = press(monkeypatch, book, buttons.new_project_button)
+    funcs = [a["func"] for a in actions]
+    assert "copySheet" in funcs and "setSheetName" in funcs
+    assert any(a["func"] == "setSheetName" and a["args"] == ["项目7"] for a in actions)
+    listed = [a for a in actions if a["func"] == "setValues" and a["values"] == [[7, "项目7"]]]
+    assert listed
+    vba = remote_book(wb000, client="VBA")
+    res = press(monkeypatch, vba, buttons.new_project_button)
+    assert [a["func"] for a in res] == ["alert"] and "桌面版 Excel" in res[0]["args"][0]
+
+
+def test_failures_show_one_chinese_sentence(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    other = openpyxl.Workbook()
+    other.active["A1"] = "姓名"
+    path = tmp_path / "other.xlsx"
+    other.save(path)
+    actions = press(monkeypatch, remote_book(path), buttons.validate_button)
+    (alert,) = [a["args"][0] for a in actions if a["func"] == "alert"]
+    assert alert.startswith("无法完成：不是 xlgoals 绩效目标表模板") and "Traceback" not in alert
+
+
+def test_an_internal_error_is_logged_not_shown(wb000, tmp_path, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("xlgoals.check.check_document", boom)
+    actions = press(monkeypatch, remote_book(wb000), buttons.validate_button)
+    (alert,) = [a["args"][0] for a in actions if a["func"] == "alert"]
+    assert "xlgoals 出错了" in alert and "RuntimeError" not in alert
+    log = tmp_path / "xlgoals-error.log"
+    assert "RuntimeError: bug" in log.read_text(encoding="utf-8")
+
+
+def test_worksheet_functions_as_plain_functions():
+    assert isinstance(XG_CHECK_VALUE, types.FunctionType)
+    msg = XG_CHECK_VALUE("≥95百分比", "满意度指标", "服务对象满意度")
+    assert msg.startswith("VAL-001") and len(msg) <= 60
+    assert XG_CHECK_VALUE("≥90%", "服务对象满意度指标", "受益群众满意度") == ""
+    assert XG_CHECK_VALUE("≥1.9", "服务对象满意度指标", "满意度").startswith("SAT-001")
+    assert XG_CHECK_VALUE("≤12个月", "时效指标", "资金拨付及时率").startswith(("TIME-001", "VAL-006"))
+    assert XG_VALUE("≥95％") == "≥95% · 定量 · 比较符≥ · 数值95 · 单位%"
+    assert XG_CHECK_CODE("13073024P00047410001H", 2024) == ""
+    assert XG_CHECK_CODE("1307302", 2024).startswith("CODE-001")
+    assert XG_CHECK_CODE("13073023P00047410001H", 2024).startswith("CODE-003")
+    assert XG_CHECK_PLAN(0.25, 0.5, 0.75, 1.0, 100) == ""
+    assert XG_CHECK_PLAN(0.25, 0.5, 0.4, 1.0, 100).startswith("PLAN-002")
+    assert XG_CHECK_PLAN(None, 0.5, 0.75, 1.0).startswith("PLAN-001")
+    assert XG_TOTAL(2800, 2800, None) == "" and XG_TOTAL(2800, 2700).startswith("FUND-001")
+    # Garbage in never raises.
+    for f in (XG_VALUE, XG_CHECK_VALUE, XG_CHECK_CODE, XG_TOTAL):
+        assert isinstance(f(object()), str)
+    assert isinstance(XG_CHECK_PLAN(object(), [], {}, "x"), str)
