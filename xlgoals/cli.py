@@ -36,13 +36,19 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from xlgoals.template.builder import write_workbook
+    from xlgoals.atomic import write_atomic
+    from xlgoals.template.builder import build_bytes, write_workbook
 
     out = Path(args.output)
-    if out.suffix.lower() != ".xlsx":
-        raise XlgoalsInputError("模板文件名应以 .xlsx 结尾。", file=str(out))
-    write_workbook(None, out)
-    print(f"已写入模板 {out}")
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm"):
+        raise XlgoalsInputError("模板文件名应以 .xlsx 或 .xlsm 结尾。", file=str(out))
+    if suffix == ".xlsx":
+        write_workbook(None, out)
+        print(f"已写入模板 {out}")
+    macro = out.with_suffix(".xlsm")
+    write_atomic(macro, build_bytes(None, macros=True))
+    print(f"已写入启用宏的模板 {macro}")
     return EXIT_OK
 
 

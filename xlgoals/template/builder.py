@@ -125,10 +125,31 @@ def row_height(cells: Sequence[tuple[str, float]], minimum: float = 15.0) -> flo
     return max(minimum, lines * LINE_HEIGHT + 2)
 
 
+BUTTONS = (  # (caption, VBA Sub in macros/Module1.bas)
+    ("校验", "XlGoalsValidate"),
+    ("汇总", "XlGoalsTotals"),
+    ("导出", "XlGoalsExport"),
+    ("新增项目", "XlGoalsNewProject"),
+)
+XLWINGS_CONF = (  # xlwings reads A1 down to the first blank row of a sheet named "xlwings.conf"
+    (
+        "Interpreter_Win",
+        r"C:\xlgoals\venv\Scripts\pythonw.exe",
+        "Windows 上 Python 的位置（见 docs/使用说明.md）",
+    ),
+    ("Interpreter_Mac", "", "Mac 上 Python 的位置，如 /Users/用户名/xlgoals/venv/bin/python"),
+    ("UDF Modules", "xlgoals.excel.udfs", "工作表函数所在的模块"),
+    ("Use UDF Server", "True", "工作表函数使用常驻的 Python 进程（更快）"),
+    ("Show Console", "False", "排查问题时改为 True"),
+    ("ADD_WORKBOOK_TO_PYTHONPATH", "False", "不要把工作簿所在文件夹加入 Python 路径（文件名可以是中文）"),
+)
+
+
 class _Builder:
-    def __init__(self, wb: Workbook, doc: Document) -> None:
+    def __init__(self, wb: Workbook, doc: Document, macros: bool = False) -> None:
         self.wb = wb
         self.doc = doc
+        self.macros = macros
         self.f = _formats(wb)
         taken: set[str] = set()
         self.sheet_names: list[str] = []
@@ -141,6 +162,11 @@ class _Builder:
     def build(self) -> None:
         self.instructions()
         lst = self.wb.add_worksheet(L.LIST_SHEET)
+        if self.macros:
+            for k, (caption, macro) in enumerate(BUTTONS):
+                lst.insert_button(
+                    1, 11 + 2 * k, {"macro": macro, "caption": caption, "width": 80, "height": 26}
+                )
         docsheet = self.wb.add_worksheet(L.DOCUMENT_SHEET)
         rows = [self.project(name, t) for name, t in zip(self.sheet_names, self.doc.tables, strict=True)]
         self.project_list(lst, rows)
@@ -148,6 +174,8 @@ class _Builder:
         self.lists()
         self.meta()
         self.config_sheet()
+        if self.macros:
+            self.xlwings_conf()
         lst.activate()
 
     def instructions(self) -> None:
@@ -305,6 +333,10 @@ class _Builder:
         ws.center_horizontally()
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         ws.print_area(0, 0, footer - 1, L.PRINT_COLUMNS - 1)
+        if self.macros:
+            ws.insert_button(
+                "H1", {"macro": BUTTONS[0][1], "caption": BUTTONS[0][0], "width": 80, "height": 26}
+            )
         ws.protect(
             "",
             {
@@ -529,6 +561,17 @@ class _Builder:
         ws.protect()
         assert set(BENEFIT_L2) <= set(everything)
 
+    def xlwings_conf(self) -> None:
+        ws = self.wb.add_worksheet("xlwings.conf")
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 1, 44)
+        ws.set_column(2, 2, 60)
+        for r, (key, value, note) in enumerate(XLWINGS_CONF):
+            ws.write_string(r, 0, key)
+            ws.write_string(r, 1, value)
+            ws.write_string(r, 2, note)
+        ws.hide()
+
     def config_sheet(self) -> None:
         _config_sheet(self.wb)
 
@@ -591,8 +634,9 @@ def empty_document() -> Document:
     return Document(tables=[GoalTable(index=1)])
 
 
-def build_bytes(doc: Document | None = None) -> bytes:
-    """The workbook as bytes: the empty template when ``doc`` is None."""
+def build_bytes(doc: Document | None = None, *, macros: bool = False) -> bytes:
+    """The workbook as bytes: the empty template when ``doc`` is None; .xlsm with the VBA project
+    and buttons when ``macros``."""
     doc = doc if doc is not None else empty_document()
     if not doc.tables:
         doc = doc.model_copy(update={"tables": [GoalTable(index=1)]})
@@ -609,7 +653,12 @@ def build_bytes(doc: Document | None = None) -> bytes:
     )
     wb.set_properties({"title": "绩效目标表", "author": "xlgoals", "created": FIXED_TIME})
     wb.set_calc_mode("auto")
-    _Builder(wb, doc).build()
+    if macros:
+        from xlgoals.template.vba import build_vba_project
+
+        wb.add_vba_project(io.BytesIO(build_vba_project()), is_stream=True)
+        wb.set_vba_name("ThisWorkbook")
+    _Builder(wb, doc, macros).build()
     wb.close()
     return buf.getvalue()
 
