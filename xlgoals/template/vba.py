@@ -4,6 +4,13 @@ Start from the vbaProject.bin inside the pinned xlwings wheel (quickstart_standa
 xlwings VBA module, produced by xlwings' own build) and replace only Module1's source with ours
 (macros/Module1.bas): compress it (``ovba.compress``), set Module1's MODULEOFFSET to 0 in the dir
 stream so no stale p-code is kept (Excel recompiles from source), and rewrite the OLE container.
+
+Why option B and not A (a whole project from source with ms-ovba): the xlwings module, the Dictionary
+class it needs on the Mac and the project's structure then come from xlwings' own build of the same
+pinned version, and only one small module of ours is new. ms-ovba (option A) randomises its output,
+drops class modules, and its own maintainer reports projects Excel does not enable. Limits of B: our
+code lives in Module1, and only Sheet1/Sheet2 have document modules (the others get theirs from
+Excel) — the manual checklist in docs/使用说明.md covers opening it in real Excel.
 """
 
 from __future__ import annotations
