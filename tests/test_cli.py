@@ -99,3 +99,16 @@ def test_convert_refuses_to_overwrite_its_input(tmp_path):
     res = run("convert", str(src), "-o", str(src))
     assert res.returncode == 2 and "不会覆盖原文件" in res.stderr
     assert src.read_bytes() == before
+
+
+def test_outputs_are_readable_like_any_file_not_private(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "000.json"
+        assert run("convert", str(SEEDS["000"]), "-o", str(out)).returncode == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644  # mkstemp alone would leave 0600
