@@ -14,7 +14,11 @@ from typing import Any
 from xlgoals import layout as L
 from xlgoals.findings import Finding, Severity
 
-FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
+FILL = {
+    Severity.ERROR: "FFC7CE",
+    Severity.WARNING: "FFEB9C",
+    Severity.INFO: "E4DFEC",
+}  # info ≠ the header blue
 NOTE_AUTHOR = "xlgoals"
 MARK_KEY = "mark"
 RESULT_COLUMNS = ("严重程度", "代码", "项目", "单元格", "问题", "修改建议")

@@ -166,7 +166,7 @@ def render_xlsx(report: Report, base: Path) -> bytes:
     sev_fmt = {
         Severity.ERROR: wb.add_format({"font_name": "宋体", "bg_color": "#FFC7CE", "valign": "top"}),
         Severity.WARNING: wb.add_format({"font_name": "宋体", "bg_color": "#FFEB9C", "valign": "top"}),
-        Severity.INFO: wb.add_format({"font_name": "宋体", "bg_color": "#DDEBF7", "valign": "top"}),
+        Severity.INFO: wb.add_format({"font_name": "宋体", "bg_color": "#E4DFEC", "valign": "top"}),
     }
 
     ws = wb.add_worksheet("文件")
