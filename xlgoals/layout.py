@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from xlgoals.values import DOC_NUMBER
+
 LAYOUT_VERSION = 1
 SUPPORTED_VERSIONS = (1,)
 
@@ -174,7 +176,7 @@ LIST_PREPARED_ROWS = 20  # rows with live formulas in the empty template
 def project_sheet_name(index: int, project_name: str, taken: set[str]) -> str:
     """A legal, unique, readable sheet name: "3 城乡低保资金县级配套" cut to 31 characters."""
     bad = "[]:*?/\\"
-    clean = _DOC_NUMBER.sub("", project_name).replace("绩效目标表", "")
+    clean = DOC_NUMBER.sub("", project_name).replace("绩效目标表", "")
     clean = re.sub(r"\s+", " ", "".join("_" if ch in bad else ch for ch in clean)).strip().strip("'")
     base = f"{index} {clean}".strip() if clean else f"{PROJECT_SHEET_PREFIX}{index}"
     name = base[:MAX_SHEET_NAME].rstrip()
@@ -186,7 +188,6 @@ def project_sheet_name(index: int, project_name: str, taken: set[str]) -> str:
     return name
 
 
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,3}[【\[〔(（]\s*\d{4}\s*[】\]〕)）]\s*\d+\s*号")
 _RESERVED = {
     INSTRUCTIONS_SHEET,
     DOCUMENT_SHEET,

@@ -47,7 +47,8 @@ SCAN_ROWS = 40  # how far down the header labels are searched for
 CENT = Decimal("0.01")
 
 
-def _label(v: Any) -> str:
+def label_key(v: Any) -> str:
+    """A label cell as compared: no white space, full-width colon."""
     return re.sub(r"\s+", "", str(v)).replace(":", "：") if v is not None else ""
 
 
@@ -109,7 +110,7 @@ class _SheetReader:
     ) -> int | None:
         end = min(self.s.max_row, stop if stop is not None else SCAN_ROWS + start)
         for r in range(start, end + 1):
-            lab = _label(self.s.value(r, col))
+            lab = label_key(self.s.value(r, col))
             if lab == label or (prefix and lab.startswith(label)):
                 return r
         return None
@@ -118,7 +119,7 @@ class _SheetReader:
 def is_project_sheet(sheet: SheetGrid) -> bool:
     if sheet.name in RESERVED:
         return False
-    col_a = {_label(sheet.value(r, 1)) for r in range(1, min(sheet.max_row, SCAN_ROWS) + 1)}
+    col_a = {label_key(sheet.value(r, 1)) for r in range(1, min(sheet.max_row, SCAN_ROWS) + 1)}
     return bool(col_a & {"项目编码", "一级指标", "预算规模及资金用途", "预算单位"})
 
 
@@ -196,7 +197,7 @@ def read_project(path: str, sheet: SheetGrid, index: int) -> GoalTable:
     level1 = level2 = ""
     last_row = sheet.max_row
     for rr in range(head + 1, last_row + 1):
-        if _label(v(rr, 1)) == L.FOOTER_LABEL:
+        if label_key(v(rr, 1)) == L.FOOTER_LABEL:
             break
         cells = {name: v(rr, col) for name, col in L.IND_COLS.items()}
         extra_desc = text(v(rr, L.IND_DESC_EXTRA_COL))
@@ -295,7 +296,7 @@ def read_document_sheet(path: str, sheet: SheetGrid) -> DocumentMeta:
         "部门整体绩效目标": "department_goals",
     }
     for label, attr in fields.items():
-        r = rd.find_row(1, _label(label))
+        r = rd.find_row(1, label_key(label))
         if r is None:
             continue
         cell = v(r, 2)
@@ -310,7 +311,7 @@ def read_document_sheet(path: str, sheet: SheetGrid) -> DocumentMeta:
             meta.locations[attr] = rd.loc(r, 2)
     head = None
     for r in range(1, min(sheet.max_row, 200) + 1):
-        if _label(v(r, 1)) == "序号" and _label(v(r, 2)) == "说明中列出的项目":
+        if label_key(v(r, 1)) == "序号" and label_key(v(r, 2)) == "说明中列出的项目":
             head = r
             break
     if head is not None:

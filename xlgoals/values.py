@@ -45,6 +45,9 @@ class Norm(StrEnum):
 
 OPERATORS = ("≥", "≤", "=", ">", "<")
 
+# A 文号 as tables and titles write it: "怀财字【2024】7号", "冀财社[2023]188号"; group 1 is its year.
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,3}[【\[〔(（]\s*(\d{4})\s*[】\]〕)）]\s*\d+\s*号")
+
 
 class IndicatorValue(BaseModel):
     model_config = ConfigDict(frozen=True)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from xlgoals.model import Document, GoalTable
-from xlgoals.rules.common import DOC_NUMBER
+from xlgoals.values import DOC_NUMBER
 
 FONT = "宋体"
 

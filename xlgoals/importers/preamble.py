@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from xlgoals.importers.text_cells import PAGE_NUMBER, norm_label
 from xlgoals.model import DocumentMeta, ListedItem, Location, TocEntry
-from xlgoals.values import parse_amount
+from xlgoals.values import DOC_NUMBER, parse_amount
 
 STATED_COUNT = re.compile(r"(?:涉及|共|包括|含)(?:重大政策和重点)?项目\s*(\d+)\s*个")
 STATED_TOTAL = re.compile(
@@ -24,7 +24,6 @@ LISTED_ITEM = re.compile(
 SIGN_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 TOC_LINE = re.compile(r"^(.*?)\t+\s*(\d{1,4})\s*$")
 TOC_NUMBERED = re.compile(r"^(\d{1,3})\s*[.、．]\s*(.+)$")
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,3}[【\[〔(（]\s*(\d{4})\s*[】\]〕)）]\s*\d+\s*号")
 YEAR = re.compile(r"(20\d{2})\s*年")
 
 

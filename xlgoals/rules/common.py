@@ -7,9 +7,8 @@ from decimal import Decimal
 
 from xlgoals.frameworks import canonical_level1, canonical_level2
 from xlgoals.model import GoalTable, Indicator
-from xlgoals.values import Form, IndicatorValue
+from xlgoals.values import DOC_NUMBER, Form, IndicatorValue
 
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,3}[【\[〔(（]\s*\d{4}\s*[】\]〕)）]\s*\d+\s*号")
 NUMBERING = re.compile(r"^\s*(?:[（(]\d{1,3}[)）]|\d{1,3}\s*[.、．,，](?!\d))\s*")
 PUNCT = re.compile(r"[\s，,。.；;：:、“”\"'《》（）()【】\[\]—\-]+")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from xlgoals.importers.preamble import DOC_NUMBER as DOC_NO
-from xlgoals.rules.common import DOC_NUMBER, clean, quote
+from xlgoals.rules.common import clean, quote
 from xlgoals.rules.registry import Context, Scope, rule
+from xlgoals.values import DOC_NUMBER
 
 EPS = Decimal("0.005")
 TITLE_NOISE = re.compile(r"^\d{1,3}\s*[.、．](?!\d)|^\d{1,2}(?=[^\d年])|绩效目标表$")
@@ -95,7 +95,7 @@ def signoff_date(ctx: Context) -> None:
     if not date:
         return
     year = int(date.group(1))
-    doc_no = DOC_NO.search(m.doc_number)
+    doc_no = DOC_NUMBER.search(m.doc_number)
     ref = int(doc_no.group(1)) if doc_no else None
     if ref is not None and year < ref:
         ctx.emit(f"落款日期“{m.issue_date}”早于文号“{m.doc_number}”的年度{ref}年。", field="issue_date")

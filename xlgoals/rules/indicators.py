@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from xlgoals.rules.common import DOC_NUMBER, clean, l1, l2, quote, rows
+from xlgoals.rules.common import clean, l1, l2, quote, rows
 from xlgoals.rules.registry import Context, rule
+from xlgoals.values import DOC_NUMBER
 
 ECOLOGY = re.compile(r"生态|环境|绿色|节能|低碳|排放|节约(用)?(水|电|能源|资源|用纸|纸张)")
 PROCESS = re.compile(r"预算执行|执行率|资金完成率|拨款保障率|到位率")
