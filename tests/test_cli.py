@@ -26,6 +26,8 @@ def test_demo_prints_tables_budgets_and_indicator_counts(tmp_path):
     assert len(list((tmp_path / "xlsx").glob("*.xlsx"))) == 5 and (tmp_path / "绩效目标表.xlsx").exists()
     assert res.stdout.count("回读一致") == 5
     assert "汇总：5 个文件" in res.stdout and (tmp_path / "report.txt").exists()
+    full = (tmp_path / "report.txt").read_text(encoding="utf-8")
+    assert "满意度指标值“≥1.9”" in full and "→ 写成“≥x%”" in full  # located findings with how to fix them
     assert len(list((tmp_path / "annotated").glob("*.xlsx"))) == 5
 
 

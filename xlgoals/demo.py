@@ -47,7 +47,7 @@ def run_demo(examples: Path, out: Path) -> int:
     from xlgoals.report import render_text
 
     report, _ = check_paths([out / "xlsx"], annotate_dir=out / "annotated", progress=False)
-    text = render_text(report, hints=False)
+    text = render_text(report)  # with the fix for each finding: that is what an officer acts on
     lines = text.splitlines()
     shown = (
         lines
