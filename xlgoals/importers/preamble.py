@@ -8,6 +8,7 @@ items ("1.城乡居民养老保险县级配套2800万元；"), the sign-off (iss
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 
 from xlgoals.importers.text_cells import PAGE_NUMBER, norm_label
@@ -184,5 +185,6 @@ def _own_doc_number(lines: list[str], end: int) -> str:
         m.group(0) for line in lines[end:] if not line.startswith("\t") for m in DOC_NUMBER.finditer(line)
     ]
     if found:
-        return max(set(found), key=found.count)
+        # most_common keeps first-seen order among ties: the same input always gives the same 文号
+        return Counter(found).most_common(1)[0][0]
     return ""
