@@ -37,6 +37,7 @@ def generate(count: int, seed: int = 20241122) -> list[Path]:
     """Realistic unit workbooks: 1–5 projects each, drawn from the 84 example tables and varied."""
     sys.path.insert(0, str(ROOT))
     from xlgoals.importers import load_document
+
     from xlgoals.model import Document
     from xlgoals.template.builder import build_bytes
 

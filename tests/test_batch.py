@@ -6,14 +6,12 @@ import hashlib
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT, seed
+from tests.helpers import run, seed
 from xlgoals.batch import Progress, check_paths
 from xlgoals.template.builder import build_bytes
 
@@ -48,12 +46,6 @@ def _hashes(root: Path) -> dict[str, str]:
     return {
         str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()
     }
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "xlgoals", *args], capture_output=True, text=True, cwd=ROOT, timeout=600
-    )
 
 
 def test_a_folder_with_junk_reports_good_files_and_names_each_bad_one(folder, tmp_path):

@@ -5,17 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT, SEEDS, seed
+from tests.helpers import ROOT, SEEDS, run, seed
 from xlgoals import layout as L
 from xlgoals.check import check_document
-from xlgoals.rules import REGISTRY
+from xlgoals.rules.registry import REGISTRY
 from xlgoals.rulesdoc import render_markdown
 from xlgoals.template.builder import build_bytes
 
@@ -43,12 +41,6 @@ RULES_MD_ERRORS = {
     "VAL-007", "VAL-011", "VAL-013", "SAT-001", "COST-001", "COST-002", "WEIGHT-001", "WEIGHT-002",
     "WEIGHT-003", "DOC-001", "DOC-002",
 }  # fmt: skip
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "xlgoals", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300
-    )
 
 
 def test_the_catalogue_is_rules_md_with_its_severities_and_docs():

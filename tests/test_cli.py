@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
-
-
-def run(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "xlgoals", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=120
-    )
+from tests.helpers import SEEDS, run
 
 
 def test_demo_prints_tables_budgets_and_indicator_counts(tmp_path):
@@ -43,7 +35,7 @@ def test_convert_text_to_json_and_back(tmp_path):
 
 
 def test_gbk_and_bom_encoded_copies_import_the_same(tmp_path):
-    from xlgoals.importers import load_document
+    from xlgoals.formats import read_document
 
     text = SEEDS["000"].read_text(encoding="utf-8")
     gbk = tmp_path / "gbk.txt"
@@ -52,9 +44,9 @@ def test_gbk_and_bom_encoded_copies_import_the_same(tmp_path):
     bom.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     crlf = tmp_path / "crlf.txt"
     crlf.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
-    original = load_document(SEEDS["000"]).without_locations()
+    original = read_document(SEEDS["000"]).without_locations()
     for path in (gbk, bom, crlf):
-        assert load_document(path).without_locations() == original
+        assert read_document(path).without_locations() == original
 
 
 def _header_missing() -> str:

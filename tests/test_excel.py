@@ -11,13 +11,13 @@ import openpyxl
 import pytest
 import xlwings as xw
 
-from tests.conftest import seed
+from tests.helpers import seed
 from tests.xw_fake import apply_actions, remote_book, vba_client_actions
 from xlgoals import layout as L
-from xlgoals.annotate import result_rows
 from xlgoals.check import check_file
 from xlgoals.excel import buttons
 from xlgoals.excel.udfs import XG_CHECK_CODE, XG_CHECK_PLAN, XG_CHECK_VALUE, XG_TOTAL, XG_VALUE
+from xlgoals.marks import result_rows
 from xlgoals.template.builder import build_bytes
 
 SAT_SHEET = "1 城乡居民养老保险县级配套"
@@ -67,7 +67,7 @@ def test_replayed_actions_give_the_same_marks_as_annotate(wb000, tmp_path, monke
     actions = press(monkeypatch, book, buttons.validate_button)
     replayed = tmp_path / "replayed.xlsx"
     apply_actions(wb000, actions, replayed)
-    from xlgoals.check import annotate_result
+    from xlgoals.annotate import annotate_result
 
     _, doc = check_file(wb000)
     annotated = annotate_result(wb000, tmp_path, doc, tmp_path / "ann")
@@ -116,12 +116,12 @@ def test_totals_button_writes_the_cores_totals_beside_the_list(tmp_path, monkeyp
     out = tmp_path / "after.xlsx"
     alerts = apply_actions(path, actions, out)
     ws = openpyxl.load_workbook(out)[L.LIST_SHEET]
-    col = buttons.TOTALS_COLUMN
-    assert ws.cell(L.LIST_HEADER_ROW, col).value == "xlgoals 汇总（核心计算）"
-    total_row = L.LIST_HEADER_ROW + 1 + 44
+    col = L.LIST_TOTALS_COLUMN
+    assert ws.cell(L.LIST.header_row, col).value == "xlgoals 汇总（核心计算）"
+    total_row = L.LIST.header_row + 1 + 44
     assert ws.cell(total_row, col).value == "合计"
     assert abs(ws.cell(total_row, col + 1).value - 24596.12) < 0.005
-    assert ws.cell(L.LIST_HEADER_ROW + 1, col + 4).value == 45.0  # 180.00 × 25 % at 3月底
+    assert ws.cell(L.LIST.header_row + 1, col + 4).value == 45.0  # 180.00 × 25 % at 3月底
     assert "44 个项目" in alerts[0] and "24596.12" in alerts[0]
 
 
@@ -165,7 +165,7 @@ def test_an_internal_error_is_logged_not_shown(wb000, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("xlgoals.check.check_document", boom)
+    monkeypatch.setattr("xlgoals.excel.buttons.check_document", boom)
     actions = press(monkeypatch, remote_book(wb000), buttons.validate_button)
     (alert,) = [a["args"][0] for a in actions if a["func"] == "alert"]
     assert "xlgoals 出错了" in alert and "RuntimeError" not in alert

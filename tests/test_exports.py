@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 from decimal import Decimal
 
 import docx
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT, SEEDS, seed
-from xlgoals.exporters.csv import COLUMNS, build_csv
-from xlgoals.exporters.docx import build_docx
-from xlgoals.exporters.flat_xlsx import build_flat
-from xlgoals.importers import load_document
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "xlgoals", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
-    )
+from tests.helpers import SEEDS, run, seed
+from xlgoals.formats import read_document
+from xlgoals.formats.csv import COLUMNS, build_csv
+from xlgoals.formats.docx import build_docx
+from xlgoals.formats.flat_workbook import build_flat
 
 
 def test_docx_of_seed_000_states_6_projects_and_12980(tmp_path):
@@ -48,7 +40,7 @@ def test_docx_of_seed_000_states_6_projects_and_12980(tmp_path):
 def test_docx_import_gives_back_the_same_tables(prefix, tmp_path):
     path = tmp_path / f"{prefix}.docx"
     path.write_bytes(build_docx(seed(prefix)))
-    back = load_document(path)
+    back = read_document(path)
     assert back.comparable().tables == seed(prefix).comparable().tables
     assert back.meta.stated_count == len(back.tables)
     assert back.meta.stated_total == sum(t.budget.total for t in back.tables)
@@ -62,7 +54,7 @@ def test_flat_layout_round_trip_of_seed_003(tmp_path):
     assert [c.value for c in ws[3]][:4] == ["单位代码", "单位（专项）名称", "资金总额", "实施期绩效目标"]
     assert ws.max_row == 3 + 44
     for fast in (True, False):
-        from xlgoals.reader import read_workbook
+        from xlgoals.formats.workbook import read as read_workbook
 
         back = read_workbook(path, fast=fast)
         assert back.comparable().tables == seed("003").comparable().tables
@@ -72,7 +64,7 @@ def test_flat_layout_round_trip_of_seed_003(tmp_path):
 def test_hebei_tables_in_the_flat_layout_keep_their_values(tmp_path):
     path = tmp_path / "000-flat.xlsx"
     path.write_bytes(build_flat(seed("000")))
-    back = load_document(path)
+    back = read_document(path)
     original = seed("000")
     assert [t.project_name for t in back.tables] == [t.project_name for t in original.tables]
     assert [t.budget.total for t in back.tables] == [t.budget.total for t in original.tables]

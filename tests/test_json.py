@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from tests.conftest import SEEDS, seed
+from tests.helpers import SEEDS, seed
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.exporters.json import document_to_dict, dumps, loads
+from xlgoals.formats.document_json import document_to_dict, dumps, loads
 
 
 @pytest.mark.parametrize("prefix", sorted(SEEDS))
@@ -22,7 +22,7 @@ def test_json_round_trip_is_lossless(prefix):
 
 def test_json_has_the_documented_shape_with_exact_decimals():
     data = json.loads(dumps(seed("000")))
-    assert data["schema"] == "xlgoals.document" and data["version"] == 1
+    assert data["schema"] == "xlgoals.document" and data["version"] == 2
     t = data["tables"][0]
     for key in (
         "project_code",

@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 
 from tests import soffice
-from tests.conftest import seed
+from tests.helpers import seed
 from xlgoals import layout as L
 from xlgoals import sheet_flags
+from xlgoals.formats.workbook import read as read_workbook
 from xlgoals.model import Document, PlanMode, PlanPoint
-from xlgoals.reader import read_workbook
 from xlgoals.template.builder import build_bytes
 
 pytestmark = pytest.mark.soffice
@@ -58,11 +58,13 @@ def _assert_sheet_flags_match(wb: openpyxl.Workbook, sheet: str, table) -> None:
     assert (ws["H7"].value or "") == sheet_flags.plan_flag(table), sheet
     for k, ind in enumerate(table.indicators):
         level1_written = k == 0 or table.indicators[k - 1].level1 != ind.level1
-        assert (ws.cell(L.IND_FIRST_ROW + k, 8).value or "") == sheet_flags.row_flag(ind, level1_written), (
+        assert (ws.cell(L.PROJECT.first_indicator_row + k, 8).value or "") == sheet_flags.row_flag(
+            ind, level1_written
+        ), (
             sheet,
             k,
         )
-    footer = L.footer_row(max(L.INDICATOR_ROWS, len(table.indicators)))
+    footer = L.PROJECT.footer_row(max(L.PROJECT.indicator_rows, len(table.indicators)))
     assert ws.cell(footer, 2).value == sheet_flags.footer_text(table), sheet
 
 
@@ -83,7 +85,7 @@ def test_flag_formulas_agree_with_the_core_on_a_defective_workbook(tmp_path):
         _assert_sheet_flags_match(wb, name, table)
     lst = wb[L.LIST_SHEET]
     for k, table in enumerate(doc.tables):
-        assert lst.cell(L.LIST_FIRST_ROW + k, 10).value == len(sheet_flags.table_flags(table))
+        assert lst.cell(L.LIST.first_row + k, 10).value == len(sheet_flags.table_flags(table))
     # The core reads the same workbook (not recalculated) and computes the same flags.
     back = read_workbook(src)
     assert [sheet_flags.table_flags(t) for t in back.tables] == expected
@@ -93,8 +95,8 @@ def test_seed_001_list_totals_equal_the_sum_of_its_44_budgets(tmp_path):
     doc = seed("001")
     _, wb = _recalculated(doc, tmp_path, "001")
     lst = wb[L.LIST_SHEET]
-    total_row = L.LIST_FIRST_ROW + 44
-    assert lst.cell(total_row, 2).value == L.LIST_TOTAL_LABEL
+    total_row = L.LIST.first_row + 44
+    assert lst.cell(total_row, 2).value == L.LIST.total_label
     expected = sum(t.budget.total for t in doc.tables)
     assert expected == Decimal("24596.12")
     assert abs(Decimal(str(lst.cell(total_row, 6).value)) - expected) < Decimal("0.005")
@@ -102,8 +104,8 @@ def test_seed_001_list_totals_equal_the_sum_of_its_44_budgets(tmp_path):
         Decimal(str(lst.cell(total_row, 7).value)) - sum(t.budget.fiscal or 0 for t in doc.tables)
     ) < Decimal("0.005")
     for k, t in enumerate(doc.tables):
-        assert abs(Decimal(str(lst.cell(L.LIST_FIRST_ROW + k, 6).value)) - t.budget.total) < Decimal("0.005")
-        assert lst.cell(L.LIST_FIRST_ROW + k, 4).value == t.project_code
+        assert abs(Decimal(str(lst.cell(L.LIST.first_row + k, 6).value)) - t.budget.total) < Decimal("0.005")
+        assert lst.cell(L.LIST.first_row + k, 4).value == t.project_code
     assert lst.cell(total_row, 9).value == sum(1 for t in doc.tables for i in t.indicators if i.name)
     names = [s for s in wb.sheetnames if s[0].isdigit()]
     for name, table in zip(names, doc.tables, strict=True):
@@ -114,8 +116,8 @@ def test_empty_template_recalculates_quietly(tmp_path):
     _, wb = _recalculated(None, tmp_path, "template")
     ws = wb["项目1"]
     assert (ws["H2"].value or "") == "" and (ws["H4"].value or "") == "" and (ws["H7"].value or "") == ""
-    assert ws.cell(L.footer_row(L.INDICATOR_ROWS), 2).value == "未发现表内问题"
-    assert wb[L.LIST_SHEET].cell(L.LIST_FIRST_ROW + 1, 6).value == 0
+    assert ws.cell(L.PROJECT.footer_row(L.PROJECT.indicator_rows), 2).value == "未发现表内问题"
+    assert wb[L.LIST_SHEET].cell(L.LIST.first_row + 1, 6).value == 0
 
 
 def test_a_filled_sheet_renders_to_pdf_with_a_cjk_font(tmp_path):

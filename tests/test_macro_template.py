@@ -14,11 +14,11 @@ import pytest
 import xlwings
 from oletools.olevba import VBA_Parser
 
-from tests.conftest import ROOT, seed
+from tests.helpers import ROOT, seed
 from xlgoals.excel import buttons
-from xlgoals.template.builder import BUTTONS, XLWINGS_CONF, build_bytes
+from xlgoals.template.builder import build_bytes
 from xlgoals.template.udf_vba import generate_udf_wrappers
-from xlgoals.template.vba import module_source
+from xlgoals.template.vba import BUTTONS, XLWINGS_CONF, module_source
 
 XLSM = ROOT / "workbook_templates" / "绩效目标表.xlsm"
 MACROS = ROOT / "macros"

@@ -16,13 +16,13 @@ from xlgoals.model import (
     DocumentMeta,
     GoalTable,
     Indicator,
+    Layout,
     Location,
     PlanMode,
     PlanPoint,
     SpendPlan,
 )
-from xlgoals.rules import REGISTRY, Scope, rule
-from xlgoals.rules.registry import Context
+from xlgoals.rules.registry import REGISTRY, Context, Family, Scope, rule
 
 # --- clean baselines --------------------------------------------------------------------------
 
@@ -103,7 +103,8 @@ def table_b(index: int = 1) -> GoalTable:
 
 def doc_of(*tables: GoalTable, **meta: object) -> Document:
     m = DocumentMeta(budget_year=2024, region_code="130730", **meta)  # type: ignore[arg-type]
-    return Document(source="t.txt", layout="hebei-text", meta=m, tables=list(tables))
+    flat = any(i.score or i.unit_column for t in tables for i in t.indicators)
+    return Document(source="t.txt", layout=Layout.FLAT if flat else Layout.HEBEI, meta=m, tables=list(tables))
 
 
 def codes(doc: Document, config: Config | None = None) -> set[str]:
@@ -323,10 +324,10 @@ def test_thresholds_are_configurable():
     d = doc_of(table_a())
     _set_ind(5, value_raw="≥85%")(d)
     assert "SAT-002" not in codes(d)
-    assert "SAT-002" in codes(d, Config(satisfaction_min=Decimal(90)))
+    assert "SAT-002" in codes(d, Config().merged({"satisfaction_min": 90}, "test"))
     b = doc_of(table_b())
-    assert "WEIGHT-001" in codes(b, Config(weight_totals=[100]))
-    assert "IND-003" in codes(doc_of(table_a()), Config(generic_names=["培训合格率"]))
+    assert "WEIGHT-001" in codes(b, Config().merged({"weight_totals": [100]}, "test"))
+    assert "IND-003" in codes(doc_of(table_a()), Config().merged({"generic_names": ["培训合格率"]}, "test"))
 
 
 def test_select_ignore_and_severity_overrides():
@@ -340,6 +341,9 @@ def test_select_ignore_and_severity_overrides():
         f.code: f.severity for f in check_document(d, Config(severity={"VAL": "info", "VAL-001": "warning"}))
     }
     assert sev == {"VAL-001": Severity.WARNING, "VAL-003": Severity.INFO}
+
+
+FAMILY = Family("TEST", "测试")  # the family of the rule the next test registers in this module
 
 
 def test_a_crashing_rule_becomes_one_internal_finding_and_the_run_goes_on():

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT, SEEDS, seed
-from xlgoals.exporters.summary_xlsx import FIRST_ROW
+from tests.helpers import SEEDS, run, seed
+from xlgoals.formats.summary_workbook import FIRST_ROW
 from xlgoals.model import PlanMode
 from xlgoals.template.builder import build_bytes
 from xlgoals.totals import plan_amounts
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "xlgoals", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
-    )
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from xlgoals import layout as L
 from xlgoals.template.builder import build_bytes
 
@@ -49,20 +49,35 @@ def test_sheets_and_hidden_sheets(wb):
     assert wb[L.META_SHEET]["A1"].value == L.META_MARKER and wb[L.META_SHEET]["B1"].value == L.LAYOUT_VERSION
 
 
+# The official table as published (seed 000, lines 20–62): its labels, where the template puts them.
+OFFICIAL_LABELS = {
+    "A2": "预算单位", "F2": "单位：万元", "A3": "项目编码", "D3": "项目名称", "A4": "预算规模及资金用途",
+    "B4": "预算数", "D4": "其中：财政资金", "F4": "其他资金", "B5": "资金用途", "B6": "填写方式",
+    "D6": "3月底", "E6": "6月底", "F6": "10月底", "G6": "12月底", "A8": "绩效目标", "A9": "一级指标",
+    "B9": "二级指标", "C9": "三级指标", "D9": "绩效指标描述", "F9": "指标值", "G9": "指标值确定依据",
+}  # fmt: skip
+OFFICIAL_MERGES = ("A1:G1", "C2:E2", "F2:G2", "B3:C3", "E3:G3", "A4:A5", "C5:G5", "A6:A7", "B7:C7", "B8:G8")
+
+
 def test_project_sheet_mirrors_the_official_table(wb):
     ws = wb["项目1"]
-    for cell, label in L.LABELS.items():
+    for cell, label in OFFICIAL_LABELS.items():
         assert ws[cell].value == label, cell
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert set(L.HEADER_MERGES) <= merged
-    assert f"D{L.IND_FIRST_ROW}:E{L.IND_FIRST_ROW}" in merged
+    assert set(OFFICIAL_MERGES) <= merged
+    for item in L.PROJECT.header:  # and the builder wrote what the layout says, where it says
+        if item.at.is_range:
+            assert item.at.a1 in merged, item
+        if item.field is None:
+            assert ws.cell(item.at.row, item.at.col).value == item.text, item
+    assert f"D{L.PROJECT.first_indicator_row}:E{L.PROJECT.first_indicator_row}" in merged
     assert ws["A1"].font.name == "宋体" and ws["C4"].font.name == "宋体"
     assert ws["C4"].number_format == "0.00" and ws["D7"].number_format == "0%"
     assert ws["A2"].border.left.style == "thin"
     # Room for at least 30 indicator rows, then the footer.
-    footer = L.footer_row(L.INDICATOR_ROWS)
-    assert L.INDICATOR_ROWS >= 30 and ws.cell(footer, 1).value == L.FOOTER_LABEL
-    assert ws.freeze_panes == f"A{L.IND_FIRST_ROW}"
+    footer = L.PROJECT.footer_row(L.PROJECT.indicator_rows)
+    assert L.PROJECT.indicator_rows >= 30 and ws.cell(footer, 1).value == L.Label.FOOTER
+    assert ws.freeze_panes == f"A{L.PROJECT.first_indicator_row}"
     # One A4 page when printed, official columns only.
     assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
     # Absent fitToWidth/fitToHeight mean 1 (the OOXML default, which xlsxwriter does not write).
@@ -102,9 +117,9 @@ def test_live_flags_are_formulas(wb):
         assert str(ws[cell].value).startswith("="), cell
     assert "ABS($C$4-(N($E$4)+N($G$4)))" in ws["H4"].value
     lst = wb[L.LIST_SHEET]
-    assert lst.cell(L.LIST_FIRST_ROW, 6).value == "=IF('项目1'!$C$4=\"\",\"\",'项目1'!$C$4)"
-    assert lst.cell(L.LIST_FIRST_ROW + 1, 2).value == L.LIST_TOTAL_LABEL
-    assert lst.cell(L.LIST_FIRST_ROW, 2).hyperlink.location == "'项目1'!A1"
+    assert lst.cell(L.LIST.first_row, 6).value == "=IF('项目1'!$C$4=\"\",\"\",'项目1'!$C$4)"
+    assert lst.cell(L.LIST.first_row + 1, 2).value == L.LIST.total_label
+    assert lst.cell(L.LIST.first_row, 2).hyperlink.location == "'项目1'!A1"
 
 
 def test_instructions_cover_fields_conventions_and_validation(wb):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import SEEDS, seed
+from tests.helpers import SEEDS, seed
 from xlgoals.values import Form, Kind, Norm, normalize_text, parse_amount, parse_plan_point, parse_value
 
 CASES_FILE = Path(__file__).parent / "data" / "value_cases.tsv"

@@ -5,19 +5,17 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT, SEEDS, seed
+from tests.helpers import SEEDS, run, seed
 from xlgoals import layout as L
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.model import Document, GoalTable, Indicator
-from xlgoals.reader import read_workbook
+from xlgoals.formats.workbook import read as read_workbook
+from xlgoals.model import Document, GoalTable, Indicator, SourceFormat
 from xlgoals.template.builder import build_bytes
 
 
@@ -37,7 +35,7 @@ def workbooks(tmp_path_factory) -> dict[str, Path]:
 def test_round_trip_through_a_workbook_keeps_every_value(workbooks, prefix, fast):
     back = read_workbook(workbooks[prefix], fast=fast)
     assert back.comparable() == seed(prefix).comparable()
-    assert back.layout == "workbook"
+    assert back.format == SourceFormat.WORKBOOK
 
 
 def test_both_readers_give_identical_documents_with_cell_locations(workbooks):
@@ -49,30 +47,24 @@ def test_both_readers_give_identical_documents_with_cell_locations(workbooks):
     assert str(t1.locations["project_code"]).endswith("!B3")
     assert t1.locations["budget.total"].cell == "C4"
     sat = t1.indicators[-1]
-    assert sat.value_raw == "≥1.9" and sat.locations["value"].cell == f"F{L.IND_FIRST_ROW + 5}"
+    assert sat.value_raw == "≥1.9" and sat.locations["value"].cell == f"F{L.PROJECT.first_indicator_row + 5}"
     assert sat.locations["value"].sheet == "1 城乡居民养老保险县级配套"
 
 
 def _strip(o):
     if isinstance(o, dict):
-        return {k: _strip(v) for k, v in o.items() if k not in ("locations", "location", "source", "layout")}
+        return {k: _strip(v) for k, v in o.items() if k not in ("locations", "location", "source", "format")}
     if isinstance(o, list):
         return [_strip(x) for x in o]
     return o
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "xlgoals", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
-    )
 
 
 def test_seed_001_converts_to_44_project_sheets_and_back_to_the_same_json(tmp_path):
     xlsx = tmp_path / "001.xlsx"
     assert run("convert", str(SEEDS["001"]), "-o", str(xlsx)).returncode == 0
     wb = openpyxl.load_workbook(xlsx, read_only=True)
+    from xlgoals.formats.template_workbook import is_project_sheet
     from xlgoals.io.xlsx import read_grid
-    from xlgoals.reader import is_project_sheet
 
     project_sheets = [sh.name for sh in read_grid(xlsx).sheets if is_project_sheet(sh)]
     wb.close()
@@ -112,13 +104,13 @@ def test_more_indicators_than_the_prepared_block_extend_it(tmp_path):
     back = read_workbook(path)
     assert [i.value_raw for i in back.tables[0].indicators] == [f"≥{k}个" for k in range(45)]
     ws = openpyxl.load_workbook(path)["1 大项目"]
-    last = L.IND_FIRST_ROW + 44
-    assert str(ws.cell(last, L.IND_FLAG_COL).value).startswith("=IF(COUNTA($A")
+    last = L.PROJECT.first_indicator_row + 44
+    assert str(ws.cell(last, L.PROJECT.flag_column).value).startswith("=IF(COUNTA($A")
     assert ws.cell(last, 6).protection.locked is False and ws.cell(last, 6).border.left.style == "thin"
-    assert ws.cell(last + 1, 1).value == L.FOOTER_LABEL
+    assert ws.cell(last + 1, 1).value == L.Label.FOOTER
     assert f"$H${last}" in ws.cell(last + 1, 2).value  # the footer counts the extended block
     dv = {str(d.sqref) for d in ws.data_validations.dataValidation}
-    assert f"A{L.IND_FIRST_ROW}:A{last}" in dv
+    assert f"A{L.PROJECT.first_indicator_row}:A{last}" in dv
 
 
 def test_a_workbook_a_user_edited_still_reads(tmp_path):
@@ -150,7 +142,7 @@ def test_a_workbook_a_user_edited_still_reads(tmp_path):
         assert added.level1 == "产出指标"  # forward-filled through the merged block
         assert added.description == "新增（用户写在E列）"
         assert added.locations["value"].cell == "F15"
-        assert t.indicators[-1].locations["value"].cell == f"F{L.IND_FIRST_ROW + 5 + 3}"
+        assert t.indicators[-1].locations["value"].cell == f"F{L.PROJECT.first_indicator_row + 5 + 3}"
 
 
 def _write(wb: openpyxl.Workbook, path: Path) -> Path:

@@ -1,143 +1,117 @@
-"""Marks on a workbook: each cell with a finding filled by severity with a note, and a 校验结果 sheet.
+"""Annotated copies (``xlgoals check --annotate``): the marks of ``xlgoals.marks`` written with openpyxl.
 
-Works on a copy (openpyxl); the original is never written. Marks made by an earlier run are recorded
-in the hidden _xlgoals sheet and cleared first, so annotating twice does not pile up.
+Works on a copy; the original is never written. Marks made by an earlier run are recorded in the
+hidden _xlgoals sheet and cleared first, so annotating twice does not pile up. A text, Word or JSON
+input is first converted to the template, so its marks land on cells.
 """
 
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
+
 from xlgoals import layout as L
-from xlgoals.findings import Finding, Severity
+from xlgoals.atomic import write_atomic
+from xlgoals.check import check_document, check_file, config_of
+from xlgoals.errors import XlgoalsInputError
+from xlgoals.findings import Finding
+from xlgoals.formats.workbook import read as read_workbook
+from xlgoals.marks import cell_marks, fill, link_target, note_text, result_rows, worst
+from xlgoals.model import Document
+from xlgoals.template.builder import build_bytes
 
-FILL = {
-    Severity.ERROR: "FFC7CE",
-    Severity.WARNING: "FFEB9C",
-    Severity.INFO: "E4DFEC",
-}  # info ≠ the header blue
-NOTE_AUTHOR = "xlgoals"
-MARK_KEY = "mark"
-RESULT_COLUMNS = ("严重程度", "代码", "项目", "单元格", "问题", "修改建议")
-
-
-def _worst(findings: Sequence[Finding]) -> Severity:
-    return min((f.severity for f in findings), key=lambda s: s.rank)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
-def note_text(findings: Sequence[Finding]) -> str:
-    lines = [
-        f"[{f.severity.label} {f.code}] {f.message}" + (f"\n  修改：{f.hint}" if f.hint else "")
-        for f in findings
-    ]
-    return "xlgoals 校验：\n" + "\n".join(lines)
-
-
-def result_rows(findings: Sequence[Finding], labels: dict[int, str]) -> list[list[str]]:
-    """The 校验结果 table (without header), in report order: the same for headless and Excel."""
-    rows = []
-    for f in findings:
-        project = labels.get(f.table, "") if f.table is not None else "文档"
-        rows.append([f.severity.label, f.code, project, f.where, f.message, f.hint])
-    return rows
-
-
-def cell_marks(findings: Sequence[Finding]) -> dict[tuple[str, str], list[Finding]]:
-    marks: dict[tuple[str, str], list[Finding]] = {}
-    for f in findings:
-        loc = f.location
-        if loc is not None and loc.sheet is not None and loc.cell is not None:
-            marks.setdefault((loc.sheet, loc.cell), []).append(f)
-    return marks
+def _solid(color: str) -> PatternFill:
+    return PatternFill("solid", start_color=color, end_color=color)
 
 
 def annotate_bytes(data: bytes, keep_vba: bool, findings: Sequence[Finding], labels: dict[int, str]) -> bytes:
-    import openpyxl
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
     wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba)
     meta = wb[L.META_SHEET] if L.META_SHEET in wb.sheetnames else None
     _clear_previous(wb, meta)
     if L.RESULTS_SHEET in wb.sheetnames:
         del wb[L.RESULTS_SHEET]
 
-    marks = cell_marks(findings)
     recorded: list[tuple[str, str]] = []
-    for (sheet, cell), fs in marks.items():
+    width, base, per, cap = L.NOTE_SIZE
+    for (sheet, cell), fs in cell_marks(findings).items():
         if sheet not in wb.sheetnames:
             continue
         target: Any = wb[sheet][cell]
         if type(target).__name__ == "MergedCell":
             continue
-        color = FILL[_worst(fs)]
-        target.fill = PatternFill("solid", start_color=color, end_color=color)
-        comment = Comment(note_text(fs), NOTE_AUTHOR)
-        comment.width, comment.height = 360, min(60 + 45 * len(fs), 400)
+        target.fill = _solid(fill(worst(fs)))
+        comment = Comment(note_text(fs), L.NOTE_AUTHOR)
+        comment.width, comment.height = width, min(base + per * len(fs), cap)
         target.comment = comment
         recorded.append((sheet, cell))
-
-    ws = wb.create_sheet(L.RESULTS_SHEET, index=min(2, len(wb.sheetnames)))
-    head_fill = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
-    for k, label in enumerate(RESULT_COLUMNS, start=1):
-        c = ws.cell(1, k, label)
-        c.font = Font(bold=True, name="宋体")
-        c.fill = head_fill
-    for width, col in zip((8, 11, 30, 40, 60, 50), "ABCDEF", strict=True):
-        ws.column_dimensions[col].width = width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToHeight = 0
-    for r, (f, row) in enumerate(zip(findings, result_rows(findings, labels), strict=True), start=2):
-        for k, value in enumerate(row, start=1):
-            c = ws.cell(r, k, value)
-            c.alignment = Alignment(wrap_text=k >= 5, vertical="top")
-        ws.cell(r, 1).fill = PatternFill("solid", start_color=FILL[f.severity], end_color=FILL[f.severity])
-        loc = f.location
-        if loc is not None and loc.sheet is not None and loc.cell is not None:
-            link = ws.cell(r, 4)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{L.quote_sheet(loc.sheet)}!{loc.cell}")
-            link.font = Font(color="0000FF", underline="single")
-    ws.freeze_panes = "A2"
-    if not findings:
-        ws.cell(2, 1, "未发现问题")
+    _results_sheet(wb, findings, labels)
     if meta is not None:
         start = meta.max_row + 1
         for k, (sheet, cell) in enumerate(recorded):
-            meta.cell(start + k, 1, MARK_KEY)
-            meta.cell(start + k, 2, sheet)
-            meta.cell(start + k, 3, cell)
+            for col, value in enumerate((L.MARK_KEY, sheet, cell), start=1):
+                meta.cell(start + k, col, value)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _clear_previous(wb: Any, meta: Any) -> None:
-    from openpyxl.styles import PatternFill
+def _results_sheet(wb: Any, findings: Sequence[Finding], labels: dict[int, str]) -> None:
+    spec = L.RESULTS
+    ws = wb.create_sheet(L.RESULTS_SHEET, index=min(spec.position, len(wb.sheetnames)))
+    head_fill = _solid(L.HEADER_FILL.lstrip("#"))
+    for k, (label, width) in enumerate(zip(spec.columns, spec.widths, strict=True), start=1):
+        c = ws.cell(1, k, label)
+        c.font = Font(bold=True, name=L.FONT)
+        c.fill = head_fill
+        ws.column_dimensions[L.column_letter(k)].width = width
+    ws.page_setup.orientation = "landscape" if spec.page.landscape else "portrait"
+    ws.page_setup.paperSize = spec.page.paper
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToHeight = spec.page.fit_height
+    for r, (f, row) in enumerate(zip(findings, result_rows(findings, labels), strict=True), start=2):
+        for k, value in enumerate(row, start=1):
+            c = ws.cell(r, k, value)
+            c.alignment = Alignment(wrap_text=k >= spec.wrap_from, vertical="top")
+        ws.cell(r, 1).fill = _solid(fill(f.severity))
+        target = link_target(f)
+        if target is not None:
+            link = ws.cell(r, spec.link_column)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=target)
+            link.font = Font(color=L.LINK_COLOR, underline="single")
+    ws.freeze_panes = ws.cell(spec.freeze_rows + 1, 1).coordinate
+    if not findings:
+        ws.cell(2, 1, spec.empty)
 
+
+def _clear_previous(wb: Any, meta: Any) -> None:
     if meta is None:
         return
-    rows = [r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == MARK_KEY]
+    rows = [r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == L.MARK_KEY]
     for r in rows:
         sheet, cell = meta.cell(r, 2).value, meta.cell(r, 3).value
         if sheet in wb.sheetnames:
             target = wb[sheet][cell]
             if type(target).__name__ != "MergedCell":
                 target.fill = PatternFill(fill_type=None)
-                if target.comment is not None and target.comment.author == NOTE_AUTHOR:
+                if target.comment is not None and target.comment.author == L.NOTE_AUTHOR:
                     target.comment = None
     for r in reversed(rows):
         meta.delete_rows(r)
 
 
 def annotated_name(src: Path) -> str:
-    suffix = src.suffix.lower()
-    return src.name if suffix in (".xlsx", ".xlsm") else f"{src.stem}.xlsx"
+    return src.name if src.suffix.lower() in WORKBOOK_SUFFIXES else f"{src.stem}.xlsx"
 
 
 def write_annotated(
@@ -148,9 +122,6 @@ def write_annotated(
     out_dir: Path,
     name: str | None = None,
 ) -> Path:
-    from xlgoals.atomic import write_atomic
-    from xlgoals.errors import XlgoalsInputError
-
     dst = out_dir / (name or annotated_name(src))
     if dst.exists() and dst.resolve() == src.resolve():
         raise XlgoalsInputError(
@@ -158,3 +129,37 @@ def write_annotated(
         )
     write_atomic(dst, annotate_bytes(data, src.suffix.lower() == ".xlsm", findings, labels))
     return dst
+
+
+def annotation_target(src: Path, root: Path, out_dir: Path) -> Path:
+    """Where the annotated copy of src goes: out_dir mirrors src's place below root."""
+    inside = src.resolve().is_relative_to(root.resolve())
+    rel = src.resolve().parent.relative_to(root.resolve()) if inside else Path()
+    return out_dir / rel / annotated_name(src)
+
+
+def annotate_result(
+    src: Path,
+    root: Path,
+    doc: Document,
+    out_dir: Path,
+    *,
+    explicit_config: Path | None = None,
+    cli: dict[str, Any] | None = None,
+) -> Path:
+    """Write the annotated copy of one checked file under out_dir (mirroring its place below root)."""
+    target_dir = annotation_target(src, root, out_dir).parent
+    if src.suffix.lower() in WORKBOOK_SUFFIXES:
+        data = src.read_bytes()
+        fr, _ = check_file(src, explicit_config=explicit_config, cli=cli)
+        findings, labels = fr.findings, dict(fr.tables)
+    else:
+        data = build_bytes(doc)
+        with tempfile.TemporaryDirectory() as tmp:
+            wb_path = Path(tmp) / "converted.xlsx"
+            wb_path.write_bytes(data)
+            converted = read_workbook(wb_path)
+        converted.source = str(src)
+        findings = check_document(converted, config_of(src, converted, explicit_config, cli))
+        labels = {t.index: t.label for t in converted.tables}
+    return write_annotated(src, data, findings, labels, target_dir, annotated_name(src))

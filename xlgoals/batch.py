@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from xlgoals.check import annotate_result, check_file, collect_inputs
+from xlgoals.annotate import annotate_result, annotation_target
+from xlgoals.check import check_file, collect_inputs
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import FileResult, Report
 
@@ -131,8 +132,6 @@ def check_paths(
             "没有找到可检查的文件（.xlsx、.xlsm、.txt、.json）。", file="、".join(map(str, paths))
         )
     if annotate_dir is not None:
-        from xlgoals.check import annotation_target
-
         for p, root in inputs:
             if annotation_target(p, root, annotate_dir).resolve() == p.resolve():
                 raise XlgoalsInputError(

@@ -6,10 +6,21 @@ import argparse
 import sys
 import traceback
 from collections.abc import Sequence
+from contextlib import ExitStack
+from decimal import Decimal
 from pathlib import Path
 
 from xlgoals import __version__
+from xlgoals.atomic import open_atomic, write_atomic
+from xlgoals.batch import check_paths
+from xlgoals.convert import convert
+from xlgoals.demo import run_demo
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.findings import FileResult
+from xlgoals.report import JsonStream, render_file_text, render_xlsx
+from xlgoals.rulesdoc import render_catalogue, render_markdown, render_rule
+from xlgoals.summary import write_summary
+from xlgoals.template.builder import build_bytes
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -22,29 +33,22 @@ def _examples_dir() -> Path:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from xlgoals.demo import run_demo
-
     return run_demo(Path(args.examples) if args.examples else _examples_dir(), Path(args.out))
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from xlgoals.convert import convert
-
     convert(Path(args.input), Path(args.output), fast=args.reader == "fast", layout=args.layout)
     print(f"已写入 {args.output}")
     return EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from xlgoals.atomic import write_atomic
-    from xlgoals.template.builder import build_bytes, write_workbook
-
     out = Path(args.output)
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".xlsm"):
         raise XlgoalsInputError("模板文件名应以 .xlsx 或 .xlsm 结尾。", file=str(out))
     if suffix == ".xlsx":
-        write_workbook(None, out)
+        write_atomic(out, build_bytes(None))
         print(f"已写入模板 {out}")
     macro = out.with_suffix(".xlsm")
     write_atomic(macro, build_bytes(None, macros=True))
@@ -53,13 +57,6 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from contextlib import ExitStack
-
-    from xlgoals.atomic import open_atomic, write_atomic
-    from xlgoals.batch import check_paths
-    from xlgoals.findings import FileResult
-    from xlgoals.report import JsonStream, render_file_text, render_xlsx
-
     explicit = Path(args.config) if args.config else None
     if explicit is not None and not explicit.is_file():
         raise XlgoalsInputError("配置文件不存在。", file=str(explicit))
@@ -113,10 +110,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from decimal import Decimal
-
-    from xlgoals.summary import write_summary
-
     rows, unreadable = write_summary(
         [Path(p) for p in args.paths],
         Path(args.output),
@@ -132,8 +125,6 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from xlgoals.rulesdoc import render_catalogue, render_markdown, render_rule
-
     if args.markdown:
         sys.stdout.write(render_markdown())
         return EXIT_OK

@@ -8,49 +8,35 @@ the workbook itself; and a file given with ``--config`` (the reviewer's word is 
 from __future__ import annotations
 
 import tomllib
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.rules import rule_params
+from xlgoals.rules.registry import Param
 
-DEFAULT_GENERIC_NAMES = ("完成率", "社会稳定水平", "及时性", "成本利用率", "质量达标率", "任务完成率")
-DEFAULT_BOILERPLATE = (
-    "年度服务部门数量",
-    "发票损耗率",
-    "新增粮食产能",
-    "社保费征缴率",
-    "牌照预算资金使用率",
-    "各类经贸信息资讯总数",
-    "促成贸易成交额",
-    "累计随团出访的企业数",
-    "重点税税源轮查率",
-    "审计通知书送达率",
-    "试验区对改革试验成效的满意度",
-    "科研人员满意度",
-    "棚改拆迁居民满意度",
-    "各级教育学校满意度",
-)
+T = TypeVar("T")
+
+PARAMS = rule_params()
 
 
 class Config(BaseModel):
+    """The settings of a check: which rules, at which severity, with which thresholds.
+
+    ``params`` holds the rule thresholds (``Param``s declared beside their rules) that differ from
+    their defaults; a configuration file names them at the top level (``satisfaction_min = 85``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
     select: list[str] = Field(default_factory=list)  # codes or prefixes ("VAL", "COST-00"); empty = all
     ignore: list[str] = Field(default_factory=list)
     severity: dict[str, str] = Field(default_factory=dict)  # code or prefix → error|warning|info
     budget_year: int | None = None  # inferred from the document when not set
     region_code: str | None = None  # 6-digit 区划代码; inferred from the project codes when not set
-    satisfaction_min: Decimal = Decimal(80)  # SAT-002
-    same_value_ratio: float = 0.8  # VAL-002
-    same_value_min_rows: int = 5  # VAL-002
-    weight_totals: list[int] = Field(default_factory=lambda: [90, 100])  # WEIGHT-001
-    weight_ranges: dict[str, list[float]] = Field(
-        default_factory=lambda: {"成本指标": [0.0, 20.0], "产出指标": [40.0, 50.0]}
-    )  # WEIGHT-004 (S10)
-    generic_names: list[str] = Field(default_factory=lambda: list(DEFAULT_GENERIC_NAMES))  # IND-003
-    boilerplate_names: list[str] = Field(default_factory=lambda: list(DEFAULT_BOILERPLATE))  # IND-004
+    params: dict[str, Any] = Field(default_factory=dict)
 
     def enabled(self, code: str) -> bool:
         def match(patterns: list[str]) -> bool:
@@ -69,20 +55,31 @@ class Config(BaseModel):
                 best, value = p, sev
         return value
 
+    def param(self, p: Param[T]) -> T:
+        value: T = self.params.get(p.name, p.default)
+        return value
+
     def merged(self, overrides: dict[str, Any], source: str) -> Config:
         data = self.model_dump()
+        params = dict(self.params)
         for key, value in overrides.items():
             key = key.replace("-", "_")
-            if key not in Config.model_fields:
-                raise XlgoalsInputError(
-                    f"配置项“{key}”不存在。可用：{'、'.join(Config.model_fields)}", file=source
-                )
-            if key == "severity" and isinstance(value, dict):
+            if key in PARAMS:
+                try:
+                    params[key] = PARAMS[key].validate(value)
+                except ValidationError as exc:
+                    raise XlgoalsInputError(
+                        f"配置项“{key}”的值不正确：{exc.errors()[0]['msg']}", file=source
+                    ) from None
+            elif key not in GENERAL_KEYS:
+                raise XlgoalsInputError(f"配置项“{key}”不存在。可用：{'、'.join(known_keys())}", file=source)
+            elif key == "severity" and isinstance(value, dict):
                 data["severity"] = {**data["severity"], **value}
             elif key in ("select", "ignore") and isinstance(value, str):
                 data[key] = [x.strip() for x in value.replace("，", ",").split(",") if x.strip()]
             else:
                 data[key] = value
+        data["params"] = params
         try:
             cfg = Config.model_validate(data)
         except ValidationError as exc:
@@ -95,6 +92,14 @@ class Config(BaseModel):
                     f"配置项 severity.{code} 应为 error、warning 或 info，而不是“{sev}”。", file=source
                 )
         return cfg
+
+
+GENERAL_KEYS = tuple(k for k in Config.model_fields if k != "params")
+
+
+def known_keys() -> list[str]:
+    """Every configuration key: the general ones, then each rule's thresholds."""
+    return [*GENERAL_KEYS, *PARAMS]
 
 
 def _load_toml(path: Path) -> dict[str, Any]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from xlgoals.atomic import write_atomic
+from xlgoals.batch import check_paths
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.exporters.json import write_json
-from xlgoals.importers import load_document
-from xlgoals.reader import read_workbook
-from xlgoals.template.builder import write_workbook
+from xlgoals.formats import read_document
+from xlgoals.formats.document_json import dumps
+from xlgoals.formats.workbook import read as read_workbook
+from xlgoals.report import render_text
+from xlgoals.template.builder import build_bytes
 
 
 def run_demo(examples: Path, out: Path) -> int:
@@ -17,20 +20,20 @@ def run_demo(examples: Path, out: Path) -> int:
     if not files:
         raise XlgoalsInputError("示例文件夹中没有 .txt 文件。", file=str(examples))
     template = out / "绩效目标表.xlsx"
-    write_workbook(None, template)
+    write_atomic(template, build_bytes(None))
     print(f"空白模板：{template}")
     print(f"示例：{examples}（{len(files)} 个文件）")
     total_tables = 0
     for path in files:
-        doc = load_document(path)
+        doc = read_document(path)
         budget = sum((t.budget.total or Decimal(0) for t in doc.tables), Decimal(0))
         indicators = sum(len(t.indicators) for t in doc.tables)
         incomplete = [t.index for t in doc.tables if not t.complete]
         total_tables += len(doc.tables)
         json_path = out / "json" / f"{path.stem}.json"
         xlsx_path = out / "xlsx" / f"{path.stem}.xlsx"
-        write_json(doc, json_path)
-        write_workbook(doc, xlsx_path)
+        write_atomic(json_path, dumps(doc).encode("utf-8"))
+        write_atomic(xlsx_path, build_bytes(doc))
         same = read_workbook(xlsx_path).comparable() == doc.comparable()
         note = f"，不完整的表：{incomplete}" if incomplete else ""
         print(
@@ -43,9 +46,6 @@ def run_demo(examples: Path, out: Path) -> int:
     print(f"共 {len(files)} 个文件，{total_tables} 张绩效目标表。")
     print()
     print("校验转换后的工作簿（xlgoals check out/xlsx --annotate out/annotated）：")
-    from xlgoals.batch import check_paths
-    from xlgoals.report import render_text
-
     report, _ = check_paths([out / "xlsx"], annotate_dir=out / "annotated", progress=False)
     text = render_text(report)  # with the fix for each finding: that is what an officer acts on
     lines = text.splitlines()

@@ -10,12 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-from xlgoals.model import Framework
-
-if TYPE_CHECKING:
-    from xlgoals.model import GoalTable
+from xlgoals.model import Framework, GoalTable
 
 OUTPUT = "产出指标"
 BENEFIT = "效益指标"
@@ -132,5 +128,11 @@ def detect_framework(table: GoalTable) -> Framework:
     return Framework.UNKNOWN
 
 
-def spec_for(table: GoalTable) -> FrameworkSpec | None:
-    return SPECS.get(detect_framework(table))
+def level1_lists() -> list[tuple[str, list[str]]]:
+    """Every 一级 of both frameworks (A first) with the 二级 allowed under it: the template's dropdowns."""
+    out: list[tuple[str, list[str]]] = []
+    for level1 in [*FRAMEWORK_A.allowed, *(k for k in FRAMEWORK_B.allowed if k not in FRAMEWORK_A.allowed)]:
+        allowed = list(FRAMEWORK_A.allowed.get(level1, ()))
+        allowed += [x for x in FRAMEWORK_B.allowed.get(level1, ()) if x not in allowed]
+        out.append((level1, allowed))
+    return out

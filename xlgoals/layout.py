@@ -1,8 +1,15 @@
-"""Where every field of the 绩效目标表 lives in the workbook — defined once.
+"""The official 绩效目标表 and the xlgoals workbook, defined once, as data.
 
-The template builder, the writer, both readers and the annotator all use this module, so the
-template can change without breaking them. Bump ``LAYOUT_VERSION`` whenever a position changes;
-the reader refuses versions it does not know.
+Two things live here and nowhere else:
+
+* the table's vocabulary — the printed labels of the official table and the Chinese names of its
+  fields (``Label``, ``field_name``), used by every importer, exporter, rule and report;
+* the workbook — every sheet name, cell, merge, width, style, validation, print setting and
+  protection option of the template (``PROJECT``, ``LIST``, ``DOC``, …), read by the builder, both
+  readers, the formula generator, the annotator and the xlwings glue.
+
+Nothing else in the package spells a cell address or a label (a test greps for them). Bump
+``LAYOUT_VERSION`` whenever a position changes and teach ``xlgoals.migrate`` to read the old one.
 
 Project sheet (printed columns A–G; H = live flags; I–L = optional flat-layout columns; • = input):
 
@@ -21,28 +28,138 @@ Project sheet (printed columns A–G; H = live flags; I–L = optional flat-layo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
+from xlgoals.fields import PLAN_POINTS, Field, IndicatorField, MetaField, TableField
 from xlgoals.values import DOC_NUMBER
 
 LAYOUT_VERSION = 1
 SUPPORTED_VERSIONS = (1,)
 
-# Sheet names.
-INSTRUCTIONS_SHEET = "填表说明"
-DOCUMENT_SHEET = "公开说明"
-LIST_SHEET = "项目清单"
-LISTS_SHEET = "_lists"  # hidden: dropdown sources
-META_SHEET = "_xlgoals"  # hidden: layout version (A1 key, B1 value) and the marker
-RESULTS_SHEET = "校验结果"
-CONFIG_SHEET = "_config"  # hidden: per-workbook rule configuration (A key, B value)
-META_MARKER = "xlgoals-layout"
 
-PROJECT_SHEET_PREFIX = "项目"
-MAX_SHEET_NAME = 31
+# === the official table's vocabulary ==========================================================
 
-INDICATOR_ROWS = 30  # rows prepared in an empty project sheet
-COLUMNS = 7  # A–G
+
+class Label:
+    """The printed labels of the official 绩效目标表 (and of the sheets xlgoals adds)."""
+
+    TITLE = "绩效目标表"
+    UNIT = "预算单位"
+    MONEY_UNIT = "单位：万元"
+    PROJECT_CODE = "项目编码"
+    PROJECT_NAME = "项目名称"
+    BUDGET_BLOCK = "预算规模及资金用途"
+    BUDGET_TOTAL = "预算数"
+    BUDGET_FISCAL = "其中：财政资金"
+    BUDGET_OTHER = "其他资金"
+    FUND_USE = "资金用途"
+    PLAN = "资金支出计划"
+    PLAN_PERCENT = "资金支出计划（%）"
+    PLAN_MODE = "填写方式"
+    PLAN_POINTS = ("3月底", "6月底", "10月底", "12月底")
+    CUMULATIVE = "累计"
+    GOALS = "绩效目标"
+    LEVEL1 = "一级指标"
+    LEVEL2 = "二级指标"
+    NAME = "三级指标"
+    DESCRIPTION = "绩效指标描述"
+    VALUE = "指标值"
+    BASIS = "指标值确定依据"
+    UNIT_COLUMN = "度量单位"
+    VALUE_TYPE = "指标值类型"
+    SCORE = "分值"
+    SCORING_RULE = "评（扣）分标准"
+    FLAG = "提示"
+    FOOTER = "表内校验"
+    INDICATOR_HEADER = (LEVEL1, LEVEL2, NAME, DESCRIPTION, VALUE, BASIS)
+
+
+PLAN_MODE_PERCENT = "%"
+PLAN_MODE_AMOUNT = "万元"
+
+_TABLE_NAMES: dict[TableField, str] = {
+    TableField.TITLE: "表格标题",
+    TableField.UNIT_CODE: "单位编码",
+    TableField.UNIT_NAME: "单位名称",
+    TableField.PROJECT_CODE: Label.PROJECT_CODE,
+    TableField.PROJECT_NAME: Label.PROJECT_NAME,
+    TableField.BUDGET_TOTAL: Label.BUDGET_TOTAL,
+    TableField.BUDGET_FISCAL: "财政资金",
+    TableField.BUDGET_OTHER: Label.BUDGET_OTHER,
+    TableField.FUND_USE: Label.FUND_USE,
+    TableField.SPEND_PLAN: Label.PLAN,
+    TableField.PLAN_MODE: Label.PLAN_MODE,
+    **{f: f"{Label.PLAN} {p}" for f, p in zip(PLAN_POINTS, Label.PLAN_POINTS, strict=True)},
+    TableField.GOALS: Label.GOALS,
+    TableField.INDICATORS: "绩效指标",
+}
+_INDICATOR_NAMES: dict[IndicatorField, str] = {
+    IndicatorField.LEVEL1: Label.LEVEL1,
+    IndicatorField.LEVEL2: Label.LEVEL2,
+    IndicatorField.NAME: Label.NAME,
+    IndicatorField.DESCRIPTION: Label.DESCRIPTION,
+    IndicatorField.VALUE: Label.VALUE,
+    IndicatorField.BASIS: Label.BASIS,
+    IndicatorField.UNIT_COLUMN: Label.UNIT_COLUMN,
+    IndicatorField.VALUE_TYPE: Label.VALUE_TYPE,
+    IndicatorField.SCORE: Label.SCORE,
+    IndicatorField.SCORING_RULE: Label.SCORING_RULE,
+}
+_META_NAMES: dict[MetaField, str] = {
+    MetaField.TITLE: "标题",
+    MetaField.BUDGET_YEAR: "预算年度",
+    MetaField.REGION_CODE: "区划代码",
+    MetaField.ISSUER: "发文单位",
+    MetaField.ISSUE_DATE: "落款日期",
+    MetaField.DOC_NUMBER: "文号",
+    MetaField.INTRO: "说明",
+    MetaField.STATED_COUNT: "说明中的项目个数",
+    MetaField.STATED_TOTAL: "说明中的资金合计",
+    MetaField.LISTED_ITEMS: "说明中列出的项目",
+    MetaField.TOC: "目录",
+    MetaField.DEPARTMENT_GOALS: "部门整体绩效目标",
+}
+
+
+def label_key(text: object) -> str:
+    """A label as compared: no white space, full-width colon and brackets ("其中:财政 资金" → "其中：财政资金")."""
+    if text is None:
+        return ""
+    return re.sub(r"\s+", "", str(text)).replace(":", "：").replace("(", "（").replace(")", "）")
+
+
+def field_name(f: Field) -> str:
+    """The Chinese name of a field, as messages and reports show it."""
+    if isinstance(f, TableField):
+        return _TABLE_NAMES[f]
+    if isinstance(f, IndicatorField):
+        return _INDICATOR_NAMES[f]
+    return _META_NAMES[f]
+
+
+# The flat 项目支出绩效目标表 (one row per indicator): its 13 column labels, in order, and the
+# field each holds ("" for the 4 project columns, which the flat reader handles itself).
+FLAT_COLUMNS: tuple[tuple[str, TableField | IndicatorField], ...] = (
+    ("单位代码", TableField.UNIT_CODE),
+    ("单位（专项）名称", TableField.PROJECT_NAME),
+    ("资金总额", TableField.BUDGET_TOTAL),
+    ("实施期绩效目标", TableField.GOALS),
+    (Label.LEVEL1, IndicatorField.LEVEL1),
+    (Label.LEVEL2, IndicatorField.LEVEL2),
+    (Label.NAME, IndicatorField.NAME),
+    (Label.VALUE, IndicatorField.VALUE),
+    ("指标值内容", IndicatorField.DESCRIPTION),
+    ("评（扣分标准）", IndicatorField.SCORING_RULE),
+    (Label.UNIT_COLUMN, IndicatorField.UNIT_COLUMN),
+    (Label.VALUE_TYPE, IndicatorField.VALUE_TYPE),
+    ("备注", IndicatorField.SCORE),
+)
+FLAT_TITLE = "项目支出绩效目标表"
+
+
+# === cells ======================================================================================
 
 
 def column_letter(col: int) -> str:
@@ -62,143 +179,622 @@ def column_index(letters: str) -> int:
 
 @dataclass(frozen=True)
 class CellRef:
-    row: int  # 1-based
-    col: int  # 1-based
+    """A cell, or a rectangle of cells, on a sheet (1-based)."""
+
+    row: int
+    col: int
+    last_row: int = 0  # 0: a single cell
+    last_col: int = 0
+
+    @property
+    def bottom(self) -> int:
+        return self.last_row or self.row
+
+    @property
+    def right(self) -> int:
+        return self.last_col or self.col
+
+    @property
+    def is_range(self) -> bool:
+        return (self.bottom, self.right) != (self.row, self.col)
 
     @property
     def a1(self) -> str:
-        return f"{column_letter(self.col)}{self.row}"
+        """ "C4", or "C5:G5" for a range."""
+        first = f"{column_letter(self.col)}{self.row}"
+        return f"{first}:{column_letter(self.right)}{self.bottom}" if self.is_range else first
 
     @property
     def abs(self) -> str:
-        return f"${column_letter(self.col)}${self.row}"
+        """ "$C$4", or "$D$7:$G$7"."""
+        first = f"${column_letter(self.col)}${self.row}"
+        return f"{first}:${column_letter(self.right)}${self.bottom}" if self.is_range else first
+
+    def shifted(self, rows: int) -> CellRef:
+        return CellRef(self.row + rows, self.col, self.last_row + rows if self.last_row else 0, self.last_col)
 
 
 def ref(a1: str) -> CellRef:
-    m = re.fullmatch(r"([A-Z]+)([0-9]+)", a1)
+    """ "C4" or "C5:G5" → CellRef."""
+    m = re.fullmatch(r"([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?", a1)
     if m is None:
         raise ValueError(a1)
-    return CellRef(int(m.group(2)), column_index(m.group(1)))
+    first = (int(m.group(2)), column_index(m.group(1)))
+    if m.group(3) is None:
+        return CellRef(*first)
+    return CellRef(*first, int(m.group(4)), column_index(m.group(3)))
 
 
-# --- header block -------------------------------------------------------------------------------
-TITLE = ref("A1")
-UNIT_CODE = ref("B2")
-UNIT_NAME = ref("C2")
-PROJECT_CODE = ref("B3")
-PROJECT_NAME = ref("E3")
-BUDGET_TOTAL = ref("C4")
-BUDGET_FISCAL = ref("E4")
-BUDGET_OTHER = ref("G4")
-FUND_USE = ref("C5")
-PLAN_MODE = ref("C6")
-PLAN_POINTS = (ref("D7"), ref("E7"), ref("F7"), ref("G7"))
-GOALS = ref("B8")
-PLAN_HEADER = ref("A6")  # holds the header as the source wrote it, e.g. "资金支出计划（%）"
-FLAG_COL = 8  # H
-FLAG_REQUIRED = ref("H2")
-FLAG_BUDGET = ref("H4")
-FLAG_PLAN = ref("H7")
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
 
-# Labels the reader checks to recognise a project sheet (cell → expected text).
-LABELS: dict[str, str] = {
-    "A2": "预算单位",
-    "F2": "单位：万元",
-    "A3": "项目编码",
-    "D3": "项目名称",
-    "A4": "预算规模及资金用途",
-    "B4": "预算数",
-    "D4": "其中：财政资金",
-    "F4": "其他资金",
-    "B5": "资金用途",
-    "B6": "填写方式",
-    "D6": "3月底",
-    "E6": "6月底",
-    "F6": "10月底",
-    "G6": "12月底",
-    "A8": "绩效目标",
-    "A9": "一级指标",
-    "B9": "二级指标",
-    "C9": "三级指标",
-    "D9": "绩效指标描述",
-    "F9": "指标值",
-    "G9": "指标值确定依据",
-    "H9": "提示",
+
+def cell_name(col: int, row: int) -> str:
+    return f"{column_letter(col)}{row}"
+
+
+def row_range(row: int, first_col: int, last_col: int) -> str:
+    """ "A12:G12"."""
+    return f"{column_letter(first_col)}{row}:{column_letter(last_col)}{row}"
+
+
+def column_range(col: int, first_row: int, last_row: int, *, absolute: bool = False) -> str:
+    """ "F10:F39", or "$H$10:$H$39"."""
+    c = column_letter(col)
+    if absolute:
+        return f"${c}${first_row}:${c}${last_row}"
+    return f"{c}{first_row}:{c}{last_row}"
+
+
+# === styles =====================================================================================
+
+FONT = "宋体"
+FONT_SIZE = 10
+
+
+class Style(StrEnum):
+    TITLE = "title"
+    LABEL = "label"
+    LABEL_LEFT = "label_left"
+    TEXT_IN = "text_in"
+    WRAP_IN = "wrap_in"
+    CODE_IN = "code_in"
+    MONEY_IN = "money_in"
+    PLAN_IN = "plan_in"
+    FLAG = "flag"
+    HEAD = "head"
+    NOTE = "note"
+    LIST_MONEY = "list_money"
+    LIST_TEXT = "list_text"
+    LIST_TOTAL = "list_total"
+    LIST_TOTAL_MONEY = "list_total_money"
+    LINK = "link"
+    PLAIN = "plain"
+    BAD_FILL = "bad_fill"
+    AMOUNT_NUMFMT = "amount_numfmt"
+
+
+_BOXED: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter", "border": 1}
+HEADER_FILL = "#DDEBF7"
+LABEL_FILL = "#F2F2F2"
+FLAG_COLOR = "#C00000"
+BAD_FILL = "#FFC7CE"
+
+# xlsxwriter format properties of every style the workbook uses (in the order they are created).
+STYLES: dict[Style, dict[str, Any]] = {
+    Style.TITLE: {"font_name": FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"},
+    Style.LABEL: {**_BOXED, "bold": True, "align": "center", "text_wrap": True, "bg_color": LABEL_FILL},
+    Style.LABEL_LEFT: {**_BOXED, "bold": True, "text_wrap": True, "bg_color": LABEL_FILL},
+    Style.TEXT_IN: {**_BOXED, "locked": False, "text_wrap": True, "num_format": "@"},
+    Style.WRAP_IN: {**_BOXED, "locked": False, "text_wrap": True, "valign": "top", "num_format": "@"},
+    Style.CODE_IN: {**_BOXED, "locked": False, "num_format": "@"},
+    Style.MONEY_IN: {**_BOXED, "locked": False, "num_format": "0.00"},
+    Style.PLAN_IN: {**_BOXED, "locked": False, "num_format": "0%", "align": "center"},
+    Style.FLAG: {
+        "font_name": FONT,
+        "font_size": FONT_SIZE,
+        "font_color": FLAG_COLOR,
+        "text_wrap": True,
+        "valign": "vcenter",
+    },
+    Style.HEAD: {**_BOXED, "bold": True, "align": "center", "text_wrap": True, "bg_color": HEADER_FILL},
+    Style.NOTE: {"font_name": FONT, "font_size": FONT_SIZE, "text_wrap": True, "valign": "top"},
+    Style.LIST_MONEY: {**_BOXED, "num_format": "0.00"},
+    Style.LIST_TEXT: {**_BOXED, "text_wrap": True},
+    Style.LIST_TOTAL: {**_BOXED, "bold": True, "bg_color": LABEL_FILL},
+    Style.LIST_TOTAL_MONEY: {**_BOXED, "bold": True, "bg_color": LABEL_FILL, "num_format": "0.00"},
+    Style.LINK: {**_BOXED, "font_color": "blue", "underline": 1},
+    Style.PLAIN: {"font_name": FONT, "font_size": FONT_SIZE},
+    Style.BAD_FILL: {"bg_color": BAD_FILL},
+    Style.AMOUNT_NUMFMT: {"num_format": "0.00"},
 }
-PLAN_HEADER_PREFIX = "资金支出计划"
-DEFAULT_TITLE = "绩效目标表"
-HEADER_MERGES = ("A1:G1", "C2:E2", "F2:G2", "B3:C3", "E3:G3", "A4:A5", "C5:G5", "A6:A7", "B7:C7", "B8:G8")
-PRINT_COLUMNS = 7  # A–G
 
-PLAN_MODE_PERCENT = "%"
-PLAN_MODE_AMOUNT = "万元"
-
-# --- indicator block ----------------------------------------------------------------------------
-IND_HEADER_ROW = 9
-IND_FIRST_ROW = 10
-IND_COLS = {"level1": 1, "level2": 2, "name": 3, "description": 4, "value": 6, "basis": 7}
-IND_DESC_EXTRA_COL = 5  # E: merged with D on written rows; a user may type into it on inserted rows
-IND_FLAG_COL = 8  # H
-IND_FLAT_COLS = {"unit_column": 9, "value_type": 10, "score": 11, "scoring_rule": 12}  # I–L
-IND_FLAT_LABELS = {
-    "unit_column": "度量单位",
-    "value_type": "指标值类型",
-    "score": "分值",
-    "scoring_rule": "评（扣）分标准",
-}
-FOOTER_LABEL = "表内校验"
+# Text wrapping, for row heights (neither Excel nor LibreOffice autofits rows written by a library).
+LINE_HEIGHT = 14.0  # points per wrapped line at 10 pt
+MIN_ROW_HEIGHT = 15.0
 
 
-def footer_row(indicator_rows: int) -> int:
-    """The row of the header-flag footer after a block of ``indicator_rows`` rows."""
-    return IND_FIRST_ROW + indicator_rows
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (CJK counts double)."""
+    usable = max(width - 1.5, 1.0)
+    lines = 0
+    for para in text.split("\n"):
+        w = sum(2 if ord(ch) > 0x2E7F else 1 for ch in para)
+        lines += max(1, -(-int(w) // int(usable)))
+    return lines
 
 
-# --- 项目清单 sheet --------------------------------------------------------------------------------
-LIST_HEADER_ROW = 3
-LIST_FIRST_ROW = 4
-LIST_COLUMNS = (
-    "序号",
-    "工作表",
-    "预算单位",
-    "项目编码",
-    "项目名称",
-    "预算数",
-    "财政资金",
-    "其他资金",
-    "指标数",
-    "表内提示",
+def row_height(cells: list[tuple[str, float]], minimum: float = MIN_ROW_HEIGHT) -> float:
+    """A row height that shows every wrapped cell in full."""
+    lines = max((text_lines(text, width) for text, width in cells if text), default=1)
+    return max(minimum, lines * LINE_HEIGHT + 2)
+
+
+# === sheets =====================================================================================
+
+INSTRUCTIONS_SHEET = "填表说明"
+LIST_SHEET = "项目清单"
+DOCUMENT_SHEET = "公开说明"
+LISTS_SHEET = "_lists"  # hidden: dropdown sources
+META_SHEET = "_xlgoals"  # hidden: layout version, incomplete-table notes, earlier marks
+CONFIG_SHEET = "_config"  # hidden: per-workbook rule configuration (A key, B value)
+RESULTS_SHEET = "校验结果"
+XLWINGS_CONF_SHEET = "xlwings.conf"
+XLWINGS_CONF_INACTIVE = "_xlwings.conf"
+MAX_SHEET_NAME = 31
+PROJECT_SHEET_PREFIX = "项目"
+
+# Sheets that are never project sheets, whatever they contain.
+RESERVED_SHEETS = frozenset(
+    {
+        INSTRUCTIONS_SHEET,
+        LIST_SHEET,
+        DOCUMENT_SHEET,
+        LISTS_SHEET,
+        META_SHEET,
+        CONFIG_SHEET,
+        RESULTS_SHEET,
+        XLWINGS_CONF_SHEET,
+        XLWINGS_CONF_INACTIVE,
+    }
 )
-LIST_TOTAL_LABEL = "合计"
-LIST_PREPARED_ROWS = 20  # rows with live formulas in the empty template
+# Sheets no reader needs to load: the instructions, the live list, the dropdown sources, old results.
+UNREAD_SHEETS = frozenset({INSTRUCTIONS_SHEET, LIST_SHEET, LISTS_SHEET, RESULTS_SHEET})
 
 
 def project_sheet_name(index: int, project_name: str, taken: set[str]) -> str:
     """A legal, unique, readable sheet name: "3 城乡低保资金县级配套" cut to 31 characters."""
     bad = "[]:*?/\\"
-    clean = DOC_NUMBER.sub("", project_name).replace("绩效目标表", "")
+    clean = DOC_NUMBER.sub("", project_name).replace(Label.TITLE, "")
     clean = re.sub(r"\s+", " ", "".join("_" if ch in bad else ch for ch in clean)).strip().strip("'")
     base = f"{index} {clean}".strip() if clean else f"{PROJECT_SHEET_PREFIX}{index}"
     name = base[:MAX_SHEET_NAME].rstrip()
     k = 2
-    while name.lower() in {t.lower() for t in taken} or name in _RESERVED:
+    lowered = {t.lower() for t in taken}
+    while name.lower() in lowered or name in RESERVED_SHEETS or name == "History":
         suffix = f"({k})"
         name = base[: MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
         k += 1
     return name
 
 
-_RESERVED = {
-    INSTRUCTIONS_SHEET,
-    DOCUMENT_SHEET,
-    LIST_SHEET,
-    LISTS_SHEET,
-    META_SHEET,
-    RESULTS_SHEET,
-    CONFIG_SHEET,
-    "History",
-}
+@dataclass(frozen=True)
+class PageSetup:
+    landscape: bool = False
+    paper: int = 9  # A4
+    fit_width: int = 1
+    fit_height: int = 0  # 0: as many pages as needed
+    center: bool = False
+    margins: tuple[float, float, float, float] | None = None  # left, right, top, bottom (inches)
+    repeat_rows: int = 0  # header rows printed on every page (1-based last row; 0 none)
 
 
-def quote_sheet(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'"
+# === the project sheet ==========================================================================
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing written on the project sheet's header block: a fixed label, or a field's value.
+
+    ``anchor`` is where the label sits whose row the reader searches for to find this input (one of
+    the sheet's ``anchors``), so a sheet with rows inserted above still reads.
+    """
+
+    at: CellRef
+    style: Style
+    text: str = ""
+    field: TableField | None = None
+    anchor: CellRef | None = None
+    grows: bool = False  # the row's height follows this cell's wrapped text
+
+
+def _label(a1: str, text: str, style: Style = Style.LABEL) -> Item:
+    return Item(ref(a1), style, text=text)
+
+
+def _input(a1: str, f: TableField, style: Style, anchor: str, *, grows: bool = False) -> Item:
+    return Item(ref(a1), style, field=f, anchor=ref(anchor), grows=grows)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A label the reader searches for (in its column) to find a row of the header block.
+
+    ``prefix`` when the label only starts that way ("资金支出计划（%）"); an anchor that is not
+    ``required`` falls back to its distance from the anchor above it."""
+
+    label: str
+    at: CellRef
+    prefix: bool = False
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the indicator block (a range when its cells are merged across columns)."""
+
+    field: IndicatorField
+    col: int
+    header: str
+    last_col: int = 0
+
+    @property
+    def right(self) -> int:
+        return self.last_col or self.col
+
+
+@dataclass(frozen=True)
+class ProjectSheet:
+    widths: tuple[float, ...]  # A, B, C, …
+    header: tuple[Item, ...]  # in the order they are written
+    row_heights: dict[int, float]  # fixed (title, indicator header) or minimum (growing rows) heights
+    anchors: tuple[Anchor, ...]  # in sheet order; the labels that make a project sheet
+    flags: dict[str, CellRef]  # live flag cells of the header block
+    indicator_header_row: int
+    first_indicator_row: int
+    indicator_rows: int  # rows prepared in an empty sheet
+    columns: tuple[Column, ...]  # the printed indicator columns
+    extra_columns: tuple[Column, ...]  # the flat layout's columns, beside the print area
+    flag_column: int
+    print_columns: int
+    page: PageSetup
+    freeze_rows: int
+    protection: dict[str, bool]
+    button: CellRef
+
+    def anchor_at(self, at: CellRef) -> Anchor:
+        return next(a for a in self.anchors if a.at == at)
+
+    def footer_row(self, indicator_rows: int) -> int:
+        """The row of the 表内校验 footer after a block of ``indicator_rows`` rows."""
+        return self.first_indicator_row + indicator_rows
+
+    def input(self, f: TableField) -> Item:
+        for item in self.header:
+            if item.field == f:
+                return item
+        raise KeyError(f)
+
+    def column(self, f: IndicatorField) -> Column:
+        for c in (*self.columns, *self.extra_columns):
+            if c.field == f:
+                return c
+        raise KeyError(f)
+
+
+_A2, _A3, _A4, _A6, _A8, _B5 = "A2", "A3", "A4", "A6", "A8", "B5"
+PROJECT = ProjectSheet(
+    widths=(11, 12, 18, 14, 14, 13, 16, 26, 10, 10, 8, 18),
+    header=(
+        Item(ref("A1:G1"), Style.TITLE, text=Label.TITLE, field=TableField.TITLE),
+        _label(_A2, Label.UNIT),
+        _input("B2", TableField.UNIT_CODE, Style.CODE_IN, _A2),
+        _input("C2:E2", TableField.UNIT_NAME, Style.TEXT_IN, _A2, grows=True),
+        _label("F2:G2", Label.MONEY_UNIT),
+        _label(_A3, Label.PROJECT_CODE),
+        _input("B3:C3", TableField.PROJECT_CODE, Style.CODE_IN, _A3, grows=True),
+        _label("D3", Label.PROJECT_NAME),
+        _input("E3:G3", TableField.PROJECT_NAME, Style.TEXT_IN, _A3, grows=True),
+        _label("A4:A5", Label.BUDGET_BLOCK),
+        _label("B4", Label.BUDGET_TOTAL),
+        _label("D4", Label.BUDGET_FISCAL),
+        _label("F4", Label.BUDGET_OTHER),
+        _input("C4", TableField.BUDGET_TOTAL, Style.MONEY_IN, _A4),
+        _input("E4", TableField.BUDGET_FISCAL, Style.MONEY_IN, _A4),
+        _input("G4", TableField.BUDGET_OTHER, Style.MONEY_IN, _A4),
+        _label(_B5, Label.FUND_USE),
+        _input("C5:G5", TableField.FUND_USE, Style.WRAP_IN, _B5, grows=True),
+        Item(ref("A6:A7"), Style.LABEL, text=Label.PLAN, field=TableField.SPEND_PLAN, anchor=ref(_A6)),
+        _label("B6", Label.PLAN_MODE),
+        _input("C6", TableField.PLAN_MODE, Style.CODE_IN, _A6),
+        *(_label(f"{c}6", p) for c, p in zip("DEFG", Label.PLAN_POINTS, strict=True)),
+        _label("B7:C7", Label.CUMULATIVE),
+        *(_input(f"{c}7", f, Style.PLAN_IN, _A6) for c, f in zip("DEFG", PLAN_POINTS, strict=True)),
+        _label(_A8, Label.GOALS),
+        _input("B8:G8", TableField.GOALS, Style.WRAP_IN, _A8, grows=True),
+    ),
+    row_heights={1: 30, 5: 30, 8: 60, 9: 28},
+    anchors=(
+        Anchor(Label.UNIT, ref(_A2)),
+        Anchor(Label.PROJECT_CODE, ref(_A3)),
+        Anchor(Label.BUDGET_BLOCK, ref(_A4)),
+        Anchor(Label.FUND_USE, ref(_B5), required=False),
+        Anchor(Label.PLAN, ref(_A6), prefix=True),
+        Anchor(Label.GOALS, ref(_A8)),
+        Anchor(Label.LEVEL1, ref("A9")),
+    ),
+    flags={"required": ref("H2"), "budget": ref("H4"), "plan": ref("H7")},
+    indicator_header_row=9,
+    first_indicator_row=10,
+    indicator_rows=30,
+    columns=(
+        Column(IndicatorField.LEVEL1, 1, Label.LEVEL1),
+        Column(IndicatorField.LEVEL2, 2, Label.LEVEL2),
+        Column(IndicatorField.NAME, 3, Label.NAME),
+        Column(IndicatorField.DESCRIPTION, 4, Label.DESCRIPTION, last_col=5),
+        Column(IndicatorField.VALUE, 6, Label.VALUE),
+        Column(IndicatorField.BASIS, 7, Label.BASIS),
+    ),
+    extra_columns=(
+        Column(IndicatorField.UNIT_COLUMN, 9, Label.UNIT_COLUMN),
+        Column(IndicatorField.VALUE_TYPE, 10, Label.VALUE_TYPE),
+        Column(IndicatorField.SCORE, 11, Label.SCORE),
+        Column(IndicatorField.SCORING_RULE, 12, Label.SCORING_RULE),
+    ),
+    flag_column=8,
+    print_columns=7,
+    page=PageSetup(fit_height=1, center=True, margins=(0.4, 0.4, 0.5, 0.5)),
+    freeze_rows=9,
+    protection={
+        "insert_rows": True,
+        "delete_rows": True,
+        "format_rows": True,
+        "format_columns": True,
+        "select_locked_cells": True,
+        "select_unlocked_cells": True,
+    },
+    button=ref("H1"),
+)
+
+
+# Any of these in column A (near the top) makes a sheet a project sheet.
+PROJECT_SHEET_MARKERS = frozenset({Label.UNIT, Label.PROJECT_CODE, Label.BUDGET_BLOCK, Label.LEVEL1})
+SCAN_ROWS = 40  # how far down the reader searches for the header labels
+
+
+def plan_mode_options() -> list[str]:
+    return [PLAN_MODE_PERCENT, PLAN_MODE_AMOUNT]
+
+
+BASIS_SUGGESTIONS = (
+    "年初工作计划",
+    "全年工作计划",
+    "调查结果",
+    "历史依据",
+    "县级预算编制通知",
+    "相关政策文件",
+    "计划标准",
+    "行业标准",
+    "历史标准",
+    "其他标准",
+)
+LEVEL1_LIST_NAME = "一级指标"  # defined name of the 一级 dropdown; one per 一级 holds its 二级
+ALL_LEVEL2_LIST_NAME = "二级指标全部"
+BASIS_LIST_NAME = "依据建议"
+VALUE_PROMPT = "定量：比较符+数值+单位，如 ≥95%、≤350万元、≥1000人；比率用%；成本用≤；满意度 ≥90%。定性请写明分级（如“达成年度指标”）。"
+PLAN_PROMPT = (
+    "填写截至该月底的累计数：填写方式为%时填百分比（如25%），为万元时填金额；12月底应为100%或等于预算数。"
+)
+
+
+def project_validations(last_row: int) -> list[tuple[str, dict[str, Any]]]:
+    """The data validations of a project sheet whose indicator block ends at ``last_row``."""
+    p = PROJECT
+    first = p.first_indicator_row
+
+    def block(f: IndicatorField) -> str:
+        return column_range(p.column(f).col, first, last_row)
+
+    level1_first = cell_name(p.column(IndicatorField.LEVEL1).col, first)
+    money = {
+        "validate": "decimal",
+        "criteria": ">=",
+        "value": 0,
+        "error_title": "金额",
+        "error_message": "请填写不小于0的数字（单位：万元），不要带单位或文字。",
+    }
+    return [
+        (block(IndicatorField.LEVEL1), {"validate": "list", "source": f"={LEVEL1_LIST_NAME}", "show_error": False}),
+        (
+            block(IndicatorField.LEVEL2),
+            {
+                "validate": "list",
+                "source": f'=INDIRECT(IF(${level1_first}="","{ALL_LEVEL2_LIST_NAME}",${level1_first}))',
+                "show_error": False,
+            },
+        ),
+        (block(IndicatorField.VALUE), {"validate": "any", "input_title": Label.VALUE, "input_message": VALUE_PROMPT}),
+        (block(IndicatorField.BASIS), {"validate": "list", "source": f"={BASIS_LIST_NAME}", "show_error": False}),
+        (
+            p.input(TableField.PLAN_MODE).at.a1,
+            {
+                "validate": "list",
+                "source": plan_mode_options(),
+                "error_title": Label.PLAN_MODE,
+                "error_message": f"请选择 {PLAN_MODE_PERCENT} 或 {PLAN_MODE_AMOUNT}",
+            },
+        ),
+        *((p.input(f).at.a1, dict(money)) for f in (TableField.BUDGET_TOTAL, TableField.BUDGET_FISCAL, TableField.BUDGET_OTHER)),
+        (
+            plan_range().a1,
+            {
+                "validate": "decimal",
+                "criteria": ">=",
+                "value": 0,
+                "input_title": Label.PLAN,
+                "input_message": PLAN_PROMPT,
+            },
+        ),
+    ]  # fmt: skip
+
+
+def plan_range() -> CellRef:
+    """The four plan cells as one range (D7:G7)."""
+    first, last = PROJECT.input(PLAN_POINTS[0]).at, PROJECT.input(PLAN_POINTS[-1]).at
+    return CellRef(first.row, first.col, last.row, last.col)
+
+
+# === 项目清单 =====================================================================================
+
+
+class ListKind(StrEnum):
+    INDEX = "index"  # 序号
+    SHEET = "sheet"  # a link to the project sheet
+    UNIT = "unit"  # 单位编码 + 单位名称
+    FIELD = "field"  # a header field of the project sheet
+    COUNT = "count"  # number of indicators
+    FLAGS = "flags"  # number of live flags
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    label: str
+    width: float
+    kind: ListKind
+    field: TableField | None = None
+    total: bool = False  # summed in the 合计 row
+
+
+@dataclass(frozen=True)
+class ListSheet:
+    title: str
+    note: str
+    header_row: int
+    first_row: int
+    columns: tuple[ListColumn, ...]
+    total_label: str
+    prepared_rows: int
+    page: PageSetup
+    buttons_row: int
+    buttons_col: int  # first button's column (1-based); each further one two columns right
+
+    def column_of(self, f: TableField) -> int:
+        return next(k for k, c in enumerate(self.columns, start=1) if c.field == f)
+
+
+LIST = ListSheet(
+    title="项目清单（合计为实时公式）",
+    note="点击“工作表”列的链接进入项目；新增项目后在此增加一行。",
+    header_row=3,
+    first_row=4,
+    columns=(
+        ListColumn("序号", 6, ListKind.INDEX),
+        ListColumn("工作表", 24, ListKind.SHEET),
+        ListColumn(Label.UNIT, 28, ListKind.UNIT),
+        ListColumn(Label.PROJECT_CODE, 24, ListKind.FIELD, TableField.PROJECT_CODE),
+        ListColumn(Label.PROJECT_NAME, 36, ListKind.FIELD, TableField.PROJECT_NAME),
+        ListColumn(Label.BUDGET_TOTAL, 12, ListKind.FIELD, TableField.BUDGET_TOTAL, total=True),
+        ListColumn("财政资金", 12, ListKind.FIELD, TableField.BUDGET_FISCAL, total=True),
+        ListColumn(Label.BUDGET_OTHER, 12, ListKind.FIELD, TableField.BUDGET_OTHER, total=True),
+        ListColumn("指标数", 8, ListKind.COUNT, total=True),
+        ListColumn("表内提示", 10, ListKind.FLAGS, total=True),
+    ),
+    total_label="合计",
+    prepared_rows=20,
+    page=PageSetup(landscape=True),
+    buttons_row=2,
+    buttons_col=12,
+)
+# Where the 汇总 button writes the core's totals on 项目清单 (beside the live formulas).
+LIST_TOTALS_COLUMN = 12
+LIST_TOTALS_TITLE = "xlgoals 汇总（核心计算）"
+
+
+# === 公开说明 =====================================================================================
+
+
+@dataclass(frozen=True)
+class DocSheet:
+    title: str
+    widths: dict[int, float]  # column → width
+    first_row: int
+    fields: tuple[tuple[str, MetaField], ...]
+    items_header_row: int
+    items_columns: tuple[str, ...]  # A–D: the projects listed in the intro
+    toc_first_col: int
+    toc_columns: tuple[str, ...]  # F–H: the table of contents
+    page: PageSetup
+    protection: dict[str, bool]
+
+
+DOC = DocSheet(
+    title="公开说明（编制公开文本时填写，可留空）",
+    widths={1: 22, 2: 60, 3: 14, 4: 14, 6: 8, 7: 50, 8: 8},
+    first_row=3,
+    fields=(
+        ("标题", MetaField.TITLE),
+        ("预算年度", MetaField.BUDGET_YEAR),
+        ("区划代码", MetaField.REGION_CODE),
+        ("发文单位", MetaField.ISSUER),
+        ("落款日期", MetaField.ISSUE_DATE),
+        ("文号", MetaField.DOC_NUMBER),
+        ("说明正文", MetaField.INTRO),
+        ("说明中的项目个数", MetaField.STATED_COUNT),
+        ("说明中的资金合计（万元）", MetaField.STATED_TOTAL),
+        ("部门整体绩效目标", MetaField.DEPARTMENT_GOALS),
+    ),
+    items_header_row=15,
+    items_columns=("序号", "说明中列出的项目", "金额（万元）", "原文"),
+    toc_first_col=6,
+    toc_columns=("序号", "目录条目", "页码"),
+    page=PageSetup(landscape=True),
+    protection={"insert_rows": True, "select_locked_cells": True, "select_unlocked_cells": True},
+)
+
+
+# === the hidden sheets ==========================================================================
+
+META_MARKER = "xlgoals-layout"
+META_VERSION = ref("B1")  # beside the marker in A1
+META_NOTE = ("说明", "此工作表由 xlgoals 使用，请勿修改。")  # row 2
+META_FIRST_NOTE_ROW = 4
+META_INCOMPLETE = "incomplete"  # a row: incomplete | sheet | reason
+MARK_KEY = "mark"  # a row: mark | sheet | cell — a cell 校验 marked (cleared by the next 校验)
+
+CONFIG_WIDTHS = (22, 70)
+XLWINGS_CONF_WIDTHS = (30, 44, 60)
+INSTRUCTIONS_WIDTHS = (20, 90)
+INSTRUCTIONS_TITLE = "绩效目标表 填表说明"
+INSTRUCTIONS_FIRST_ROW = 3
+INSTRUCTIONS_TITLE_HEIGHT = 30.0
+LOCKED_SHEET_PROTECTION = {"select_locked_cells": True, "select_unlocked_cells": True}
+
+
+# === 校验 marks and the 校验结果 sheet ==============================================================
+
+
+@dataclass(frozen=True)
+class ResultsSheet:
+    columns: tuple[str, ...]
+    widths: tuple[float, ...]
+    wrap_from: int  # 1-based: columns from here on wrap
+    link_column: int  # the column holding the link to the marked cell
+    position: int  # where the sheet is inserted (0-based index, clipped to the sheet count)
+    page: PageSetup = field(default_factory=lambda: PageSetup(landscape=True))
+    empty: str = "未发现问题"
+    freeze_rows: int = 1
+
+
+# Fills of the cells 校验 marks, by severity (info is not the template's header blue).
+MARK_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "E4DFEC"}
+NOTE_AUTHOR = "xlgoals"
+NOTE_SIZE = (360, 60, 45, 400)  # width; height = min(base + per finding × n, cap)
+LINK_COLOR = "0000FF"
+
+RESULTS = ResultsSheet(
+    columns=("严重程度", "代码", "项目", "单元格", "问题", "修改建议"),
+    widths=(8, 11, 30, 40, 60, 50),
+    wrap_from=5,
+    link_column=4,
+    position=2,
+)

@@ -11,10 +11,11 @@ import re
 from collections import Counter
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from xlgoals.fields import IndicatorField, MetaField, TableField, attribute
 from xlgoals.values import IndicatorValue, parse_value
 
 
@@ -39,7 +40,22 @@ class Location(BaseModel):
         return self.file or ""
 
 
-Locations = dict[str, Location]
+class Layout(StrEnum):
+    """Which official form a document's tables follow; it decides which fields exist (``LAYOUT_FIELDS``).
+
+    The reader sets it; rules ask it (through the fields), never guess from the content."""
+
+    HEBEI = "hebei"  # one 绩效目标表 per project: header block, 资金支出计划, 绩效目标, six indicator columns
+    FLAT = "flat"  # 项目支出绩效目标表: one row per indicator, with 度量单位/指标值类型/分值/评分标准
+
+
+class SourceFormat(StrEnum):
+    """The kind of file a document was read from."""
+
+    TEXT = "text"
+    DOCX = "docx"
+    WORKBOOK = "workbook"
+    JSON = "json"
 
 
 class Framework(StrEnum):
@@ -71,7 +87,7 @@ class Indicator(BaseModel):
     value_type: str = ""  # 指标值类型 (≥ ≤ < 定性 …)
     score: str = ""  # 分值 / 备注 ("20分")
     scoring_rule: str = ""  # 评（扣分标准）
-    locations: Locations = Field(default_factory=dict)
+    locations: dict[IndicatorField, Location] = Field(default_factory=dict)
 
     @property
     def value(self) -> IndicatorValue:
@@ -125,13 +141,7 @@ class GoalTable(BaseModel):
     indicators: list[Indicator] = Field(default_factory=list)
     complete: bool = True
     incomplete_reason: str = ""
-    locations: Locations = Field(default_factory=dict)
-
-    @property
-    def framework(self) -> Framework:
-        from xlgoals.frameworks import detect_framework
-
-        return detect_framework(self)
+    locations: dict[TableField, Location] = Field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -169,14 +179,17 @@ class DocumentMeta(BaseModel):
     listed_items: list[ListedItem] = Field(default_factory=list)
     toc: list[TocEntry] = Field(default_factory=list)
     department_goals: str = ""  # 部门整体绩效目标 section text
-    locations: Locations = Field(default_factory=dict)
+    locations: dict[MetaField, Location] = Field(default_factory=dict)
 
 
 class Document(BaseModel):
     """A published document or a workbook: document-level facts and its tables."""
 
     source: str = ""  # the file it was read from
-    layout: str = ""  # "hebei-text", "flat-text", "workbook", "json"
+    layout: Layout = Layout.HEBEI
+    format: SourceFormat | None = None  # None for documents built in code
+    # Check settings the file itself carries (a workbook's hidden _config sheet): (key, value) rows.
+    settings: list[tuple[str, Any]] = Field(default_factory=list, exclude=True)
     meta: DocumentMeta = Field(default_factory=DocumentMeta)
     tables: list[GoalTable] = Field(default_factory=list)
 
@@ -184,7 +197,8 @@ class Document(BaseModel):
         """A copy with every location and the source dropped: the values alone, for comparisons."""
         doc = self.model_copy(deep=True)
         doc.source = ""
-        doc.layout = ""
+        doc.format = None
+        doc.settings = []
         doc.meta.locations = {}
         for item in doc.meta.listed_items:
             item.location = None
@@ -230,3 +244,55 @@ def infer_region_and_year(doc: Document) -> None:
         doc.meta.region_code = Counter(m.group(1) for m in matches).most_common(1)[0][0]
     if doc.meta.budget_year is None and matches:
         doc.meta.budget_year = 2000 + int(Counter(m.group(2) for m in matches).most_common(1)[0][0])
+
+
+# Which fields each layout has: a rule about a field runs only where the layout has it.
+_HEBEI_INDICATOR = frozenset(
+    (
+        IndicatorField.LEVEL1,
+        IndicatorField.LEVEL2,
+        IndicatorField.NAME,
+        IndicatorField.DESCRIPTION,
+        IndicatorField.VALUE,
+        IndicatorField.BASIS,
+    )
+)
+LAYOUT_FIELDS: dict[Layout, frozenset[TableField | IndicatorField]] = {
+    Layout.HEBEI: frozenset(TableField) | _HEBEI_INDICATOR,
+    Layout.FLAT: frozenset(
+        (
+            TableField.TITLE,
+            TableField.UNIT_CODE,
+            TableField.PROJECT_NAME,
+            TableField.BUDGET_TOTAL,
+            TableField.GOALS,
+            TableField.INDICATORS,
+        )
+    )
+    | (frozenset(IndicatorField) - {IndicatorField.BASIS}),
+}
+
+
+def has_field(doc: Document, field: TableField | IndicatorField) -> bool:
+    return field in LAYOUT_FIELDS[doc.layout]
+
+
+def _check_fields(model: type[BaseModel], fields: type[StrEnum]) -> None:
+    """Every field path names a real attribute of the model (run at import: a typo fails at once)."""
+    for field in fields:
+        owner: type[BaseModel] = model
+        parts = attribute(field).split(".")  # type: ignore[arg-type]
+        for k, part in enumerate(parts):
+            info = owner.model_fields.get(part)
+            if info is None:
+                raise AssertionError(f"{fields.__name__}.{field.name}: {owner.__name__} has no {part!r}")
+            annotation = info.annotation
+            if k < len(parts) - 1:
+                if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+                    raise AssertionError(f"{fields.__name__}.{field.name}: {part!r} is not a model")
+                owner = annotation
+
+
+_check_fields(GoalTable, TableField)
+_check_fields(Indicator, IndicatorField)
+_check_fields(DocumentMeta, MetaField)

@@ -7,7 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter
+
+from xlgoals import layout as L
 from xlgoals.findings import FileResult, Finding, Report, Severity
+from xlgoals.marks import fill
+from xlgoals.rules.registry import REGISTRY
 
 REPORT_SCHEMA = "xlgoals.report"
 REPORT_VERSION = 1
@@ -123,10 +128,6 @@ def report_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
-
-
 def _sheet_name(unit: str, taken: set[str]) -> str:
     clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in unit).strip("'")[:31] or "单位"
     name, k = clean, 2
@@ -150,27 +151,22 @@ def _link(fr: FileResult, f: Finding, base: Path) -> str | None:
     loc = f.location
     target = _target(fr.path, base)
     if loc is not None and loc.sheet is not None and loc.cell is not None:
-        sheet = "'" + loc.sheet.replace("'", "''") + "'"
-        return f"external:{target}#{sheet}!{loc.cell}"
+        return f"external:{target}#{L.quote_sheet(loc.sheet)}!{loc.cell}"
     return f"external:{target}"
 
 
 def render_xlsx(report: Report, base: Path) -> bytes:
-    import xlsxwriter
-
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_urls": False})
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "font_name": "宋体"})
-    text = wb.add_format({"font_name": "宋体", "text_wrap": True, "valign": "top"})
-    link = wb.add_format({"font_name": "宋体", "font_color": "blue", "underline": 1, "valign": "top"})
+    head = wb.add_format({"bold": True, "bg_color": L.HEADER_FILL, "border": 1, "font_name": L.FONT})
+    text = wb.add_format({"font_name": L.FONT, "text_wrap": True, "valign": "top"})
+    link = wb.add_format({"font_name": L.FONT, "font_color": "blue", "underline": 1, "valign": "top"})
     sev_fmt = {
-        Severity.ERROR: wb.add_format({"font_name": "宋体", "bg_color": "#FFC7CE", "valign": "top"}),
-        Severity.WARNING: wb.add_format({"font_name": "宋体", "bg_color": "#FFEB9C", "valign": "top"}),
-        Severity.INFO: wb.add_format({"font_name": "宋体", "bg_color": "#E4DFEC", "valign": "top"}),
+        s: wb.add_format({"font_name": L.FONT, "bg_color": "#" + fill(s), "valign": "top"}) for s in Severity
     }
 
     ws = wb.add_worksheet("文件")
-    cols = ("文件", "项目", "状态", "错误", "警告", "提示", "说明")
+    cols = ("文件", "项目", "状态", *(s.label for s in Severity), "说明")
     for k, (label, width) in enumerate(zip(cols, (50, 40, 10, 6, 6, 6, 60), strict=True)):
         ws.write_string(0, k, label, head)
         ws.set_column(k, k, width)
@@ -240,8 +236,6 @@ def render_xlsx(report: Report, base: Path) -> bytes:
         unit_sheet.write_string(0, 0, f"预算单位：{unit}", head)
 
     ws = wb.add_worksheet("规则统计")
-    from xlgoals.rules import REGISTRY
-
     for k, label in enumerate(("代码", "次数", "默认级别", "规则")):
         ws.write_string(0, k, label, head)
     ws.set_column(3, 3, 70)

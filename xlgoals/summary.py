@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xlgoals.check import check_document, collect_inputs, load_for_check
-from xlgoals.config import config_for
+from xlgoals.atomic import write_atomic
+from xlgoals.check import check_document, collect_inputs, config_of
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import Severity
+from xlgoals.formats import read_document
+from xlgoals.formats.summary_workbook import build_summary
 from xlgoals.totals import ProjectRow, project_row
 
 
@@ -33,8 +35,8 @@ def collect_rows(
     unreadable: list[tuple[str, str]] = []
     for path, _root in inputs:
         try:
-            doc, overrides = load_for_check(path, fast=fast)
-            findings = check_document(doc, config_for(path, explicit_config, overrides))
+            doc = read_document(path, fast=fast)
+            findings = check_document(doc, config_of(path, doc, explicit_config))
         except XlgoalsInputError as exc:
             unreadable.append((str(path), str(exc)))
             continue
@@ -43,9 +45,6 @@ def collect_rows(
 
 
 def write_summary(paths: list[Path], out: Path, **kw: Any) -> tuple[list[ProjectRow], list[tuple[str, str]]]:
-    from xlgoals.atomic import write_atomic
-    from xlgoals.exporters.summary_xlsx import build_summary
-
     if out.suffix.lower() != ".xlsx":
         raise XlgoalsInputError("汇总文件名应以 .xlsx 结尾。", file=str(out))
     rows, unreadable = collect_rows(paths, **kw)

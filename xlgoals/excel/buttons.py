@@ -17,8 +17,20 @@ from typing import Any
 import xlwings as xw
 
 from xlgoals import layout as L
+from xlgoals.atomic import write_atomic
+from xlgoals.check import check_document, config_of
+from xlgoals.config import Config
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.fields import TableField
 from xlgoals.findings import Severity
+from xlgoals.formats.csv import build_csv
+from xlgoals.formats.document_json import dumps
+from xlgoals.formats.docx import build_docx
+from xlgoals.formats.template_workbook import is_project_sheet
+from xlgoals.formats.workbook import read_grid_document
+from xlgoals.io.xw import apply_marks, grid_from_book, supports_copy_sheet
+from xlgoals.model import Document
+from xlgoals.totals import grand_total, plan_amounts, project_row
 
 TITLE = "xlgoals"
 
@@ -45,26 +57,12 @@ def run_guarded(book: Any, action: Callable[[Any], str]) -> str:
     return message
 
 
-def _document_and_config(book: Any) -> tuple[Any, Any]:
-    from xlgoals.config import config_for, sheet_overrides
-    from xlgoals.io.xw import grid_from_book
-    from xlgoals.reader import read_grid_document
-
-    grid = grid_from_book(book)
-    doc = read_grid_document(grid)
-    sheet = grid.get(L.CONFIG_SHEET)
-    rows = (
-        [(str(sheet.value(r, 1) or ""), sheet.value(r, 2)) for r in range(1, sheet.max_row + 1)]
-        if sheet
-        else []
-    )
-    return doc, config_for(Path(str(book.fullname)), None, sheet_overrides(rows))
+def _document_and_config(book: Any) -> tuple[Document, Config]:
+    doc = read_grid_document(grid_from_book(book))
+    return doc, config_of(Path(str(book.fullname)), doc)
 
 
 def validate_book(book: Any) -> str:
-    from xlgoals.check import check_document
-    from xlgoals.io.xw import apply_marks
-
     doc, config = _document_and_config(book)
     findings = check_document(doc, config)
     apply_marks(book, findings, {t.index: t.label for t in doc.tables})
@@ -75,24 +73,17 @@ def validate_book(book: Any) -> str:
     return f"发现 {e} 个错误、{w} 个警告，详见『{L.RESULTS_SHEET}』"
 
 
-TOTALS_COLUMN = 12  # L: the core's totals sit beside the live formulas of 项目清单
-
-
 def totals_book(book: Any) -> str:
-    from xlgoals.totals import grand_total, plan_amounts, project_row
-
     doc, _ = _document_and_config(book)
     rows = [project_row(str(book.fullname), t, "") for t in doc.tables]
     sheet = book.sheets[L.LIST_SHEET]
     header = [
-        "xlgoals 汇总（核心计算）",
-        "预算数",
-        "财政资金",
-        "其他资金",
-        "3月底",
-        "6月底",
-        "10月底",
-        "12月底",
+        L.LIST_TOTALS_TITLE,
+        *(
+            L.field_name(f)
+            for f in (TableField.BUDGET_TOTAL, TableField.BUDGET_FISCAL, TableField.BUDGET_OTHER)
+        ),
+        *L.Label.PLAN_POINTS,
     ]
 
     def num(v: Decimal | None) -> float | None:
@@ -103,25 +94,23 @@ def totals_book(book: Any) -> str:
         body.append([t.label, num(r.total), num(r.fiscal), num(r.other), *[num(x) for x in plan_amounts(t)]])
     total = grand_total(rows)
     body.append(
-        ["合计", num(total.total), num(total.fiscal), num(total.other), *[num(x) for x in total.plan]]
+        [
+            L.LIST.total_label,
+            num(total.total),
+            num(total.fiscal),
+            num(total.other),
+            *[num(x) for x in total.plan],
+        ]
     )
-    anchor = sheet.range((L.LIST_HEADER_ROW, TOTALS_COLUMN))
-    sheet.range(
-        (L.LIST_HEADER_ROW, TOTALS_COLUMN), (L.LIST_HEADER_ROW + 200, TOTALS_COLUMN + 7)
-    ).clear_contents()
+    top, left = L.LIST.header_row, L.LIST_TOTALS_COLUMN
+    anchor = sheet.range((top, left))
+    sheet.range((top, left), (top + 200, left + 7)).clear_contents()
     anchor.value = body
-    sheet.range(
-        (L.LIST_HEADER_ROW + 1, TOTALS_COLUMN + 1), (L.LIST_HEADER_ROW + len(body), TOTALS_COLUMN + 7)
-    ).number_format = "0.00"
-    return f"已汇总 {len(rows)} 个项目：预算数合计 {total.total:.2f} 万元（见『{L.LIST_SHEET}』L列起）。"
+    sheet.range((top + 1, left + 1), (top + len(body), left + 7)).number_format = "0.00"
+    return f"已汇总 {len(rows)} 个项目：预算数合计 {total.total:.2f} 万元（见『{L.LIST_SHEET}』{L.column_letter(L.LIST_TOTALS_COLUMN)}列起）。"
 
 
 def export_book(book: Any) -> str:
-    from xlgoals.atomic import write_atomic
-    from xlgoals.exporters.csv import build_csv
-    from xlgoals.exporters.docx import build_docx
-    from xlgoals.exporters.json import dumps
-
     doc, _ = _document_and_config(book)
     full = Path(str(book.fullname))
     if not full.parent.is_dir():
@@ -139,9 +128,6 @@ def export_book(book: Any) -> str:
 
 
 def new_project_book(book: Any) -> str:
-    from xlgoals.io.xw import grid_from_book, supports_copy_sheet
-    from xlgoals.reader import is_project_sheet
-
     grid = grid_from_book(book)
     projects = [s.name for s in grid.sheets if is_project_sheet(s)]
     if not projects:
@@ -152,28 +138,31 @@ def new_project_book(book: Any) -> str:
     if not supports_copy_sheet(book):
         raise XlgoalsInputError("当前连接方式不支持复制工作表，请在桌面版 Excel 中使用“新增项目”。")
     new = source.copy(after=source, name=name)
-    inputs = [L.UNIT_CODE, L.UNIT_NAME, L.PROJECT_CODE, L.PROJECT_NAME, L.BUDGET_TOTAL, L.BUDGET_FISCAL,
-              L.BUDGET_OTHER, L.FUND_USE, *L.PLAN_POINTS, L.GOALS]  # fmt: skip
-    for cell in inputs:
-        new[cell.a1].clear_contents()
-    new["A1"].value = L.DEFAULT_TITLE
-    last = L.IND_FIRST_ROW + L.INDICATOR_ROWS - 1
-    new.range((L.IND_FIRST_ROW, 1), (last, 7)).clear_contents()
-    new.range((L.IND_FIRST_ROW, 9), (last, 12)).clear_contents()
+    P = L.PROJECT
+    kept = (TableField.TITLE, TableField.SPEND_PLAN, TableField.PLAN_MODE)
+    for item in P.header:
+        if item.field is not None and item.field not in kept:
+            new.range((item.at.row, item.at.col)).clear_contents()
+    title = P.input(TableField.TITLE).at
+    new.range((title.row, title.col)).value = L.Label.TITLE
+    last = P.first_indicator_row + P.indicator_rows - 1
+    new.range((P.first_indicator_row, 1), (last, P.print_columns)).clear_contents()
+    extra = P.extra_columns
+    new.range((P.first_indicator_row, extra[0].col), (last, extra[-1].col)).clear_contents()
     lst = book.sheets[L.LIST_SHEET]
     list_rows = _list_row_count(lst)
-    row = L.LIST_FIRST_ROW + list_rows
+    row = L.LIST.first_row + list_rows
     lst.range((row, 1), (row, 1)).insert("down")
     lst.range((row, 1)).value = [[index, name]]
-    lst.range((row, 2)).add_hyperlink(f"#{L.quote_sheet(name)}!A1", name)
+    lst.range((row, 2)).add_hyperlink(f"#{L.quote_sheet(name)}!{L.cell_name(1, 1)}", name)
     return f"已新增项目表『{name}』，并已加入『{L.LIST_SHEET}』。"
 
 
 def _list_row_count(sheet: Any) -> int:
-    values = sheet.range((L.LIST_FIRST_ROW, 2), (L.LIST_FIRST_ROW + 500, 2)).value
+    values = sheet.range((L.LIST.first_row, 2), (L.LIST.first_row + 500, 2)).value
     n = 0
     for v in values:
-        if v in (None, "", L.LIST_TOTAL_LABEL):
+        if v in (None, "", L.LIST.total_label):
             break
         n += 1
     return n

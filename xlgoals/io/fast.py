@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.io.grid import UNREAD_SHEETS, SheetGrid, WorkbookGrid
+from xlgoals.io.grid import SheetGrid, WorkbookGrid
 from xlgoals.io.sniff import check_workbook
+from xlgoals.layout import UNREAD_SHEETS
 
 
 def read_grid(path: Path) -> WorkbookGrid:

@@ -8,9 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Sheets no reader needs: the instructions, the live list, the dropdown sources, earlier results.
-UNREAD_SHEETS = frozenset({"填表说明", "项目清单", "_lists", "校验结果"})
-
 
 @dataclass
 class SheetGrid:

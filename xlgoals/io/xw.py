@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from xlgoals import layout as L
-from xlgoals.annotate import FILL, MARK_KEY, RESULT_COLUMNS, _worst, cell_marks, note_text, result_rows
 from xlgoals.findings import Finding
-from xlgoals.io.grid import UNREAD_SHEETS, SheetGrid, WorkbookGrid
+from xlgoals.io.grid import SheetGrid, WorkbookGrid
+from xlgoals.marks import cell_marks, fill, link_target, note_text, result_rows, worst
 
 
 def _client(book: Any) -> str:
@@ -44,7 +44,7 @@ def grid_from_book(book: Any) -> WorkbookGrid:
     path = book.fullname
     grid = WorkbookGrid(str(path))
     for sheet in book.sheets:
-        if sheet.name in UNREAD_SHEETS:
+        if sheet.name in L.UNREAD_SHEETS:
             continue
         grid.sheets.append(SheetGrid(sheet.name, _rows(sheet)))
     return grid
@@ -65,7 +65,7 @@ def clear_marks(book: Any) -> None:
     rows = _rows(meta)
     first = None
     for r, row in enumerate(rows, start=1):
-        if row and row[0] == MARK_KEY:
+        if row and row[0] == L.MARK_KEY:
             first = first or r
             target = _sheet(book, str(row[1]))
             if target is not None:
@@ -84,10 +84,10 @@ def apply_marks(book: Any, findings: Sequence[Finding], labels: dict[int, str]) 
         if target is None:
             continue
         rng = target[cell]
-        rng.color = "#" + FILL[_worst(fs)]
+        rng.color = "#" + fill(worst(fs))
         if notes:
             rng.add_note(note_text(fs))
-        recorded.append([MARK_KEY, sheet_name, cell])
+        recorded.append([L.MARK_KEY, sheet_name, cell])
     meta = _sheet(book, L.META_SHEET)
     if meta is not None and recorded:
         start = len(_rows(meta)) + 1
@@ -100,10 +100,10 @@ def apply_marks(book: Any, findings: Sequence[Finding], labels: dict[int, str]) 
     else:
         results.clear_contents()
     rows = result_rows(findings, labels)
-    results["A1"].value = (
-        [list(RESULT_COLUMNS), *rows] if rows else [list(RESULT_COLUMNS), ["未发现问题", "", "", "", "", ""]]
-    )
+    header = list(L.RESULTS.columns)
+    empty = [L.RESULTS.empty] + [""] * (len(header) - 1)
+    results.range((1, 1)).value = [header, *rows] if rows else [header, empty]
     for r, f in enumerate(findings, start=2):
-        loc = f.location
-        if loc is not None and loc.sheet is not None and loc.cell is not None:
-            results[f"D{r}"].add_hyperlink(f"#{L.quote_sheet(loc.sheet)}!{loc.cell}", f.where)
+        target = link_target(f)
+        if target is not None:
+            results.range((r, L.RESULTS.link_column)).add_hyperlink(f"#{target}", f.where)

@@ -1,40 +1,45 @@
-"""The rule catalogue of RULES.md §5, one module per family."""
+"""The rule catalogue, one module per family, in the order the catalogue lists them."""
 
-from xlgoals.rules import (  # noqa: F401  (importing registers the rules)
+from typing import Any
+
+from xlgoals.rules import (
     codes,
+    cost,
     document,
     funds,
     goals,
+    indicator_values,
     indicators,
+    plan,
+    satisfaction,
     structure,
-    targets,
-    values_rules,
+    timeliness,
     weights,
 )
-from xlgoals.rules.registry import REGISTRY, Context, Rule, Scope, rule, run_rule
+from xlgoals.rules.registry import PARAMS, REGISTRY, Family, Param, Rule
 
-FAMILY_ORDER = (
-    "STRUCT",
-    "CODE",
-    "FUND",
-    "PLAN",
-    "GOAL",
-    "IND",
-    "VAL",
-    "SAT",
-    "COST",
-    "TIME",
-    "WEIGHT",
-    "DOC",
+FAMILY_MODULES = (
+    structure,
+    codes,
+    funds,
+    plan,
+    goals,
+    indicators,
+    indicator_values,
+    satisfaction,
+    cost,
+    timeliness,
+    weights,
+    document,
 )
+FAMILIES: tuple[Family, ...] = tuple(m.FAMILY for m in FAMILY_MODULES)
 
 
 def all_rules() -> list[Rule]:
-    def key(r: Rule) -> tuple[int, str]:
-        order = FAMILY_ORDER.index(r.family) if r.family in FAMILY_ORDER else len(FAMILY_ORDER)
-        return (order, r.code)
-
-    return sorted(REGISTRY.values(), key=key)
+    order = {f.code: k for k, f in enumerate(FAMILIES)}
+    return sorted(REGISTRY.values(), key=lambda r: (order.get(r.family.code, len(order)), r.code))
 
 
-__all__ = ["REGISTRY", "Context", "Rule", "Scope", "all_rules", "rule", "run_rule"]
+def rule_params() -> dict[str, Param[Any]]:
+    """Every rule's configurable thresholds, by configuration key (all families are loaded here)."""
+    return PARAMS

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from xlgoals.rules.common import is_flat
-from xlgoals.rules.registry import Context, Scope, rule
+from xlgoals.fields import TableField
+from xlgoals.rules.registry import Context, Family, Scope, rule
+
+FAMILY = Family("CODE", "项目编码")
 
 CODE = re.compile(r"^(\d{6})(\d{2})([A-Z])([0-9A-Z]{12})$")
 
@@ -24,7 +26,7 @@ def code_format(ctx: Context) -> None:
     if code and not CODE.match(code):
         ctx.emit(
             f"项目编码“{code}”格式不正确（{len(code)}位）：应为6位区划+2位年度+类别字母+12位编号，共21位。",
-            field="project_code",
+            field=TableField.PROJECT_CODE,
         )
 
 
@@ -44,7 +46,10 @@ def code_region(ctx: Context) -> None:
     for t, m in matches:
         if m.group(1) != expected:
             ctx.table = t
-            ctx.emit(f"项目编码前6位“{m.group(1)}”与本地区划代码“{expected}”不一致。", field="project_code")
+            ctx.emit(
+                f"项目编码前6位“{m.group(1)}”与本地区划代码“{expected}”不一致。",
+                field=TableField.PROJECT_CODE,
+            )
     ctx.table = None
 
 
@@ -62,7 +67,7 @@ def code_year(ctx: Context) -> None:
     if m and year and m.group(2) != f"{year % 100:02d}":
         ctx.emit(
             f"项目编码年度“{m.group(2)}”与预算年度“{year % 100:02d}”（{year}年）不一致。",
-            field="project_code",
+            field=TableField.PROJECT_CODE,
         )
 
 
@@ -77,7 +82,7 @@ def code_year(ctx: Context) -> None:
 def code_duplicate(ctx: Context) -> None:
     by_code: dict[str, list[int]] = {}
     for k, t in enumerate(ctx.doc.tables):
-        if t.project_code and not is_flat(t):
+        if t.project_code and ctx.has(TableField.PROJECT_CODE):
             by_code.setdefault(t.project_code, []).append(k)
     for code, idx in by_code.items():
         if len(idx) < 2:
@@ -91,5 +96,5 @@ def code_duplicate(ctx: Context) -> None:
                 for o in [ctx.doc.tables[j]]
             )
             ctx.table = t
-            ctx.emit(f"项目编码“{code}”在本文档中重复出现，另见：{others}。", field="project_code")
+            ctx.emit(f"项目编码“{code}”在本文档中重复出现，另见：{others}。", field=TableField.PROJECT_CODE)
     ctx.table = None

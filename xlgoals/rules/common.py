@@ -13,11 +13,6 @@ NUMBERING = re.compile(r"^\s*(?:[（(]\d{1,3}[)）]|\d{1,3}\s*[.、．,，](?!\d
 PUNCT = re.compile(r"[\s，,。.；;：:、“”\"'《》（）()【】\[\]—\-]+")
 
 
-def is_flat(t: GoalTable) -> bool:
-    """A table from the flat 项目支出绩效目标表 layout (no 项目编码, 财政资金, 用途, 确定依据 columns)."""
-    return any(i.value_type or i.score or i.unit_column for i in t.indicators)
-
-
 def rows(t: GoalTable) -> list[tuple[int, Indicator]]:
     """The real indicator rows: not the "无" placeholders of the flat layout."""
     return [(k, i) for k, i in enumerate(t.indicators) if not i.is_placeholder]

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from xlgoals.fields import MetaField, TableField
 from xlgoals.rules.common import clean, quote
-from xlgoals.rules.registry import Context, Scope, rule
+from xlgoals.rules.registry import Context, Family, Scope, rule
 from xlgoals.values import DOC_NUMBER
 
 EPS = Decimal("0.005")
 TITLE_NOISE = re.compile(r"^\d{1,3}\s*[.、．](?!\d)|^\d{1,2}(?=[^\d年])|绩效目标表$")
 NAME_NOISE = re.compile(r"(县级配套资金|县级配套|配套资金|专项资金|资金|经费|补助|补贴)$")
+
+FAMILY = Family("DOC", "文档层面")
 
 
 @rule(
@@ -29,7 +32,7 @@ def stated_count(ctx: Context) -> None:
     listed, tables = len(m.listed_items), len(ctx.doc.tables)
     if (listed and m.stated_count != listed) or m.stated_count != tables:
         parts = ([f"列出{listed}项"] if listed else []) + [f"附表{tables}张"]
-        ctx.emit(f"说明中“涉及项目{m.stated_count}个”，但{'、'.join(parts)}。", field="stated_count")
+        ctx.emit(f"说明中“涉及项目{m.stated_count}个”，但{'、'.join(parts)}。", field=MetaField.STATED_COUNT)
 
 
 @rule(
@@ -48,12 +51,12 @@ def stated_total(ctx: Context) -> None:
         if amounts and abs(sum(amounts, Decimal(0)) - m.stated_total) > EPS:
             ctx.emit(
                 f"说明中的资金合计 {m.stated_total} 万元 ≠ 列出项目金额之和 {sum(amounts, Decimal(0))} 万元。",
-                field="stated_total",
+                field=MetaField.STATED_TOTAL,
             )
         if abs(table_sum - m.stated_total) > EPS:
             ctx.emit(
                 f"说明中的资金合计 {m.stated_total} 万元 ≠ 各表预算数之和 {table_sum} 万元。",
-                field="stated_total",
+                field=MetaField.STATED_TOTAL,
             )
     for item in m.listed_items:
         table = _match(ctx, item.name)
@@ -98,7 +101,9 @@ def signoff_date(ctx: Context) -> None:
     doc_no = DOC_NUMBER.search(m.doc_number)
     ref = int(doc_no.group(1)) if doc_no else None
     if ref is not None and year < ref:
-        ctx.emit(f"落款日期“{m.issue_date}”早于文号“{m.doc_number}”的年度{ref}年。", field="issue_date")
+        ctx.emit(
+            f"落款日期“{m.issue_date}”早于文号“{m.doc_number}”的年度{ref}年。", field=MetaField.ISSUE_DATE
+        )
 
 
 def _core_title(text: str) -> str:
@@ -119,12 +124,13 @@ def title_vs_name(ctx: Context) -> None:
         if t.title and t.project_name and _core_title(t.title) != clean(t.project_name):
             ctx.table = t
             ctx.emit(
-                f"表格标题{quote(t.title, 40)}与项目名称{quote(t.project_name, 40)}不一致。", field="title"
+                f"表格标题{quote(t.title, 40)}与项目名称{quote(t.project_name, 40)}不一致。",
+                field=TableField.TITLE,
             )
     ctx.table = None
     numbered = [e for e in ctx.doc.meta.toc if e.number is not None]
     if numbered and len(numbered) != len(tables):
-        ctx.emit(f"目录列出{len(numbered)}个项目，文档中有{len(tables)}张表。", field="toc")
+        ctx.emit(f"目录列出{len(numbered)}个项目，文档中有{len(tables)}张表。", field=MetaField.TOC)
     for entry, t in zip(numbered, tables, strict=False):
         if (
             t.project_name
@@ -157,7 +163,7 @@ def duplicate_project(ctx: Context) -> None:
             ctx.table = t
             ctx.emit(
                 f"本项目与{other.label}的全部{len(key)}行指标完全相同，疑似重复项目或照搬指标。",
-                field="indicators",
+                field=TableField.INDICATORS,
             )
         else:
             seen[key] = k
@@ -176,7 +182,7 @@ def table_incomplete(ctx: Context) -> None:
     for t in ctx.doc.tables:
         if not t.complete:
             ctx.table = t
-            ctx.emit(f"表格不完整：{t.incomplete_reason}。", field="indicators")
+            ctx.emit(f"表格不完整：{t.incomplete_reason}。", field=TableField.INDICATORS)
     ctx.table = None
 
 
@@ -202,5 +208,5 @@ def department_goals(ctx: Context) -> None:
     if mentioned <= 1:
         ctx.emit(
             f"部门整体绩效目标只提到{mentioned}个项目，而文档有{len(tables)}张项目表。",
-            field="department_goals",
+            field=MetaField.DEPARTMENT_GOALS,
         )

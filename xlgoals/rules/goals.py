@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from xlgoals.fields import TableField
 from xlgoals.rules.common import NUMBERING, clean, quote
-from xlgoals.rules.registry import Context, rule
+from xlgoals.rules.registry import Context, Family, rule
 
 PLACEHOLDER = re.compile(r"目标内容\s*\d")
 FUND_RULES = re.compile(r"专款专用|截留|挤占|挪用|占用|加强资金管理|资金管理")
@@ -13,6 +14,8 @@ FUND_RULES = re.compile(r"专款专用|截留|挤占|挪用|占用|加强资金�
 OUTCOME = re.compile(
     r"\d|覆盖|受益|发放|达到|提高|提升|改善|保障|完成|实现|参保|减轻|增加|人数|户数|待遇|生活水平|运转"
 )
+
+FAMILY = Family("GOAL", "绩效目标")
 
 
 @rule(
@@ -26,7 +29,7 @@ OUTCOME = re.compile(
 def goal_placeholder(ctx: Context) -> None:
     for line in ctx.t.goals:
         if PLACEHOLDER.search(line) or not NUMBERING.sub("", line).strip():
-            ctx.emit(f"绩效目标为模板占位文字：{quote(line)}。", field="goals")
+            ctx.emit(f"绩效目标为模板占位文字：{quote(line)}。", field=TableField.GOALS)
             return
 
 
@@ -41,7 +44,7 @@ def goal_placeholder(ctx: Context) -> None:
 def goal_equals_use(ctx: Context) -> None:
     goals = clean("".join(ctx.t.goals))
     if goals and goals == clean(ctx.t.fund_use):
-        ctx.emit(f"绩效目标与资金用途完全相同：{quote(ctx.t.fund_use)}。", field="goals")
+        ctx.emit(f"绩效目标与资金用途完全相同：{quote(ctx.t.fund_use)}。", field=TableField.GOALS)
 
 
 @rule(
@@ -56,7 +59,7 @@ def goal_fund_rules(ctx: Context) -> None:
     text = "".join(NUMBERING.sub("", g) for g in ctx.t.goals)
     stripped = FUND_RULES.sub("", text)
     if FUND_RULES.search(text) and not OUTCOME.search(stripped):
-        ctx.emit(f"绩效目标只写了资金管理要求：{quote(text, 40)}。", field="goals")
+        ctx.emit(f"绩效目标只写了资金管理要求：{quote(text, 40)}。", field=TableField.GOALS)
 
 
 @rule(
@@ -70,4 +73,4 @@ def goal_fund_rules(ctx: Context) -> None:
 def goal_not_quantified(ctx: Context) -> None:
     text = "".join(NUMBERING.sub("", g) for g in ctx.t.goals)
     if text and not re.search(r"\d", text) and not PLACEHOLDER.search("".join(ctx.t.goals)):
-        ctx.emit("绩效目标中没有任何数字，未量化。", field="goals")
+        ctx.emit("绩效目标中没有任何数字，未量化。", field=TableField.GOALS)

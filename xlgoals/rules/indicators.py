@@ -4,9 +4,40 @@ from __future__ import annotations
 
 import re
 
+from xlgoals.fields import IndicatorField
+from xlgoals.model import GoalTable
 from xlgoals.rules.common import clean, l1, l2, quote, rows
-from xlgoals.rules.registry import Context, rule
+from xlgoals.rules.registry import Context, Family, Param, rule
 from xlgoals.values import DOC_NUMBER
+
+FAMILY = Family("IND", "指标文字")
+GENERIC_NAMES = Param(
+    "generic_names",
+    ["完成率", "社会稳定水平", "及时性", "成本利用率", "质量达标率", "任务完成率"],
+    "空泛、无法考核的三级指标名称",
+    list[str],
+)
+BOILERPLATE_NAMES = Param(
+    "boilerplate_names",
+    [
+        "年度服务部门数量",
+        "发票损耗率",
+        "新增粮食产能",
+        "社保费征缴率",
+        "牌照预算资金使用率",
+        "各类经贸信息资讯总数",
+        "促成贸易成交额",
+        "累计随团出访的企业数",
+        "重点税税源轮查率",
+        "审计通知书送达率",
+        "试验区对改革试验成效的满意度",
+        "科研人员满意度",
+        "棚改拆迁居民满意度",
+        "各级教育学校满意度",
+    ],
+    "常见的套用模板、与项目无关的指标",
+    list[str],
+)
 
 ECOLOGY = re.compile(r"生态|环境|绿色|节能|低碳|排放|节约(用)?(水|电|能源|资源|用纸|纸张)")
 PROCESS = re.compile(r"预算执行|执行率|资金完成率|拨款保障率|到位率")
@@ -45,7 +76,7 @@ def desc_equals_name(ctx: Context) -> None:
             ctx.emit(
                 f"绩效指标描述与三级指标名称相同：{quote(ind.name)}。",
                 indicator=(k, ind),
-                field="description",
+                field=IndicatorField.DESCRIPTION,
             )
 
 
@@ -64,7 +95,7 @@ def name_truncated(ctx: Context) -> None:
             ctx.emit(
                 f"三级指标名称{quote(name)}疑似被截断（描述为{quote(desc, 40)}）。",
                 indicator=(k, ind),
-                field="name",
+                field=IndicatorField.NAME,
             )
 
 
@@ -75,12 +106,18 @@ def name_truncated(ctx: Context) -> None:
     why="S14“模糊化”；002 第172行“完成率”、第200行“社会稳定水平”。",
     bad="完成率", good="年度培训任务完成率",
     fix="写明是什么的完成率/及时率：对象 + 指标，如“低保金发放及时率”。",
+    params=(GENERIC_NAMES,),
 )  # fmt: skip
 def generic_name(ctx: Context) -> None:
-    generic = set(ctx.config.generic_names)
+    names: list[str] = ctx.param(GENERIC_NAMES)
+    generic = set(names)
     for k, ind in rows(ctx.t):
         if clean(ind.name) in generic:
-            ctx.emit(f"指标名称{quote(ind.name)}过于空泛，无法考核。", indicator=(k, ind), field="name")
+            ctx.emit(
+                f"指标名称{quote(ind.name)}过于空泛，无法考核。",
+                indicator=(k, ind),
+                field=IndicatorField.NAME,
+            )
 
 
 @rule(
@@ -90,12 +127,18 @@ def generic_name(ctx: Context) -> None:
     why="S3（相关性）、S14；004 中9张表套用了“年度服务部门数量”等与项目无关的指标。",
     bad="防汛经费项目中的“年度服务部门数量”", good="防汛物资储备数量、汛期巡查次数",
     fix="删除与本项目无关的指标，按项目实际产出和效果重新设置。",
+    params=(BOILERPLATE_NAMES,),
 )  # fmt: skip
 def boilerplate(ctx: Context) -> None:
-    black = set(ctx.config.boilerplate_names)
+    names: list[str] = ctx.param(BOILERPLATE_NAMES)
+    black = set(names)
     for k, ind in rows(ctx.t):
         if clean(ind.name) in black:
-            ctx.emit(f"指标{quote(ind.name)}与项目内容无关，疑似套用模板。", indicator=(k, ind), field="name")
+            ctx.emit(
+                f"指标{quote(ind.name)}与项目内容无关，疑似套用模板。",
+                indicator=(k, ind),
+                field=IndicatorField.NAME,
+            )
 
 
 @rule(
@@ -120,7 +163,7 @@ def wrong_level2(ctx: Context) -> None:
             ctx.emit(
                 f"指标{quote(name)}放在“{ind.level1} › {ind.level2}”下，可能应归入{target}。",
                 indicator=(k, ind),
-                field="level2",
+                field=IndicatorField.LEVEL2,
             )
 
 
@@ -140,10 +183,14 @@ def process_indicator(ctx: Context) -> None:
             "经济效益指标",
             "社会效益指标",
         ):
-            ctx.emit(f"过程性指标{quote(ind.name)}不应作为{ind.level2}。", indicator=(k, ind), field="name")
+            ctx.emit(
+                f"过程性指标{quote(ind.name)}不应作为{ind.level2}。",
+                indicator=(k, ind),
+                field=IndicatorField.NAME,
+            )
 
 
-def _distinctive(t) -> list[str]:  # type: ignore[no-untyped-def]
+def _distinctive(t: GoalTable) -> list[str]:
     out = []
     core = NAME_SUFFIX.sub("", clean(DOC_NUMBER.sub("", t.project_name)))
     if len(core) >= 6:
@@ -173,7 +220,7 @@ def copied_from_other(ctx: Context) -> None:
                 ctx.emit(
                     f"指标{quote(ind.name)}中出现另一项目（{other.label}）的内容{quote(c)}，疑似复制。",
                     indicator=(k, ind),
-                    field="description",
+                    field=IndicatorField.DESCRIPTION,
                 )
                 break
 
@@ -191,8 +238,8 @@ def stale_year(ctx: Context) -> None:
     if not year:
         return
     for k, ind in rows(ctx.t):
-        for fld in ("name", "description"):
-            text = getattr(ind, fld)
+        for fld in (IndicatorField.NAME, IndicatorField.DESCRIPTION):
+            text = getattr(ind, fld.value)
             for m in YEAR.finditer(text):
                 y = int(m.group(1))
                 before, after = text[max(0, m.start() - 3) : m.start()], text[m.end() : m.end() + 4]

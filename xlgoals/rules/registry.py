@@ -1,20 +1,31 @@
-"""The rule registry: one function per rule, declared with its code, slug, severity, scope and docs.
+"""The rule registry: one function per rule, declared with its code, slug, severity, scope, docs and
+the thresholds it reads.
 
 A rule is ``def rule(ctx) -> None`` that calls ``ctx.emit(...)`` for every problem it finds. Table
-rules run once per table, document rules once per document. A rule that crashes becomes one
-INTERNAL finding for that table; the run goes on.
+rules run once per table, document rules once per document. A rule lives in the module of its
+family (``FAMILY = Family("VAL", "指标值")`` at the top of the module; the code's prefix must match).
+A threshold is a ``Param`` declared next to its rule: its name is the configuration key, its default
+and description go into the docs, and the rule reads it with ``ctx.param(P)``. A rule that crashes
+becomes one INTERNAL finding for that table; the run goes on.
 """
 
 from __future__ import annotations
 
+import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, Generic, Protocol, TypeVar
 
-from xlgoals.config import Config
+from pydantic import TypeAdapter
+
+from xlgoals.fields import Field, IndicatorField, MetaField, TableField
 from xlgoals.findings import Finding, Severity
-from xlgoals.model import Document, GoalTable, Indicator, Location
+from xlgoals.layout import field_name
+from xlgoals.model import Document, GoalTable, Indicator, Location, has_field
+
+T = TypeVar("T")
 
 
 class Scope(StrEnum):
@@ -23,10 +34,39 @@ class Scope(StrEnum):
 
 
 @dataclass(frozen=True)
+class Family:
+    code: str  # the prefix of its rules' codes: "VAL"
+    name: str  # Chinese: "指标值"
+
+
+@dataclass(frozen=True)
+class Param(Generic[T]):
+    """A configurable threshold of a rule: key ``name``, ``default``, and what it means (Chinese)."""
+
+    name: str
+    default: T
+    doc: str
+    annotation: Any  # the type a configured value must have (validated with pydantic)
+
+    def validate(self, value: object) -> T:
+        result: T = TypeAdapter(self.annotation).validate_python(value)
+        return result
+
+    def shown(self) -> str:
+        """The default as docs show it."""
+        d: Any = self.default
+        if isinstance(d, list | tuple):
+            return "、".join(str(x) for x in d)
+        if isinstance(d, dict):
+            return "；".join(f"{k} {'–'.join(str(x) for x in v)}" for k, v in d.items())
+        return str(d)
+
+
+@dataclass(frozen=True)
 class RuleDoc:
-    title: str  # the Chinese message template, as in RULES.md §5
+    title: str  # the Chinese message template
     what: str  # what it checks
-    why: str  # why (sources)
+    why: str  # why (sources: docs/sources.md)
     bad: str  # an example that fires
     good: str  # an example that passes
     fix: str  # how to fix (the hint users see)
@@ -39,14 +79,24 @@ class Rule:
     severity: Severity
     scope: Scope
     doc: RuleDoc
+    family: Family
     func: Callable[[Context], None] = field(compare=False)
+    params: tuple[Param[Any], ...] = ()
 
-    @property
-    def family(self) -> str:
-        return self.code.split("-")[0]
+
+class Settings(Protocol):
+    """What a rule may ask of the configuration (``xlgoals.config.Config``)."""
+
+    budget_year: int | None
+    region_code: str | None
+
+    def severity_for(self, code: str, default: str) -> str: ...
+
+    def param(self, p: Param[T]) -> T: ...
 
 
 REGISTRY: dict[str, Rule] = {}
+PARAMS: dict[str, Param[Any]] = {}
 
 
 def rule(
@@ -61,12 +111,26 @@ def rule(
     bad: str,
     good: str,
     fix: str,
+    params: tuple[Param[Any], ...] = (),
 ) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
     def register(func: Callable[[Context], None]) -> Callable[[Context], None]:
         if code in REGISTRY:
             raise ValueError(f"duplicate rule code {code}")
+        family = getattr(sys.modules[func.__module__], "FAMILY", None)
+        if not isinstance(family, Family) or code.split("-")[0] != family.code:
+            raise ValueError(f"rule {code} is not in the module of its family ({func.__module__})")
+        for p in params:
+            if PARAMS.setdefault(p.name, p) is not p:
+                raise ValueError(f"parameter {p.name} declared twice")
         REGISTRY[code] = Rule(
-            code, slug, Severity(severity), scope, RuleDoc(title, what, why, bad, good, fix), func
+            code,
+            slug,
+            Severity(severity),
+            scope,
+            RuleDoc(title, what, why, bad, good, fix),
+            family,
+            func,
+            params,
         )
         return func
 
@@ -74,9 +138,9 @@ def rule(
 
 
 class Context:
-    """What a rule sees: the document, the table (for table rules), the config; and how it reports."""
+    """What a rule sees: the document, the table (for table rules), the settings; and how it reports."""
 
-    def __init__(self, doc: Document, table: GoalTable | None, config: Config, rule: Rule) -> None:
+    def __init__(self, doc: Document, table: GoalTable | None, config: Settings, rule: Rule) -> None:
         self.doc = doc
         self.table = table
         self.config = config
@@ -88,6 +152,13 @@ class Context:
         assert self.table is not None
         return self.table
 
+    def has(self, f: TableField | IndicatorField) -> bool:
+        """Whether the document's layout has this field (the flat layout has no 财政资金, …)."""
+        return has_field(self.doc, f)
+
+    def param(self, p: Param[T]) -> T:
+        return self.config.param(p)
+
     def budget_year(self) -> int | None:
         return self.config.budget_year or self.doc.meta.budget_year
 
@@ -98,34 +169,16 @@ class Context:
         self,
         message: str,
         *,
-        field: str = "",
+        field: Field | None = None,
         indicator: tuple[int, Indicator] | None = None,
         hint: str | None = None,
         severity: Severity | None = None,
         location: Location | None = None,
         path: str | None = None,
     ) -> None:
-        """Report one problem at a table field ("budget.total") or an indicator's field ("value")."""
-        table = self.table
-        loc = location
-        logical = path
-        if indicator is not None and table is not None:
-            k, ind = indicator
-            loc = loc or ind.locations.get(field or "value") or next(iter(ind.locations.values()), None)
-            names = {"value": "指标值", "name": "三级指标", "level1": "一级指标", "level2": "二级指标",
-                     "description": "绩效指标描述", "basis": "指标值确定依据", "unit_column": "度量单位",
-                     "value_type": "指标值类型", "score": "分值"}  # fmt: skip
-            logical = (
-                logical or f"{table.label} › 指标[{k + 1}] {ind.name} › {names.get(field or 'value', field)}"
-            )
-        elif table is not None:
-            loc = loc or table.locations.get(field) or table.locations.get("title")
-            logical = logical or (
-                f"{table.label} › {FIELD_NAMES.get(field, field)}" if field else table.label
-            )
-        else:
-            loc = loc or self.doc.meta.locations.get(field)
-            logical = logical or ("文档" + (f" › {FIELD_NAMES.get(field, field)}" if field else ""))
+        """Report one problem at a table field, at an indicator's field (default: its value), or at a
+        document field."""
+        loc, logical, f = self._where(field, indicator)
         default = severity or self.rule.severity
         self.findings.append(
             Finding(
@@ -133,41 +186,34 @@ class Context:
                 severity=Severity(self.config.severity_for(self.rule.code, default.value)),
                 message=message,
                 hint=self.rule.doc.fix if hint is None else hint,
-                location=loc,
-                path=logical,
-                table=table.index if table is not None else None,
-                field=field or ("value" if indicator else ""),
+                location=location or loc,
+                path=path or logical,
+                table=self.table.index if self.table is not None else None,
+                field=f.value if f is not None else "",
             )
         )
 
-
-FIELD_NAMES = {
-    "project_code": "项目编码",
-    "project_name": "项目名称",
-    "unit_code": "单位编码",
-    "unit_name": "单位名称",
-    "budget.total": "预算数",
-    "budget.fiscal": "财政资金",
-    "budget.other": "其他资金",
-    "fund_use": "资金用途",
-    "spend_plan": "资金支出计划",
-    "spend_plan.0": "资金支出计划 3月底",
-    "spend_plan.1": "资金支出计划 6月底",
-    "spend_plan.2": "资金支出计划 10月底",
-    "spend_plan.3": "资金支出计划 12月底",
-    "goals": "绩效目标",
-    "indicators": "绩效指标",
-    "title": "表格标题",
-    "stated_count": "说明中的项目个数",
-    "stated_total": "说明中的资金合计",
-    "issue_date": "落款日期",
-    "toc": "目录",
-    "department_goals": "部门整体绩效目标",
-    "intro": "说明",
-}
+    def _where(
+        self, f: Field | None, indicator: tuple[int, Indicator] | None
+    ) -> tuple[Location | None, str, Field | None]:
+        table = self.table
+        if indicator is not None and table is not None:
+            k, ind = indicator
+            f = f or IndicatorField.VALUE
+            assert isinstance(f, IndicatorField), f
+            loc = ind.locations.get(f) or next(iter(ind.locations.values()), None)
+            return loc, f"{table.label} › 指标[{k + 1}] {ind.name} › {field_name(f)}", f
+        if table is not None:
+            assert f is None or isinstance(f, TableField), f
+            loc = table.locations.get(f) if f is not None else None
+            loc = loc or table.locations.get(TableField.TITLE)
+            return loc, f"{table.label} › {field_name(f)}" if f is not None else table.label, f
+        assert f is None or isinstance(f, MetaField), f
+        loc = self.doc.meta.locations.get(f) if f is not None else None
+        return loc, "文档" + (f" › {field_name(f)}" if f is not None else ""), f
 
 
-def run_rule(rule_: Rule, doc: Document, table: GoalTable | None, config: Config) -> list[Finding]:
+def run_rule(rule_: Rule, doc: Document, table: GoalTable | None, config: Settings) -> list[Finding]:
     ctx = Context(doc, table, config, rule_)
     try:
         rule_.func(ctx)
@@ -180,7 +226,7 @@ def run_rule(rule_: Rule, doc: Document, table: GoalTable | None, config: Config
                 severity=Severity.WARNING,
                 message=f"规则 {rule_.code} 检查“{where}”时出错（{type(exc).__name__}，{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}），该规则对此表的结果缺失。",
                 hint="这是 xlgoals 的缺陷，请把该文件发给维护者；其他规则的结果不受影响。",
-                location=table.locations.get("title") if table is not None else None,
+                location=table.locations.get(TableField.TITLE) if table is not None else None,
                 path=where,
                 table=table.index if table is not None else None,
             )

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 
-from xlgoals.frameworks import FRAMEWORK_A, FRAMEWORK_B, SPECS, canonical_level1
+from xlgoals.fields import IndicatorField, TableField
+from xlgoals.frameworks import FRAMEWORK_A, FRAMEWORK_B, SPECS, detect_framework
+from xlgoals.layout import field_name
 from xlgoals.model import Framework, GoalTable
-from xlgoals.rules.common import is_flat, l1, l2, quote, rows
-from xlgoals.rules.registry import Context, rule
+from xlgoals.rules.common import l1, l2, quote, rows
+from xlgoals.rules.registry import Context, Family, rule
+
+FAMILY = Family("STRUCT", "结构与完整性")
 
 
 def _spec_allowed(t: GoalTable) -> dict[str, set[str]]:
-    fw = t.framework
+    fw = detect_framework(t)
     if fw in SPECS:
         return {k: set(v) for k, v in SPECS[fw].allowed.items()}
     merged: dict[str, set[str]] = {}
@@ -30,21 +34,18 @@ def _spec_allowed(t: GoalTable) -> dict[str, set[str]]:
     fix="补填该栏目；没有其他资金时其他资金可以留空，但预算数和财政资金必须填写。",
 )  # fmt: skip
 def required_header(ctx: Context) -> None:
-    t = ctx.t
-    checks = [
-        ("project_name", "项目名称", bool(t.project_name)),
-        ("budget.total", "预算数", bool(t.budget.total_raw or t.budget.total is not None)),
-    ]
-    if not is_flat(t):
-        checks += [
-            ("project_code", "项目编码", bool(t.project_code)),
-            ("budget.fiscal", "财政资金", bool(t.budget.fiscal_raw or t.budget.fiscal is not None)),
-            ("fund_use", "资金用途", bool(t.fund_use)),
-        ]
-    checks.append(("goals", "绩效目标", bool(t.goals)))
-    for fld, name, ok in checks:
-        if not ok:
-            ctx.emit(f"表头必填项缺失：{name}未填写。", field=fld)
+    t, b = ctx.t, ctx.t.budget
+    filled = {
+        TableField.PROJECT_NAME: bool(t.project_name),
+        TableField.BUDGET_TOTAL: bool(b.total_raw or b.total is not None),
+        TableField.PROJECT_CODE: bool(t.project_code),
+        TableField.BUDGET_FISCAL: bool(b.fiscal_raw or b.fiscal is not None),
+        TableField.FUND_USE: bool(t.fund_use),
+        TableField.GOALS: bool(t.goals),
+    }
+    for f, ok in filled.items():
+        if ctx.has(f) and not ok:
+            ctx.emit(f"表头必填项缺失：{field_name(f)}未填写。", field=f)
 
 
 @rule(
@@ -65,7 +66,7 @@ def level1_allowed(ctx: Context) -> None:
             ctx.emit(
                 f"一级指标{quote(ind.level1)}不在允许范围（应为{'、'.join(allowed)}）。",
                 indicator=(k, ind),
-                field="level1",
+                field=IndicatorField.LEVEL1,
             )
 
 
@@ -85,7 +86,7 @@ def level2_under_level1(ctx: Context) -> None:
             ctx.emit(
                 f"二级指标{quote(ind.level2)}不属于一级指标{quote(ind.level1)}。",
                 indicator=(k, ind),
-                field="level2",
+                field=IndicatorField.LEVEL2,
             )
 
 
@@ -98,14 +99,14 @@ def level2_under_level1(ctx: Context) -> None:
     fix="按本地要求统一为一种指标体系：河北等地用“产出指标 › 成本指标”；2021年体系用“成本指标 › 经济成本指标”。",
 )  # fmt: skip
 def framework_mixed(ctx: Context) -> None:
-    if ctx.t.framework != Framework.MIXED:
+    if detect_framework(ctx.t) != Framework.MIXED:
         return
     for k, ind in enumerate(ctx.t.indicators):
         if l1(ind) == "成本指标" or l2(ind) in ("经济成本指标", "社会成本指标", "生态环境成本指标"):
             ctx.emit(
                 "同一项目混用新旧指标体系：成本指标既在产出指标下，又作为一级指标或使用了2021年体系的成本二级指标。",
                 indicator=(k, ind),
-                field="level2",
+                field=IndicatorField.LEVEL2,
             )
             return
 
@@ -124,14 +125,14 @@ def _present_level2(t: GoalTable, level1: str) -> set[str]:
 )  # fmt: skip
 def output_dimensions(ctx: Context) -> None:
     t = ctx.t
-    fw = t.framework
+    fw = detect_framework(t)
     spec = FRAMEWORK_B if fw == Framework.B2021 else FRAMEWORK_A
     need = spec.required_level2["产出指标"]
     present = _present_level2(t, "产出指标")
     missing = [x for x in need if x not in present]
     if missing and t.indicators:
         note = "（该表文本不完整）" if not t.complete else ""
-        ctx.emit(f"产出指标缺少{'、'.join(missing)}{note}。", field="indicators")
+        ctx.emit(f"产出指标缺少{'、'.join(missing)}{note}。", field=TableField.INDICATORS)
 
 
 @rule(
@@ -146,7 +147,7 @@ def benefit_present(ctx: Context) -> None:
     t = ctx.t
     if t.indicators and not any(l1(i) == "效益指标" for _, i in rows(t)):
         note = "（该表文本不完整）" if not t.complete else ""
-        ctx.emit(f"缺少效益指标{note}。", field="indicators")
+        ctx.emit(f"缺少效益指标{note}。", field=TableField.INDICATORS)
 
 
 @rule(
@@ -161,7 +162,7 @@ def satisfaction_present(ctx: Context) -> None:
     t = ctx.t
     if t.indicators and not any(l1(i) == "满意度指标" for _, i in rows(t)):
         note = "（该表文本不完整，可能是公开时被截断）" if not t.complete else ""
-        ctx.emit(f"缺少满意度指标（服务对象满意度指标）{note}。", field="indicators")
+        ctx.emit(f"缺少满意度指标（服务对象满意度指标）{note}。", field=TableField.INDICATORS)
 
 
 @rule(
@@ -174,8 +175,8 @@ def satisfaction_present(ctx: Context) -> None:
 )  # fmt: skip
 def b_economic_cost(ctx: Context) -> None:
     t = ctx.t
-    if t.framework == Framework.B2021 and not any(l2(i) == "经济成本指标" for _, i in rows(t)):
-        ctx.emit("2021年指标体系下缺少有效的经济成本指标。", field="indicators")
+    if detect_framework(t) == Framework.B2021 and not any(l2(i) == "经济成本指标" for _, i in rows(t)):
+        ctx.emit("2021年指标体系下缺少有效的经济成本指标。", field=TableField.INDICATORS)
 
 
 @rule(
@@ -209,7 +210,7 @@ def placeholder_row(ctx: Context) -> None:
             ctx.emit(
                 f"三级指标为{quote(name or '空')}，但填写了指标值{quote(ind.value_raw or ind.score)}。",
                 indicator=(k, ind),
-                field="name",
+                field=IndicatorField.NAME,
             )
 
 
@@ -231,7 +232,7 @@ def duplicate_level3(ctx: Context) -> None:
             ctx.emit(
                 f"同一项目内三级指标重复：{quote(name)}（{counts[name]}次）。",
                 indicator=(k, ind),
-                field="name",
+                field=IndicatorField.NAME,
             )
 
 
@@ -244,11 +245,10 @@ def duplicate_level3(ctx: Context) -> None:
     fix="写明指标值的来源：年初工作计划、历史数据、调查结果、政策文件或行业标准。",
 )  # fmt: skip
 def basis_empty(ctx: Context) -> None:
-    if is_flat(ctx.t):
+    if not ctx.has(IndicatorField.BASIS):
         return
     for k, ind in rows(ctx.t):
         if ind.value_raw.strip() and not ind.basis.strip():
-            ctx.emit(f"指标{quote(ind.name)}未填写指标值确定依据。", indicator=(k, ind), field="basis")
-
-
-__all__ = ["canonical_level1"]
+            ctx.emit(
+                f"指标{quote(ind.name)}未填写指标值确定依据。", indicator=(k, ind), field=IndicatorField.BASIS
+            )

@@ -1,148 +1,75 @@
 """Build the 绩效目标表 workbook with xlsxwriter: the empty template, or a Document filled in.
 
 One builder for both, so the template and the converted workbooks can never drift apart. Every
-position comes from ``xlgoals.layout``; every formula from ``template/formulas.py`` with its cached
-value computed by ``xlgoals.sheet_flags`` (so readers that do not recalculate still see the truth).
-Output is byte-reproducible: fixed document properties, fixed order of everything.
+position, label, style and print setting comes from ``xlgoals.layout``; every formula from
+``template/formulas.py`` with its cached value computed by ``xlgoals.sheet_flags`` (so readers that
+do not recalculate still see the truth). Output is byte-reproducible: fixed document properties,
+fixed order of everything.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from xlgoals import layout as L
 from xlgoals import sheet_flags
-from xlgoals.frameworks import BENEFIT_L2, FRAMEWORK_A, FRAMEWORK_B
-from xlgoals.model import Document, GoalTable
+from xlgoals.fields import IndicatorField, TableField
+from xlgoals.frameworks import level1_lists
+from xlgoals.model import Document, GoalTable, Indicator
 from xlgoals.template import formulas as F
-from xlgoals.template.instructions import INSTRUCTIONS
+from xlgoals.template.instructions import INSTRUCTIONS, config_examples
+from xlgoals.template.vba import BUTTONS, XLWINGS_CONF, build_vba_project
 
-FONT = "宋体"
+P = L.PROJECT
 FIXED_TIME = datetime(2024, 1, 1, 0, 0, 0)
-BASIS_SUGGESTIONS = (
-    "年初工作计划",
-    "全年工作计划",
-    "调查结果",
-    "历史依据",
-    "县级预算编制通知",
-    "相关政策文件",
-    "计划标准",
-    "行业标准",
-    "历史标准",
-    "其他标准",
-)
-VALUE_PROMPT = "定量：比较符+数值+单位，如 ≥95%、≤350万元、≥1000人；比率用%；成本用≤；满意度 ≥90%。定性请写明分级（如“达成年度指标”）。"
 
 
-@dataclass
-class _Formats:
-    title: Any
-    label: Any
-    label_left: Any
-    text_in: Any
-    wrap_in: Any
-    code_in: Any
-    money_in: Any
-    plan_in: Any
-    flag: Any
-    head: Any
-    note: Any
-    list_money: Any
-    list_text: Any
-    list_total: Any
-    list_total_money: Any
-    link: Any
-    plain: Any
-    bad_fill: Any
-    amount_numfmt: Any
+def _cell_value(t: GoalTable, f: TableField) -> str | Decimal | None:
+    """What the builder writes for a header field: text, a number, or nothing."""
+    if f == TableField.TITLE:
+        return t.title or L.Label.TITLE
+    if f == TableField.UNIT_CODE:
+        return t.unit_code
+    if f == TableField.UNIT_NAME:
+        return t.unit_name
+    if f == TableField.PROJECT_CODE:
+        return t.project_code
+    if f == TableField.PROJECT_NAME:
+        return t.project_name
+    if f == TableField.BUDGET_TOTAL:
+        return t.budget.total
+    if f == TableField.BUDGET_FISCAL:
+        return t.budget.fiscal
+    if f == TableField.BUDGET_OTHER:
+        return t.budget.other
+    if f == TableField.FUND_USE:
+        return t.fund_use
+    if f == TableField.SPEND_PLAN:
+        return t.spend_plan.header or L.Label.PLAN
+    if f == TableField.PLAN_MODE:
+        return sheet_flags.plan_mode_cell(t)
+    if f == TableField.GOALS:
+        return "\n".join(t.goals)
+    if f in (TableField.PLAN_0, TableField.PLAN_1, TableField.PLAN_2, TableField.PLAN_3):
+        return sheet_flags.plan_cells(t)[int(f.value[-1])]
+    raise KeyError(f)
 
 
-def _formats(wb: Workbook) -> _Formats:
-    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}
-
-    def fmt(**kw: Any) -> Any:
-        return wb.add_format({**base, **kw})
-
-    return _Formats(
-        title=wb.add_format(
-            {"font_name": FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
-        ),
-        label=fmt(bold=True, align="center", text_wrap=True, bg_color="#F2F2F2"),
-        label_left=fmt(bold=True, text_wrap=True, bg_color="#F2F2F2"),
-        text_in=fmt(locked=False, text_wrap=True, num_format="@"),
-        wrap_in=fmt(locked=False, text_wrap=True, valign="top", num_format="@"),
-        code_in=fmt(locked=False, num_format="@"),
-        money_in=fmt(locked=False, num_format="0.00"),
-        plan_in=fmt(locked=False, num_format="0%", align="center"),
-        flag=wb.add_format(
-            {
-                "font_name": FONT,
-                "font_size": 10,
-                "font_color": "#C00000",
-                "text_wrap": True,
-                "valign": "vcenter",
-            }
-        ),
-        head=fmt(bold=True, align="center", text_wrap=True, bg_color="#DDEBF7"),
-        note=wb.add_format({"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top"}),
-        list_money=fmt(num_format="0.00"),
-        list_text=fmt(text_wrap=True),
-        list_total=fmt(bold=True, bg_color="#F2F2F2"),
-        list_total_money=fmt(bold=True, bg_color="#F2F2F2", num_format="0.00"),
-        link=fmt(font_color="blue", underline=1),
-        plain=wb.add_format({"font_name": FONT, "font_size": 10}),
-        bad_fill=wb.add_format({"bg_color": "#FFC7CE"}),
-        amount_numfmt=wb.add_format({"num_format": "0.00"}),
-    )
+def _indicator_text(ind: Indicator, f: IndicatorField) -> str:
+    return ind.value_raw if f == IndicatorField.VALUE else str(getattr(ind, f.value))
 
 
-LINE_HEIGHT = 14.0  # points per wrapped line at 10 pt
-
-
-def text_lines(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide (CJK counts double)."""
-    usable = max(width - 1.5, 1.0)
-    lines = 0
-    for para in text.split("\n"):
-        w = sum(2 if ord(ch) > 0x2E7F else 1 for ch in para)
-        lines += max(1, -(-int(w) // int(usable)))
-    return lines
-
-
-def row_height(cells: Sequence[tuple[str, float]], minimum: float = 15.0) -> float:
-    """A row height that shows every wrapped cell in full (neither Excel nor LibreOffice autofits)."""
-    lines = max((text_lines(text, width) for text, width in cells if text), default=1)
-    return max(minimum, lines * LINE_HEIGHT + 2)
-
-
-BUTTONS = (  # (caption, VBA Sub in macros/Module1.bas)
-    ("校验", "XlGoalsValidate"),
-    ("汇总", "XlGoalsTotals"),
-    ("导出", "XlGoalsExport"),
-    ("新增项目", "XlGoalsNewProject"),
-)
-XLWINGS_CONF = (  # xlwings reads A1 down to the first blank row of a sheet named "xlwings.conf"
-    (
-        "Interpreter_Win",
-        r"C:\xlgoals\venv\Scripts\pythonw.exe",
-        "Windows 上 Python 的位置（见 docs/使用说明.md）",
-    ),
-    ("Interpreter_Mac", "", "Mac 上 Python 的位置，如 /Users/用户名/xlgoals/venv/bin/python"),
-    ("UDF Modules", "xlgoals.excel.udfs", "工作表函数所在的模块"),
-    ("Use UDF Server", "True", "工作表函数使用常驻的 Python 进程（更快）"),
-    ("Show Console", "False", "排查问题时改为 True"),
-    ("ADD_WORKBOOK_TO_PYTHONPATH", "False", "不要把工作簿所在文件夹加入 Python 路径（文件名可以是中文）"),
-)
+def _width(first: int, last: int) -> float:
+    return sum(P.widths[first - 1 : last])
 
 
 class _Builder:
@@ -150,7 +77,7 @@ class _Builder:
         self.wb = wb
         self.doc = doc
         self.macros = macros
-        self.f = _formats(wb)
+        self.fmt: dict[L.Style, Format] = {s: wb.add_format(props) for s, props in L.STYLES.items()}
         taken: set[str] = set()
         self.sheet_names: list[str] = []
         for t in doc.tables:
@@ -165,7 +92,9 @@ class _Builder:
         if self.macros:
             for k, (caption, macro) in enumerate(BUTTONS):
                 lst.insert_button(
-                    1, 11 + 2 * k, {"macro": macro, "caption": caption, "width": 80, "height": 26}
+                    L.LIST.buttons_row - 1,
+                    L.LIST.buttons_col - 1 + 2 * k,
+                    {"macro": macro, "caption": caption, "width": 80, "height": 26},
                 )
         docsheet = self.wb.add_worksheet(L.DOCUMENT_SHEET)
         rows = [self.project(name, t) for name, t in zip(self.sheet_names, self.doc.tables, strict=True)]
@@ -178,377 +107,290 @@ class _Builder:
             self.xlwings_conf()
         lst.activate()
 
+    @staticmethod
+    def _page(ws: Worksheet, page: L.PageSetup) -> None:
+        if page.landscape:
+            ws.set_landscape()
+        ws.set_paper(page.paper)
+        if not page.landscape:
+            ws.set_portrait()
+        ws.fit_to_pages(page.fit_width, page.fit_height)
+        if page.center:
+            ws.center_horizontally()
+        if page.margins is not None:
+            left, right, top, bottom = page.margins
+            ws.set_margins(left=left, right=right, top=top, bottom=bottom)
+        if page.repeat_rows:
+            ws.repeat_rows(0, page.repeat_rows - 1)
+
     def instructions(self) -> None:
         ws = self.wb.add_worksheet(L.INSTRUCTIONS_SHEET)
-        ws.set_column(0, 0, 20)
-        ws.set_column(1, 1, 90)
-        ws.merge_range(0, 0, 0, 1, "绩效目标表 填表说明", self.f.title)
-        r = 2
-        ws.set_row(0, 30)
+        label_width, text_width = L.INSTRUCTIONS_WIDTHS
+        ws.set_column(0, 0, label_width)
+        ws.set_column(1, 1, text_width)
+        ws.merge_range(0, 0, 0, 1, L.INSTRUCTIONS_TITLE, self.fmt[L.Style.TITLE])
+        r = L.INSTRUCTIONS_FIRST_ROW - 1
+        ws.set_row(0, L.INSTRUCTIONS_TITLE_HEIGHT)
         for heading, text in INSTRUCTIONS:
-            ws.write_string(r, 0, heading, self.f.label_left)
-            ws.write_string(r, 1, text, self.f.list_text)
-            ws.set_row(r, row_height([(text, 90), (heading, 20)]))
+            ws.write_string(r, 0, heading, self.fmt[L.Style.LABEL_LEFT])
+            ws.write_string(r, 1, text, self.fmt[L.Style.LIST_TEXT])
+            ws.set_row(r, L.row_height([(text, text_width), (heading, label_width)]))
             r += 1
         ws.set_paper(9)
         ws.set_portrait()
         ws.fit_to_pages(1, 0)
-        ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+        ws.protect("", L.LOCKED_SHEET_PROTECTION)
+
+    def _write(self, ws: Worksheet, at: L.CellRef, value: str | Decimal | None, style: L.Style) -> None:
+        fmt = self.fmt[style]
+        if at.is_range:
+            ws.merge_range(at.a1, value if isinstance(value, str) else "", fmt)
+            if not isinstance(value, str):
+                self._write(ws, L.CellRef(at.row, at.col), value, style)
+        elif value is None:
+            ws.write_blank(at.row - 1, at.col - 1, None, fmt)
+        elif isinstance(value, Decimal):
+            ws.write_number(at.row - 1, at.col - 1, float(value), fmt)
+        else:
+            ws.write_string(at.row - 1, at.col - 1, value, fmt)
+
+    def _header(self, ws: Worksheet, t: GoalTable) -> None:
+        growing: dict[int, list[tuple[str, float]]] = {}
+        for item in P.header:
+            value: str | Decimal | None = item.text if item.field is None else _cell_value(t, item.field)
+            self._write(ws, item.at, value, item.style)
+            if item.grows:
+                text = value if isinstance(value, str) else ""
+                growing.setdefault(item.at.row, []).append((text, _width(item.at.col, item.at.right)))
+        for r in sorted({*growing, *P.row_heights}):
+            if r >= P.indicator_header_row:
+                continue
+            minimum = P.row_heights.get(r, L.MIN_ROW_HEIGHT)
+            ws.set_row(r - 1, L.row_height(growing[r], minimum) if r in growing else minimum)
 
     def project(self, name: str, t: GoalTable) -> tuple[str, GoalTable, int]:
-        f = self.f
         ws = self.wb.add_worksheet(name)
-        nrows = max(L.INDICATOR_ROWS, len(t.indicators))
-        last = L.IND_FIRST_ROW + nrows - 1
-        footer = L.footer_row(nrows)
-        widths = (11, 12, 18, 14, 14, 13, 16, 26, 10, 10, 8, 18)
-        for col, width in enumerate(widths):
+        nrows = max(P.indicator_rows, len(t.indicators))
+        last = P.first_indicator_row + nrows - 1
+        footer = P.footer_row(nrows)
+        for col, width in enumerate(P.widths):
             ws.set_column(col, col, width)
+        self._header(ws, t)
+        flag = self.fmt[L.Style.FLAG]
+        ws.write_formula(P.flags["required"].a1, F.required(), flag, sheet_flags.required_flag(t))
+        ws.write_formula(P.flags["budget"].a1, F.budget(), flag, sheet_flags.budget_flag(t))
+        ws.write_formula(P.flags["plan"].a1, F.plan(), flag, sheet_flags.plan_flag(t))
+        self._indicators(ws, t, nrows)
+        label_left = self.fmt[L.Style.LABEL_LEFT]
+        ws.write_string(footer - 1, 0, L.Label.FOOTER, self.fmt[L.Style.LABEL])
+        ws.merge_range(footer - 1, 1, footer - 1, P.print_columns - 1, "", label_left)
+        ws.write_formula(footer - 1, 1, F.footer(last), label_left, sheet_flags.footer_text(t))
 
-        def w(cell: L.CellRef, value: str, fmt: Any) -> None:
-            ws.write_string(cell.row - 1, cell.col - 1, value, fmt)
-
-        def merge(rng: str, value: str, fmt: Any) -> None:
-            ws.merge_range(rng, value, fmt)
-
-        ws.set_row(0, 30)
-        merge("A1:G1", t.title or L.DEFAULT_TITLE, f.title)
-        ws.write_string("A2", "预算单位", f.label)
-        w(L.UNIT_CODE, t.unit_code, f.code_in)
-        merge("C2:E2", t.unit_name, f.text_in)
-        merge("F2:G2", "单位：万元", f.label)
-        ws.write_string("A3", "项目编码", f.label)
-        merge("B3:C3", t.project_code, f.code_in)
-        ws.write_string("D3", "项目名称", f.label)
-        merge("E3:G3", t.project_name, f.text_in)
-        merge("A4:A5", "预算规模及资金用途", f.label)
-        ws.write_string("B4", "预算数", f.label)
-        ws.write_string("D4", "其中：财政资金", f.label)
-        ws.write_string("F4", "其他资金", f.label)
-        for cell, value in (
-            (L.BUDGET_TOTAL, t.budget.total),
-            (L.BUDGET_FISCAL, t.budget.fiscal),
-            (L.BUDGET_OTHER, t.budget.other),
-        ):
-            if value is None:
-                ws.write_blank(cell.row - 1, cell.col - 1, None, f.money_in)
-            else:
-                ws.write_number(cell.row - 1, cell.col - 1, float(value), f.money_in)
-        ws.set_row(1, row_height([(t.unit_name, sum(widths[2:5]))]))
-        ws.set_row(2, row_height([(t.project_name, sum(widths[4:7])), (t.project_code, sum(widths[1:3]))]))
-        ws.write_string("B5", "资金用途", f.label)
-        ws.set_row(4, row_height([(t.fund_use, sum(widths[2:7]))], 30))
-        merge("C5:G5", t.fund_use, f.wrap_in)
-        merge("A6:A7", t.spend_plan.header or L.PLAN_HEADER_PREFIX, f.label)
-        ws.write_string("B6", "填写方式", f.label)
-        w(L.PLAN_MODE, sheet_flags.plan_mode_cell(t), f.code_in)
-        for letter, label in zip("DEFG", ("3月底", "6月底", "10月底", "12月底"), strict=True):
-            ws.write_string(f"{letter}6", label, f.label)
-        merge("B7:C7", "累计", f.label)
-        for cell, value in zip(L.PLAN_POINTS, sheet_flags.plan_cells(t), strict=True):
-            if value is None:
-                ws.write_blank(cell.row - 1, cell.col - 1, None, f.plan_in)
-            else:
-                ws.write_number(cell.row - 1, cell.col - 1, float(value), f.plan_in)
-        ws.write_string("A8", "绩效目标", f.label)
-        ws.set_row(7, row_height([("\n".join(t.goals), sum(widths[1:7]))], 60))
-        merge("B8:G8", "\n".join(t.goals), f.wrap_in)
-
-        ws.write_formula(L.FLAG_REQUIRED.a1, F.required(), f.flag, sheet_flags.required_flag(t))
-        ws.write_formula(L.FLAG_BUDGET.a1, F.budget(), f.flag, sheet_flags.budget_flag(t))
-        ws.write_formula(L.FLAG_PLAN.a1, F.plan(), f.flag, sheet_flags.plan_flag(t))
-
-        # Indicator block.
-        hr = L.IND_HEADER_ROW - 1
-        for col, label in (
-            (0, "一级指标"),
-            (1, "二级指标"),
-            (2, "三级指标"),
-            (5, "指标值"),
-            (6, "指标值确定依据"),
-        ):
-            ws.write_string(hr, col, label, f.head)
-        ws.merge_range(hr, 3, hr, 4, "绩效指标描述", f.head)
-        ws.write_string(hr, L.IND_FLAG_COL - 1, "提示", f.head)
-        for key, col in L.IND_FLAT_COLS.items():
-            ws.write_string(hr, col - 1, L.IND_FLAT_LABELS[key], f.head)
-        ws.set_row(hr, 28)
-        starts = self._level1_blocks(t)
-        for k in range(nrows):
-            r = L.IND_FIRST_ROW - 1 + k
-            ind = t.indicators[k] if k < len(t.indicators) else None
-            level1_here = ind is not None and k in starts
-            inside_block = any(s <= k < s + n for s, n in starts.items())
-            if not inside_block:
-                ws.write_blank(r, 0, None, f.text_in)
-            texts = ("", "", "", "", "", "")
-            if ind is not None:
-                texts = (
-                    ind.level1 if level1_here else "",
-                    ind.level2,
-                    ind.name,
-                    ind.description,
-                    ind.value_raw,
-                    ind.basis,
-                )
-            for col, text in zip((1, 2, 5, 6), (texts[1], texts[2], texts[4], texts[5]), strict=True):
-                ws.write_string(r, col, text, f.text_in)
-            ws.merge_range(r, 3, r, 4, texts[3], f.text_in)
-            if ind is not None:
-                ws.set_row(
-                    r,
-                    row_height(
-                        [
-                            (ind.level1, widths[0]),
-                            (texts[1], widths[1]),
-                            (texts[2], widths[2]),
-                            (texts[3], widths[3] + widths[4]),
-                            (texts[4], widths[5]),
-                            (texts[5], widths[6]),
-                        ]
-                    ),
-                )
-            flag = sheet_flags.row_flag(ind, level1_here) if ind is not None else ""
-            ws.write_formula(r, L.IND_FLAG_COL - 1, F.row(r + 1), f.flag, flag)
-            for key, col in L.IND_FLAT_COLS.items():
-                ws.write_string(r, col - 1, getattr(ind, key) if ind is not None else "", f.text_in)
-        for start, n in starts.items():
-            ind = t.indicators[start]
-            r = L.IND_FIRST_ROW - 1 + start
-            if n > 1:
-                ws.merge_range(r, 0, r + n - 1, 0, ind.level1, f.text_in)
-            else:
-                ws.write_string(r, 0, ind.level1, f.text_in)
-
-        ws.write_string(footer - 1, 0, L.FOOTER_LABEL, f.label)
-        ws.merge_range(footer - 1, 1, footer - 1, 6, "", f.label_left)
-        ws.write_formula(footer - 1, 1, F.footer(last), f.label_left, sheet_flags.footer_text(t))
-
-        self._validations(ws, last)
+        for rng, options in L.project_validations(last):
+            ws.data_validation(rng, options)
         self._conditional(ws, last)
-        ws.freeze_panes(L.IND_FIRST_ROW - 1, 0)
-        ws.set_paper(9)
-        ws.set_portrait()
-        ws.fit_to_pages(1, 1)
-        ws.center_horizontally()
-        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-        ws.print_area(0, 0, footer - 1, L.PRINT_COLUMNS - 1)
+        ws.freeze_panes(P.freeze_rows, 0)
+        self._page(ws, P.page)
+        ws.print_area(0, 0, footer - 1, P.print_columns - 1)
         if self.macros:
-            ws.insert_button(
-                "H1", {"macro": BUTTONS[0][1], "caption": BUTTONS[0][0], "width": 80, "height": 26}
-            )
-        ws.protect(
-            "",
-            {
-                "insert_rows": True,
-                "delete_rows": True,
-                "format_rows": True,
-                "format_columns": True,
-                "select_locked_cells": True,
-                "select_unlocked_cells": True,
-            },
-        )
+            caption, macro = BUTTONS[0]
+            ws.insert_button(P.button.a1, {"macro": macro, "caption": caption, "width": 80, "height": 26})
+        ws.protect("", P.protection)
         return name, t, last
 
-    @staticmethod
-    def _level1_blocks(t: GoalTable) -> dict[int, int]:
-        """Row index → length of each run of rows sharing one 一级 (merged as printed)."""
-        blocks: dict[int, int] = {}
-        k = 0
-        inds = t.indicators
-        while k < len(inds):
-            n = 1
-            while k + n < len(inds) and inds[k + n].level1 == inds[k].level1:
-                n += 1
-            blocks[k] = n
-            k += n
-        return blocks
-
-    def _validations(self, ws: Worksheet, last: int) -> None:
-        first = L.IND_FIRST_ROW
-        ws.data_validation(
-            f"A{first}:A{last}", {"validate": "list", "source": "=一级指标", "show_error": False}
-        )
-        ws.data_validation(
-            f"B{first}:B{last}",
-            {
-                "validate": "list",
-                "source": f'=INDIRECT(IF($A{first}="","二级指标全部",$A{first}))',
-                "show_error": False,
-            },
-        )
-        ws.data_validation(
-            f"F{first}:F{last}",
-            {"validate": "any", "input_title": "指标值", "input_message": VALUE_PROMPT},
-        )
-        ws.data_validation(
-            f"G{first}:G{last}", {"validate": "list", "source": "=依据建议", "show_error": False}
-        )
-        ws.data_validation(
-            L.PLAN_MODE.a1,
-            {
-                "validate": "list",
-                "source": ["%", "万元"],
-                "error_title": "填写方式",
-                "error_message": "请选择 % 或 万元",
-            },
-        )
-        for cell in (L.BUDGET_TOTAL, L.BUDGET_FISCAL, L.BUDGET_OTHER):
-            ws.data_validation(
-                cell.a1,
-                {
-                    "validate": "decimal",
-                    "criteria": ">=",
-                    "value": 0,
-                    "error_title": "金额",
-                    "error_message": "请填写不小于0的数字（单位：万元），不要带单位或文字。",
-                },
-            )
-        ws.data_validation(
-            "D7:G7",
-            {
-                "validate": "decimal",
-                "criteria": ">=",
-                "value": 0,
-                "input_title": "资金支出计划",
-                "input_message": "填写截至该月底的累计数：填写方式为%时填百分比（如25%），为万元时填金额；12月底应为100%或等于预算数。",
-            },
-        )
+    def _indicators(self, ws: Worksheet, t: GoalTable, nrows: int) -> None:
+        head = self.fmt[L.Style.HEAD]
+        text_in = self.fmt[L.Style.TEXT_IN]
+        hr = P.indicator_header_row - 1
+        for c in P.columns:
+            if c.last_col:
+                continue
+            ws.write_string(hr, c.col - 1, c.header, head)
+        for c in P.columns:
+            if c.last_col:
+                ws.merge_range(hr, c.col - 1, hr, c.right - 1, c.header, head)
+        ws.write_string(hr, P.flag_column - 1, L.Label.FLAG, head)
+        for c in P.extra_columns:
+            ws.write_string(hr, c.col - 1, c.header, head)
+        ws.set_row(hr, P.row_heights[P.indicator_header_row])
+        level1 = P.columns[0]
+        starts = _level1_blocks(t)
+        for k in range(nrows):
+            r = P.first_indicator_row - 1 + k
+            ind = t.indicators[k] if k < len(t.indicators) else None
+            level1_here = ind is not None and k in starts
+            if not any(s <= k < s + n for s, n in starts.items()):
+                ws.write_blank(r, level1.col - 1, None, text_in)
+            for merged in (False, True):  # single cells first: keeps the shared-string order stable
+                for c in P.columns[1:]:
+                    value = _indicator_text(ind, c.field) if ind is not None else ""
+                    if merged and c.last_col:
+                        ws.merge_range(r, c.col - 1, r, c.right - 1, value, text_in)
+                    elif not merged and not c.last_col:
+                        ws.write_string(r, c.col - 1, value, text_in)
+            if ind is not None:
+                widths = [(ind.level1, _width(level1.col, level1.right))]
+                widths += [(_indicator_text(ind, c.field), _width(c.col, c.right)) for c in P.columns[1:]]
+                ws.set_row(r, L.row_height(widths))
+            flag = sheet_flags.row_flag(ind, level1_here) if ind is not None else ""
+            ws.write_formula(r, P.flag_column - 1, F.row(r + 1), self.fmt[L.Style.FLAG], flag)
+            for c in P.extra_columns:
+                ws.write_string(
+                    r, c.col - 1, _indicator_text(ind, c.field) if ind is not None else "", text_in
+                )
+        for start, n in starts.items():
+            ind = t.indicators[start]
+            r = P.first_indicator_row - 1 + start
+            if n > 1:
+                ws.merge_range(r, level1.col - 1, r + n - 1, level1.col - 1, ind.level1, text_in)
+            else:
+                ws.write_string(r, level1.col - 1, ind.level1, text_in)
 
     def _conditional(self, ws: Worksheet, last: int) -> None:
-        f = self.f
+        plan = L.plan_range().a1
+        mode = P.input(TableField.PLAN_MODE).at.abs
+        budget_flag, plan_flag = P.flags["budget"].abs, P.flags["plan"].abs
+        first = P.first_indicator_row
+        value_col = P.column(IndicatorField.VALUE).col
+        basis_col = P.column(IndicatorField.BASIS).col
+        flag_col = L.column_letter(P.flag_column)
+        bad = self.fmt[L.Style.BAD_FILL]
         ws.conditional_format(
-            "D7:G7", {"type": "formula", "criteria": '=$C$6="万元"', "format": f.amount_numfmt}
+            plan,
+            {
+                "type": "formula",
+                "criteria": f'={mode}="{L.PLAN_MODE_AMOUNT}"',
+                "format": self.fmt[L.Style.AMOUNT_NUMFMT],
+            },
         )
-        ws.conditional_format("C4", {"type": "formula", "criteria": '=$H$4<>""', "format": f.bad_fill})
-        ws.conditional_format("D7:G7", {"type": "formula", "criteria": '=$H$7<>""', "format": f.bad_fill})
+        total = P.input(TableField.BUDGET_TOTAL).at.a1
+        ws.conditional_format(total, {"type": "formula", "criteria": f'={budget_flag}<>""', "format": bad})
+        ws.conditional_format(plan, {"type": "formula", "criteria": f'={plan_flag}<>""', "format": bad})
         ws.conditional_format(
-            f"F{L.IND_FIRST_ROW}:G{last}",
-            {"type": "formula", "criteria": f'=$H{L.IND_FIRST_ROW}<>""', "format": f.bad_fill},
+            f"{L.column_letter(value_col)}{first}:{L.column_letter(basis_col)}{last}",
+            {"type": "formula", "criteria": f'=${flag_col}{first}<>""', "format": bad},
         )
 
     def project_list(self, ws: Worksheet, rows: Sequence[tuple[str, GoalTable, int]]) -> None:
-        f = self.f
-        ws.merge_range(0, 0, 0, len(L.LIST_COLUMNS) - 1, "项目清单（合计为实时公式）", f.title)
-        ws.write_string(1, 0, "点击“工作表”列的链接进入项目；新增项目后在此增加一行。", f.plain)
-        for col, (label, width) in enumerate(
-            zip(L.LIST_COLUMNS, (6, 24, 28, 24, 36, 12, 12, 12, 8, 10), strict=True)
-        ):
-            ws.write_string(L.LIST_HEADER_ROW - 1, col, label, f.head)
-            ws.set_column(col, col, width)
-        r = L.LIST_FIRST_ROW - 1
-        totals = [Decimal(0), Decimal(0), Decimal(0)]
-        n_ind = 0
-        n_flags = 0
+        spec = L.LIST
+        ncols = len(spec.columns)
+        ws.merge_range(0, 0, 0, ncols - 1, spec.title, self.fmt[L.Style.TITLE])
+        ws.write_string(1, 0, spec.note, self.fmt[L.Style.PLAIN])
+        for col, c in enumerate(spec.columns):
+            ws.write_string(spec.header_row - 1, col, c.label, self.fmt[L.Style.HEAD])
+            ws.set_column(col, col, c.width)
+        r = spec.first_row - 1
+        totals: dict[int, Decimal | int] = {k: 0 for k, c in enumerate(spec.columns) if c.total}
         for k, (name, t, last) in enumerate(rows):
-            ws.write_number(r, 0, k + 1, f.list_text)
-            ws.write_url(r, 1, f"internal:{L.quote_sheet(name)}!A1", f.link, name)
-            unit = f"{t.unit_code} {t.unit_name}".strip()
-            q = L.quote_sheet(name)
-            ws.write_formula(r, 2, f'=TRIM({q}!$B$2&" "&{q}!$C$2)', f.list_text, unit)
-            ws.write_formula(r, 3, F.link_value(name, "$B$3"), f.list_text, t.project_code)
-            ws.write_formula(r, 4, F.link_value(name, "$E$3"), f.list_text, t.project_name)
-            for j, (cell, value) in enumerate(
-                (("$C$4", t.budget.total), ("$E$4", t.budget.fiscal), ("$G$4", t.budget.other))
-            ):
-                cached: Any = "" if value is None else float(value)
-                ws.write_formula(r, 5 + j, F.link_value(name, cell), f.list_money, cached)
-                totals[j] += value or 0
-            count = sum(1 for ind in t.indicators if ind.name)
-            n_ind += count
-            ws.write_formula(r, 8, F.indicator_count(name, last), f.list_text, count)
-            flags = len(sheet_flags.table_flags(t))
-            n_flags += flags
-            ws.write_formula(r, 9, F.flag_count(name, last), f.list_text, flags)
+            for col, c in enumerate(spec.columns):
+                cached = self._list_cell(ws, r, col, c, k, name, t, last)
+                if c.total:
+                    totals[col] += cached
             r += 1
-        first, end = L.LIST_FIRST_ROW, max(r, L.LIST_FIRST_ROW)
-        ws.write_string(r, 0, "", f.list_total)
-        ws.write_string(r, 1, L.LIST_TOTAL_LABEL, f.list_total)
-        for col in (2, 3, 4):
-            ws.write_string(r, col, "", f.list_total)
-        for j, letter in enumerate("FGH"):
-            ws.write_formula(
-                r, 5 + j, f"=SUM({letter}{first}:{letter}{end})", f.list_total_money, float(totals[j])
-            )
-        ws.write_formula(r, 8, f"=SUM(I{first}:I{end})", f.list_total, n_ind)
-        ws.write_formula(r, 9, f"=SUM(J{first}:J{end})", f.list_total, n_flags)
-        ws.freeze_panes(L.LIST_HEADER_ROW, 0)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
+        first, end = spec.first_row, max(r, spec.first_row)
+        total_fmt, total_money = self.fmt[L.Style.LIST_TOTAL], self.fmt[L.Style.LIST_TOTAL_MONEY]
+        for col, c in enumerate(spec.columns):
+            if col == 1:
+                ws.write_string(r, col, spec.total_label, total_fmt)
+            elif c.total:
+                money = c.kind == L.ListKind.FIELD
+                value = float(totals[col]) if money else totals[col]
+                ws.write_formula(
+                    r, col, F.list_sum(col + 1, first, end), total_money if money else total_fmt, value
+                )
+            else:
+                ws.write_string(r, col, "", total_fmt)
+        ws.freeze_panes(spec.header_row, 0)
+        self._page(ws, spec.page)
+
+    def _list_cell(
+        self, ws: Worksheet, r: int, col: int, c: L.ListColumn, k: int, name: str, t: GoalTable, last: int
+    ) -> Decimal | int:
+        """Write one cell of a project's 项目清单 row; return the value it adds to the 合计."""
+        text = self.fmt[L.Style.LIST_TEXT]
+        if c.kind == L.ListKind.INDEX:
+            ws.write_number(r, col, k + 1, text)
+        elif c.kind == L.ListKind.SHEET:
+            ws.write_url(r, col, f"internal:{L.quote_sheet(name)}!A1", self.fmt[L.Style.LINK], name)
+        elif c.kind == L.ListKind.UNIT:
+            ws.write_formula(r, col, F.unit(name), text, f"{t.unit_code} {t.unit_name}".strip())
+        elif c.kind == L.ListKind.COUNT:
+            count = sum(1 for ind in t.indicators if ind.name)
+            ws.write_formula(r, col, F.indicator_count(name, last), text, count)
+            return count
+        elif c.kind == L.ListKind.FLAGS:
+            flags = len(sheet_flags.table_flags(t))
+            ws.write_formula(r, col, F.flag_count(name, last), text, flags)
+            return flags
+        else:
+            assert c.field is not None
+            value = _cell_value(t, c.field)
+            if c.total:
+                cached: Any = "" if value is None else float(value)
+                ws.write_formula(r, col, F.link_value(name, c.field), self.fmt[L.Style.LIST_MONEY], cached)
+                return value if isinstance(value, Decimal) else 0
+            ws.write_formula(r, col, F.link_value(name, c.field), text, value)
+        return 0
 
     def document_sheet(self, ws: Worksheet) -> None:
-        f = self.f
+        spec = L.DOC
         m = self.doc.meta
-        ws.set_column(0, 0, 22)
-        ws.set_column(1, 1, 60)
-        ws.set_column(2, 3, 14)
-        ws.set_column(5, 5, 8)
-        ws.set_column(6, 6, 50)
-        ws.set_column(7, 7, 8)
-        ws.merge_range(0, 0, 0, 7, "公开说明（编制公开文本时填写，可留空）", f.title)
-        values: list[tuple[str, Any]] = [
-            ("标题", m.title),
-            ("预算年度", m.budget_year),
-            ("区划代码", m.region_code),
-            ("发文单位", m.issuer),
-            ("落款日期", m.issue_date),
-            ("文号", m.doc_number),
-            ("说明正文", m.intro),
-            ("说明中的项目个数", m.stated_count),
-            ("说明中的资金合计（万元）", m.stated_total),
-            ("部门整体绩效目标", m.department_goals),
-        ]
-        for k, (label, value) in enumerate(values):
-            r = DOC_FIRST_ROW - 1 + k
-            ws.write_string(r, 0, label, f.label_left)
+        for col, width in spec.widths.items():
+            ws.set_column(col - 1, col - 1, width)
+        ws.merge_range(
+            0, 0, 0, spec.toc_first_col + len(spec.toc_columns) - 2, spec.title, self.fmt[L.Style.TITLE]
+        )
+        for k, (label, f) in enumerate(spec.fields):
+            r = spec.first_row - 1 + k
+            value = getattr(m, f.value)
+            ws.write_string(r, 0, label, self.fmt[L.Style.LABEL_LEFT])
             if isinstance(value, int | Decimal) and not isinstance(value, bool):
-                ws.write_number(r, 1, float(value), f.text_in if isinstance(value, int) else f.money_in)
+                style = L.Style.TEXT_IN if isinstance(value, int) else L.Style.MONEY_IN
+                ws.write_number(r, 1, float(value), self.fmt[style])
             elif value is None:
-                ws.write_blank(r, 1, None, f.text_in)
+                ws.write_blank(r, 1, None, self.fmt[L.Style.TEXT_IN])
             else:
-                ws.write_string(r, 1, str(value), f.wrap_in)
-        hr = DOC_ITEMS_HEADER_ROW - 1
-        for col, label in enumerate(("序号", "说明中列出的项目", "金额（万元）", "原文")):
-            ws.write_string(hr, col, label, f.head)
-        for col, label in zip((5, 6, 7), ("序号", "目录条目", "页码"), strict=True):
-            ws.write_string(hr, col, label, f.head)
+                ws.write_string(r, 1, str(value), self.fmt[L.Style.WRAP_IN])
+        hr = spec.items_header_row - 1
+        head, text_in, money_in = (
+            self.fmt[L.Style.HEAD],
+            self.fmt[L.Style.TEXT_IN],
+            self.fmt[L.Style.MONEY_IN],
+        )
+        for col, label in enumerate(spec.items_columns):
+            ws.write_string(hr, col, label, head)
+        toc = spec.toc_first_col - 1
+        for col, label in enumerate(spec.toc_columns, start=toc):
+            ws.write_string(hr, col, label, head)
         for k, item in enumerate(m.listed_items):
             r = hr + 1 + k
-            ws.write_number(r, 0, item.number, f.text_in)
-            ws.write_string(r, 1, item.name, f.text_in)
+            ws.write_number(r, 0, item.number, text_in)
+            ws.write_string(r, 1, item.name, text_in)
             if item.amount is None:
-                ws.write_blank(r, 2, None, f.money_in)
+                ws.write_blank(r, 2, None, money_in)
             else:
-                ws.write_number(r, 2, float(item.amount), f.money_in)
-            ws.write_string(r, 3, item.raw, f.text_in)
+                ws.write_number(r, 2, float(item.amount), money_in)
+            ws.write_string(r, 3, item.raw, text_in)
         for k, entry in enumerate(m.toc):
             r = hr + 1 + k
             if entry.number is None:
-                ws.write_blank(r, 5, None, f.text_in)
+                ws.write_blank(r, toc, None, text_in)
             else:
-                ws.write_number(r, 5, entry.number, f.text_in)
-            ws.write_string(r, 6, entry.title, f.text_in)
-            ws.write_string(r, 7, entry.page, f.code_in)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.protect("", {"insert_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
+                ws.write_number(r, toc, entry.number, text_in)
+            ws.write_string(r, toc + 1, entry.title, text_in)
+            ws.write_string(r, toc + 2, entry.page, self.fmt[L.Style.CODE_IN])
+        self._page(ws, spec.page)
+        ws.protect("", spec.protection)
 
     def lists(self) -> None:
         ws = self.wb.add_worksheet(L.LISTS_SHEET)
-        level1 = list(FRAMEWORK_A.allowed) + [k for k in FRAMEWORK_B.allowed if k not in FRAMEWORK_A.allowed]
-        columns: list[tuple[str, list[str]]] = [("一级指标", level1)]
-        for l1 in level1:
-            allowed = list(FRAMEWORK_A.allowed.get(l1, ())) + [
-                x for x in FRAMEWORK_B.allowed.get(l1, ()) if x not in FRAMEWORK_A.allowed.get(l1, ())
-            ]
-            columns.append((l1, allowed))
+        columns: list[tuple[str, list[str]]] = [(L.LEVEL1_LIST_NAME, [name for name, _ in level1_lists()])]
+        columns += level1_lists()
         everything: list[str] = []
         for _, items in columns[1:]:
             everything += [x for x in items if x not in everything]
-        columns.append(("二级指标全部", everything))
-        columns.append(("依据建议", list(BASIS_SUGGESTIONS)))
+        columns.append((L.ALL_LEVEL2_LIST_NAME, everything))
+        columns.append((L.BASIS_LIST_NAME, list(L.BASIS_SUGGESTIONS)))
         for col, (name, items) in enumerate(columns):
             ws.write_string(0, col, name)
             for k, item in enumerate(items):
@@ -559,75 +401,54 @@ class _Builder:
             )
         ws.hide()
         ws.protect()
-        assert set(BENEFIT_L2) <= set(everything)
 
     def xlwings_conf(self) -> None:
-        ws = self.wb.add_worksheet("xlwings.conf")
-        ws.set_column(0, 0, 30)
-        ws.set_column(1, 1, 44)
-        ws.set_column(2, 2, 60)
-        for r, (key, value, note) in enumerate(XLWINGS_CONF):
-            ws.write_string(r, 0, key)
-            ws.write_string(r, 1, value)
-            ws.write_string(r, 2, note)
+        ws = self.wb.add_worksheet(L.XLWINGS_CONF_SHEET)
+        for col, width in enumerate(L.XLWINGS_CONF_WIDTHS):
+            ws.set_column(col, col, width)
+        for r, row in enumerate(XLWINGS_CONF):
+            for col, value in enumerate(row):
+                ws.write_string(r, col, value)
         ws.hide()
 
     def config_sheet(self) -> None:
-        _config_sheet(self.wb)
+        ws = self.wb.add_worksheet(L.CONFIG_SHEET)
+        for col, width in enumerate(L.CONFIG_WIDTHS):
+            ws.set_column(col, col, width)
+        for r, row in enumerate(config_examples()):
+            for col, value in enumerate(row):
+                ws.write_string(r, col, value)
+        ws.hide()
 
     def meta(self) -> None:
         ws = self.wb.add_worksheet(L.META_SHEET)
+        version = L.META_VERSION
         ws.write_string(0, 0, L.META_MARKER)
-        ws.write_number(0, 1, L.LAYOUT_VERSION)
-        ws.write_string(1, 0, "说明")
-        ws.write_string(1, 1, "此工作表由 xlgoals 使用，请勿修改。")
-        r = META_NOTES_ROW - 1
+        ws.write_number(version.row - 1, version.col - 1, L.LAYOUT_VERSION)
+        ws.write_string(1, 0, L.META_NOTE[0])
+        ws.write_string(1, 1, L.META_NOTE[1])
+        r = L.META_FIRST_NOTE_ROW - 1
         for name, t in zip(self.sheet_names, self.doc.tables, strict=True):
             if not t.complete:
-                ws.write_string(r, 0, "incomplete")
-                ws.write_string(r, 1, name)
-                ws.write_string(r, 2, t.incomplete_reason)
+                for col, value in enumerate((L.META_INCOMPLETE, name, t.incomplete_reason)):
+                    ws.write_string(r, col, value)
                 r += 1
         ws.hide()
         ws.protect()
 
 
-DOC_FIRST_ROW = 3  # 公开说明: label rows 3–12
-DOC_LABELS = (
-    "标题",
-    "预算年度",
-    "区划代码",
-    "发文单位",
-    "落款日期",
-    "文号",
-    "说明正文",
-    "说明中的项目个数",
-    "说明中的资金合计（万元）",
-    "部门整体绩效目标",
-)
-DOC_ITEMS_HEADER_ROW = 15
-META_NOTES_ROW = 4
-
-
-CONFIG_EXAMPLES = (
-    ("# 校验配置", "A列写配置项，B列写值；以 # 开头的行不生效。命令行 --config 的设置优先于本表。"),
-    ("# select", "只运行这些规则，逗号分隔，如 STRUCT,CODE,FUND"),
-    ("# ignore", "不运行这些规则，如 IND-001,VAL-010"),
-    ("# severity.VAL-003", "改变一条规则的级别：error / warning / info"),
-    ("# satisfaction_min", "满意度目标下限（%），默认 80"),
-    ("# budget_year", "预算年度，如 2024（默认从项目编码推断）"),
-    ("# region_code", "6位区划代码，如 130730（默认从项目编码推断）"),
-)
-
-
-def _config_sheet(wb: Workbook) -> None:
-    ws = wb.add_worksheet(L.CONFIG_SHEET)
-    ws.set_column(0, 0, 22)
-    ws.set_column(1, 1, 70)
-    for r, (key, value) in enumerate(CONFIG_EXAMPLES):
-        ws.write_string(r, 0, key)
-        ws.write_string(r, 1, value)
-    ws.hide()
+def _level1_blocks(t: GoalTable) -> dict[int, int]:
+    """Row index → length of each run of rows sharing one 一级 (merged as printed)."""
+    blocks: dict[int, int] = {}
+    k = 0
+    inds = t.indicators
+    while k < len(inds):
+        n = 1
+        while k + n < len(inds) and inds[k + n].level1 == inds[k].level1:
+            n += 1
+        blocks[k] = n
+        k += n
+    return blocks
 
 
 def empty_document() -> Document:
@@ -648,22 +469,14 @@ def build_bytes(doc: Document | None = None, *, macros: bool = False) -> bytes:
             "strings_to_numbers": False,
             "strings_to_formulas": False,
             "strings_to_urls": False,
-            "default_format_properties": {"font_name": FONT, "font_size": 10},
+            "default_format_properties": {"font_name": L.FONT, "font_size": L.FONT_SIZE},
         },
     )
-    wb.set_properties({"title": "绩效目标表", "author": "xlgoals", "created": FIXED_TIME})
+    wb.set_properties({"title": L.Label.TITLE, "author": "xlgoals", "created": FIXED_TIME})
     wb.set_calc_mode("auto")
     if macros:
-        from xlgoals.template.vba import build_vba_project
-
         wb.add_vba_project(io.BytesIO(build_vba_project()), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
     _Builder(wb, doc, macros).build()
     wb.close()
     return buf.getvalue()
-
-
-def write_workbook(doc: Document | None, path: Path) -> None:
-    from xlgoals.atomic import write_atomic
-
-    write_atomic(path, build_bytes(doc))

@@ -1,29 +1,47 @@
-"""The text of the 填表说明 sheet (what each field means, the value conventions, how to check)."""
+"""The text of the 填表说明 sheet (what each field means, the value conventions, how to check) and
+the examples on the hidden _config sheet. Cell addresses come from the layout, the number of rules
+from the registry."""
 
 from __future__ import annotations
+
+from xlgoals import layout as L
+from xlgoals.fields import PLAN_POINTS, TableField
+
+_P = L.PROJECT
+
+
+def _at(f: TableField) -> str:
+    return _P.input(f).at.a1.split(":")[0]
+
+
+_PLAN = f"{_at(PLAN_POINTS[0])}–{_at(PLAN_POINTS[-1])}"
+_FLAG_COLUMN = f"{L.column_letter(_P.flag_column)}列"
 
 INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     (
         "用途",
         "本工作簿用于编报项目支出绩效目标表。每个项目一个工作表（“项目清单”列出全部项目及合计）。白色单元格为填写区，灰色为标签（已锁定，无需密码即可撤销保护）。",
     ),
-    ("预算单位", "B2 填6位单位编码（如 316007），C2 填单位全称。"),
     (
-        "项目编码",
+        L.Label.UNIT,
+        f"{_at(TableField.UNIT_CODE)} 填6位单位编码（如 316007），{_at(TableField.UNIT_NAME)} 填单位全称。",
+    ),
+    (
+        L.Label.PROJECT_CODE,
         "21位：6位区划代码 + 2位年度 + 类别字母（部门项目为 P）+ 12位编号，例如 13073024P00047410001H。续建项目沿用项目库编码。",
     ),
-    ("项目名称", "与预算系统中的项目名称一致，不加文号。"),
+    (L.Label.PROJECT_NAME, "与预算系统中的项目名称一致，不加文号。"),
     (
-        "预算数",
+        L.Label.BUDGET_TOTAL,
         "单位：万元，保留两位小数。预算数 = 财政资金 + 其他资金；其他资金没有时留空。金额请填数字，不要带“万元”。",
     ),
-    ("资金用途", "说明资金具体用于什么（对象、标准、范围），不要只重复项目名称。"),
+    (L.Label.FUND_USE, "说明资金具体用于什么（对象、标准、范围），不要只重复项目名称。"),
     (
-        "资金支出计划",
-        "C6 选择填写方式：% 或 万元。D7–G7 填截至3月底、6月底、10月底、12月底的累计数，应逐期不减少；12月底应为100%（或等于预算数）。",
+        L.Label.PLAN,
+        f"{_at(TableField.PLAN_MODE)} 选择填写方式：% 或 万元。{_PLAN} 填截至3月底、6月底、10月底、12月底的累计数，应逐期不减少；12月底应为100%（或等于预算数）。",
     ),
     (
-        "绩效目标",
+        L.Label.GOALS,
         "写清本年度预期的产出和效果，尽量量化（数量、质量、时效、成本），分条编号（1. 2. …）。不要只写“专款专用”等资金管理要求，不要保留“目标内容1”之类的模板文字。",
     ),
     (
@@ -48,12 +66,12 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         "无法量化时可用定性表述，但应分级分档（如“达成年度指标”），避免“进一步提高”“得到增强”等模糊说法。",
     ),
     (
-        "指标值确定依据",
+        L.Label.BASIS,
         "说明指标值从何而来：年初工作计划、调查结果、历史依据、政策文件等（下拉框为建议，可自行填写）。",
     ),
     (
-        "提示列（H列）",
-        "H列实时显示本行问题：必填项未填、预算数不等于财政资金+其他资金、支出计划下降或12月底不为100%、指标值未填等。表格底部“表内校验”汇总提示数。",
+        f"{L.Label.FLAG}列（{_FLAG_COLUMN}）",
+        f"{_FLAG_COLUMN}实时显示本行问题：必填项未填、预算数不等于财政资金+其他资金、支出计划下降或12月底不为100%、指标值未填等。表格底部“{L.Label.FOOTER}”汇总提示数。",
     ),
     (
         "完整校验",
@@ -64,3 +82,16 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         "本模板可在 WPS 和 LibreOffice 中填写；按钮需要 Excel。校验请使用命令行 xlgoals check。",
     ),
 )
+
+
+def config_examples() -> tuple[tuple[str, str], ...]:
+    """The hidden _config sheet's rows: commented-out examples of every setting a workbook can make."""
+    return (
+        ("# 校验配置", "A列写配置项，B列写值；以 # 开头的行不生效。命令行 --config 的设置优先于本表。"),
+        ("# select", "只运行这些规则，逗号分隔，如 STRUCT,CODE,FUND"),
+        ("# ignore", "不运行这些规则，如 IND-001,VAL-010"),
+        ("# severity.VAL-003", "改变一条规则的级别：error / warning / info"),
+        ("# satisfaction_min", "满意度目标下限（%），默认 80"),
+        ("# budget_year", "预算年度，如 2024（默认从项目编码推断）"),
+        ("# region_code", "6位区划代码，如 130730（默认从项目编码推断）"),
+    )

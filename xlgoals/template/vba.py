@@ -20,13 +20,31 @@ import os
 import struct
 import tempfile
 import zipfile
-from datetime import datetime
 from pathlib import Path
 
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.template.ovba import compress
 
 MACROS = Path(__file__).resolve().parent.parent.parent / "macros"
+
+BUTTONS = (  # (caption, VBA Sub in macros/Module1.bas); the first is also on every project sheet
+    ("校验", "XlGoalsValidate"),
+    ("汇总", "XlGoalsTotals"),
+    ("导出", "XlGoalsExport"),
+    ("新增项目", "XlGoalsNewProject"),
+)
+XLWINGS_CONF = (  # xlwings reads A1 down to the first blank row of a sheet named "xlwings.conf"
+    (
+        "Interpreter_Win",
+        r"C:\xlgoals\venv\Scripts\pythonw.exe",
+        "Windows 上 Python 的位置（见 docs/使用说明.md）",
+    ),
+    ("Interpreter_Mac", "", "Mac 上 Python 的位置，如 /Users/用户名/xlgoals/venv/bin/python"),
+    ("UDF Modules", "xlgoals.excel.udfs", "工作表函数所在的模块"),
+    ("Use UDF Server", "True", "工作表函数使用常驻的 Python 进程（更快）"),
+    ("Show Console", "False", "排查问题时改为 True"),
+    ("ADD_WORKBOOK_TO_PYTHONPATH", "False", "不要把工作簿所在文件夹加入 Python 路径（文件名可以是中文）"),
+)
 MODULE_OFFSET = 0x0031
 MODULE_NAME = 0x0019
 
@@ -148,6 +166,3 @@ def build_vba_project(source: str | None = None) -> bytes:
             return target.read_bytes()
         finally:
             os.chdir(cwd)
-
-
-__all__ = ["build_vba_project", "datetime"]

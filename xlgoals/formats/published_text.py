@@ -1,25 +1,26 @@
-"""Published text (the layout of the seeds) → Document, for both the Hebei and the flat layout."""
+"""Published text (the layout of the seeds: a Word table saved as text) → Document, for both the
+Hebei per-project table and the flat 项目支出绩效目标表."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.importers import flat_text, hebei_text
-from xlgoals.importers.encoding import decode_text, read_text
-from xlgoals.importers.preamble import parse_preamble
-from xlgoals.importers.text_cells import clean_line
-from xlgoals.model import Document, infer_region_and_year
+from xlgoals.formats import flat_text, hebei_text
+from xlgoals.formats.encoding import read_text
+from xlgoals.formats.preamble import parse_preamble
+from xlgoals.formats.text_cells import clean_line
+from xlgoals.model import Document, Layout, SourceFormat, infer_region_and_year
 
 
 def parse_text(text: str, file: str = "") -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if flat_text.looks_like_flat(lines):
         tables, first = flat_text.parse_tables(file, lines)
-        layout = "flat-text"
+        layout = Layout.FLAT
     elif hebei_text.looks_like_hebei(lines):
         tables, first = hebei_text.parse_tables(file, lines)
-        layout = "hebei-text"
+        layout = Layout.HEBEI
     else:
         first_cell = next((i for i, x in enumerate(lines) if x.startswith("\t") and x.strip()), None)
         where = first_cell + 1 if first_cell is not None else 1
@@ -32,16 +33,11 @@ def parse_text(text: str, file: str = "") -> Document:
     if not tables:
         raise XlgoalsInputError("文件中没有找到任何绩效目标表。", file=file, line=first + 1)
     meta = parse_preamble(file, [clean_line(x) for x in lines], first)
-    doc = Document(source=file, layout=layout, meta=meta, tables=tables)
+    doc = Document(source=file, layout=layout, format=SourceFormat.TEXT, meta=meta, tables=tables)
     infer_region_and_year(doc)
     return doc
 
 
-def load_text(path: Path) -> Document:
+def read(path: Path) -> Document:
     text, _encoding = read_text(path)
     return parse_text(text, str(path))
-
-
-def load_text_bytes(data: bytes, file: str) -> Document:
-    text, _encoding = decode_text(data, file)
-    return parse_text(text, file)

@@ -1,73 +1,18 @@
-"""SAT, COST, TIME: satisfaction, cost and timeliness targets."""
+"""COST: the cost indicators (总成本 or 单位成本, an upper bound within the budget)."""
 
 from __future__ import annotations
 
 import re
 
-from xlgoals.rules.common import is_cost_row, is_satisfaction_row, l2, quote, rate_name, rows, to_wan
-from xlgoals.rules.registry import Context, rule
-from xlgoals.values import Form, Kind
+from xlgoals.model import Indicator
+from xlgoals.rules.common import is_cost_row, quote, rows, to_wan
+from xlgoals.rules.registry import Context, Family, rule
 
+FAMILY = Family("COST", "成本指标")
 UNIT_COST_NAME = re.compile(r"人均|标准|单价|每人|每户|生均|每亩|户均|单位成本")
 
 
-@rule(
-    "SAT-001", "satisfaction-form", "error",
-    title="满意度指标值必须是“≥x%”形式的百分比",
-    what="服务对象满意度指标的指标值是否为百分比，且没有用“≤/<”。",
-    why="满意度是调查得到的比例（S9“(%)”）；000 第102行“≥1.9”。",
-    bad="≥1.9", good="≥90%",
-    fix="写成“≥x%”，x 一般为80–98，来自满意度调查。",
-)  # fmt: skip
-def satisfaction_form(ctx: Context) -> None:
-    for k, ind in rows(ctx.t):
-        if not is_satisfaction_row(ind) or not ind.value_raw.strip():
-            continue
-        v = ind.value
-        if v.form == Form.PLACEHOLDER:
-            continue
-        if not v.is_percent or v.op in ("≤", "<"):
-            ctx.emit(f"满意度指标值{quote(ind.value_raw)}不是“≥x%”形式的百分比。", indicator=(k, ind))
-
-
-@rule(
-    "SAT-002", "satisfaction-low", "warning",
-    title="满意度目标值偏低（< 80%） (cfg)",
-    what="满意度目标是否低于配置的下限（satisfaction_min，默认80%）。",
-    why="公开表中满意度目标集中在90–98%（RULES.md §3.3）；没有查到全国统一下限，所以可配置。",
-    bad="≥60%", good="≥90%",
-    fix="按满意度调查的实际水平设置，一般不低于80%。",
-)  # fmt: skip
-def satisfaction_low(ctx: Context) -> None:
-    for k, ind in rows(ctx.t):
-        v = ind.value
-        if (
-            is_satisfaction_row(ind)
-            and v.unit == "%"
-            and v.number is not None
-            and v.number < ctx.config.satisfaction_min
-        ):
-            ctx.emit(
-                f"满意度目标{quote(ind.value_raw)}低于{ctx.config.satisfaction_min}%。", indicator=(k, ind)
-            )
-
-
-@rule(
-    "SAT-003", "satisfaction-100-no-op", "info",
-    title="满意度目标为100%且无比较符，难以考核",
-    what="满意度目标是否写成“100%”（没有≥）。",
-    why="002 中6行“100百分比”；满意度调查几乎不可能全部满意，目标失去区分度。",
-    bad="100%", good="≥95%",
-    fix="写成“≥x%”，x 取调查能达到的水平。",
-)  # fmt: skip
-def satisfaction_100(ctx: Context) -> None:
-    for k, ind in rows(ctx.t):
-        v = ind.value
-        if is_satisfaction_row(ind) and v.unit == "%" and v.number == 100 and v.op in ("", "="):
-            ctx.emit(f"满意度目标为{quote(ind.value_raw)}，没有比较符，难以考核。", indicator=(k, ind))
-
-
-def _cost_rows(ctx: Context):  # type: ignore[no-untyped-def]
+def _cost_rows(ctx: Context) -> list[tuple[int, Indicator]]:
     return [(k, i) for k, i in rows(ctx.t) if is_cost_row(i)]
 
 
@@ -125,7 +70,7 @@ def cost_percent(ctx: Context) -> None:
             )
 
 
-def _equals_budget(ctx: Context, ind) -> bool:  # type: ignore[no-untyped-def]
+def _equals_budget(ctx: Context, ind: Indicator) -> bool:
     wan = to_wan(ind.value)
     return wan is not None and ctx.t.budget.total is not None and wan == ctx.t.budget.total
 
@@ -167,33 +112,3 @@ def cost_only_budget(ctx: Context) -> None:
             ctx.emit(
                 f"成本指标只有“{ind.value.normalized}”（等于预算数），建议补充单位成本。", indicator=(k, ind)
             )
-
-
-@rule(
-    "TIME-001", "timeliness-form", "warning",
-    title="时效指标值形式与名称不符",
-    what="时效指标：名称为“…率”要用%；名称含“时间/期限/时限/日期”要用日期、期限（≤N个月/天）或期间。",
-    why="S9“**月**日前”；000 第371行“资金拨付及时率 ≤12个月”，004 第358/468/896行“报告完成时间 ≥95百分比”。",
-    bad="报告完成时间 ≥95%", good="报告完成时间 12月31日前；资金拨付及时率 ≥95%",
-    fix="及时率写百分比；完成时间写日期（如“12月31日前”）或期限（如“≤3个月”）。",
-)  # fmt: skip
-def timeliness_form(ctx: Context) -> None:
-    for k, ind in rows(ctx.t):
-        if l2(ind) != "时效指标" or not ind.value_raw.strip():
-            continue
-        v, name = ind.value, ind.name
-        if rate_name(name):
-            if v.form in (Form.NUMBER, Form.PERIOD, Form.DEADLINE) and not v.is_percent:
-                ctx.emit(
-                    f"时效指标{quote(name)}是比率，指标值{quote(ind.value_raw)}应为百分比。",
-                    indicator=(k, ind),
-                )
-        elif re.search(r"时间|期限|时限|日期", name):
-            timeish = v.form in (Form.PERIOD, Form.DEADLINE) or (
-                v.form == Form.NUMBER
-                and v.unit in ("个月", "月", "天", "日", "年", "小时", "周", "个工作日", "工作日")
-            )
-            if not timeish and v.kind != Kind.QUAL:
-                ctx.emit(
-                    f"时效指标{quote(name)}应填日期或期限，而不是{quote(ind.value_raw)}。", indicator=(k, ind)
-                )

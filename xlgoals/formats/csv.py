@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
+from xlgoals.fields import IndicatorField, TableField
+from xlgoals.layout import Label, field_name
 from xlgoals.model import Document
 
 COLUMNS = (
-    "序号", "预算单位编码", "预算单位", "项目编码", "项目名称", "预算数", "财政资金", "其他资金", "资金用途",
-    "3月底", "6月底", "10月底", "12月底", "支出计划方式", "绩效目标", "一级指标", "二级指标", "三级指标",
-    "绩效指标描述", "指标值", "比较符", "数值", "单位", "指标类型", "指标值确定依据", "度量单位", "指标值类型", "分值",
+    "序号", "预算单位编码", Label.UNIT, Label.PROJECT_CODE, Label.PROJECT_NAME, Label.BUDGET_TOTAL,
+    field_name(TableField.BUDGET_FISCAL), Label.BUDGET_OTHER, Label.FUND_USE, *Label.PLAN_POINTS, "支出计划方式",
+    Label.GOALS, *Label.INDICATOR_HEADER[:4], Label.VALUE, "比较符", "数值", "单位", "指标类型", Label.BASIS,
+    *(field_name(f) for f in (IndicatorField.UNIT_COLUMN, IndicatorField.VALUE_TYPE, IndicatorField.SCORE)),
 )  # fmt: skip
 
 

@@ -12,22 +12,30 @@ import re
 from dataclasses import dataclass
 
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.importers.text_cells import PAGE_NUMBER, Cell, clean_line, norm_label, tokenize
+from xlgoals.fields import PLAN_POINTS, IndicatorField, TableField
+from xlgoals.formats.text_cells import PAGE_NUMBER, Cell, clean_line, tokenize
+from xlgoals.layout import Label, label_key
 from xlgoals.model import Budget, GoalTable, Indicator, Location, PlanMode, PlanPoint, SpendPlan
 from xlgoals.values import parse_amount, parse_plan_point
 
 UNIT_CELL = re.compile(r"^\t\s*(\d{6})\s*(\S.*)$")
-INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
-PLAN_LABELS = ("3月底", "6月底", "10月底", "12月底")
 HEADER_LABELS = {
-    "项目编码",
-    "项目名称",
-    "预算规模及资金用途",
-    "预算数",
-    "其中：财政资金",
-    "其他资金",
-    "绩效目标",
+    Label.PROJECT_CODE,
+    Label.PROJECT_NAME,
+    Label.BUDGET_BLOCK,
+    Label.BUDGET_TOTAL,
+    Label.BUDGET_FISCAL,
+    Label.BUDGET_OTHER,
+    Label.GOALS,
 }
+INDICATOR_FIELDS = (
+    IndicatorField.LEVEL1,
+    IndicatorField.LEVEL2,
+    IndicatorField.NAME,
+    IndicatorField.DESCRIPTION,
+    IndicatorField.VALUE,
+    IndicatorField.BASIS,
+)
 
 
 @dataclass
@@ -81,7 +89,7 @@ def find_tables(lines: list[str]) -> list[TableSpan]:
     # Titles followed by table cells but no unit/header block: a table whose header rows are missing.
     for idx, line in enumerate(lines):
         text = line.strip()
-        if idx in claimed or line.startswith("\t") or not text.endswith("绩效目标表"):
+        if idx in claimed or line.startswith("\t") or not text.endswith(Label.TITLE):
             continue
         nxt = _next_nonblank(lines, idx)
         if nxt is not None and lines[nxt].startswith("\t") and not UNIT_CELL.match(lines[nxt]):
@@ -116,20 +124,26 @@ def parse_table(
     cells = tokenize(lines, span.unit_line, end)
     table = GoalTable(index=index, title=span.title)
     locs = table.locations
-    locs["title"] = title_loc
+    locs[TableField.TITLE] = title_loc
 
     unit_cell = cells[0]
     m = UNIT_CELL.match("\t" + unit_cell.text)
     if m:
         table.unit_code, table.unit_name = m.group(1), m.group(2).strip()
-    locs["unit_code"] = locs["unit_name"] = _loc(file, unit_cell)
+    locs[TableField.UNIT_CODE] = locs[TableField.UNIT_NAME] = _loc(file, unit_cell)
 
-    i_code = _find(cells, "项目编码")
-    i_name = _find(cells, "项目名称")
-    i_total = _find(cells, "预算数")
+    i_code = _find(cells, Label.PROJECT_CODE)
+    i_name = _find(cells, Label.PROJECT_NAME)
+    i_total = _find(cells, Label.BUDGET_TOTAL)
     if i_code is None or i_name is None or i_total is None:
         missing = [
-            n for n, i in (("项目编码", i_code), ("项目名称", i_name), ("预算数", i_total)) if i is None
+            n
+            for n, i in (
+                (Label.PROJECT_CODE, i_code),
+                (Label.PROJECT_NAME, i_name),
+                (Label.BUDGET_TOTAL, i_total),
+            )
+            if i is None
         ]
         raise XlgoalsInputError(
             f"表格“{span.title or table.unit_name}”缺少表头项：{'、'.join(missing)}。请补全表头后重试。",
@@ -144,38 +158,42 @@ def parse_table(
 
     code = value_after(i_code)
     table.project_code = code.value if code else ""
-    locs["project_code"] = _loc(file, code or cells[i_code])
-    name_cells = cells[i_name + 1 : _find(cells, "预算规模及资金用途", i_name) or i_name + 2]
+    locs[TableField.PROJECT_CODE] = _loc(file, code or cells[i_code])
+    name_cells = cells[i_name + 1 : _find(cells, Label.BUDGET_BLOCK, i_name) or i_name + 2]
     table.project_name = "".join(c.value for c in name_cells).strip()
-    locs["project_name"] = _loc(file, name_cells[0] if name_cells else cells[i_name])
+    locs[TableField.PROJECT_NAME] = _loc(file, name_cells[0] if name_cells else cells[i_name])
 
     budget = Budget()
     total = value_after(i_total)
     budget.total_raw = total.value if total else ""
-    locs["budget.total"] = _loc(file, total or cells[i_total])
-    i_fiscal = _find(cells, "其中：财政资金", i_total)
+    locs[TableField.BUDGET_TOTAL] = _loc(file, total or cells[i_total])
+    i_fiscal = _find(cells, Label.BUDGET_FISCAL, i_total)
     fiscal = value_after(i_fiscal) if i_fiscal is not None else None
     budget.fiscal_raw = fiscal.value if fiscal else ""
-    locs["budget.fiscal"] = _loc(file, fiscal or (cells[i_fiscal] if i_fiscal is not None else total))
-    i_other = _find(cells, "其他资金", i_total)
+    locs[TableField.BUDGET_FISCAL] = _loc(
+        file, fiscal or (cells[i_fiscal] if i_fiscal is not None else total)
+    )
+    i_other = _find(cells, Label.BUDGET_OTHER, i_total)
     other = value_after(i_other) if i_other is not None else None
     budget.other_raw = other.value if other else ""
-    locs["budget.other"] = _loc(file, other or (cells[i_other] if i_other is not None else total))
+    locs[TableField.BUDGET_OTHER] = _loc(file, other or (cells[i_other] if i_other is not None else total))
     budget.total = parse_amount(budget.total_raw)
     budget.fiscal = parse_amount(budget.fiscal_raw)
     budget.other = parse_amount(budget.other_raw)
     table.budget = budget
 
-    i_plan = _find(cells, "资金支出计划", i_total, prefix=True)
-    i_goal = _find(cells, "绩效目标", i_plan or i_total)
-    i_ind = _find(cells, "一级指标", i_goal or i_total)
+    i_plan = _find(cells, Label.PLAN, i_total, prefix=True)
+    i_goal = _find(cells, Label.GOALS, i_plan or i_total)
+    i_ind = _find(cells, Label.LEVEL1, i_goal or i_total)
 
     # 资金用途: the text cells between the 其他资金 value and the spend-plan label.
     use_from = (i_other + 2) if (i_other is not None and other is not None) else ((i_other or i_total) + 1)
     use_to = i_plan if i_plan is not None else (i_goal if i_goal is not None else len(cells))
     use_cells = [c for c in cells[use_from:use_to] if c.value]
     table.fund_use = "\n".join(c.value for c in use_cells)
-    locs["fund_use"] = _loc(file, use_cells[0] if use_cells else cells[min(use_from, len(cells) - 1)])
+    locs[TableField.FUND_USE] = _loc(
+        file, use_cells[0] if use_cells else cells[min(use_from, len(cells) - 1)]
+    )
 
     if i_plan is not None:
         table.spend_plan = _parse_plan(file, cells, i_plan, i_goal, locs)
@@ -184,16 +202,16 @@ def parse_table(
         goal_cells = cells[i_goal + 1 : i_ind if i_ind is not None else len(cells)]
         text = "\n".join(c.text for c in goal_cells)
         table.goals = [ln.strip() for ln in text.split("\n") if ln.strip()]
-        locs["goals"] = _loc(file, goal_cells[0] if goal_cells else cells[i_goal])
+        locs[TableField.GOALS] = _loc(file, goal_cells[0] if goal_cells else cells[i_goal])
 
     if i_ind is None:
         table.complete = False
         table.incomplete_reason = "文本在指标表之前中断" if is_last else "缺少指标表"
         return table
-    header_end = i_ind + len(INDICATOR_HEADER)
+    header_end = i_ind + len(Label.INDICATOR_HEADER)
     row_cells = cells[header_end:]
     table.indicators = _parse_indicators(file, row_cells)
-    locs["indicators"] = _loc(file, cells[i_ind])
+    locs[TableField.INDICATORS] = _loc(file, cells[i_ind])
     if len(row_cells) % 6:
         table.complete = False
         table.incomplete_reason = f"指标表最后一行不完整（{len(row_cells) % 6}/6个单元格）"
@@ -205,12 +223,12 @@ def parse_table(
 
 
 def _parse_plan(
-    file: str, cells: list[Cell], i_plan: int, i_goal: int | None, locs: dict[str, Location]
+    file: str, cells: list[Cell], i_plan: int, i_goal: int | None, locs: dict[TableField, Location]
 ) -> SpendPlan:
     plan = SpendPlan(header=cells[i_plan].value)
-    locs["spend_plan"] = _loc(file, cells[i_plan])
+    locs[TableField.SPEND_PLAN] = _loc(file, cells[i_plan])
     j = i_plan + 1
-    while j < len(cells) and cells[j].label in PLAN_LABELS:
+    while j < len(cells) and cells[j].label in Label.PLAN_POINTS:
         j += 1
     values = cells[j : i_goal if i_goal is not None else j + 5]
     if len(values) == 5 and not values[0].value:
@@ -225,16 +243,13 @@ def _parse_plan(
         if raw:
             percent_flags.append(is_percent)
         points.append(PlanPoint(raw=raw, value=number))
-        locs[f"spend_plan.{k}"] = _loc(file, cell or cells[i_plan])
+        locs[PLAN_POINTS[k]] = _loc(file, cell or cells[i_plan])
     plan.points = points
     if percent_flags and all(percent_flags):
         plan.mode = PlanMode.PERCENT
     elif percent_flags and not any(percent_flags):
         plan.mode = PlanMode.AMOUNT
     return plan
-
-
-FIELDS = ("level1", "level2", "name", "description", "value", "basis")
 
 
 def _parse_indicators(file: str, cells: list[Cell]) -> list[Indicator]:
@@ -256,8 +271,8 @@ def _parse_indicators(file: str, cells: list[Cell]) -> list[Indicator]:
             value_raw=row[4].text.strip("\n\t"),
             basis=texts[5],
         )
-        for fname, cell in zip(FIELDS, row, strict=True):
-            ind.locations[fname] = Location(file=file, line=cell.line)
+        for f, cell in zip(INDICATOR_FIELDS, row, strict=True):
+            ind.locations[f] = Location(file=file, line=cell.line)
         indicators.append(ind)
     return indicators
 
@@ -275,9 +290,6 @@ def parse_tables(file: str, lines: list[str]) -> tuple[list[GoalTable], int]:
 
 
 def looks_like_hebei(lines: list[str]) -> bool:
-    return any(norm_label(x) == "项目编码" for x in lines[:20000] if x.startswith("\t")) or any(
+    return any(label_key(x) == Label.PROJECT_CODE for x in lines[:20000] if x.startswith("\t")) or any(
         UNIT_CELL.match(x) for x in lines
     )
-
-
-__all__ = ["find_tables", "looks_like_hebei", "norm_label", "parse_tables"]

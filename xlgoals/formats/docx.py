@@ -1,20 +1,32 @@
-"""The 公开 publication as Word (.docx): title, an intro whose project count and total are computed
-from the tables, the numbered list of projects with amounts, then one official table per project.
+"""The 公开 publication as Word (.docx), both ways.
 
-The layout is the one the published seeds were dumped from, so ``importers/docx.py`` can read it
-back through the same text parser.
+Writing: title, an intro whose project count and total are computed from the tables, the numbered
+list of projects with amounts, then one official table per project (labels from the layout).
+Reading: the document is rendered into the published-text layout the seeds come in (paragraphs
+become lines; each table cell a tab-led line, its own paragraphs continuing on untabbed lines; a
+vertically merged continuation an empty cell), then parsed by the published-text reader — so a
+publication written here reads back with the same tables.
 """
 
 from __future__ import annotations
 
 import io
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from xlgoals.model import Document, GoalTable
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from xlgoals import layout as L
+from xlgoals.errors import XlgoalsInputError
+from xlgoals.formats.published_text import parse_text
+from xlgoals.model import Document, GoalTable, SourceFormat
 from xlgoals.values import DOC_NUMBER
 
-FONT = "宋体"
+# === writing ===================================================================================
 
 
 def _amount(v: Decimal | None) -> str:
@@ -45,11 +57,8 @@ def publication_intro(doc: Document) -> tuple[str, list[str]]:
 
 
 def _font(run: Any, size: float | None = None, bold: bool = False) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = FONT
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    run.font.name = L.FONT
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), L.FONT)
     if size:
         run.font.size = Pt(size)
     run.bold = bold
@@ -76,33 +85,30 @@ def _table(d: Any, t: GoalTable) -> None:
         _set(cell, text, bold)
 
     merge(0, 0, 0, 4, f"{t.unit_code}{t.unit_name}")
-    merge(0, 5, 0, 6, "单位：万元")
-    merge(1, 0, 1, 0, "项目编码", True)
+    merge(0, 5, 0, 6, L.Label.MONEY_UNIT)
+    merge(1, 0, 1, 0, L.Label.PROJECT_CODE, True)
     merge(1, 1, 1, 2, t.project_code)
-    merge(1, 3, 1, 3, "项目名称", True)
+    merge(1, 3, 1, 3, L.Label.PROJECT_NAME, True)
     merge(1, 4, 1, 6, t.project_name)
-    merge(2, 0, 3, 0, "预算规模及资金用途", True)
+    merge(2, 0, 3, 0, L.Label.BUDGET_BLOCK, True)
     b = t.budget
     for col, text in enumerate(
-        ("预算数", _money_cell(b.total, b.total_raw), "其中：财政资金", _money_cell(b.fiscal, b.fiscal_raw),
-         "其他资金", _money_cell(b.other, b.other_raw)),
+        (L.Label.BUDGET_TOTAL, _money_cell(b.total, b.total_raw), L.Label.BUDGET_FISCAL,
+         _money_cell(b.fiscal, b.fiscal_raw), L.Label.BUDGET_OTHER, _money_cell(b.other, b.other_raw)),
         start=1,
     ):  # fmt: skip
         merge(2, col, 2, col, text, col in (1, 3, 5))
     merge(3, 1, 3, 6, t.fund_use)
-    merge(4, 0, 5, 0, t.spend_plan.header or "资金支出计划（%）", True)
+    merge(4, 0, 5, 0, t.spend_plan.header or L.Label.PLAN_PERCENT, True)
     spans = ((1, 2), (3, 3), (4, 4), (5, 6))
-    for (c1, c2), label, point in zip(
-        spans, ("3月底", "6月底", "10月底", "12月底"), t.spend_plan.points, strict=True
-    ):
+    for (c1, c2), label, point in zip(spans, L.Label.PLAN_POINTS, t.spend_plan.points, strict=True):
         merge(4, c1, 4, c2, label, True)
         merge(5, c1, 5, c2, point.raw)
-    merge(6, 0, 6, 0, "绩效目标", True)
+    merge(6, 0, 6, 0, L.Label.GOALS, True)
     merge(6, 1, 6, 6, "\n".join(t.goals))
     for (c1, c2), label in zip(
-        ((0, 0), (1, 1), (2, 2), (3, 4), (5, 5), (6, 6)),
-        ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"), strict=True,
-    ):  # fmt: skip
+        ((0, 0), (1, 1), (2, 2), (3, 4), (5, 5), (6, 6)), L.Label.INDICATOR_HEADER, strict=True
+    ):
         merge(7, c1, 7, c2, label, True)
     k = 0
     while k < len(t.indicators):
@@ -121,23 +127,17 @@ def _table(d: Any, t: GoalTable) -> None:
 
 
 def build_docx(doc: Document) -> bytes:
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm
-
     d = docx.Document()
     section = d.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(20)
     section.top_margin = section.bottom_margin = Mm(20)
     style = d.styles["Normal"]
-    style.font.name = FONT
-    from docx.oxml.ns import qn
-
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    style.font.name = L.FONT
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), L.FONT)
     d.core_properties.author = "xlgoals"
     title = doc.meta.title or (
-        f"{doc.meta.budget_year}年重大政策和重点项目绩效目标" if doc.meta.budget_year else "绩效目标"
+        f"{doc.meta.budget_year}年重大政策和重点项目绩效目标" if doc.meta.budget_year else L.Label.GOALS
     )
     para = d.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -146,16 +146,56 @@ def build_docx(doc: Document) -> bytes:
     _font(d.add_paragraph().add_run(sentence))
     for item in items:
         _font(d.add_paragraph().add_run(item))
-    _font(d.add_paragraph().add_run("附件：绩效目标表"))
+    _font(d.add_paragraph().add_run(f"附件：{L.Label.TITLE}"))
     if doc.meta.issuer:
         _font(d.add_paragraph().add_run(doc.meta.issuer))
     if doc.meta.issue_date:
         _font(d.add_paragraph().add_run(doc.meta.issue_date))
     for k, t in enumerate(doc.tables, start=1):
-        heading = t.title or f"{k}.{DOC_NUMBER.sub('', t.project_name).strip()}绩效目标表"
+        heading = t.title or f"{k}.{DOC_NUMBER.sub('', t.project_name).strip()}{L.Label.TITLE}"
         p = d.add_paragraph()
         _font(p.add_run(heading), 12, True)
         _table(d, t)
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
+
+
+# === reading ===================================================================================
+
+
+def docx_to_text(path: Path) -> str:
+    try:
+        d = docx.Document(str(path))
+    except Exception as exc:
+        raise XlgoalsInputError(
+            f"Word 文档无法打开（{type(exc).__name__}），文件可能已损坏或不是 .docx。", file=str(path)
+        ) from None
+    lines: list[str] = []
+
+    def para_text(p: Any) -> str:
+        return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+    for child in d.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(para_text(child))
+        elif child.tag == qn("w:tbl"):
+            for tr in child.iter(qn("w:tr")):
+                for tc in tr.iter(qn("w:tc")):
+                    pr = tc.find(qn("w:tcPr"))
+                    vmerge = pr.find(qn("w:vMerge")) if pr is not None else None
+                    if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
+                        lines.append("\t")
+                        continue
+                    texts = [para_text(p) for p in tc.iter(qn("w:p"))] or [""]
+                    lines.append("\t" + texts[0])
+                    lines.extend(t for t in texts[1:] if t.strip())
+                lines.append("")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def read(path: Path) -> Document:
+    doc = parse_text(docx_to_text(path), str(path))
+    doc.format = SourceFormat.DOCX
+    return doc

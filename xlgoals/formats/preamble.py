@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from decimal import Decimal
 
-from xlgoals.importers.text_cells import PAGE_NUMBER, norm_label
+from xlgoals.fields import MetaField
+from xlgoals.formats.text_cells import PAGE_NUMBER
+from xlgoals.layout import label_key
 from xlgoals.model import DocumentMeta, ListedItem, Location, TocEntry
 from xlgoals.values import DOC_NUMBER, parse_amount
 
@@ -43,23 +44,23 @@ def parse_preamble(file: str, lines: list[str], end: int) -> DocumentMeta:
         if (
             len(text) > 40
             or TOC_NUMBERED.match(text)
-            or norm_label(text) in ("目录",)
+            or label_key(text) in ("目录",)
             or "\t" in lines[i].strip()
         ):
             break
         title_parts.append(text)
         if "title" not in locs:
-            locs["title"] = Location(file=file, line=i + 1)
+            locs[MetaField.TITLE] = Location(file=file, line=i + 1)
         last = i
         if len(title_parts) == 3:
             break
     meta.title = "".join(title_parts)
 
-    toc_start = next((i for i, t in nonblank if norm_label(t) == "目录"), None)
+    toc_start = next((i for i, t in nonblank if label_key(t) == "目录"), None)
     toc_end = toc_start
     if toc_start is not None:
         meta.toc, toc_end = _parse_toc(file, lines, toc_start + 1, end)
-        locs["toc"] = Location(file=file, line=toc_start + 1)
+        locs[MetaField.TOC] = Location(file=file, line=toc_start + 1)
 
     intro_lines: list[tuple[int, str]] = []
     for i, text in nonblank:
@@ -73,26 +74,26 @@ def parse_preamble(file: str, lines: list[str], end: int) -> DocumentMeta:
     for k, (i, text) in enumerate(intro_lines):
         if SIGN_DATE.match(text):
             meta.issue_date = text
-            locs["issue_date"] = Location(file=file, line=i + 1)
+            locs[MetaField.ISSUE_DATE] = Location(file=file, line=i + 1)
             if k > 0 and len(intro_lines[k - 1][1]) <= 20:
                 meta.issuer = intro_lines[k - 1][1]
-                locs["issuer"] = Location(file=file, line=intro_lines[k - 1][0] + 1)
+                locs[MetaField.ISSUER] = Location(file=file, line=intro_lines[k - 1][0] + 1)
             break
 
     paragraphs = [(i, t) for i, t in intro_lines if t not in (meta.issue_date, meta.issuer)]
     meta.intro = "\n".join(t for _, t in paragraphs if not PAGE_NUMBER.match(t))
     if paragraphs:
-        locs["intro"] = Location(file=file, line=paragraphs[0][0] + 1)
+        locs[MetaField.INTRO] = Location(file=file, line=paragraphs[0][0] + 1)
 
     for i, text in paragraphs:
         m = STATED_COUNT.search(text)
         if m and meta.stated_count is None:
             meta.stated_count = int(m.group(1))
-            locs["stated_count"] = Location(file=file, line=i + 1)
+            locs[MetaField.STATED_COUNT] = Location(file=file, line=i + 1)
             t = STATED_TOTAL.search(text, m.end())
             if t:
                 meta.stated_total = parse_amount(t.group(1))
-                locs["stated_total"] = Location(file=file, line=i + 1)
+                locs[MetaField.STATED_TOTAL] = Location(file=file, line=i + 1)
     for i, text in paragraphs:
         m = LISTED_ITEM.match(text)
         if m:
@@ -108,7 +109,7 @@ def parse_preamble(file: str, lines: list[str], end: int) -> DocumentMeta:
 
     meta.department_goals = _department_goals(lines, end, toc_end or 0)
     if meta.department_goals:
-        locs["department_goals"] = Location(
+        locs[MetaField.DEPARTMENT_GOALS] = Location(
             file=file, line=next(i + 1 for i in range(toc_end or 0, end) if "部门整体绩效目标" in lines[i])
         )
 
@@ -159,7 +160,7 @@ def _parse_toc(file: str, lines: list[str], start: int, end: int) -> tuple[list[
 
 
 def _department_goals(lines: list[str], end: int, after: int) -> str:
-    start = next((i for i in range(after, end) if norm_label(lines[i]).endswith("部门整体绩效目标")), None)
+    start = next((i for i in range(after, end) if label_key(lines[i]).endswith("部门整体绩效目标")), None)
     if start is None:
         return ""
     out: list[str] = []
@@ -170,13 +171,6 @@ def _department_goals(lines: list[str], end: int, after: int) -> str:
         if text and not PAGE_NUMBER.match(text):
             out.append(text)
     return "\n".join(out)
-
-
-def listed_total(meta: DocumentMeta) -> Decimal | None:
-    amounts = [item.amount for item in meta.listed_items]
-    if not amounts or any(a is None for a in amounts):
-        return None
-    return sum((a for a in amounts if a is not None), Decimal(0))
 
 
 def _own_doc_number(lines: list[str], end: int) -> str:

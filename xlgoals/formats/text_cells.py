@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from xlgoals.layout import label_key
+
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 
@@ -17,12 +19,6 @@ PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 def clean_line(line: str) -> str:
     """Drop Word bookmark markers and the carriage return of CRLF files."""
     return _BOOKMARK.sub("", line.rstrip("\r"))
-
-
-def norm_label(text: str) -> str:
-    """Compare labels without spaces and with ASCII colons/brackets unified: "其中：财政    资金"."""
-    text = re.sub(r"\s+", "", text)
-    return text.replace(":", "：").replace("(", "（").replace(")", "）")
 
 
 @dataclass
@@ -33,7 +29,7 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return norm_label(self.text)
+        return label_key(self.text)
 
     @property
     def value(self) -> str:

@@ -1,7 +1,8 @@
-"""Document JSON: the import/export format of xlgoals (schema "xlgoals.document", version 1).
+"""Document JSON: the import/export format of xlgoals (schema "xlgoals.document", version 2).
 
 Numbers are strings of the exact decimal ("2800.00"), so no amount is rounded on the way.
-The schema is documented in docs/document-json.md; JSON → Document → JSON is lossless.
+The schema is documented in docs/document-json.md; JSON → Document → JSON is lossless. Version 1
+files (whose "layout" also named the source format: "hebei-text", "flat-workbook" …) still read.
 """
 
 from __future__ import annotations
@@ -9,37 +10,54 @@ from __future__ import annotations
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from xlgoals.atomic import write_atomic
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.fields import IndicatorField, MetaField, TableField
+from xlgoals.formats.encoding import read_text
+from xlgoals.frameworks import detect_framework
 from xlgoals.model import (
     Budget,
     Document,
     DocumentMeta,
     GoalTable,
     Indicator,
+    Layout,
     ListedItem,
     Location,
     PlanMode,
     PlanPoint,
+    SourceFormat,
     SpendPlan,
     TocEntry,
 )
 
 SCHEMA = "xlgoals.document"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)
+# Version 1 wrote the source format into "layout".
+_V1_LAYOUTS = {
+    "hebei-text": (Layout.HEBEI, SourceFormat.TEXT),
+    "flat-text": (Layout.FLAT, SourceFormat.TEXT),
+    "workbook": (Layout.HEBEI, SourceFormat.WORKBOOK),
+    "flat-workbook": (Layout.FLAT, SourceFormat.WORKBOOK),
+    "docx": (Layout.HEBEI, SourceFormat.DOCX),
+    "": (Layout.HEBEI, None),
+}
 
 JsonDict = dict[str, Any]
+_K = TypeVar("_K", TableField, IndicatorField, MetaField)
 
 
 def _dec(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _locs(locations: dict[str, Location]) -> JsonDict:
+def _locs(
+    locations: dict[TableField, Location] | dict[IndicatorField, Location] | dict[MetaField, Location],
+) -> JsonDict:
     return {k: v.model_dump(exclude_none=True) for k, v in sorted(locations.items())}
 
 
@@ -96,7 +114,7 @@ def table_to_dict(t: GoalTable) -> JsonDict:
             "points": [{"raw": p.raw, "value": _dec(p.value)} for p in t.spend_plan.points],
         },
         "goals": list(t.goals),
-        "framework": t.framework.value,
+        "framework": detect_framework(t).value,
         "complete": t.complete,
         "incomplete_reason": t.incomplete_reason,
         "indicators": [indicator_to_dict(i) for i in t.indicators],
@@ -110,7 +128,8 @@ def document_to_dict(doc: Document) -> JsonDict:
         "schema": SCHEMA,
         "version": VERSION,
         "source": doc.source,
-        "layout": doc.layout,
+        "layout": doc.layout.value,
+        "format": doc.format.value if doc.format is not None else None,
         "meta": {
             "title": m.title,
             "budget_year": m.budget_year,
@@ -144,10 +163,6 @@ def document_to_dict(doc: Document) -> JsonDict:
 
 def dumps(doc: Document) -> str:
     return json.dumps(document_to_dict(doc), ensure_ascii=False, indent=2) + "\n"
-
-
-def write_json(doc: Document, path: Path) -> None:
-    write_atomic(path, dumps(doc).encode("utf-8"))
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -206,13 +221,15 @@ class _Reader:
         except ValidationError:
             raise self.fail(path, "位置格式不正确") from None
 
-    def locations(self, data: JsonDict, path: str) -> dict[str, Location]:
+    def locations(self, data: JsonDict, path: str, keys: type[_K]) -> dict[_K, Location]:
         raw = self.obj(data.get("locations", {}), f"{path}.locations")
-        out: dict[str, Location] = {}
+        out: dict[_K, Location] = {}
         for key, value in raw.items():
+            if key not in keys._value2member_map_:
+                raise self.fail(f"{path}.locations.{key}", "没有这个字段")
             loc = self.location(value, f"{path}.locations.{key}")
             if loc is not None:
-                out[key] = loc
+                out[keys(key)] = loc
         return out
 
     def indicator(self, data: Any, path: str) -> Indicator:
@@ -230,7 +247,7 @@ class _Reader:
             value_type=self.str_(d, "value_type", path),
             score=self.str_(d, "score", path),
             scoring_rule=self.str_(d, "scoring_rule", path),
-            locations=self.locations(d, path),
+            locations=self.locations(d, path, IndicatorField),
         )
 
     def table(self, data: Any, path: str, index: int) -> GoalTable:
@@ -285,7 +302,7 @@ class _Reader:
             ],
             complete=complete,
             incomplete_reason=self.str_(d, "incomplete_reason", path),
-            locations=self.locations(d, path),
+            locations=self.locations(d, path, TableField),
         )
 
     def document(self, data: Any) -> Document:
@@ -293,8 +310,10 @@ class _Reader:
         if d.get("schema") != SCHEMA:
             raise self.fail("$.schema", f"应为 “{SCHEMA}”（这不是 xlgoals 文档 JSON）")
         version = d.get("version")
-        if version != VERSION:
-            raise self.fail("$.version", f"不支持的版本 {version!r}，本程序读取版本 {VERSION}")
+        if isinstance(version, bool) or version not in READS:
+            readable = "、".join(map(str, READS))
+            raise self.fail("$.version", f"不支持的版本 {version!r}，本程序读取版本 {readable}")
+        layout, source_format = self.layout(d, version)
         m = self.obj(d.get("meta", {}), "$.meta")
         meta = DocumentMeta(
             title=self.str_(m, "title", "$.meta"),
@@ -307,7 +326,7 @@ class _Reader:
             stated_count=self.int_(m, "stated_count", "$.meta"),
             stated_total=self.dec(m, "stated_total", "$.meta"),
             department_goals=self.str_(m, "department_goals", "$.meta"),
-            locations=self.locations(m, "$.meta"),
+            locations=self.locations(m, "$.meta", MetaField),
         )
         for k, item in enumerate(self.list_(m, "listed_items", "$.meta")):
             p = f"$.meta.listed_items[{k}]"
@@ -334,8 +353,21 @@ class _Reader:
             )
         tables = [self.table(t, f"$.tables[{k}]", k + 1) for k, t in enumerate(self.list_(d, "tables", "$"))]
         return Document(
-            source=self.str_(d, "source", "$"), layout=self.str_(d, "layout", "$"), meta=meta, tables=tables
+            source=self.str_(d, "source", "$"), layout=layout, format=source_format, meta=meta, tables=tables
         )
+
+    def layout(self, d: JsonDict, version: int) -> tuple[Layout, SourceFormat | None]:
+        name = self.str_(d, "layout", "$")
+        if version == 1:
+            if name not in _V1_LAYOUTS:
+                raise self.fail("$.layout", f"未知的格式“{name}”")
+            return _V1_LAYOUTS[name]
+        if name not in Layout._value2member_map_:
+            raise self.fail("$.layout", f"应为 {'、'.join(Layout)}")
+        fmt = d.get("format")
+        if fmt is not None and fmt not in SourceFormat._value2member_map_:
+            raise self.fail("$.format", f"应为 {'、'.join(SourceFormat)} 或 null")
+        return Layout(name), SourceFormat(fmt) if fmt is not None else None
 
 
 def loads(text: str, file: str = "") -> Document:
@@ -348,8 +380,8 @@ def loads(text: str, file: str = "") -> Document:
     return _Reader(file).document(data)
 
 
-def read_json(path: Path) -> Document:
-    from xlgoals.importers.encoding import read_text
-
+def read(path: Path) -> Document:
     text, _ = read_text(path)
-    return loads(text, str(path))
+    doc = loads(text, str(path))
+    doc.format = doc.format or SourceFormat.JSON
+    return doc

@@ -5,19 +5,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from xlgoals.fields import IndicatorField
 from xlgoals.findings import Severity
-from xlgoals.rules.common import (
-    is_cost_row,
-    is_flat,
-    is_satisfaction_row,
-    l2,
-    quote,
-    rate_name,
-    rows,
-    strip_parenthetical,
-)
-from xlgoals.rules.registry import Context, rule
+from xlgoals.rules.common import l2, quote, rate_name, rows, strip_parenthetical
+from xlgoals.rules.registry import Context, Family, Param, rule
 from xlgoals.values import Form, Kind, Norm
+
+FAMILY = Family("VAL", "指标值")
+SAME_VALUE_RATIO = Param("same_value_ratio", 0.8, "一张表中指标值相同的行所占比例达到多少即报告", float)
+SAME_VALUE_MIN_ROWS = Param("same_value_min_rows", 5, "至少有多少行指标才检查指标值是否都相同", int)
 
 NEGATIVE = re.compile(
     r"受害|事故|投诉|发生|损失|重复|虚报|差错|违规|违纪|死亡|伤亡|超标|不合格|失误|案件|火灾"
@@ -51,24 +47,27 @@ def value_baifenbi(ctx: Context) -> None:
             ctx.emit(f"指标值{quote(ind.value_raw)}的单位写成“百分比”，应为“%”。", indicator=(k, ind))
         elif "百分比" in ind.unit_column:
             ctx.emit(
-                f"度量单位写成{quote(ind.unit_column)}，应为“%”。", indicator=(k, ind), field="unit_column"
+                f"度量单位写成{quote(ind.unit_column)}，应为“%”。",
+                indicator=(k, ind),
+                field=IndicatorField.UNIT_COLUMN,
             )
 
 
 @rule(
     "VAL-002", "values-all-same", "warning",
     title="本项目所有指标值相同（如全部“≥95百分比”），疑似未逐项设置",
-    what="一张表中是否有大部分行（默认≥80%，至少5行，可配置）指标值完全相同。",
+    what="一张表中是否有大部分行（same_value_ratio，至少 same_value_min_rows 行）指标值完全相同。",
     why="004 中9张表全部“≥95百分比”，002 中6张表全部“100百分比”：系统默认值未逐项修改。",
     bad="9行指标值都是“≥95百分比”", good="每个指标按其含义设置目标值和单位",
     fix="逐项设置指标值：数量指标写数量，时效指标写时间或及时率，成本指标写金额。",
+    params=(SAME_VALUE_RATIO, SAME_VALUE_MIN_ROWS),
 )  # fmt: skip
 def values_all_same(ctx: Context) -> None:
     vals = [(k, i) for k, i in rows(ctx.t) if i.value_raw.strip()]
-    if len(vals) < ctx.config.same_value_min_rows:
+    if len(vals) < ctx.param(SAME_VALUE_MIN_ROWS):
         return
     ((value, n),) = Counter(i.value_raw.strip() for _, i in vals).most_common(1)
-    if n / len(vals) >= ctx.config.same_value_ratio:
+    if n / len(vals) >= ctx.param(SAME_VALUE_RATIO):
         k, ind = next((k, i) for k, i in vals if i.value_raw.strip() == value)
         ctx.emit(
             f"本项目{len(vals)}行指标中有{n}行指标值都是{quote(value)}，疑似未逐项设置。", indicator=(k, ind)
@@ -276,18 +275,19 @@ def value_contradicts(ctx: Context) -> None:
     fix="度量单位只填单位；定性指标的度量单位填“-”或留空。",
 )  # fmt: skip
 def unit_column(ctx: Context) -> None:
-    if not is_flat(ctx.t):
+    if not ctx.has(IndicatorField.UNIT_COLUMN):
         return
     for k, ind in rows(ctx.t):
         unit = ind.unit_column.strip()
         if not unit or unit == "无":
             continue
         if not UNIT_TOKEN.match(unit):
-            ctx.emit(f"度量单位填写了文字{quote(unit)}。", indicator=(k, ind), field="unit_column")
+            ctx.emit(
+                f"度量单位填写了文字{quote(unit)}。", indicator=(k, ind), field=IndicatorField.UNIT_COLUMN
+            )
         elif ind.value_type.strip() == "定性" and unit not in ("-", "—", "－"):
             ctx.emit(
-                f"指标值类型为“定性”，却填写了度量单位“{unit}”。", indicator=(k, ind), field="unit_column"
+                f"指标值类型为“定性”，却填写了度量单位“{unit}”。",
+                indicator=(k, ind),
+                field=IndicatorField.UNIT_COLUMN,
             )
-
-
-__all__ = ["is_cost_row", "is_satisfaction_row"]

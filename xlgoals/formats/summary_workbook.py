@@ -11,25 +11,24 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import xlsxwriter
+
+from xlgoals import layout as L
+from xlgoals.fields import TableField
 from xlgoals.totals import LEVEL1_COLUMNS, ProjectRow, by_unit, grand_total
 
 HEADERS = (
-    ("预算单位", 30),
-    ("项目编码", 24),
-    ("项目名称", 36),
-    ("预算数", 12),
-    ("财政资金", 12),
-    ("其他资金", 12),
-    ("3月底", 11),
-    ("6月底", 11),
-    ("10月底", 11),
-    ("12月底", 11),
+    (L.Label.UNIT, 30),
+    (L.Label.PROJECT_CODE, 24),
+    (L.Label.PROJECT_NAME, 36),
+    (L.Label.BUDGET_TOTAL, 12),
+    (L.field_name(TableField.BUDGET_FISCAL), 12),
+    (L.Label.BUDGET_OTHER, 12),
+    *((point, 11) for point in L.Label.PLAN_POINTS),
     *((name.removesuffix("指标"), 7) for name in LEVEL1_COLUMNS),
     ("校验结果", 9),
     ("来源文件", 40),
 )
-MONEY_COLS = range(3, 10)
-COUNT_COLS = range(10, 10 + len(LEVEL1_COLUMNS))
 FIRST_ROW = 4  # 1-based: title, note, header, then data
 
 
@@ -38,14 +37,12 @@ def _n(v: Decimal | None) -> float | None:
 
 
 def build_summary(rows: list[ProjectRow], unreadable: list[tuple[str, str]]) -> bytes:
-    import xlsxwriter
-
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
     wb.set_properties({"title": "绩效目标汇总", "author": "xlgoals", "created": datetime(2024, 1, 1)})
-    base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
+    base = {"font_name": L.FONT, "font_size": 10, "border": 1, "valign": "vcenter"}
     f: dict[str, Any] = {
-        "title": wb.add_format({"font_name": "宋体", "font_size": 16, "bold": True}),
+        "title": wb.add_format({"font_name": L.FONT, "font_size": 16, "bold": True}),
         "head": wb.add_format(
             {**base, "bold": True, "align": "center", "bg_color": "#DDEBF7", "text_wrap": True}
         ),

@@ -1,0 +1,54 @@
+"""Cell values as the workbook readers see them: text, money and numbers from whatever a reader
+library returns (str, float, int, bool, None)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from xlgoals.values import parse_amount
+
+CENT = Decimal("0.01")
+
+
+def text(v: Any) -> str:
+    """A cell as text: numbers without a spurious ".0", strings stripped of outer white space."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v).strip()
+
+
+def raw_text(v: Any) -> str:
+    """Like ``text`` but keeps outer spaces: an indicator value is reported as the user typed it."""
+    if isinstance(v, str):
+        return v
+    return text(v)
+
+
+def money(v: Any) -> tuple[Decimal | None, str]:
+    """A money cell → (value, raw). Numbers get two decimals ("2800.00"); text is parsed as typed."""
+    if v is None:
+        return None, ""
+    if isinstance(v, str):
+        return parse_amount(v), v.strip()
+    d = parse_amount(v)
+    if d is None:
+        return None, text(v)
+    exponent = d.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        d = d.quantize(CENT)
+    return d, f"{d:f}"
+
+
+def number(v: Any) -> Decimal | None:
+    """A number cell (integers without a fraction), or a number typed as text (as written)."""
+    if v is None or isinstance(v, str):
+        return parse_amount(v) if isinstance(v, str) else None
+    d = parse_amount(v)
+    if d is not None and d == d.to_integral_value():
+        return Decimal(int(d))
+    return d

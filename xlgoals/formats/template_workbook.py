@@ -1,0 +1,327 @@
+"""The xlgoals template workbook → Document, every value located at its sheet!cell.
+
+The reader finds the header labels of each project sheet by searching for them (``layout.PROJECT
+.anchors``), not at fixed rows, so a workbook a user edited — rows inserted, blank rows inside the
+indicator block, stray spaces, numbers typed as text ("2,800.00"), merged cells — still reads. It
+refuses a workbook with an unknown layout version, and a project sheet whose header block is gone.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from xlgoals import layout as L
+from xlgoals.errors import XlgoalsInputError
+from xlgoals.fields import PLAN_POINTS, IndicatorField, MetaField, TableField
+from xlgoals.formats.cells import money, number, raw_text, text
+from xlgoals.io.grid import SheetGrid, WorkbookGrid
+from xlgoals.model import (
+    Budget,
+    Document,
+    DocumentMeta,
+    GoalTable,
+    Indicator,
+    Layout,
+    ListedItem,
+    Location,
+    PlanMode,
+    PlanPoint,
+    SourceFormat,
+    SpendPlan,
+    TocEntry,
+    infer_region_and_year,
+)
+from xlgoals.values import parse_amount, parse_plan_point
+
+P = L.PROJECT
+
+
+class _SheetReader:
+    def __init__(self, path: str, sheet: SheetGrid) -> None:
+        self.path = path
+        self.s = sheet
+
+    def loc(self, row: int, col: int) -> Location:
+        return Location(file=self.path, sheet=self.s.name, cell=L.cell_name(col, row))
+
+    def fail(self, message: str, cell: str | None = None) -> XlgoalsInputError:
+        return XlgoalsInputError(message, file=self.path, sheet=self.s.name, cell=cell)
+
+    def find_row(self, col: int, label: str, start: int = 1, *, prefix: bool = False) -> int | None:
+        for r in range(start, min(self.s.max_row, L.SCAN_ROWS + start) + 1):
+            found = L.label_key(self.s.value(r, col))
+            if found == label or (prefix and found.startswith(label)):
+                return r
+        return None
+
+    def anchor_rows(self) -> dict[L.CellRef, int]:
+        """Where each anchor label of the layout is on this sheet (its row)."""
+        rows: dict[L.CellRef, int] = {}
+        previous: L.Anchor | None = None
+        for anchor in P.anchors:
+            start = rows[previous.at] if previous is not None else 1
+            r = self.find_row(anchor.at.col, anchor.label, start, prefix=anchor.prefix)
+            if r is None and anchor.required:
+                raise self.fail(
+                    f"项目表的表头不完整：未找到“{anchor.label}”（模板中位于{anchor.at.a1}）。"
+                    "请从模板复制完整的表头后重试。",
+                    anchor.at.a1,
+                )
+            if r is None:
+                assert previous is not None
+                r = rows[previous.at] + anchor.at.row - previous.at.row
+            rows[anchor.at] = r
+            previous = anchor
+        return rows
+
+
+def is_project_sheet(sheet: SheetGrid) -> bool:
+    if sheet.name in L.RESERVED_SHEETS:
+        return False
+    col_a = {L.label_key(sheet.value(r, 1)) for r in range(1, min(sheet.max_row, L.SCAN_ROWS) + 1)}
+    return bool(col_a & L.PROJECT_SHEET_MARKERS)
+
+
+def read_project(path: str, sheet: SheetGrid, index: int) -> GoalTable:
+    rd = _SheetReader(path, sheet)
+    rows = rd.anchor_rows()
+
+    def where(f: TableField) -> tuple[int, int]:
+        item = P.input(f)
+        if item.anchor is None:
+            return item.at.row, item.at.col
+        return rows[item.anchor] + item.at.row - item.anchor.row, item.at.col
+
+    def value(f: TableField) -> Any:
+        return sheet.value(*where(f))
+
+    t = GoalTable(index=index)
+    locs = t.locations
+    for f in (
+        TableField.TITLE,
+        TableField.UNIT_CODE,
+        TableField.UNIT_NAME,
+        TableField.PROJECT_CODE,
+        TableField.PROJECT_NAME,
+        *(TableField.BUDGET_TOTAL, TableField.BUDGET_FISCAL, TableField.BUDGET_OTHER),
+        TableField.FUND_USE,
+    ):
+        locs[f] = rd.loc(*where(f))
+    title = text(value(TableField.TITLE))
+    t.title = "" if title == L.Label.TITLE else title
+    t.unit_code = re.sub(r"\s+", "", text(value(TableField.UNIT_CODE)))
+    t.unit_name = text(value(TableField.UNIT_NAME))
+    t.project_code = re.sub(r"\s+", "", text(value(TableField.PROJECT_CODE)))
+    t.project_name = text(value(TableField.PROJECT_NAME))
+    budget = Budget()
+    budget.total, budget.total_raw = money(value(TableField.BUDGET_TOTAL))
+    budget.fiscal, budget.fiscal_raw = money(value(TableField.BUDGET_FISCAL))
+    budget.other, budget.other_raw = money(value(TableField.BUDGET_OTHER))
+    t.budget = budget
+    t.fund_use = text(value(TableField.FUND_USE))
+
+    header = text(value(TableField.SPEND_PLAN))
+    percent = text(value(TableField.PLAN_MODE)) != L.PLAN_MODE_AMOUNT
+    points: list[PlanPoint] = []
+    for f in PLAN_POINTS:
+        points.append(_plan_point(value(f), percent))
+        locs[f] = rd.loc(*where(f))
+    filled = any(p.raw for p in points)
+    mode = (PlanMode.PERCENT if percent else PlanMode.AMOUNT) if filled else PlanMode.UNKNOWN
+    t.spend_plan = SpendPlan(header="" if header == L.Label.PLAN else header, mode=mode, points=points)
+    locs[TableField.SPEND_PLAN] = rd.loc(*where(TableField.SPEND_PLAN))
+
+    t.goals = [ln.strip() for ln in text(value(TableField.GOALS)).split("\n") if ln.strip()]
+    locs[TableField.GOALS] = rd.loc(*where(TableField.GOALS))
+
+    head = rows[P.anchors[-1].at]
+    locs[TableField.INDICATORS] = rd.loc(head, 1)
+    t.indicators = _indicators(rd, head + 1)
+    return t
+
+
+def _indicators(rd: _SheetReader, first: int) -> list[Indicator]:
+    sheet = rd.s
+    out: list[Indicator] = []
+    level1 = level2 = ""
+    for rr in range(first, sheet.max_row + 1):
+        if L.label_key(sheet.value(rr, 1)) == L.Label.FOOTER:
+            break
+        cells = {c.field: sheet.value(rr, c.col) for c in P.columns}
+        spill = [
+            text(sheet.value(rr, col)) for c in P.columns for col in range(c.col + 1, c.right + 1)
+        ]  # text typed into the second column of a merged pair on an inserted (unmerged) row
+        flat = {c.field: text(sheet.value(rr, c.col)) for c in P.extra_columns}
+        if all(text(x) == "" for x in cells.values()) and not any(spill) and not any(flat.values()):
+            continue  # a blank row inside the block
+        if text(cells[IndicatorField.LEVEL1]):
+            level1 = text(cells[IndicatorField.LEVEL1])
+        if text(cells[IndicatorField.LEVEL2]):
+            level2 = text(cells[IndicatorField.LEVEL2])
+        description = text(cells[IndicatorField.DESCRIPTION])
+        extra = "".join(spill)
+        if extra and extra != description:
+            description = f"{description}{extra}" if description else extra
+        ind = Indicator(
+            level1=level1,
+            level2=level2,
+            name=text(cells[IndicatorField.NAME]),
+            description=description,
+            value_raw=raw_text(cells[IndicatorField.VALUE]),
+            basis=text(cells[IndicatorField.BASIS]),
+            unit_column=flat[IndicatorField.UNIT_COLUMN],
+            value_type=flat[IndicatorField.VALUE_TYPE],
+            score=flat[IndicatorField.SCORE],
+            scoring_rule=flat[IndicatorField.SCORING_RULE],
+        )
+        for c in P.columns:
+            ind.locations[c.field] = rd.loc(rr, c.col)
+        for c in P.extra_columns:
+            if flat[c.field]:
+                ind.locations[c.field] = rd.loc(rr, c.col)
+        out.append(ind)
+    return out
+
+
+def _plan_point(cell: Any, percent: bool) -> PlanPoint:
+    if cell is None:
+        return PlanPoint()
+    if isinstance(cell, str):
+        value, is_percent = parse_plan_point(cell)
+        if percent and value is not None and not is_percent and value <= 1:
+            value = value * 100
+        return PlanPoint(
+            raw=cell.strip(), value=value.normalize() if value is not None and percent else value
+        )
+    d = parse_amount(cell)
+    if d is None:
+        return PlanPoint(raw=text(cell))
+    if percent:
+        points = (d * 100 if d <= 1 else d).normalize()
+        points = Decimal(int(points)) if points == points.to_integral_value() else points
+        return PlanPoint(raw=f"{points:f}%", value=points)
+    value, raw = money(cell)
+    return PlanPoint(raw=raw, value=value)
+
+
+def read_meta(path: str, grid: WorkbookGrid) -> tuple[dict[str, str], int]:
+    """The hidden version sheet: (incomplete-table notes by sheet name, layout version)."""
+    meta = grid.get(L.META_SHEET)
+    if meta is None or text(meta.value(1, 1)) != L.META_MARKER:
+        raise XlgoalsInputError(
+            "不是 xlgoals 绩效目标表模板（缺少隐藏的版本信息工作表 _xlgoals）。"
+            "请使用 workbook_templates 中的模板填写，或用 xlgoals convert 把公开文本转换为模板格式。",
+            file=path,
+        )
+    version_cell = meta.value(L.META_VERSION.row, L.META_VERSION.col)
+    try:
+        version = int(float(str(version_cell)))
+    except (TypeError, ValueError):
+        version = -1
+    if version not in L.SUPPORTED_VERSIONS:
+        raise XlgoalsInputError(
+            f"模板版本“{text(version_cell)}”不受支持（本程序支持版本 {', '.join(map(str, L.SUPPORTED_VERSIONS))}）。"
+            "请更新 xlgoals，或使用最新模板。",
+            file=path,
+            sheet=L.META_SHEET,
+            cell=L.META_VERSION.a1,
+        )
+    notes: dict[str, str] = {}
+    for r in range(L.META_FIRST_NOTE_ROW - 1, meta.max_row + 1):
+        if text(meta.value(r, 1)) == L.META_INCOMPLETE:
+            notes[text(meta.value(r, 2))] = text(meta.value(r, 3))
+    return notes, version
+
+
+def read_document_sheet(path: str, sheet: SheetGrid) -> DocumentMeta:
+    rd = _SheetReader(path, sheet)
+    v = sheet.value
+    meta = DocumentMeta()
+    for label, f in L.DOC.fields:
+        r = rd.find_row(1, L.label_key(label))
+        if r is None:
+            continue
+        cell = v(r, 2)
+        if f in (MetaField.BUDGET_YEAR, MetaField.STATED_COUNT):
+            n = number(cell)
+            setattr(meta, f.value, int(n) if n is not None else None)
+        elif f == MetaField.STATED_TOTAL:
+            meta.stated_total = number(cell)
+        else:
+            setattr(meta, f.value, text(cell))
+        if cell is not None:
+            meta.locations[f] = rd.loc(r, 2)
+    head = _items_header(sheet)
+    if head is None:
+        return meta
+    for r in range(head + 1, sheet.max_row + 1):
+        if v(r, 1) is None and v(r, 2) is None:
+            break
+        n = number(v(r, 1))
+        meta.listed_items.append(
+            ListedItem(
+                number=int(n) if n is not None else r - head,
+                name=text(v(r, 2)),
+                amount=number(v(r, 3)),
+                raw=text(v(r, 4)),
+                location=rd.loc(r, 2),
+            )
+        )
+    toc = L.DOC.toc_first_col
+    for r in range(head + 1, sheet.max_row + 1):
+        if v(r, toc + 1) is None:
+            break
+        n = number(v(r, toc))
+        meta.toc.append(
+            TocEntry(
+                number=int(n) if n is not None else None,
+                title=text(v(r, toc + 1)),
+                page=text(v(r, toc + 2)),
+                location=rd.loc(r, toc + 1),
+            )
+        )
+    return meta
+
+
+def _items_header(sheet: SheetGrid) -> int | None:
+    first, second = (L.label_key(x) for x in L.DOC.items_columns[:2])
+    for r in range(1, min(sheet.max_row, 200) + 1):
+        if L.label_key(sheet.value(r, 1)) == first and L.label_key(sheet.value(r, 2)) == second:
+            return r
+    return None
+
+
+def is_template(grid: WorkbookGrid) -> bool:
+    return grid.get(L.META_SHEET) is not None
+
+
+def read_template(grid: WorkbookGrid) -> Document:
+    notes, _version = read_meta(grid.path, grid)
+    doc_sheet = grid.get(L.DOCUMENT_SHEET)
+    meta = read_document_sheet(grid.path, doc_sheet) if doc_sheet is not None else DocumentMeta()
+    tables: list[GoalTable] = []
+    for sheet in grid.sheets:
+        if not is_project_sheet(sheet):
+            continue
+        table = read_project(grid.path, sheet, len(tables) + 1)
+        if sheet.name in notes:
+            table.complete = False
+            table.incomplete_reason = notes[sheet.name]
+        tables.append(table)
+    if not tables:
+        raise XlgoalsInputError("工作簿中没有项目表（含“项目编码”“一级指标”的工作表）。", file=grid.path)
+    flat = any(i.unit_column or i.value_type or i.score for t in tables for i in t.indicators)
+    doc = Document(
+        source=grid.path,
+        layout=Layout.FLAT if flat else Layout.HEBEI,
+        format=SourceFormat.WORKBOOK,
+        meta=meta,
+        tables=tables,
+    )
+    config = grid.get(L.CONFIG_SHEET)
+    if config is not None:
+        doc.settings = [(text(config.value(r, 1)), config.value(r, 2)) for r in range(1, config.max_row + 1)]
+    infer_region_and_year(doc)
+    return doc

@@ -1,0 +1,131 @@
+"""PLAN: the 资金支出计划 (适当性)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xlgoals.fields import PLAN_POINTS, TableField
+from xlgoals.layout import Label
+from xlgoals.model import PlanMode
+from xlgoals.rules.common import quote
+from xlgoals.rules.registry import Context, Family, rule
+
+FAMILY = Family("PLAN", "资金支出计划")
+EPS = Decimal("0.005")
+LABELS = Label.PLAN_POINTS
+
+
+def _plan_applies(ctx: Context) -> bool:
+    return ctx.has(TableField.SPEND_PLAN) and bool(
+        ctx.t.locations.get(TableField.SPEND_PLAN) or any(p.raw for p in ctx.t.spend_plan.points)
+    )
+
+
+@rule(
+    "PLAN-001", "plan-blank", "warning",
+    title="资金支出计划存在空白月份（应填0%或累计值）",
+    what="3月底、6月底、10月底、12月底四个节点是否都已填写。",
+    why="000 第515行、002 第588–590行、001 中9张表有空白节点；空白无法判断执行进度。",
+    bad="3月底空，6月底50%", good="3月底 0%，6月底 50%",
+    fix="四个节点都要填写累计数；该期没有支出时填 0% 或上期累计数。",
+)  # fmt: skip
+def plan_blank(ctx: Context) -> None:
+    if not _plan_applies(ctx):
+        return
+    blanks = [k for k, p in enumerate(ctx.t.spend_plan.points) if not p.raw.strip()]
+    if blanks:
+        ctx.emit(
+            f"资金支出计划{('、'.join(LABELS[k] for k in blanks))}未填写。", field=PLAN_POINTS[blanks[0]]
+        )
+
+
+def _values(ctx: Context) -> list[Decimal | None]:
+    return [p.value for p in ctx.t.spend_plan.points]
+
+
+@rule(
+    "PLAN-002", "plan-decreases", "error",
+    title="资金支出计划累计值出现下降",
+    what="累计支出计划是否逐期不减少。",
+    why="计划是截至各月底的累计数，只能增加或持平（RULES.md §5.3）。",
+    bad="6月底 50%，10月底 40%", good="25%、50%、75%、100%",
+    fix="按累计数填写：每个节点填截至该月底的累计支出，不得小于上一节点。",
+)  # fmt: skip
+def plan_decreases(ctx: Context) -> None:
+    if not _plan_applies(ctx):
+        return
+    vals = _values(ctx)
+    for k in range(1, 4):
+        a, b = vals[k - 1], vals[k]
+        if a is not None and b is not None and b < a:
+            pts = ctx.t.spend_plan.points
+            ctx.emit(
+                f"资金支出计划{LABELS[k]}“{pts[k].raw}”小于{LABELS[k - 1]}“{pts[k - 1].raw}”，累计值不应下降。",
+                field=PLAN_POINTS[k],
+            )
+            return
+
+
+@rule(
+    "PLAN-003", "plan-end", "error",
+    title="12月底累计支出应为100%（或等于预算数），且任何节点不得超过100%/预算数",
+    what="百分比方式：12月底=100%且各节点≤100%；金额方式：12月底=预算数且各节点≤预算数。",
+    why="全年预算应在年底前支出完毕（001 第2435行“50%、100%、空、空”，第2642行）。",
+    bad="12月底 95%", good="12月底 100%",
+    fix="把12月底改为100%（金额方式填预算数），各节点不要超过全年数。",
+)  # fmt: skip
+def plan_end(ctx: Context) -> None:
+    if not _plan_applies(ctx) or not any(p.raw for p in ctx.t.spend_plan.points):
+        return
+    plan = ctx.t.spend_plan
+    percent = plan.mode != PlanMode.AMOUNT
+    target = Decimal(100) if percent else ctx.t.budget.total
+    if target is None:
+        return
+    unit = "%" if percent else "万元"
+    for k, p in enumerate(plan.points):
+        if p.value is not None and p.value > target + EPS:
+            ctx.emit(f"资金支出计划{LABELS[k]}“{p.raw}”超过全年{target}{unit}。", field=PLAN_POINTS[k])
+            return
+    last = plan.points[3]
+    if last.value is None or abs(last.value - target) > EPS:
+        shown = last.raw or "空"
+        ctx.emit(
+            f"资金支出计划12月底为“{shown}”，应为{'100%' if percent else f'预算数 {target} 万元'}。",
+            field=TableField.PLAN_3,
+        )
+
+
+@rule(
+    "PLAN-004", "plan-header-percent-amounts", "warning",
+    title="表头为“资金支出计划（%）”但填写的是金额",
+    what="表头写“（%）”时，计划节点是否填成了金额。",
+    why="002 的7张表表头为（%）却填写金额。",
+    bad="资金支出计划（%）：1500.00、3000.00…", good="25%、50%、75%、100%",
+    fix="按表头填写百分比（累计支出占预算数的比例），或在模板中把填写方式改为“万元”。",
+)  # fmt: skip
+def plan_header_percent(ctx: Context) -> None:
+    plan = ctx.t.spend_plan
+    if ("%" in plan.header or "％" in plan.header) and plan.mode == PlanMode.AMOUNT:
+        ctx.emit(
+            f"表头为{quote(plan.header)}，但计划节点填写的是金额（如“{plan.points[3].raw or plan.points[0].raw}”）。",
+            field=TableField.SPEND_PLAN,
+        )
+
+
+@rule(
+    "PLAN-005", "plan-year-end", "info",
+    title="前三季度无支出计划，资金集中在年底",
+    what="3月底、6月底、10月底是否全部为空或0。",
+    why="执行进度是审计和评价关注点；001 有多张表只在12月底支出。",
+    bad="3/6/10月底均为0，12月底100%", good="按实际进度分期安排",
+    fix="如资金确需年底集中支出，请在资金用途中说明原因；否则按实际进度分期填写。",
+)  # fmt: skip
+def plan_year_end(ctx: Context) -> None:
+    if not _plan_applies(ctx):
+        return
+    vals = _values(ctx)
+    if vals[3] is not None and vals[3] > 0 and all(v is None or v == 0 for v in vals[:3]):
+        ctx.emit(
+            "资金支出计划前三个节点（3/6/10月底）均为空或0，资金集中在年底支出。", field=TableField.PLAN_2
+        )
