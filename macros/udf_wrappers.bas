@@ -11,13 +11,13 @@ failed:
     XG_CHECK_CODE = Err.Description
 End Function
 
-Function XG_CHECK_PLAN(m3, m6, m10, m12, Optional budget)
+Function XG_CHECK_PLAN(m3, m6, m10, m12, Optional budget, Optional mode)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XG_CHECK_PLAN = XLPy.CallUDF("xlgoals.excel.udfs", "XG_CHECK_PLAN", Array(m3, m6, m10, m12, budget), ThisWorkbook, Application.Caller)
+        XG_CHECK_PLAN = XLPy.CallUDF("xlgoals.excel.udfs", "XG_CHECK_PLAN", Array(m3, m6, m10, m12, budget, mode), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XG_CHECK_PLAN = XLPy.CallUDF("xlgoals.excel.udfs", "XG_CHECK_PLAN", Array(m3, m6, m10, m12, budget))
+        XG_CHECK_PLAN = XLPy.CallUDF("xlgoals.excel.udfs", "XG_CHECK_PLAN", Array(m3, m6, m10, m12, budget, mode))
         Exit Function
     #End If
 failed:

@@ -13,10 +13,11 @@ import pytest
 from tests import soffice
 from tests.helpers import seed
 from xlgoals import layout as L
-from xlgoals import sheet_flags
 from xlgoals.formats.workbook import read as read_workbook
-from xlgoals.model import Document, PlanMode, PlanPoint
+from xlgoals.livecheck import derived_view
+from xlgoals.model import Document, Layout, PlanMode, PlanPoint
 from xlgoals.template.builder import build_bytes
+from xlgoals.template.formulas import flag_texts, footer_text
 
 pytestmark = pytest.mark.soffice
 
@@ -51,44 +52,35 @@ def _recalculated(doc: Document | None, tmp_path: Path, name: str) -> tuple[Path
     return src, openpyxl.load_workbook(out, data_only=True)
 
 
-def _assert_sheet_flags_match(wb: openpyxl.Workbook, sheet: str, table) -> None:
+def _assert_sheet_flags_match(wb: openpyxl.Workbook, sheet: str, table, layout=Layout.HEBEI) -> None:
+    """Every 提示 cell LibreOffice computed equals what the same checks give in Python."""
     ws = wb[sheet]
-    assert (ws["H2"].value or "") == sheet_flags.required_flag(table), sheet
-    assert (ws["H4"].value or "") == sheet_flags.budget_flag(table), sheet
-    assert (ws["H7"].value or "") == sheet_flags.plan_flag(table), sheet
-    for k, ind in enumerate(table.indicators):
-        level1_written = k == 0 or table.indicators[k - 1].level1 != ind.level1
-        assert (ws.cell(L.PROJECT.first_indicator_row + k, 8).value or "") == sheet_flags.row_flag(
-            ind, level1_written
-        ), (
-            sheet,
-            k,
-        )
-    footer = L.PROJECT.footer_row(max(L.PROJECT.indicator_rows, len(table.indicators)))
-    assert ws.cell(footer, 2).value == sheet_flags.footer_text(table), sheet
+    expected = flag_texts(derived_view(table), layout)
+    last = L.PROJECT.footer_row(max(L.PROJECT.indicator_rows, len(table.indicators))) - 1
+    for r in range(1, last + 1):
+        if r != L.PROJECT.indicator_header_row:
+            assert (ws.cell(r, L.PROJECT.flag_column).value or "") == expected.get(r, ""), (sheet, r)
+    assert ws.cell(last + 1, 2).value == footer_text(len(expected)), sheet
 
 
 def test_flag_formulas_agree_with_the_core_on_a_defective_workbook(tmp_path):
     doc = _defective()
     src, wb = _recalculated(doc, tmp_path, "defects")
-    expected = [sheet_flags.table_flags(t) for t in doc.tables]
-    assert "预算数≠财政资金+其他资金" in expected[0] and "累计支出计划出现下降" in expected[0]
-    assert "12月底累计应为100%" in expected[1] and "12月底累计应等于预算数" in expected[2]
-    assert (
-        "必填：项目编码 资金用途" in expected[3]
-        and "指标值未填" in expected[4]
-        and "确定依据未填" in expected[4]
-    )
-    assert "累计支出计划出现下降" in expected[5] and "预算数≠财政资金+其他资金" in expected[5]
+    expected = ["".join(flag_texts(derived_view(t), Layout.HEBEI).values()) for t in doc.tables]
+    assert "预算数≠财政资金+其他资金" in expected[0] and "10月底小于6月底" in expected[0]
+    assert "12月底累计应为100%" in expected[1] and "12月底累计应为100%" in expected[2]
+    assert "项目编码未填" in expected[3] and "资金用途未填" in expected[3]
+    assert "指标值未填" in expected[4] and "确定依据未填" in expected[4]
+    assert "10月底超过全年数" in expected[5] and "预算数≠财政资金+其他资金" in expected[5]
     names = [s for s in wb.sheetnames if s[0].isdigit()]
     for name, table in zip(names, doc.tables, strict=True):
         _assert_sheet_flags_match(wb, name, table)
     lst = wb[L.LIST_SHEET]
     for k, table in enumerate(doc.tables):
-        assert lst.cell(L.LIST.first_row + k, 10).value == len(sheet_flags.table_flags(table))
-    # The core reads the same workbook (not recalculated) and computes the same flags.
+        assert lst.cell(L.LIST.first_row + k, 10).value == len(flag_texts(derived_view(table), Layout.HEBEI))
+    # The core reads the same workbook (not recalculated) and computes the same flags from its cells.
     back = read_workbook(src)
-    assert [sheet_flags.table_flags(t) for t in back.tables] == expected
+    assert ["".join(flag_texts(t.sheet, Layout.HEBEI).values()) for t in back.tables] == expected
 
 
 def test_seed_001_list_totals_equal_the_sum_of_its_44_budgets(tmp_path):
@@ -115,8 +107,10 @@ def test_seed_001_list_totals_equal_the_sum_of_its_44_budgets(tmp_path):
 def test_empty_template_recalculates_quietly(tmp_path):
     _, wb = _recalculated(None, tmp_path, "template")
     ws = wb["项目1"]
-    assert (ws["H2"].value or "") == "" and (ws["H4"].value or "") == "" and (ws["H7"].value or "") == ""
-    assert ws.cell(L.PROJECT.footer_row(L.PROJECT.indicator_rows), 2).value == "未发现表内问题"
+    assert ws["H2"].value == "本表尚未填写。"  # and nothing else: a blank sheet is one finding, not six
+    rows = range(3, L.PROJECT.footer_row(L.PROJECT.indicator_rows))
+    assert all(not ws.cell(r, 8).value for r in rows if r != L.PROJECT.indicator_header_row)
+    assert ws.cell(L.PROJECT.footer_row(L.PROJECT.indicator_rows), 2).value == "表内提示 1 处，见H列"
     assert wb[L.LIST_SHEET].cell(L.LIST.first_row + 1, 6).value == 0
 
 

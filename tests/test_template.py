@@ -115,7 +115,7 @@ def test_live_flags_are_formulas(wb):
     ws = wb["项目1"]
     for cell in ("H2", "H4", "H7", "H10", "B40"):
         assert str(ws[cell].value).startswith("="), cell
-    assert "ABS($C$4-(N($E$4)+N($G$4)))" in ws["H4"].value
+    assert "ABS(N($C$4)-(N($E$4)+N($G$4)))" in ws["H4"].value
     lst = wb[L.LIST_SHEET]
     assert lst.cell(L.LIST.first_row, 6).value == "=IF('项目1'!$C$4=\"\",\"\",'项目1'!$C$4)"
     assert lst.cell(L.LIST.first_row + 1, 2).value == L.LIST.total_label

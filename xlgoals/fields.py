@@ -35,6 +35,16 @@ class TableField(StrEnum):
 
 
 PLAN_POINTS = (TableField.PLAN_0, TableField.PLAN_1, TableField.PLAN_2, TableField.PLAN_3)
+
+
+def plan_index(f: object) -> int:
+    """0–3 for the plan point fields (3月底 … 12月底)."""
+    for k, point in enumerate(PLAN_POINTS):
+        if f == point:
+            return k
+    raise ValueError(f"{f!r} is not a plan point")
+
+
 BUDGET_FIELDS = (TableField.BUDGET_TOTAL, TableField.BUDGET_FISCAL, TableField.BUDGET_OTHER)
 
 

@@ -125,6 +125,26 @@ class SpendPlan(BaseModel):
     LABELS: ClassVar[tuple[str, str, str, str]] = ("3月底", "6月底", "10月底", "12月底")
 
 
+CellValue = float | str | bool | None  # what a spreadsheet cell holds; None is blank
+
+
+class SheetRow(BaseModel):
+    """One row of a project sheet's indicator block as its cells hold it (blank rows included)."""
+
+    row: int  # the sheet row; 0 when the view is derived from the model
+    cells: dict[IndicatorField, CellValue] = Field(default_factory=dict)
+    indicator: int | None = None  # index into GoalTable.indicators; None for a blank row
+
+
+class SheetView(BaseModel):
+    """What the cells of a project sheet hold, as the workbook reader found them: the input cells
+    of the header block and the rows of the indicator block. The live checks read this, so
+    ``xlgoals check`` sees exactly what the sheet's formulas see."""
+
+    header: dict[TableField, CellValue] = Field(default_factory=dict)
+    rows: list[SheetRow] = Field(default_factory=list)
+
+
 class GoalTable(BaseModel):
     """One project's 绩效目标表."""
 
@@ -142,6 +162,7 @@ class GoalTable(BaseModel):
     complete: bool = True
     incomplete_reason: str = ""
     locations: dict[TableField, Location] = Field(default_factory=dict)
+    sheet: SheetView | None = Field(default=None, exclude=True)  # set by the workbook reader
 
     @property
     def label(self) -> str:
@@ -206,6 +227,7 @@ class Document(BaseModel):
             entry.location = None
         for table in doc.tables:
             table.locations = {}
+            table.sheet = None
             for ind in table.indicators:
                 ind.locations = {}
         return doc

@@ -8,17 +8,20 @@ as 校验, so a cell says the same thing the report will.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from functools import wraps
 from typing import Any
 
 import xlwings as xw
 
+from xlgoals import layout as L
 from xlgoals.check import check_document
 from xlgoals.config import Config
+from xlgoals.fields import PLAN_POINTS, TableField
+from xlgoals.formula import cell_value
 from xlgoals.frameworks import FRAMEWORK_A, FRAMEWORK_B, canonical_level1, canonical_level2
-from xlgoals.model import Budget, Document, GoalTable, Indicator, PlanMode, PlanPoint, SpendPlan
-from xlgoals.values import parse_amount, parse_plan_point, parse_value
+from xlgoals.livecheck import evaluate_view
+from xlgoals.model import Document, GoalTable, Indicator, Layout, SheetView
+from xlgoals.values import parse_value
 
 MAX_LEN = 60
 VALUE_RULES = ["VAL", "SAT", "COST-001", "COST-003", "TIME", "STRUCT-009"]
@@ -105,42 +108,37 @@ def XG_CHECK_CODE(code: Any, budget_year: Any = None) -> str:
     return _first_message(doc, ["CODE-001", "CODE-003"])
 
 
+def _live(header: dict[TableField, Any], code_prefix: str) -> str:
+    """The first message of the live checks of these rules on these cells — what the sheet shows."""
+    cells = {f: cell_value(v) for f, v in header.items()}
+    started = {TableField.PROJECT_NAME: "·"}  # the checks of a table that has been started
+    fired = evaluate_view(SheetView(header={**started, **cells}), Layout.HEBEI)
+    for f in fired:
+        if f.check.code.startswith(code_prefix):
+            return f"{f.check.code} {f.check.message}"
+    return ""
+
+
 @xw.func
 @_safe
-def XG_CHECK_PLAN(m3: Any, m6: Any, m10: Any, m12: Any, budget: Any = None) -> str:
-    """The four cumulative 资金支出计划 points (+ 预算数): "" when fine, else a short message.
-
-    Percent cells arrive as fractions (25% → 0.25) or text ("25%"); amounts as numbers in 万元."""
-    cells = [m3, m6, m10, m12]
-    raws = [_text(c) for c in cells]
-    numbers = [c for c in cells if isinstance(c, int | float) and not isinstance(c, bool)]
-    percent = any(r.endswith("%") for r in raws) or (numbers and max(numbers) <= 1)
-    points = []
-    for c, raw in zip(cells, raws, strict=True):
-        if raw == "":
-            points.append(PlanPoint())
-        elif isinstance(c, int | float) and percent:
-            pct = (Decimal(repr(float(c))) * 100).normalize()
-            points.append(PlanPoint(raw=f"{pct:f}%", value=pct))
-        else:
-            value, _ = parse_plan_point(raw)
-            points.append(PlanPoint(raw=raw, value=value))
-    plan = SpendPlan(
-        header="资金支出计划", mode=PlanMode.PERCENT if percent else PlanMode.AMOUNT, points=points
-    )
-    total = parse_amount(budget) if budget not in (None, "") else None
-    table = GoalTable(index=1, spend_plan=plan, budget=Budget(total=total, total_raw=_text(budget)))
-    return _first_message(Document(tables=[table]), ["PLAN-001", "PLAN-002", "PLAN-003"])
+def XG_CHECK_PLAN(m3: Any, m6: Any, m10: Any, m12: Any, budget: Any = None, mode: Any = None) -> str:
+    """The four cumulative 资金支出计划 points (+ 预算数, + 填写方式 "%"/"万元"): "" when fine, else the
+    sheet's own message. Without a mode, numbers no larger than 1 (25% arrives as 0.25) mean %."""
+    points = [m3, m6, m10, m12]
+    if mode in (None, ""):
+        numbers = [p for p in points if isinstance(p, int | float) and not isinstance(p, bool)]
+        mode = L.PLAN_MODE_PERCENT if not numbers or max(numbers) <= 1 else L.PLAN_MODE_AMOUNT
+    header: dict[TableField, Any] = dict(zip(PLAN_POINTS, points, strict=True))
+    header[TableField.PLAN_MODE] = mode
+    header[TableField.BUDGET_TOTAL] = budget
+    return _live(header, "PLAN")
 
 
 @xw.func
 @_safe
 def XG_TOTAL(total: Any, fiscal: Any = None, other: Any = None) -> str:
-    """预算数 against 财政资金 + 其他资金: "" when they agree, else the difference in words."""
-    t, f, o = parse_amount(total), parse_amount(fiscal), parse_amount(other)
-    if t is None:
-        return "预算数不是数字" if _text(total) else ""
-    parts = (f or Decimal(0)) + (o or Decimal(0))
-    if abs(t - parts) > Decimal("0.005"):
-        return f"FUND-001 预算数 {t} ≠ 财政资金+其他资金 {parts}"
-    return ""
+    """预算数 against 财政资金 + 其他资金 (and each a number): "" when right, else the sheet's message."""
+    return _live(
+        {TableField.BUDGET_TOTAL: total, TableField.BUDGET_FISCAL: fiscal, TableField.BUDGET_OTHER: other},
+        "FUND",
+    )

@@ -16,6 +16,7 @@ from xlgoals import layout as L
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.fields import PLAN_POINTS, IndicatorField, MetaField, TableField
 from xlgoals.formats.cells import money, number, raw_text, text
+from xlgoals.formula import cell_value
 from xlgoals.io.grid import SheetGrid, WorkbookGrid
 from xlgoals.model import (
     Budget,
@@ -28,6 +29,8 @@ from xlgoals.model import (
     Location,
     PlanMode,
     PlanPoint,
+    SheetRow,
+    SheetView,
     SourceFormat,
     SpendPlan,
     TocEntry,
@@ -138,17 +141,33 @@ def read_project(path: str, sheet: SheetGrid, index: int) -> GoalTable:
 
     head = rows[P.anchors[-1].at]
     locs[TableField.INDICATORS] = rd.loc(head, 1)
-    t.indicators = _indicators(rd, head + 1)
+    view = SheetView(header={f: cell_value(value(f)) for f in _VIEW_FIELDS})
+    t.indicators = _indicators(rd, head + 1, view)
+    t.sheet = view
     return t
 
 
-def _indicators(rd: _SheetReader, first: int) -> list[Indicator]:
+# The header cells the live checks read (everything but the title and the plan's label).
+_VIEW_FIELDS = tuple(
+    i.field
+    for i in P.header
+    if i.field is not None and i.field not in (TableField.TITLE, TableField.SPEND_PLAN)
+)
+
+
+def _indicators(rd: _SheetReader, first: int, view: SheetView) -> list[Indicator]:
+    """The indicator rows below the header row; every row of the block also goes into ``view``."""
     sheet = rd.s
     out: list[Indicator] = []
     level1 = level2 = ""
     for rr in range(first, sheet.max_row + 1):
         if L.label_key(sheet.value(rr, 1)) == L.Label.FOOTER:
             break
+        row = SheetRow(
+            row=rr,
+            cells={c.field: cell_value(sheet.value(rr, c.col)) for c in (*P.columns, *P.extra_columns)},
+        )
+        view.rows.append(row)
         cells = {c.field: sheet.value(rr, c.col) for c in P.columns}
         spill = [
             text(sheet.value(rr, col)) for c in P.columns for col in range(c.col + 1, c.right + 1)
@@ -181,7 +200,10 @@ def _indicators(rd: _SheetReader, first: int) -> list[Indicator]:
         for c in P.extra_columns:
             if flat[c.field]:
                 ind.locations[c.field] = rd.loc(rr, c.col)
+        row.indicator = len(out)
         out.append(ind)
+    while view.rows and view.rows[-1].indicator is None:
+        view.rows.pop()  # the empty rows prepared below the last indicator are not "blank rows"
     return out
 
 

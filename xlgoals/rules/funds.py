@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from xlgoals.fields import TableField
 from xlgoals.layout import field_name
 from xlgoals.rules.common import clean, quote
 from xlgoals.rules.registry import Context, Family, Scope, rule
+from xlgoals.values import parse_amount
 
 FAMILY = Family("FUND", "金额与资金用途")
-EPS = Decimal("0.005")
 
 
 @rule(
@@ -23,26 +21,29 @@ EPS = Decimal("0.005")
 )  # fmt: skip
 def budget_sum(ctx: Context) -> None:
     b = ctx.t.budget
-    for fld, value, raw in (
-        (TableField.BUDGET_TOTAL, b.total, b.total_raw),
-        (TableField.BUDGET_FISCAL, b.fiscal, b.fiscal_raw),
-        (TableField.BUDGET_OTHER, b.other, b.other_raw),
-    ):
-        name = field_name(fld)
-        if raw.strip() and value is None:
-            ctx.emit(f"{name}“{raw}”不是有效金额。", field=fld)
-        elif value is not None and value < 0:
-            ctx.emit(f"{name}“{raw or value}”为负数。", field=fld)
-    if (
-        b.total is not None
-        and (b.fiscal is not None or b.other is not None)
-        and ctx.has(TableField.BUDGET_FISCAL)
-    ):
-        parts = (b.fiscal or 0) + (b.other or 0)
-        if abs(b.total - parts) > EPS:
-            ctx.emit(
-                f"预算数 {b.total} ≠ 财政资金 {b.fiscal or 0} + 其他资金 {b.other or 0}（= {parts}）。",
-                field=TableField.BUDGET_TOTAL,
+    raws = {
+        TableField.BUDGET_TOTAL: b.total_raw,
+        TableField.BUDGET_FISCAL: b.fiscal_raw,
+        TableField.BUDGET_OTHER: b.other_raw,
+    }
+    for fired in ctx.live():
+        f = fired.check.target
+        assert isinstance(f, TableField)
+        name, raw = field_name(f), raws.get(f, "")
+        if fired.check.kind == "text":
+            number = parse_amount(raw)
+            if number is None:
+                ctx.emit_live(fired, f"{name}“{raw}”不是有效金额。")
+            else:
+                ctx.emit_live(
+                    fired, f"{name}“{raw}”填的是文本，不是数字：表格的合计不会计入。请改为数字 {number:.2f}。"
+                )
+        elif fired.check.kind == "negative":
+            ctx.emit_live(fired, f"{name}“{raw}”为负数。")
+        else:
+            parts = (b.fiscal or 0) + (b.other or 0)
+            ctx.emit_live(
+                fired, f"预算数 {b.total} ≠ 财政资金 {b.fiscal or 0} + 其他资金 {b.other or 0}（= {parts}）。"
             )
 
 

@@ -240,9 +240,10 @@ def vague(ctx: Context) -> None:
     fix="把“**”替换成本项目的目标数值。",
 )  # fmt: skip
 def value_placeholder(ctx: Context) -> None:
-    for k, ind in rows(ctx.t):
-        if ind.value.form == Form.PLACEHOLDER:
-            ctx.emit(f"指标值{quote(ind.value_raw)}含模板占位符“**”。", indicator=(k, ind))
+    for fired in ctx.live():
+        assert fired.row is not None and fired.row.indicator is not None
+        ind = ctx.t.indicators[fired.row.indicator]
+        ctx.emit_live(fired, f"指标值{quote(ind.value_raw)}含模板占位符“**”。")
 
 
 @rule(

@@ -2,68 +2,52 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from xlgoals.fields import PLAN_POINTS, TableField
+from xlgoals.fields import TableField, plan_index
 from xlgoals.layout import Label
 from xlgoals.model import PlanMode
 from xlgoals.rules.common import quote
 from xlgoals.rules.registry import Context, Family, rule
 
 FAMILY = Family("PLAN", "资金支出计划")
-EPS = Decimal("0.005")
 LABELS = Label.PLAN_POINTS
 
 
-def _plan_applies(ctx: Context) -> bool:
-    return ctx.has(TableField.SPEND_PLAN) and bool(
-        ctx.t.locations.get(TableField.SPEND_PLAN) or any(p.raw for p in ctx.t.spend_plan.points)
-    )
+def _point(ctx: Context, f: object) -> tuple[str, str]:
+    """(label, as written) of a plan point."""
+    k = plan_index(f)
+    return LABELS[k], ctx.t.spend_plan.points[k].raw
 
 
 @rule(
     "PLAN-001", "plan-blank", "warning",
     title="资金支出计划存在空白月份（应填0%或累计值）",
-    what="3月底、6月底、10月底、12月底四个节点是否都已填写。",
+    what="3月底、6月底、10月底、12月底四个节点是否都已填写（表格已开始填写时）。",
     why="000 第515行、002 第588–590行、001 中9张表有空白节点；空白无法判断执行进度。",
     bad="3月底空，6月底50%", good="3月底 0%，6月底 50%",
     fix="四个节点都要填写累计数；该期没有支出时填 0% 或上期累计数。",
 )  # fmt: skip
 def plan_blank(ctx: Context) -> None:
-    if not _plan_applies(ctx):
-        return
-    blanks = [k for k, p in enumerate(ctx.t.spend_plan.points) if not p.raw.strip()]
-    if blanks:
-        ctx.emit(
-            f"资金支出计划{('、'.join(LABELS[k] for k in blanks))}未填写。", field=PLAN_POINTS[blanks[0]]
-        )
-
-
-def _values(ctx: Context) -> list[Decimal | None]:
-    return [p.value for p in ctx.t.spend_plan.points]
+    for fired in ctx.live():
+        label, _raw = _point(ctx, fired.check.target)
+        ctx.emit_live(fired, f"资金支出计划{label}未填写。")
 
 
 @rule(
     "PLAN-002", "plan-decreases", "error",
     title="资金支出计划累计值出现下降",
     what="累计支出计划是否逐期不减少。",
-    why="计划是截至各月底的累计数，只能增加或持平（RULES.md §5.3）。",
+    why="计划是截至各月底的累计数，只能增加或持平。",
     bad="6月底 50%，10月底 40%", good="25%、50%、75%、100%",
     fix="按累计数填写：每个节点填截至该月底的累计支出，不得小于上一节点。",
 )  # fmt: skip
 def plan_decreases(ctx: Context) -> None:
-    if not _plan_applies(ctx):
-        return
-    vals = _values(ctx)
-    for k in range(1, 4):
-        a, b = vals[k - 1], vals[k]
-        if a is not None and b is not None and b < a:
-            pts = ctx.t.spend_plan.points
-            ctx.emit(
-                f"资金支出计划{LABELS[k]}“{pts[k].raw}”小于{LABELS[k - 1]}“{pts[k - 1].raw}”，累计值不应下降。",
-                field=PLAN_POINTS[k],
-            )
-            return
+    pts = ctx.t.spend_plan.points
+    for fired in ctx.live():
+        k = plan_index(fired.check.target)
+        ctx.emit_live(
+            fired,
+            f"资金支出计划{LABELS[k]}“{pts[k].raw}”小于{LABELS[k - 1]}“{pts[k - 1].raw}”，累计值不应下降。",
+        )
 
 
 @rule(
@@ -71,29 +55,38 @@ def plan_decreases(ctx: Context) -> None:
     title="12月底累计支出应为100%（或等于预算数），且任何节点不得超过100%/预算数",
     what="百分比方式：12月底=100%且各节点≤100%；金额方式：12月底=预算数且各节点≤预算数。",
     why="全年预算应在年底前支出完毕（001 第2435行“50%、100%、空、空”，第2642行）。",
-    bad="12月底 95%", good="12月底 100%",
-    fix="把12月底改为100%（金额方式填预算数），各节点不要超过全年数。",
+    bad="12月底 95%；或在百分比格子里输入 30（显示为 3000%）", good="12月底 100%",
+    fix="把12月底改为100%（金额方式填预算数），各节点不要超过全年数；百分比请输入“30%”，不要输入“30”。",
 )  # fmt: skip
 def plan_end(ctx: Context) -> None:
-    if not _plan_applies(ctx) or not any(p.raw for p in ctx.t.spend_plan.points):
-        return
-    plan = ctx.t.spend_plan
-    percent = plan.mode != PlanMode.AMOUNT
-    target = Decimal(100) if percent else ctx.t.budget.total
-    if target is None:
-        return
-    unit = "%" if percent else "万元"
-    for k, p in enumerate(plan.points):
-        if p.value is not None and p.value > target + EPS:
-            ctx.emit(f"资金支出计划{LABELS[k]}“{p.raw}”超过全年{target}{unit}。", field=PLAN_POINTS[k])
-            return
-    last = plan.points[3]
-    if last.value is None or abs(last.value - target) > EPS:
-        shown = last.raw or "空"
-        ctx.emit(
-            f"资金支出计划12月底为“{shown}”，应为{'100%' if percent else f'预算数 {target} 万元'}。",
-            field=TableField.PLAN_3,
-        )
+    percent = ctx.t.spend_plan.mode != PlanMode.AMOUNT
+    total = ctx.t.budget.total
+    for fired in ctx.live():
+        label, raw = _point(ctx, fired.check.target)
+        if fired.check.kind == "exceeds":
+            whole = (
+                f"100%（如要填 {raw.rstrip('%')}%，请输入“{raw.rstrip('%')}%”）"
+                if percent
+                else f"预算数 {total} 万元"
+            )
+            ctx.emit_live(fired, f"资金支出计划{label}“{raw}”超过全年{whole}。")
+        else:
+            target = "100%" if percent else f"预算数 {total} 万元"
+            ctx.emit_live(fired, f"资金支出计划12月底为“{raw or '空'}”，应为{target}。")
+
+
+@rule(
+    "PLAN-006", "plan-not-a-number", "error",
+    title="资金支出计划填的是文字，不是数字",
+    what="3月底、6月底、10月底、12月底的格子里是否填了文字（工作簿中存成文本的数字也算）。",
+    why="计划节点要参与累计和合计的计算；文字不能计算，表格的检查和汇总都会漏掉它。",
+    bad="3月底填“四分之一”或文本格式的“25%”", good="25%（百分比方式）或 1500.00（金额方式）",
+    fix="删除文字，按填写方式输入数字：百分比方式输入“25%”，金额方式输入万元数。",
+)  # fmt: skip
+def plan_not_a_number(ctx: Context) -> None:
+    for fired in ctx.live():
+        label, raw = _point(ctx, fired.check.target)
+        ctx.emit_live(fired, f"资金支出计划{label}“{raw}”不是数字。")
 
 
 @rule(
@@ -122,9 +115,9 @@ def plan_header_percent(ctx: Context) -> None:
     fix="如资金确需年底集中支出，请在资金用途中说明原因；否则按实际进度分期填写。",
 )  # fmt: skip
 def plan_year_end(ctx: Context) -> None:
-    if not _plan_applies(ctx):
+    if not ctx.has(TableField.SPEND_PLAN):
         return
-    vals = _values(ctx)
+    vals = [p.value for p in ctx.t.spend_plan.points]
     if vals[3] is not None and vals[3] > 0 and all(v is None or v == 0 for v in vals[:3]):
         ctx.emit(
             "资金支出计划前三个节点（3/6/10月底）均为空或0，资金集中在年底支出。", field=TableField.PLAN_2

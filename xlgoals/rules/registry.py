@@ -23,6 +23,7 @@ from pydantic import TypeAdapter
 from xlgoals.fields import Field, IndicatorField, MetaField, TableField
 from xlgoals.findings import Finding, Severity
 from xlgoals.layout import field_name
+from xlgoals.livecheck import Fired, evaluate_table
 from xlgoals.model import Document, GoalTable, Indicator, Location, has_field
 
 T = TypeVar("T")
@@ -158,6 +159,20 @@ class Context:
 
     def param(self, p: Param[T]) -> T:
         return self.config.param(p)
+
+    def live(self) -> list[Fired]:
+        """The live checks of this rule that fire on the table's cells (``xlgoals.livecheck``)."""
+        return evaluate_table(self.t, self.doc.layout, self.rule.code)
+
+    def emit_live(self, fired: Fired, message: str) -> None:
+        """Report a fired live check at the cell it marks."""
+        row = fired.row
+        if row is None:
+            self.emit(message, field=fired.check.target)
+        elif row.indicator is not None:
+            self.emit(
+                message, indicator=(row.indicator, self.t.indicators[row.indicator]), field=fired.check.target
+            )
 
     def budget_year(self) -> int | None:
         return self.config.budget_year or self.doc.meta.budget_year

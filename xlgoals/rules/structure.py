@@ -7,7 +7,8 @@ from collections import Counter
 from xlgoals.fields import IndicatorField, TableField
 from xlgoals.frameworks import FRAMEWORK_A, FRAMEWORK_B, SPECS, detect_framework
 from xlgoals.layout import field_name
-from xlgoals.model import Framework, GoalTable
+from xlgoals.livecheck import Fired
+from xlgoals.model import Framework, GoalTable, Indicator
 from xlgoals.rules.common import l1, l2, quote, rows
 from xlgoals.rules.registry import Context, Family, rule
 
@@ -28,24 +29,15 @@ def _spec_allowed(t: GoalTable) -> dict[str, set[str]]:
 @rule(
     "STRUCT-001", "required-header-field", "error",
     title="表头必填项缺失：{项目编码/项目名称/预算数/财政资金/资金用途/绩效目标}",
-    what="项目编码、项目名称、预算数、财政资金、资金用途、绩效目标是否填写（平铺格式表没有的栏目不查）。",
+    what="项目编码、项目名称、预算数、财政资金、资金用途、绩效目标是否填写（平铺格式表没有的栏目不查；整张表空白时见 STRUCT-013）。",
     why="形式完整性是绩效目标审核的第一项（S3、S5）；80张河北表全部填写了这些栏目。",
     bad="项目编码为空", good="项目编码 13073024P00047410001H",
     fix="补填该栏目；没有其他资金时其他资金可以留空，但预算数和财政资金必须填写。",
 )  # fmt: skip
 def required_header(ctx: Context) -> None:
-    t, b = ctx.t, ctx.t.budget
-    filled = {
-        TableField.PROJECT_NAME: bool(t.project_name),
-        TableField.BUDGET_TOTAL: bool(b.total_raw or b.total is not None),
-        TableField.PROJECT_CODE: bool(t.project_code),
-        TableField.BUDGET_FISCAL: bool(b.fiscal_raw or b.fiscal is not None),
-        TableField.FUND_USE: bool(t.fund_use),
-        TableField.GOALS: bool(t.goals),
-    }
-    for f, ok in filled.items():
-        if ctx.has(f) and not ok:
-            ctx.emit(f"表头必填项缺失：{field_name(f)}未填写。", field=f)
+    for fired in ctx.live():
+        assert isinstance(fired.check.target, TableField)
+        ctx.emit_live(fired, f"表头必填项缺失：{field_name(fired.check.target)}未填写。")
 
 
 @rule(
@@ -188,9 +180,9 @@ def b_economic_cost(ctx: Context) -> None:
     fix="填写指标值：比较符+数值+单位（如 ≥95%），无法量化时写分级的定性目标。",
 )  # fmt: skip
 def value_empty(ctx: Context) -> None:
-    for k, ind in rows(ctx.t):
-        if not ind.value_raw.strip() and (ind.name or ind.level2):
-            ctx.emit(f"指标{quote(ind.name or ind.level2)}的指标值为空。", indicator=(k, ind))
+    for fired in ctx.live():
+        ind = _indicator(ctx, fired)
+        ctx.emit_live(fired, f"指标{quote(ind.name if ind else '')}的指标值为空。")
 
 
 @rule(
@@ -202,15 +194,12 @@ def value_empty(ctx: Context) -> None:
     fix="要么补写三级指标名称，要么把该行的指标值和分值也改为“无”/清空。",
 )  # fmt: skip
 def placeholder_row(ctx: Context) -> None:
-    for k, ind in enumerate(ctx.t.indicators):
-        name = ind.name.strip()
-        if name in ("", "无") and (
-            ind.value_raw.strip() not in ("", "无") or ind.score.strip() not in ("", "无")
-        ):
-            ctx.emit(
-                f"三级指标为{quote(name or '空')}，但填写了指标值{quote(ind.value_raw or ind.score)}。",
-                indicator=(k, ind),
-                field=IndicatorField.NAME,
+    for fired in ctx.live():
+        ind = _indicator(ctx, fired)
+        if ind is not None:
+            ctx.emit_live(
+                fired,
+                f"三级指标为{quote(ind.name.strip() or '空')}，但填写了指标值{quote(ind.value_raw or ind.score)}。",
             )
 
 
@@ -245,10 +234,24 @@ def duplicate_level3(ctx: Context) -> None:
     fix="写明指标值的来源：年初工作计划、历史数据、调查结果、政策文件或行业标准。",
 )  # fmt: skip
 def basis_empty(ctx: Context) -> None:
-    if not ctx.has(IndicatorField.BASIS):
-        return
-    for k, ind in rows(ctx.t):
-        if ind.value_raw.strip() and not ind.basis.strip():
-            ctx.emit(
-                f"指标{quote(ind.name)}未填写指标值确定依据。", indicator=(k, ind), field=IndicatorField.BASIS
-            )
+    for fired in ctx.live():
+        ind = _indicator(ctx, fired)
+        ctx.emit_live(fired, f"指标{quote(ind.name if ind else '')}未填写指标值确定依据。")
+
+
+@rule(
+    "STRUCT-013", "table-empty", "error",
+    title="项目表尚未填写",
+    what="项目表是否一项也没有填（表头、资金支出计划和指标全空）。",
+    why="空白的项目表不能提交；多出来的空白表会让项目个数和合计对不上。",
+    bad="新增项目后什么都没填的工作表", good="每张项目表都填了本项目的内容",
+    fix="填写本项目的绩效目标表；多余的空白项目表请删除。",
+)  # fmt: skip
+def table_empty(ctx: Context) -> None:
+    for fired in ctx.live():
+        ctx.emit_live(fired, "项目表尚未填写（表头、资金支出计划和绩效指标都是空的）。")
+
+
+def _indicator(ctx: Context, fired: Fired) -> Indicator | None:
+    k = fired.row.indicator if fired.row is not None else None
+    return ctx.t.indicators[k] if k is not None else None

@@ -2,7 +2,7 @@
 
 One builder for both, so the template and the converted workbooks can never drift apart. Every
 position, label, style and print setting comes from ``xlgoals.layout``; every formula from
-``template/formulas.py`` with its cached value computed by ``xlgoals.sheet_flags`` (so readers that
+``template/formulas.py`` (the live checks of ``xlgoals.livecheck``) with its cached value computed in Python (so readers that
 do not recalculate still see the truth). Output is byte-reproducible: fixed document properties,
 fixed order of everything.
 """
@@ -21,10 +21,14 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from xlgoals import layout as L
-from xlgoals import sheet_flags
 from xlgoals.fields import IndicatorField, TableField
+from xlgoals.findings import Severity
+from xlgoals.formula import Value
 from xlgoals.frameworks import level1_lists
-from xlgoals.model import Document, GoalTable, Indicator
+from xlgoals.livecheck import LiveCheck, derived_header, derived_view
+from xlgoals.marks import fill
+from xlgoals.model import Document, GoalTable, Indicator, Layout
+from xlgoals.rules.registry import REGISTRY
 from xlgoals.template import formulas as F
 from xlgoals.template.instructions import INSTRUCTIONS, config_examples
 from xlgoals.template.vba import BUTTONS, XLWINGS_CONF, build_vba_project
@@ -33,35 +37,15 @@ P = L.PROJECT
 FIXED_TIME = datetime(2024, 1, 1, 0, 0, 0)
 
 
-def _cell_value(t: GoalTable, f: TableField) -> str | Decimal | None:
-    """What the builder writes for a header field: text, a number, or nothing."""
-    if f == TableField.TITLE:
+def _header_value(t: GoalTable, item: L.Item, cells: dict[TableField, Value]) -> Value:
+    """What the builder writes at a header item: its label, or the field's cell as the view holds it."""
+    if item.field is None:
+        return item.text
+    if item.field == TableField.TITLE:
         return t.title or L.Label.TITLE
-    if f == TableField.UNIT_CODE:
-        return t.unit_code
-    if f == TableField.UNIT_NAME:
-        return t.unit_name
-    if f == TableField.PROJECT_CODE:
-        return t.project_code
-    if f == TableField.PROJECT_NAME:
-        return t.project_name
-    if f == TableField.BUDGET_TOTAL:
-        return t.budget.total
-    if f == TableField.BUDGET_FISCAL:
-        return t.budget.fiscal
-    if f == TableField.BUDGET_OTHER:
-        return t.budget.other
-    if f == TableField.FUND_USE:
-        return t.fund_use
-    if f == TableField.SPEND_PLAN:
+    if item.field == TableField.SPEND_PLAN:
         return t.spend_plan.header or L.Label.PLAN
-    if f == TableField.PLAN_MODE:
-        return sheet_flags.plan_mode_cell(t)
-    if f == TableField.GOALS:
-        return "\n".join(t.goals)
-    if f in (TableField.PLAN_0, TableField.PLAN_1, TableField.PLAN_2, TableField.PLAN_3):
-        return sheet_flags.plan_cells(t)[int(f.value[-1])]
-    raise KeyError(f)
+    return cells.get(item.field)
 
 
 def _indicator_text(ind: Indicator, f: IndicatorField) -> str:
@@ -78,6 +62,9 @@ class _Builder:
         self.doc = doc
         self.macros = macros
         self.fmt: dict[L.Style, Format] = {s: wb.add_format(props) for s, props in L.STYLES.items()}
+        self.fills: dict[Severity, Format] = {}
+        self.layout: Layout = doc.layout
+        self.flag_counts: dict[str, int] = {}
         taken: set[str] = set()
         self.sheet_names: list[str] = []
         for t in doc.tables:
@@ -141,23 +128,26 @@ class _Builder:
         ws.fit_to_pages(1, 0)
         ws.protect("", L.LOCKED_SHEET_PROTECTION)
 
-    def _write(self, ws: Worksheet, at: L.CellRef, value: str | Decimal | None, style: L.Style) -> None:
+    def _write(self, ws: Worksheet, at: L.CellRef, value: Value, style: L.Style) -> None:
         fmt = self.fmt[style]
         if at.is_range:
             ws.merge_range(at.a1, value if isinstance(value, str) else "", fmt)
-            if not isinstance(value, str):
+            if value is not None and not isinstance(value, str):
                 self._write(ws, L.CellRef(at.row, at.col), value, style)
         elif value is None:
             ws.write_blank(at.row - 1, at.col - 1, None, fmt)
-        elif isinstance(value, Decimal):
-            ws.write_number(at.row - 1, at.col - 1, float(value), fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(at.row - 1, at.col - 1, value, fmt)
+        elif isinstance(value, float):
+            ws.write_number(at.row - 1, at.col - 1, value, fmt)
         else:
             ws.write_string(at.row - 1, at.col - 1, value, fmt)
 
     def _header(self, ws: Worksheet, t: GoalTable) -> None:
         growing: dict[int, list[tuple[str, float]]] = {}
+        cells = derived_header(t)
         for item in P.header:
-            value: str | Decimal | None = item.text if item.field is None else _cell_value(t, item.field)
+            value = _header_value(t, item, cells)
             self._write(ws, item.at, value, item.style)
             if item.grows:
                 text = value if isinstance(value, str) else ""
@@ -176,19 +166,21 @@ class _Builder:
         for col, width in enumerate(P.widths):
             ws.set_column(col, col, width)
         self._header(ws, t)
-        flag = self.fmt[L.Style.FLAG]
-        ws.write_formula(P.flags["required"].a1, F.required(), flag, sheet_flags.required_flag(t))
-        ws.write_formula(P.flags["budget"].a1, F.budget(), flag, sheet_flags.budget_flag(t))
-        ws.write_formula(P.flags["plan"].a1, F.plan(), flag, sheet_flags.plan_flag(t))
-        self._indicators(ws, t, nrows)
+        shown = F.flag_texts(derived_view(t), self.layout)
+        for r, checks in F.header_checks(self.layout).items():
+            formula = F.header_flag(checks, last)
+            ws.write_formula(r - 1, P.flag_column - 1, formula, self.fmt[L.Style.FLAG], shown.get(r, ""))
+        self._indicators(ws, t, nrows, shown)
+        flags = len(shown)
         label_left = self.fmt[L.Style.LABEL_LEFT]
         ws.write_string(footer - 1, 0, L.Label.FOOTER, self.fmt[L.Style.LABEL])
         ws.merge_range(footer - 1, 1, footer - 1, P.print_columns - 1, "", label_left)
-        ws.write_formula(footer - 1, 1, F.footer(last), label_left, sheet_flags.footer_text(t))
+        ws.write_formula(footer - 1, 1, F.footer(last), label_left, F.footer_text(flags))
 
         for rng, options in L.project_validations(last):
             ws.data_validation(rng, options)
         self._conditional(ws, last)
+        self.flag_counts[name] = flags
         ws.freeze_panes(P.freeze_rows, 0)
         self._page(ws, P.page)
         ws.print_area(0, 0, footer - 1, P.print_columns - 1)
@@ -198,7 +190,7 @@ class _Builder:
         ws.protect("", P.protection)
         return name, t, last
 
-    def _indicators(self, ws: Worksheet, t: GoalTable, nrows: int) -> None:
+    def _indicators(self, ws: Worksheet, t: GoalTable, nrows: int, shown: dict[int, str]) -> None:
         head = self.fmt[L.Style.HEAD]
         text_in = self.fmt[L.Style.TEXT_IN]
         hr = P.indicator_header_row - 1
@@ -218,7 +210,6 @@ class _Builder:
         for k in range(nrows):
             r = P.first_indicator_row - 1 + k
             ind = t.indicators[k] if k < len(t.indicators) else None
-            level1_here = ind is not None and k in starts
             if not any(s <= k < s + n for s, n in starts.items()):
                 ws.write_blank(r, level1.col - 1, None, text_in)
             for merged in (False, True):  # single cells first: keeps the shared-string order stable
@@ -232,8 +223,8 @@ class _Builder:
                 widths = [(ind.level1, _width(level1.col, level1.right))]
                 widths += [(_indicator_text(ind, c.field), _width(c.col, c.right)) for c in P.columns[1:]]
                 ws.set_row(r, L.row_height(widths))
-            flag = sheet_flags.row_flag(ind, level1_here) if ind is not None else ""
-            ws.write_formula(r, P.flag_column - 1, F.row(r + 1), self.fmt[L.Style.FLAG], flag)
+            formula = F.row_flag(r + 1, self.layout)
+            ws.write_formula(r, P.flag_column - 1, formula, self.fmt[L.Style.FLAG], shown.get(r + 1, ""))
             for c in P.extra_columns:
                 ws.write_string(
                     r, c.col - 1, _indicator_text(ind, c.field) if ind is not None else "", text_in
@@ -247,29 +238,39 @@ class _Builder:
                 ws.write_string(r, level1.col - 1, ind.level1, text_in)
 
     def _conditional(self, ws: Worksheet, last: int) -> None:
-        plan = L.plan_range().a1
+        """Fills by the live checks' own conditions (errors before warnings), and amounts shown as
+        0.00 when the plan is filled in 万元."""
         mode = P.input(TableField.PLAN_MODE).at.abs
-        budget_flag, plan_flag = P.flags["budget"].abs, P.flags["plan"].abs
-        first = P.first_indicator_row
-        value_col = P.column(IndicatorField.VALUE).col
-        basis_col = P.column(IndicatorField.BASIS).col
-        flag_col = L.column_letter(P.flag_column)
-        bad = self.fmt[L.Style.BAD_FILL]
         ws.conditional_format(
-            plan,
+            L.plan_range().a1,
             {
                 "type": "formula",
                 "criteria": f'={mode}="{L.PLAN_MODE_AMOUNT}"',
                 "format": self.fmt[L.Style.AMOUNT_NUMFMT],
             },
         )
-        total = P.input(TableField.BUDGET_TOTAL).at.a1
-        ws.conditional_format(total, {"type": "formula", "criteria": f'={budget_flag}<>""', "format": bad})
-        ws.conditional_format(plan, {"type": "formula", "criteria": f'={plan_flag}<>""', "format": bad})
-        ws.conditional_format(
-            f"{L.column_letter(value_col)}{first}:{L.column_letter(basis_col)}{last}",
-            {"type": "formula", "criteria": f'=${flag_col}{first}<>""', "format": bad},
-        )
+        first = P.first_indicator_row
+        checks = [
+            *(c for cs in F.header_checks(self.layout).values() for c in cs),
+            *F.row_checks(self.layout),
+        ]
+        for c in sorted(checks, key=lambda c: REGISTRY[c.code].severity.rank):
+            if isinstance(c.target, TableField):
+                at = P.input(c.target).at
+                rng = L.cell_name(at.col, at.row)
+            else:
+                col = P.column(c.target).col
+                rng = L.column_range(col, first, last)
+            ws.conditional_format(
+                rng,
+                {"type": "formula", "criteria": F.condition(c, last, first), "format": self._fill(c)},
+            )
+
+    def _fill(self, c: LiveCheck) -> Format:
+        severity = REGISTRY[c.code].severity
+        if severity not in self.fills:
+            self.fills[severity] = self.wb.add_format({"bg_color": "#" + fill(severity)})
+        return self.fills[severity]
 
     def project_list(self, ws: Worksheet, rows: Sequence[tuple[str, GoalTable, int]]) -> None:
         spec = L.LIST
@@ -319,17 +320,17 @@ class _Builder:
             ws.write_formula(r, col, F.indicator_count(name, last), text, count)
             return count
         elif c.kind == L.ListKind.FLAGS:
-            flags = len(sheet_flags.table_flags(t))
+            flags = self.flag_counts[name]
             ws.write_formula(r, col, F.flag_count(name, last), text, flags)
             return flags
         else:
             assert c.field is not None
-            value = _cell_value(t, c.field)
+            value = derived_header(t).get(c.field)
             if c.total:
-                cached: Any = "" if value is None else float(value)
+                cached: Any = value if isinstance(value, float) else ""
                 ws.write_formula(r, col, F.link_value(name, c.field), self.fmt[L.Style.LIST_MONEY], cached)
-                return value if isinstance(value, Decimal) else 0
-            ws.write_formula(r, col, F.link_value(name, c.field), text, value)
+                return Decimal(str(value)) if isinstance(value, float) else 0
+            ws.write_formula(r, col, F.link_value(name, c.field), text, value if value is not None else "")
         return 0
 
     def document_sheet(self, ws: Worksheet) -> None:

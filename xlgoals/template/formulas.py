@@ -1,93 +1,139 @@
-"""The template's live formulas. Each mirrors a function of ``xlgoals.sheet_flags`` exactly.
+"""The template's live formulas, rendered from ``xlgoals.livecheck`` with the cells of the layout.
 
-Plain A1 references only (no structured references, no LET/dynamic arrays, no x14 features), so
-Excel 2010+, WPS and LibreOffice all evaluate them the same way. Every cell comes from the layout.
+Each 提示 cell (column H) of the header block joins the messages of the checks that mark a cell on
+its row; each indicator row's 提示 cell does the same for the row checks. Conditional formats paint
+the marked cells from the same conditions (not from the 提示 column, so they also work on rows a
+user inserts). Plain A1 references only — no structured references, no LET or dynamic arrays, no
+x14 features — so Excel 2010+, WPS and LibreOffice evaluate them alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from xlgoals import layout as L
-from xlgoals.fields import PLAN_POINTS, IndicatorField, TableField
+from xlgoals.fields import IndicatorField, TableField
+from xlgoals.formula import IF, Expr, Resolver, concat, render
+from xlgoals.livecheck import (
+    BLOCK_AREA,
+    HEADER_CHECKS,
+    PLAN_AREA,
+    ROW_CHECKS,
+    LiveCheck,
+    applies,
+    evaluate_view,
+)
+from xlgoals.model import Layout, SheetView
 
 P = L.PROJECT
 
 
-def _abs(f: TableField) -> str:
-    return P.input(f).at.abs.split(":")[0]
+def _input(f: TableField, *, absolute: bool = True) -> str:
+    at = P.input(f).at
+    return L.CellRef(at.row, at.col).abs if absolute else L.cell_name(at.col, at.row)
 
 
-def required() -> str:
-    cells = [
-        (_abs(TableField.PROJECT_CODE), L.Label.PROJECT_CODE),
-        (_abs(TableField.PROJECT_NAME), L.Label.PROJECT_NAME),
-        (_abs(TableField.BUDGET_TOTAL), L.Label.BUDGET_TOTAL),
-        (_abs(TableField.FUND_USE), L.Label.FUND_USE),
-        (_abs(TableField.GOALS), L.Label.GOALS),
-    ]
-    parts = "&".join(f'IF({cell}="","{name} ","")' for cell, name in cells)
-    anyone = ",".join([_abs(TableField.UNIT_CODE), _abs(TableField.UNIT_NAME), *(c for c, _ in cells)])
-    empty = ",".join(f'{c}=""' for c, _ in cells)
-    return f'=IF(COUNTA({anyone})=0,"",IF(OR({empty}),TRIM("必填："&{parts}),""))'
+def block(last_row: int) -> str:
+    """The indicator block's input cells (printed columns and the flat layout's), not the 提示 column."""
+    first = P.first_indicator_row
+    printed = f"$A${first}:${L.column_letter(P.print_columns)}${last_row}"
+    extra = P.extra_columns
+    flat = f"${L.column_letter(extra[0].col)}${first}:${L.column_letter(extra[-1].col)}${last_row}"
+    return f"{printed},{flat}"
 
 
-def budget() -> str:
-    t, f, o = _abs(TableField.BUDGET_TOTAL), _abs(TableField.BUDGET_FISCAL), _abs(TableField.BUDGET_OTHER)
-    return f'=IF(AND(ISNUMBER({t}),COUNT({f},{o})>0,ABS({t}-(N({f})+N({o})))>0.005),"预算数≠财政资金+其他资金","")'
+def header_resolver(last_row: int, sheet: str = "") -> Resolver:
+    prefix = f"{L.quote_sheet(sheet)}!" if sheet else ""
+
+    def resolve(name: str) -> str:
+        if name == PLAN_AREA:
+            return prefix + L.plan_range().abs
+        if name == BLOCK_AREA:
+            return ",".join(prefix + part for part in block(last_row).split(","))
+        return prefix + _input(TableField(name))
+
+    return resolve
 
 
-def plan() -> str:
-    d, e, f, g = (_abs(x) for x in PLAN_POINTS)
-    mode, total = _abs(TableField.PLAN_MODE), _abs(TableField.BUDGET_TOTAL)
-    rng = L.plan_range().abs
-    percent = f'{mode}="{L.PLAN_MODE_PERCENT}"'
-    target = f"IF({percent},1,N({total}))"
-    down = (
-        f"OR(AND(ISNUMBER({d}),ISNUMBER({e}),{e}<{d}),AND(ISNUMBER({e}),ISNUMBER({f}),{f}<{e}),"
-        f"AND(ISNUMBER({f}),ISNUMBER({g}),{g}<{f}))"
+def row_resolver(r: int) -> Resolver:
+    """Cells of indicator row ``r``: column absolute, row relative (the formula is copied down)."""
+
+    def resolve(name: str) -> str:
+        return f"${L.column_letter(P.column(IndicatorField(name)).col)}{r}"
+
+    return resolve
+
+
+def _joined(checks: Sequence[LiveCheck], resolve: Resolver) -> str:
+    if not checks:
+        return '=""'
+    parts: list[Expr] = [IF(c.when, c.message, "") for c in checks]
+    return "=" + render(concat(parts) if len(parts) > 1 else parts[0], resolve)
+
+
+def header_checks(layout: Layout) -> dict[int, list[LiveCheck]]:
+    """Sheet row → the header checks that mark a cell on that row (in catalogue order)."""
+    rows: dict[int, list[LiveCheck]] = {}
+    for c in HEADER_CHECKS:
+        if applies(c, layout):
+            assert isinstance(c.target, TableField)
+            rows.setdefault(P.input(c.target).at.row, []).append(c)
+    return rows
+
+
+def row_checks(layout: Layout) -> list[LiveCheck]:
+    return [c for c in ROW_CHECKS if applies(c, layout)]
+
+
+def header_flag(checks: Sequence[LiveCheck], last_row: int) -> str:
+    return _joined(checks, header_resolver(last_row))
+
+
+def row_flag(r: int, layout: Layout) -> str:
+    return _joined(row_checks(layout), row_resolver(r))
+
+
+def condition(check: LiveCheck, last_row: int, first_row: int = 0) -> str:
+    """The check's condition as a conditional-format formula (for a row check: relative to ``first_row``)."""
+    resolve = (
+        row_resolver(first_row) if isinstance(check.target, IndicatorField) else header_resolver(last_row)
     )
-    return (
-        f'=IF(COUNT({rng})=0,"",IF({down},"累计支出计划出现下降",'
-        f'IF(MAX({rng})>{target}+0.000001,IF({percent},"累计支出超过100%","累计支出超过预算数"),'
-        f'IF(ABS(N({g})-{target})>0.000001,IF({percent},"12月底累计应为100%","12月底累计应等于预算数"),""))))'
-    )
+    return "=" + render(check.when, resolve)
 
 
-def row(r: int) -> str:
-    def c(f: IndicatorField) -> str:
-        return f"${L.column_letter(P.column(f).col)}{r}"
-
-    block = f"${L.column_letter(1)}{r}:${L.column_letter(P.print_columns)}{r}"
-    return (
-        f'=IF(COUNTA({block})=0,"",IF({c(IndicatorField.VALUE)}="","指标值未填",'
-        f'IF({c(IndicatorField.NAME)}="","三级指标未填",IF({c(IndicatorField.BASIS)}="","确定依据未填",""))))'
-    )
-
-
-def _flag_count(prefix: str, last_row: int) -> str:
-    flags = sorted(P.flags.values(), key=lambda c: c.row)
+def flag_cells(last_row: int, prefix: str = "") -> str:
+    """Every 提示 cell of a project sheet, as COUNTIF arguments."""
     col = L.column_letter(P.flag_column)
-    header = f"{prefix}${col}${flags[0].row}:${col}${flags[-1].row}"
-    block = f"{prefix}{L.column_range(P.flag_column, P.first_indicator_row, last_row, absolute=True)}"
-    return f'COUNTIF({header},"?*")+COUNTIF({block},"?*")'
+    rows = sorted(header_checks(Layout.HEBEI))
+    header = f"{prefix}${col}${rows[0]}:${col}${rows[-1]}"
+    body = f"{prefix}{L.column_range(P.flag_column, P.first_indicator_row, last_row, absolute=True)}"
+    return f'COUNTIF({header},"?*")+COUNTIF({body},"?*")'
 
 
 def footer(last_row: int) -> str:
-    count = _flag_count("", last_row)
-    return f'=IF({count}=0,"未发现表内问题","表内提示 "&({count})&" 处，见H列")'
+    count = flag_cells(last_row)
+    col = L.column_letter(P.flag_column)
+    return f'=IF({count}=0,"未发现表内问题","表内提示 "&({count})&" 处，见{col}列")'
+
+
+def footer_text(flags: int) -> str:
+    """What ``footer`` shows when the sheet has ``flags`` non-empty 提示 cells."""
+    col = L.column_letter(P.flag_column)
+    return "未发现表内问题" if flags == 0 else f"表内提示 {flags} 处，见{col}列"
 
 
 def flag_count(sheet: str, last_row: int) -> str:
-    return "=" + _flag_count(f"{L.quote_sheet(sheet)}!", last_row)
+    return "=" + flag_cells(last_row, f"{L.quote_sheet(sheet)}!")
 
 
 def link_value(sheet: str, f: TableField) -> str:
-    q, a1 = L.quote_sheet(sheet), _abs(f)
+    q, a1 = L.quote_sheet(sheet), _input(f)
     return f'=IF({q}!{a1}="","",{q}!{a1})'
 
 
 def unit(sheet: str) -> str:
     q = L.quote_sheet(sheet)
-    return f'=TRIM({q}!{_abs(TableField.UNIT_CODE)}&" "&{q}!{_abs(TableField.UNIT_NAME)})'
+    return f'=TRIM({q}!{_input(TableField.UNIT_CODE)}&" "&{q}!{_input(TableField.UNIT_NAME)})'
 
 
 def indicator_count(sheet: str, last_row: int) -> str:
@@ -97,3 +143,25 @@ def indicator_count(sheet: str, last_row: int) -> str:
 
 def list_sum(col: int, first: int, last: int) -> str:
     return f"=SUM({L.column_range(col, first, last)})"
+
+
+def texts(checks: Iterable[LiveCheck]) -> str:
+    """What a 提示 cell shows when these of its checks fire (the formula's value, cached)."""
+    return "".join(c.message for c in checks)
+
+
+def flag_texts(view: SheetView, layout: Layout) -> dict[int, str]:
+    """Sheet row → what its 提示 cell shows, for every row whose cell shows something. Rows of a view
+    derived from the model (row 0) are numbered from the block's first row, as the builder writes them."""
+    fired = evaluate_view(view, layout)
+    out: dict[int, str] = {}
+    for r, checks in header_checks(layout).items():
+        ids = {id(f.check) for f in fired if f.row is None}
+        text = texts(c for c in checks if id(c) in ids)
+        if text:
+            out[r] = text
+    for k, row in enumerate(view.rows):
+        text = texts(f.check for f in fired if f.row is row)
+        if text:
+            out[row.row or P.first_indicator_row + k] = text
+    return out

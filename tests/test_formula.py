@@ -1,0 +1,164 @@
+"""The expression language of the live checks: rendering, Python evaluation, and LibreOffice as the
+oracle that a rendered formula computes what ``evaluate`` computes, on the cell contents clerks type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from tests import soffice
+from xlgoals.formula import (
+    ABS,
+    AND,
+    COUNT,
+    COUNTA,
+    IF,
+    ISNUMBER,
+    ISTEXT,
+    MAX,
+    NOT,
+    OR,
+    SUBSTITUTE,
+    TRIM,
+    Area,
+    N,
+    Ref,
+    Value,
+    blank,
+    cell_value,
+    contains,
+    evaluate,
+    filled,
+    op,
+    render,
+)
+from xlgoals.livecheck import HEADER_CHECKS, ROW_CHECKS
+
+A, B = Ref("a"), Ref("b")
+
+
+def test_rendering_keeps_precedence_and_quotes():
+    resolve = {"a": "$C$4", "b": "$E$4", "r": "$D$7:$G$7"}.get
+    assert render(op("-", A, op("+", N(B), 1)), resolve) == "$C$4-(N($E$4)+1)"  # type: ignore[arg-type]
+    assert render(op("+", op("-", A, B), 1), resolve) == "$C$4-$E$4+1"  # type: ignore[arg-type]
+    assert render(IF(op("=", A, 'say "hi"'), "是", ""), resolve) == 'IF($C$4="say ""hi""","是","")'  # type: ignore[arg-type]
+    assert render(COUNT(Area("r")), resolve) == "COUNT($D$7:$G$7)"  # type: ignore[arg-type]
+    assert render(op(">", A, 0.00005), resolve) == "$C$4>0.00005"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("expr", "cells", "expected"),
+    [
+        (op("=", A, ""), {}, True),  # a blank cell equals "" …
+        (op("=", A, 0), {}, True),  # … and 0
+        (op("<", A, B), {"a": 5.0, "b": "x"}, True),  # numbers sort before text
+        (op("=", A, "万元"), {"a": "万元"}, True),
+        (op("=", A, "abc"), {"a": "ABC"}, True),  # text compares without case
+        (ISNUMBER(A), {"a": "2800"}, False),  # a number typed as text is text
+        (ISTEXT(A), {"a": "2800"}, True),
+        (N(A), {"a": "2800"}, 0.0),
+        (TRIM(A), {"a": "  a   b  "}, "a b"),
+        (TRIM(A), {"a": "\u3000"}, "\u3000"),  # only ASCII spaces go
+        (COUNTA(A, B), {"a": 0.0}, 1.0),
+        (COUNT(Area("r")), {}, 2.0),
+        (MAX(Area("r")), {}, 0.5),
+        (contains(A, "百分比"), {"a": "≥95百分比"}, True),
+        (contains(A, "百分比"), {}, False),
+        (contains(SUBSTITUTE(A, " ", ""), "**"), {"a": "≥* *%"}, True),
+        (ABS(op("-", A, B)), {"a": 1.0, "b": 3.0}, 2.0),
+        (AND(OR(blank(A), filled(B)), NOT(blank(B))), {"b": "x"}, True),
+    ],
+)
+def test_evaluation_follows_the_spreadsheet(expr, cells, expected):
+    assert evaluate(expr, cells, {"r": [0.25, None, "x", 0.5]}) == expected
+
+
+def test_cell_values_as_a_spreadsheet_holds_them():
+    from datetime import date
+    from decimal import Decimal
+
+    assert cell_value("") is None and cell_value(Decimal("2800.00")) == 2800.0 and cell_value(3) == 3.0
+    assert cell_value(date(2024, 1, 1)) == 45292.0  # the serial number Excel shows for 2024-01-01
+
+
+# Cell contents clerks really produce, for the oracle: blanks, spaces, numbers, numbers as text,
+# units, full-width digits, percentages as fractions and as whole numbers. (Not booleans: LibreOffice
+# stores TRUE as the number 1, Excel does not — docs/tooling.md; the checks follow Excel.)
+CONTENTS: list[Value] = [
+    None, " ", "　", 0.0, 2800.0, -5.0, 0.25, 30.0, 1.0, 1.00004, 1.2, "2800", "2,800.00", "2800万元",
+    "２８００", "25%", "无", " 无 ", "≥95百分比", "≥**%", "≥* *%", "≥＊＊%", "万元", "%", "TRUE",
+]  # fmt: skip
+
+
+@pytest.mark.soffice
+def test_libreoffice_computes_every_live_check_as_evaluate_does(tmp_path: Path):
+    """Every header and row check, over cell contents drawn from CONTENTS, rendered into a sheet and
+    recalculated by LibreOffice: each formula's value equals ``evaluate`` on the same cells."""
+    import random
+
+    rnd = random.Random(20261125)
+    checks = [*HEADER_CHECKS, *ROW_CHECKS]
+    names = sorted({n for c in checks for n in _refs(c.when)})
+    col = {n: k + 1 for k, n in enumerate(names)}  # one input column per cell name
+    areas = {"plan": 4, "indicators": 6}  # each area: its own block of columns
+    base = len(names) + 2
+    area_cols = {}
+    for name, width in areas.items():
+        area_cols[name] = (base, base + width - 1)
+        base += width + 1
+    out_col = base + 1
+    path = tmp_path / "oracle.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    ws = wb.add_worksheet("s")
+    expected: dict[tuple[int, int], Value] = {}
+    rows = 120
+    for r in range(1, rows + 1):
+        cells = {n: rnd.choice(CONTENTS) for n in names}
+        area_values = {a: [rnd.choice(CONTENTS) for _ in range(w)] for a, w in areas.items()}
+        for n, v in cells.items():
+            _write(ws, r, col[n], v)
+        for a, values in area_values.items():
+            for k, v in enumerate(values):
+                _write(ws, r, area_cols[a][0] + k, v)
+
+        def resolve(name: str, r: int = r) -> str:
+            if name in area_cols:
+                first, last = area_cols[name]
+                return f"${_letter(first)}${r}:${_letter(last)}${r}"
+            return f"${_letter(col[name])}${r}"
+
+        for k, c in enumerate(checks):
+            ws.write_formula(r - 1, out_col + k - 1, "=" + render(c.when, resolve))
+            expected[(r, out_col + k)] = evaluate(c.when, cells, area_values)
+    wb.close()
+    (recalc,) = soffice.convert([path], "xlsx", tmp_path / "recalc")
+    got = openpyxl.load_workbook(recalc, data_only=True)["s"]
+    wrong = [(rc, v, got.cell(*rc).value) for rc, v in expected.items() if got.cell(*rc).value != v]
+    assert not wrong, wrong[:5]
+    assert {v for v in expected.values()} == {True, False}  # the corpus makes checks fire and not fire
+
+
+def _refs(expr: object) -> set[str]:
+    from xlgoals.formula import names
+
+    return {n for n in names(expr) if n not in ("plan", "indicators")}  # type: ignore[arg-type]
+
+
+def _letter(col: int) -> str:
+    from xlgoals.layout import column_letter
+
+    return column_letter(col)
+
+
+def _write(ws: object, r: int, c: int, v: Value) -> None:
+    if v is None:
+        return
+    if isinstance(v, bool):
+        ws.write_boolean(r - 1, c - 1, v)  # type: ignore[attr-defined]
+    elif isinstance(v, float):
+        ws.write_number(r - 1, c - 1, v)  # type: ignore[attr-defined]
+    else:
+        ws.write_string(r - 1, c - 1, v)  # type: ignore[attr-defined]

@@ -1,0 +1,371 @@
+"""A small expression language for the checks that also live in the workbook.
+
+A check is written once, as an ``Expr``. ``render`` turns it into the text of a spreadsheet formula
+(plain A1 references, functions every Excel since 2010, WPS and LibreOffice share); ``evaluate``
+computes it in Python with the spreadsheet's own semantics for what a cell can hold — blank
+(``None``), a number, text, a boolean. So the template's live flags, the rules of ``xlgoals check``
+and the worksheet functions cannot disagree: they are the same expression (and a LibreOffice test
+recalculates the rendered formulas to prove the two evaluations agree).
+
+Only what the checks need is here. Arithmetic never meets text (the checks guard it with ISNUMBER
+or N), so text-to-number coercion — where Excel, WPS and LibreOffice differ — never happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+Value = float | str | bool | None  # what a cell holds: None is blank
+Resolver = Callable[[str], str]  # a cell's name → its address in a formula ("$C$4")
+
+
+class Expr:
+    """A node of an expression."""
+
+
+@dataclass(frozen=True)
+class Ref(Expr):
+    """A cell, named by the caller ("budget.total", "value"); ``render`` and ``evaluate`` resolve it."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Area(Expr):
+    """A named range ("plan": D7:G7): an argument of COUNT, COUNTA or MAX. ``render`` resolves its
+    name to the range's address, ``evaluate`` to the values of its cells."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Lit(Expr):
+    value: float | str | bool
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    fn: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class BinOp(Expr):
+    op: str  # + - * & = <> < <= > >=
+    left: Expr
+    right: Expr
+
+
+def lit(value: float | str | bool) -> Lit:
+    return Lit(value)
+
+
+def _e(x: Expr | float | str | bool) -> Expr:
+    return x if isinstance(x, Expr) else Lit(x)
+
+
+def call(fn: str, *args: Expr | float | str | bool) -> Call:
+    return Call(fn, tuple(_e(a) for a in args))
+
+
+def op(symbol: str, left: Expr | float | str | bool, right: Expr | float | str | bool) -> BinOp:
+    return BinOp(symbol, _e(left), _e(right))
+
+
+def IF(cond: Expr, then: Expr | float | str, other: Expr | float | str = "") -> Call:
+    return call("IF", cond, then, other)
+
+
+def AND(*args: Expr) -> Expr:
+    return args[0] if len(args) == 1 else call("AND", *args)
+
+
+def OR(*args: Expr) -> Expr:
+    return args[0] if len(args) == 1 else call("OR", *args)
+
+
+def NOT(x: Expr) -> Call:
+    return call("NOT", x)
+
+
+def ISNUMBER(x: Expr) -> Call:
+    return call("ISNUMBER", x)
+
+
+def ISTEXT(x: Expr) -> Call:
+    return call("ISTEXT", x)
+
+
+def N(x: Expr) -> Call:
+    return call("N", x)
+
+
+def ABS(x: Expr) -> Call:
+    return call("ABS", x)
+
+
+def TRIM(x: Expr) -> Call:
+    return call("TRIM", x)
+
+
+def COUNT(*args: Expr) -> Call:
+    return call("COUNT", *args)
+
+
+def COUNTA(*args: Expr) -> Call:
+    return call("COUNTA", *args)
+
+
+def MAX(*args: Expr) -> Call:
+    return call("MAX", *args)
+
+
+def FIND(needle: str, haystack: Expr) -> Call:
+    return call("FIND", needle, haystack)
+
+
+def SUBSTITUTE(text: Expr, old: str, new: str) -> Call:
+    return call("SUBSTITUTE", text, old, new)
+
+
+def blank(x: Expr) -> BinOp:
+    """The cell shows nothing but spaces."""
+    return op("=", TRIM(x), "")
+
+
+def filled(x: Expr) -> BinOp:
+    return op("<>", TRIM(x), "")
+
+
+def contains(x: Expr, needle: str) -> Call:
+    return ISNUMBER(FIND(needle, x))
+
+
+# === rendering ===================================================================================
+
+_PRECEDENCE = {"=": 1, "<>": 1, "<": 1, "<=": 1, ">": 1, ">=": 1, "&": 2, "+": 3, "-": 3, "*": 4}
+
+
+def _literal(v: float | str | bool) -> str:
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, str):
+        return '"' + v.replace('"', '""') + '"'
+    if float(v).is_integer():
+        return str(int(v))
+    return format(Decimal(repr(float(v))).normalize(), "f")
+
+
+def render(expr: Expr, resolve: Resolver) -> str:
+    """The formula text (without the leading "="); ``resolve`` maps a cell name to "$C$4"."""
+    if isinstance(expr, Ref):
+        return resolve(expr.name)
+    if isinstance(expr, Area):
+        return resolve(expr.name)
+    if isinstance(expr, Lit):
+        return _literal(expr.value)
+    if isinstance(expr, Call):
+        return f"{expr.fn}({','.join(render(a, resolve) for a in expr.args)})"
+    assert isinstance(expr, BinOp)
+    p = _PRECEDENCE[expr.op]
+
+    def side(x: Expr, right: bool) -> str:
+        text = render(x, resolve)
+        if isinstance(x, BinOp) and (_PRECEDENCE[x.op] < p or (right and _PRECEDENCE[x.op] == p)):
+            return f"({text})"
+        return text
+
+    return f"{side(expr.left, False)}{expr.op}{side(expr.right, True)}"
+
+
+# === evaluating ==================================================================================
+
+
+class FormulaError(Exception):
+    """A spreadsheet would show an error (#VALUE! …): the checks are written never to produce one."""
+
+
+_EPOCH = datetime(1899, 12, 30)
+
+
+def cell_value(v: object) -> Value:
+    """What a spreadsheet cell holds for a value a reader returned: numbers (Decimal, int, and
+    dates and times as their serial numbers), text, booleans; "" and None are blank."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool | str | float):
+        return v
+    if isinstance(v, int | Decimal):
+        return float(v)
+    if isinstance(v, datetime):
+        return (v - _EPOCH).total_seconds() / 86400
+    if isinstance(v, date):
+        return float((v - _EPOCH.date()).days)
+    if isinstance(v, time):
+        return (v.hour * 3600 + v.minute * 60 + v.second) / 86400
+    if isinstance(v, timedelta):
+        return v.total_seconds() / 86400
+    return str(v)
+
+
+def _number(v: Value) -> float:
+    if v is None:
+        return 0.0
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    if isinstance(v, float):
+        return v
+    raise FormulaError(f"#VALUE! (text {v!r} in arithmetic)")
+
+
+def _text(v: Value) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return v
+
+
+def _truth(v: Value) -> bool:
+    if isinstance(v, str):
+        raise FormulaError(f"#VALUE! (text {v!r} as a condition)")
+    return bool(_number(v))
+
+
+def _trim(s: str) -> str:
+    """Excel's TRIM: ASCII spaces only — outer ones removed, inner runs collapsed to one."""
+    return " ".join(part for part in s.split(" ") if part)
+
+
+def _kind(v: Value) -> int:
+    """Comparison order of kinds in a spreadsheet: numbers < text < booleans; blank compares as 0 or ""."""
+    return 0 if isinstance(v, float) else 1 if isinstance(v, str) else 2
+
+
+def _compare(symbol: str, a: Value, b: Value) -> bool:
+    if a is None:
+        a = "" if isinstance(b, str) else (False if isinstance(b, bool) else 0.0)
+    if b is None:
+        b = "" if isinstance(a, str) else (False if isinstance(a, bool) else 0.0)
+    ka, kb = _kind(a), _kind(b)
+    if ka != kb:
+        ordering = (ka > kb) - (ka < kb)
+    elif isinstance(a, str) and isinstance(b, str):
+        x, y = a.casefold(), b.casefold()
+        ordering = (x > y) - (x < y)
+    else:
+        x2, y2 = _number(a), _number(b)
+        ordering = (x2 > y2) - (x2 < y2)
+    return {
+        "=": ordering == 0,
+        "<>": ordering != 0,
+        "<": ordering < 0,
+        "<=": ordering <= 0,
+        ">": ordering > 0,
+        ">=": ordering >= 0,
+    }[symbol]
+
+
+def evaluate(
+    expr: Expr, cells: Mapping[str, Value], areas: Mapping[str, Sequence[Value]] | None = None
+) -> Value:
+    """The value a spreadsheet computes for ``expr`` when the named cells hold ``cells`` and the named
+    ranges ``areas``."""
+    return _Evaluator(cells, areas or {}).eval(expr)
+
+
+class _Evaluator:
+    def __init__(self, cells: Mapping[str, Value], areas: Mapping[str, Sequence[Value]]) -> None:
+        self.cells = cells
+        self.areas = areas
+
+    def eval(self, expr: Expr) -> Value:
+        if isinstance(expr, Ref):
+            return self.cells.get(expr.name)
+        if isinstance(expr, Lit):
+            v = expr.value
+            return float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+        if isinstance(expr, BinOp):
+            a, b = self.eval(expr.left), self.eval(expr.right)
+            if expr.op == "&":
+                return _text(a) + _text(b)
+            if expr.op in ("+", "-", "*"):
+                x, y = _number(a), _number(b)
+                return x + y if expr.op == "+" else x - y if expr.op == "-" else x * y
+            return _compare(expr.op, a, b)
+        if isinstance(expr, Area):
+            raise FormulaError("a range is only an argument of COUNT, COUNTA or MAX")
+        assert isinstance(expr, Call)
+        return self.call(expr)
+
+    def values(self, expr: Call) -> list[Value]:
+        """Arguments flattened: an Area contributes each of its cells."""
+        out: list[Value] = []
+        for a in expr.args:
+            out.extend(self.areas[a.name] if isinstance(a, Area) else [self.eval(a)])
+        return out
+
+    def call(self, expr: Call) -> Value:
+        fn = expr.fn
+        if fn == "IF":
+            cond, then, other = expr.args
+            return self.eval(then if _truth(self.eval(cond)) else other)
+        if fn in ("AND", "OR"):
+            results = [_truth(self.eval(a)) for a in expr.args]
+            return all(results) if fn == "AND" else any(results)
+        if fn in ("COUNT", "COUNTA", "MAX"):
+            values = self.values(expr)
+            numbers = [v for v in values if isinstance(v, float)]
+            if fn == "COUNT":
+                return float(len(numbers))
+            if fn == "COUNTA":
+                return float(sum(v is not None for v in values))
+            return max(numbers, default=0.0)
+        args = [self.eval(a) for a in expr.args]
+        return _FUNCTIONS[fn](*args)
+
+
+class _NotFound(str):
+    """FIND's #VALUE! when the text is absent: not a number, so ISNUMBER is false."""
+
+
+def _find(needle: Value, haystack: Value) -> Value:
+    position = _text(haystack).find(_text(needle))
+    return _NotFound("#VALUE!") if position < 0 else float(position + 1)
+
+
+_FUNCTIONS: dict[str, Callable[..., Value]] = {
+    "NOT": lambda x: not _truth(x),
+    "ISNUMBER": lambda x: isinstance(x, float),
+    "ISTEXT": lambda x: isinstance(x, str) and not isinstance(x, _NotFound),
+    "N": lambda x: x if isinstance(x, float) else (_number(x) if isinstance(x, bool) else 0.0),
+    "ABS": lambda x: abs(_number(x)),
+    "TRIM": lambda x: _trim(_text(x)),
+    "FIND": _find,
+    "SUBSTITUTE": lambda text, old, new: _text(text).replace(_text(old), _text(new)),
+}
+
+
+def names(expr: Expr) -> set[str]:
+    """Every cell name an expression reads."""
+    if isinstance(expr, Ref):
+        return {expr.name}
+    if isinstance(expr, Area):
+        return {expr.name}
+    if isinstance(expr, Call):
+        return set().union(*(names(a) for a in expr.args)) if expr.args else set()
+    if isinstance(expr, BinOp):
+        return names(expr.left) | names(expr.right)
+    return set()
+
+
+def concat(parts: Sequence[Expr]) -> Expr:
+    out = parts[0]
+    for p in parts[1:]:
+        out = op("&", out, p)
+    return out

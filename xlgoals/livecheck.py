@@ -1,0 +1,341 @@
+"""The checks that live in the workbook, defined once.
+
+(A rule of writing them: AND and OR evaluate every argument in a spreadsheet, so a guard such as
+ISNUMBER(x) does not protect arithmetic on x beside it — every operand of arithmetic is wrapped in
+N(), or a text cell would make the flag show #VALUE!. ``formula.evaluate`` refuses arithmetic on
+text, and a LibreOffice test runs every check over text-filled cells, so a slip fails a test.)
+
+Each ``LiveCheck`` names the rule it belongs to, the cell it marks (a field of the header block or
+of an indicator row), the short sentence the sheet shows in the 提示 column, and its condition as a
+``formula.Expr``. From that one definition come:
+
+* the template's live flags and fills (``template/formulas.py`` renders the expressions);
+* the rules' conditions (``evaluate_table`` runs the same expressions in Python on what the cells
+  hold — the rules only word the message, with the values);
+* the worksheet functions (``xlgoals.excel.udfs``).
+
+What the cells hold is a ``SheetView``: captured by the workbook reader for a workbook, or derived
+from the model (``derived_view``, which is also what the builder writes) for any other source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from xlgoals import layout as L
+from xlgoals.fields import BUDGET_FIELDS, PLAN_POINTS, IndicatorField, TableField
+from xlgoals.formula import (
+    ABS,
+    AND,
+    COUNT,
+    COUNTA,
+    ISNUMBER,
+    ISTEXT,
+    NOT,
+    OR,
+    SUBSTITUTE,
+    TRIM,
+    Area,
+    Expr,
+    N,
+    Ref,
+    Value,
+    blank,
+    cell_value,
+    contains,
+    evaluate,
+    filled,
+    op,
+)
+from xlgoals.model import LAYOUT_FIELDS, GoalTable, Layout, PlanMode, SheetRow, SheetView
+
+PLAN_AREA = "plan"  # the four plan cells as one range
+BLOCK_AREA = "indicators"  # the whole indicator block
+PERCENT_EPS = 0.00005  # 0.005 percentage points, as the cells hold fractions
+AMOUNT_EPS = 0.005  # 万元
+
+
+@dataclass(frozen=True)
+class LiveCheck:
+    code: str  # the rule it belongs to
+    target: TableField | IndicatorField  # the cell it marks
+    message: str  # what the 提示 column says: one sentence, ending in 。
+    when: Expr  # fires when true
+    needs: TableField | IndicatorField | None = None  # only in layouts that have this field
+    kind: str = ""  # which of its rule's problems, when a rule has several ("text", "sum" …)
+
+
+def _t(f: TableField) -> Ref:
+    return Ref(f.value)
+
+
+def _i(f: IndicatorField) -> Ref:
+    return Ref(f.value)
+
+
+# --- the header block ---------------------------------------------------------------------------
+
+_INPUTS = (
+    TableField.UNIT_CODE,
+    TableField.UNIT_NAME,
+    TableField.PROJECT_CODE,
+    TableField.PROJECT_NAME,
+    *BUDGET_FIELDS,
+    TableField.FUND_USE,
+    TableField.GOALS,
+)
+STARTED = op(">", COUNTA(*(_t(f) for f in _INPUTS), Area(PLAN_AREA), Area(BLOCK_AREA)), 0)
+_REQUIRED = (
+    TableField.PROJECT_CODE,
+    TableField.PROJECT_NAME,
+    TableField.BUDGET_TOTAL,
+    TableField.BUDGET_FISCAL,
+    TableField.FUND_USE,
+    TableField.GOALS,
+)
+TOTAL, FISCAL, OTHER = (_t(f) for f in BUDGET_FIELDS)
+POINTS = tuple(_t(f) for f in PLAN_POINTS)
+PERCENT = op("<>", TRIM(_t(TableField.PLAN_MODE)), L.PLAN_MODE_AMOUNT)
+PLAN_TEXT = OR(*(ISTEXT(p) for p in POINTS))
+
+
+def _exceeds(p: Expr) -> Expr:
+    return OR(
+        AND(PERCENT, ISNUMBER(p), op(">", N(p), 1 + PERCENT_EPS)),
+        AND(NOT(PERCENT), ISNUMBER(TOTAL), ISNUMBER(p), op(">", N(p), op("+", N(TOTAL), AMOUNT_EPS))),
+    )
+
+
+PLAN_EXCEEDS = OR(*(_exceeds(p) for p in POINTS))
+_PLAN_ENDS = OR(
+    AND(PERCENT, op(">", ABS(op("-", N(POINTS[3]), 1)), PERCENT_EPS)),
+    AND(NOT(PERCENT), ISNUMBER(TOTAL), op(">", ABS(op("-", N(POINTS[3]), N(TOTAL))), AMOUNT_EPS)),
+)
+
+
+def _name(f: TableField) -> str:
+    return L.field_name(f)
+
+
+HEADER_CHECKS: tuple[LiveCheck, ...] = (
+    LiveCheck("STRUCT-013", TableField.UNIT_CODE, "本表尚未填写。", NOT(STARTED)),
+    *(LiveCheck("STRUCT-001", f, f"{_name(f)}未填。", AND(STARTED, blank(_t(f))), f) for f in _REQUIRED),
+    *(LiveCheck("FUND-001", f, f"{_name(f)}应填数字。", ISTEXT(_t(f)), f, "text") for f in BUDGET_FIELDS),
+    *(
+        LiveCheck(
+            "FUND-001", f, f"{_name(f)}为负数。", AND(ISNUMBER(_t(f)), op("<", N(_t(f)), 0)), f, "negative"
+        )
+        for f in BUDGET_FIELDS
+    ),
+    LiveCheck(
+        "FUND-001",
+        TableField.BUDGET_TOTAL,
+        "预算数≠财政资金+其他资金。",
+        AND(
+            ISNUMBER(TOTAL),
+            op(">", COUNT(FISCAL, OTHER), 0),
+            NOT(ISTEXT(FISCAL)),
+            NOT(ISTEXT(OTHER)),
+            op(">", ABS(op("-", N(TOTAL), op("+", N(FISCAL), N(OTHER)))), AMOUNT_EPS),
+        ),
+        TableField.BUDGET_FISCAL,
+        "sum",
+    ),
+    *(
+        LiveCheck("PLAN-001", f, f"{point}未填。", AND(STARTED, blank(p)), TableField.SPEND_PLAN)
+        for f, point, p in zip(PLAN_POINTS, L.Label.PLAN_POINTS, POINTS, strict=True)
+    ),
+    *(
+        LiveCheck("PLAN-006", f, f"{point}应填数字。", ISTEXT(p), TableField.SPEND_PLAN)
+        for f, point, p in zip(PLAN_POINTS, L.Label.PLAN_POINTS, POINTS, strict=True)
+    ),
+    *(
+        LiveCheck(
+            "PLAN-002",
+            PLAN_POINTS[k],
+            f"{L.Label.PLAN_POINTS[k]}小于{L.Label.PLAN_POINTS[k - 1]}，累计数不应下降。",
+            AND(ISNUMBER(POINTS[k - 1]), ISNUMBER(POINTS[k]), op("<", N(POINTS[k]), N(POINTS[k - 1]))),
+            TableField.SPEND_PLAN,
+        )
+        for k in range(1, 4)
+    ),
+    *(
+        LiveCheck(
+            "PLAN-003",
+            f,
+            f"{point}超过全年数（百分比请输入“30%”，不要输入“30”）。",
+            _exceeds(p),
+            TableField.SPEND_PLAN,
+            "exceeds",
+        )
+        for f, point, p in zip(PLAN_POINTS, L.Label.PLAN_POINTS, POINTS, strict=True)
+    ),
+    LiveCheck(
+        "PLAN-003",
+        PLAN_POINTS[3],
+        "12月底累计应为100%（或等于预算数）。",
+        AND(op(">", COUNT(Area(PLAN_AREA)), 0), NOT(PLAN_TEXT), NOT(PLAN_EXCEEDS), _PLAN_ENDS),
+        TableField.SPEND_PLAN,
+        "end",
+    ),
+)
+
+# --- an indicator row ---------------------------------------------------------------------------
+
+NAME, VALUE, BASIS = _i(IndicatorField.NAME), _i(IndicatorField.VALUE), _i(IndicatorField.BASIS)
+SCORE, UNIT = _i(IndicatorField.SCORE), _i(IndicatorField.UNIT_COLUMN)
+_NONE = "无"
+
+
+def _is_none(x: Expr) -> Expr:
+    return OR(blank(x), op("=", TRIM(x), _NONE))
+
+
+def _real(x: Expr) -> Expr:
+    return AND(filled(x), op("<>", TRIM(x), _NONE))
+
+
+PLACEHOLDER = AND(_is_none(NAME), _is_none(VALUE))  # a "无" row of the flat layout, or an empty one
+REAL = NOT(PLACEHOLDER)
+
+ROW_CHECKS: tuple[LiveCheck, ...] = (
+    LiveCheck("STRUCT-009", IndicatorField.VALUE, "指标值未填。", AND(_real(NAME), blank(VALUE))),
+    LiveCheck(
+        "STRUCT-010",
+        IndicatorField.NAME,
+        "三级指标未填，却填了指标值。",
+        AND(_is_none(NAME), OR(_real(VALUE), _real(SCORE))),
+    ),
+    LiveCheck(
+        "STRUCT-012",
+        IndicatorField.BASIS,
+        "确定依据未填。",
+        AND(REAL, filled(VALUE), blank(BASIS)),
+        IndicatorField.BASIS,
+    ),
+    LiveCheck("VAL-001", IndicatorField.VALUE, "“百分比”应写作%。", AND(REAL, contains(VALUE, "百分比"))),
+    LiveCheck(
+        "VAL-001",
+        IndicatorField.UNIT_COLUMN,
+        "度量单位“百分比”应写作%。",
+        AND(REAL, NOT(contains(VALUE, "百分比")), contains(UNIT, "百分比")),
+        IndicatorField.UNIT_COLUMN,
+    ),
+    LiveCheck(
+        "VAL-011",
+        IndicatorField.VALUE,
+        "指标值含占位符“**”。",
+        AND(REAL, OR(contains(SUBSTITUTE(VALUE, " ", ""), "**"), contains(VALUE, "＊＊"))),
+    ),
+)
+
+LIVE_CODES = frozenset(c.code for c in (*HEADER_CHECKS, *ROW_CHECKS))
+
+
+def applies(check: LiveCheck, layout: Layout) -> bool:
+    """Whether the check runs on documents of this layout (the flat layout has no 财政资金, …)."""
+    return check.needs is None or check.needs in LAYOUT_FIELDS[layout]
+
+
+# --- what the cells hold --------------------------------------------------------------------------
+
+
+def plan_mode_cell(t: GoalTable) -> str:
+    return L.PLAN_MODE_AMOUNT if t.spend_plan.mode == PlanMode.AMOUNT else L.PLAN_MODE_PERCENT
+
+
+def _money(value: Decimal | None, raw: str) -> Value:
+    return float(value) if value is not None else (raw or None)
+
+
+def derived_header(t: GoalTable) -> dict[TableField, Value]:
+    """The header block's input cells as the builder writes them for this table."""
+    b = t.budget
+    percent = plan_mode_cell(t) == L.PLAN_MODE_PERCENT
+    cells: dict[TableField, Value] = {
+        TableField.UNIT_CODE: t.unit_code or None,
+        TableField.UNIT_NAME: t.unit_name or None,
+        TableField.PROJECT_CODE: t.project_code or None,
+        TableField.PROJECT_NAME: t.project_name or None,
+        TableField.BUDGET_TOTAL: _money(b.total, b.total_raw),
+        TableField.BUDGET_FISCAL: _money(b.fiscal, b.fiscal_raw),
+        TableField.BUDGET_OTHER: _money(b.other, b.other_raw),
+        TableField.FUND_USE: t.fund_use or None,
+        TableField.PLAN_MODE: plan_mode_cell(t),
+        TableField.GOALS: "\n".join(t.goals) or None,
+    }
+    for f, p in zip(PLAN_POINTS, t.spend_plan.points, strict=True):
+        if p.value is not None:
+            cells[f] = float(p.value / 100) if percent else float(p.value)
+        else:
+            cells[f] = p.raw or None
+    return cells
+
+
+def derived_row(t: GoalTable, k: int) -> dict[IndicatorField, Value]:
+    ind = t.indicators[k]
+    level1_written = k == 0 or t.indicators[k - 1].level1 != ind.level1
+    return {
+        f: cell_value(ind.value_raw if f == IndicatorField.VALUE else getattr(ind, f.value))
+        for f in IndicatorField
+        if f != IndicatorField.LEVEL1 or level1_written
+    }
+
+
+def derived_view(t: GoalTable) -> SheetView:
+    return SheetView(
+        header=derived_header(t),
+        rows=[SheetRow(row=0, cells=derived_row(t, k), indicator=k) for k in range(len(t.indicators))],
+    )
+
+
+def view(t: GoalTable) -> SheetView:
+    """What the table's cells hold: as read from its workbook, or as the builder would write it."""
+    return t.sheet if t.sheet is not None else derived_view(t)
+
+
+def header_cells(v: SheetView) -> dict[str, Value]:
+    return {f.value: x for f, x in v.header.items()}
+
+
+def areas(v: SheetView) -> dict[str, Sequence[Value]]:
+    return {
+        PLAN_AREA: [v.header.get(f) for f in PLAN_POINTS],
+        BLOCK_AREA: [x for r in v.rows for x in r.cells.values()],
+    }
+
+
+# --- evaluating -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fired:
+    check: LiveCheck
+    row: SheetRow | None = None  # the indicator row, for a row check
+
+
+def evaluate_view(v: SheetView, layout: Layout, code: str | None = None) -> list[Fired]:
+    """Every live check (of rule ``code``, or of all) that fires on these cells: header checks first,
+    then row by row."""
+
+    def wanted(c: LiveCheck) -> bool:
+        return (code is None or c.code == code) and applies(c, layout)
+
+    header = [c for c in HEADER_CHECKS if wanted(c)]
+    rows = [c for c in ROW_CHECKS if wanted(c)]
+    cells, spans = header_cells(v), areas(v)
+    out = [Fired(c) for c in header if _true(c.when, cells, spans)]
+    for r in v.rows if rows else ():
+        row_cells = {f.value: x for f, x in r.cells.items()}
+        out += [Fired(c, r) for c in rows if _true(c.when, row_cells, {})]
+    return out
+
+
+def evaluate_table(t: GoalTable, layout: Layout, code: str | None = None) -> list[Fired]:
+    return evaluate_view(view(t), layout, code)
+
+
+def _true(expr: Expr, cells: dict[str, Value], spans: dict[str, Sequence[Value]]) -> bool:
+    return evaluate(expr, cells, spans) is True
