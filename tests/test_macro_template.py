@@ -16,12 +16,13 @@ from oletools.olevba import VBA_Parser
 
 from tests.helpers import ROOT, seed
 from xlgoals.excel import buttons
+from xlgoals.layout import BUTTONS, XLWINGS_CONF
 from xlgoals.template.builder import build_bytes
 from xlgoals.template.udf_vba import generate_udf_wrappers
-from xlgoals.template.vba import BUTTONS, XLWINGS_CONF, module_source
+from xlgoals.template.vbaproject import VBA_DIR, build_vba_project, module_source
 
 XLSM = ROOT / "workbook_templates" / "绩效目标表.xlsm"
-MACROS = ROOT / "macros"
+MACROS = VBA_DIR
 
 
 def _norm(code: str) -> str:
@@ -45,6 +46,11 @@ def modules(built) -> dict[str, str]:
 def test_build_is_reproducible_and_equals_the_committed_file(built):
     assert build_bytes(None, macros=True) == built
     assert XLSM.read_bytes() == built, "run: ./dev xlgoals template"
+
+
+def test_the_committed_vba_project_is_what_the_generator_builds():
+    """The builder embeds xlgoals/template/vba/vbaProject.bin (package data: users need no build tools)."""
+    assert (MACROS / "vbaProject.bin").read_bytes() == build_vba_project(), "run: ./dev vba"
 
 
 def test_udf_wrappers_are_current():

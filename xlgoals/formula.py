@@ -59,10 +59,6 @@ class BinOp(Expr):
     right: Expr
 
 
-def lit(value: float | str | bool) -> Lit:
-    return Lit(value)
-
-
 def _e(x: Expr | float | str | bool) -> Expr:
     return x if isinstance(x, Expr) else Lit(x)
 

@@ -8,7 +8,7 @@ B (2021, 财预〔2021〕101号): 成本指标 {经济成本, 社会成本, 生�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from xlgoals.model import Framework, GoalTable
@@ -55,8 +55,6 @@ class FrameworkSpec:
     name: str
     allowed: dict[str, tuple[str, ...]]  # 一级 → allowed 二级 (canonical names)
     required_level2: dict[str, tuple[str, ...]]  # 一级 → 二级 that must each be present
-    at_least_one: tuple[str, ...] = field(default=(BENEFIT,))  # 一级 that need ≥1 row of any allowed 二级
-    required_level1: tuple[str, ...] = ()
 
 
 BENEFIT_L2 = (ECONOMIC, SOCIAL, ECOLOGICAL, SUSTAINABLE)
@@ -70,7 +68,6 @@ FRAMEWORK_A = FrameworkSpec(
         SATISFACTION: (BENEFICIARY,),
     },
     required_level2={OUTPUT: (QUANTITY, QUALITY, TIMELINESS, COST_L2), SATISFACTION: (BENEFICIARY,)},
-    required_level1=(OUTPUT, BENEFIT, SATISFACTION),
 )
 
 FRAMEWORK_B = FrameworkSpec(
@@ -87,7 +84,6 @@ FRAMEWORK_B = FrameworkSpec(
         OUTPUT: (QUANTITY, QUALITY, TIMELINESS),
         SATISFACTION: (BENEFICIARY,),
     },
-    required_level1=(COST, OUTPUT, BENEFIT, SATISFACTION),
 )
 
 SPECS = {Framework.A2019: FRAMEWORK_A, Framework.B2021: FRAMEWORK_B}

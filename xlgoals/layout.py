@@ -210,9 +210,6 @@ class CellRef:
         first = f"${column_letter(self.col)}${self.row}"
         return f"{first}:${column_letter(self.right)}${self.bottom}" if self.is_range else first
 
-    def shifted(self, rows: int) -> CellRef:
-        return CellRef(self.row + rows, self.col, self.last_row + rows if self.last_row else 0, self.last_col)
-
 
 def ref(a1: str) -> CellRef:
     """ "C4" or "C5:G5" → CellRef."""
@@ -231,11 +228,6 @@ def quote_sheet(name: str) -> str:
 
 def cell_name(col: int, row: int) -> str:
     return f"{column_letter(col)}{row}"
-
-
-def row_range(row: int, first_col: int, last_col: int) -> str:
-    """ "A12:G12"."""
-    return f"{column_letter(first_col)}{row}:{column_letter(last_col)}{row}"
 
 
 def column_range(col: int, first_row: int, last_row: int, *, absolute: bool = False) -> str:
@@ -462,9 +454,6 @@ class ProjectSheet:
     protection: dict[str, bool]
     button: CellRef
 
-    def anchor_at(self, at: CellRef) -> Anchor:
-        return next(a for a in self.anchors if a.at == at)
-
     def footer_row(self, indicator_rows: int) -> int:
         """The row of the 表内校验 footer after a block of ``indicator_rows`` rows."""
         return self.first_indicator_row + indicator_rows
@@ -673,13 +662,9 @@ class ListSheet:
     first_row: int
     columns: tuple[ListColumn, ...]
     total_label: str
-    prepared_rows: int
     page: PageSetup
     buttons_row: int
     buttons_col: int  # first button's column (1-based); each further one two columns right
-
-    def column_of(self, f: TableField) -> int:
-        return next(k for k, c in enumerate(self.columns, start=1) if c.field == f)
 
 
 LIST = ListSheet(
@@ -700,7 +685,6 @@ LIST = ListSheet(
         ListColumn("表内提示", 10, ListKind.FLAGS, total=True),
     ),
     total_label="合计",
-    prepared_rows=20,
     page=PageSetup(landscape=True),
     buttons_row=2,
     buttons_col=12,
@@ -761,6 +745,26 @@ META_FIRST_NOTE_ROW = 4
 META_INCOMPLETE = "incomplete"  # a row: incomplete | sheet | reason
 MARK_KEY = "mark"  # a row: mark | sheet | cell — a cell 校验 marked (cleared by the next 校验)
 
+# The macro-enabled template: its buttons and the hidden sheet xlwings reads its settings from.
+BUTTONS = (  # (caption, VBA Sub in template/vba/Module1.bas); the first is also on every project sheet
+    ("校验", "XlGoalsValidate"),
+    ("汇总", "XlGoalsTotals"),
+    ("导出", "XlGoalsExport"),
+    ("新增项目", "XlGoalsNewProject"),
+)
+XLWINGS_CONF = (  # xlwings reads A1 down to the first blank row of a sheet named "xlwings.conf"
+    (
+        "Interpreter_Win",
+        r"C:\xlgoals\venv\Scripts\pythonw.exe",
+        "Windows 上 Python 的位置（见 docs/使用说明.md）",
+    ),
+    ("Interpreter_Mac", "", "Mac 上 Python 的位置，如 /Users/用户名/xlgoals/venv/bin/python"),
+    ("UDF Modules", "xlgoals.excel.udfs", "工作表函数所在的模块"),
+    ("Use UDF Server", "True", "工作表函数使用常驻的 Python 进程（更快）"),
+    ("Show Console", "False", "排查问题时改为 True"),
+    ("ADD_WORKBOOK_TO_PYTHONPATH", "False", "不要把工作簿所在文件夹加入 Python 路径（文件名可以是中文）"),
+)
+BUTTON_SIZE = {"width": 80, "height": 26}
 CONFIG_WIDTHS = (22, 70)
 XLWINGS_CONF_WIDTHS = (30, 44, 60)
 INSTRUCTIONS_WIDTHS = (20, 90)

@@ -231,8 +231,6 @@ ROW_CHECKS: tuple[LiveCheck, ...] = (
     ),
 )
 
-LIVE_CODES = frozenset(c.code for c in (*HEADER_CHECKS, *ROW_CHECKS))
-
 
 def applies(check: LiveCheck, layout: Layout) -> bool:
     """Whether the check runs on documents of this layout (the flat layout has no 财政资金, …)."""

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -121,8 +121,6 @@ class SpendPlan(BaseModel):
     header: str = ""  # e.g. "资金支出计划（%）"
     mode: PlanMode = PlanMode.UNKNOWN
     points: list[PlanPoint] = Field(default_factory=lambda: [PlanPoint() for _ in range(4)])
-
-    LABELS: ClassVar[tuple[str, str, str, str]] = ("3月底", "6月底", "10月底", "12月底")
 
 
 CellValue = float | str | bool | None  # what a spreadsheet cell holds; None is blank

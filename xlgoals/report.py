@@ -119,15 +119,6 @@ class JsonStream:
         )
 
 
-def report_dict(report: Report) -> dict[str, Any]:
-    return {
-        "schema": REPORT_SCHEMA,
-        "version": REPORT_VERSION,
-        "files": [file_dict(fr) for fr in report.files],
-        "summary": summary_dict(report),
-    }
-
-
 def _sheet_name(unit: str, taken: set[str]) -> str:
     clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in unit).strip("'")[:31] or "单位"
     name, k = clean, 2
@@ -166,7 +157,7 @@ def render_xlsx(report: Report, base: Path) -> bytes:
     }
 
     ws = wb.add_worksheet("文件")
-    cols = ("文件", "项目", "状态", *(s.label for s in Severity), "说明")
+    cols = ("文件", "项目", "状态", *(s.label for s in Severity), "原因")
     for k, (label, width) in enumerate(zip(cols, (50, 40, 10, 6, 6, 6, 60), strict=True)):
         ws.write_string(0, k, label, head)
         ws.set_column(k, k, width)

@@ -12,7 +12,7 @@ from collections import Counter
 
 from xlgoals.fields import MetaField
 from xlgoals.formats.text_cells import PAGE_NUMBER
-from xlgoals.layout import label_key
+from xlgoals.layout import field_name, label_key
 from xlgoals.model import DocumentMeta, ListedItem, Location, TocEntry
 from xlgoals.values import DOC_NUMBER, parse_amount
 
@@ -44,7 +44,7 @@ def parse_preamble(file: str, lines: list[str], end: int) -> DocumentMeta:
         if (
             len(text) > 40
             or TOC_NUMBERED.match(text)
-            or label_key(text) in ("目录",)
+            or label_key(text) == field_name(MetaField.TOC)
             or "\t" in lines[i].strip()
         ):
             break
@@ -56,7 +56,7 @@ def parse_preamble(file: str, lines: list[str], end: int) -> DocumentMeta:
             break
     meta.title = "".join(title_parts)
 
-    toc_start = next((i for i, t in nonblank if label_key(t) == "目录"), None)
+    toc_start = next((i for i, t in nonblank if label_key(t) == field_name(MetaField.TOC)), None)
     toc_end = toc_start
     if toc_start is not None:
         meta.toc, toc_end = _parse_toc(file, lines, toc_start + 1, end)
@@ -110,7 +110,10 @@ def parse_preamble(file: str, lines: list[str], end: int) -> DocumentMeta:
     meta.department_goals = _department_goals(lines, end, toc_end or 0)
     if meta.department_goals:
         locs[MetaField.DEPARTMENT_GOALS] = Location(
-            file=file, line=next(i + 1 for i in range(toc_end or 0, end) if "部门整体绩效目标" in lines[i])
+            file=file,
+            line=next(
+                i + 1 for i in range(toc_end or 0, end) if field_name(MetaField.DEPARTMENT_GOALS) in lines[i]
+            ),
         )
 
     meta.doc_number = _own_doc_number(lines, end)
@@ -160,7 +163,14 @@ def _parse_toc(file: str, lines: list[str], start: int, end: int) -> tuple[list[
 
 
 def _department_goals(lines: list[str], end: int, after: int) -> str:
-    start = next((i for i in range(after, end) if label_key(lines[i]).endswith("部门整体绩效目标")), None)
+    start = next(
+        (
+            i
+            for i in range(after, end)
+            if label_key(lines[i]).endswith(field_name(MetaField.DEPARTMENT_GOALS))
+        ),
+        None,
+    )
     if start is None:
         return ""
     out: list[str] = []

@@ -32,10 +32,6 @@ HEADERS = (
 FIRST_ROW = 4  # 1-based: title, note, header, then data
 
 
-def _n(v: Decimal | None) -> float | None:
-    return None if v is None else float(v)
-
-
 def build_summary(rows: list[ProjectRow], unreadable: list[tuple[str, str]]) -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})

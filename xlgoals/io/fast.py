@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.io.grid import SheetGrid, WorkbookGrid
 from xlgoals.io.sniff import check_workbook
@@ -15,8 +17,6 @@ from xlgoals.layout import UNREAD_SHEETS
 
 
 def read_grid(path: Path) -> WorkbookGrid:
-    from python_calamine import CalamineWorkbook, SheetVisibleEnum
-
     check_workbook(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import openpyxl
+
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.io.grid import SheetGrid, WorkbookGrid
 from xlgoals.io.sniff import check_workbook
@@ -12,8 +14,6 @@ from xlgoals.layout import UNREAD_SHEETS
 
 
 def read_grid(path: Path) -> WorkbookGrid:
-    import openpyxl
-
     check_workbook(path)
     try:
         with warnings.catch_warnings():

@@ -6,9 +6,10 @@ import re
 from collections import Counter
 
 from xlgoals.fields import TableField
+from xlgoals.layout import field_name
 from xlgoals.rules.registry import Context, Family, Scope, rule
 
-FAMILY = Family("CODE", "项目编码")
+FAMILY = Family("CODE", field_name(TableField.PROJECT_CODE))
 
 CODE = re.compile(r"^(\d{6})(\d{2})([A-Z])([0-9A-Z]{12})$")
 

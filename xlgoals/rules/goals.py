@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from xlgoals.fields import TableField
+from xlgoals.layout import field_name
 from xlgoals.rules.common import NUMBERING, clean, quote
 from xlgoals.rules.registry import Context, Family, rule
 
@@ -15,7 +16,7 @@ OUTCOME = re.compile(
     r"\d|覆盖|受益|发放|达到|提高|提升|改善|保障|完成|实现|参保|减轻|增加|人数|户数|待遇|生活水平|运转"
 )
 
-FAMILY = Family("GOAL", "绩效目标")
+FAMILY = Family("GOAL", field_name(TableField.GOALS))
 
 
 @rule(

@@ -7,11 +7,12 @@ from collections import Counter
 
 from xlgoals.fields import IndicatorField
 from xlgoals.findings import Severity
+from xlgoals.layout import field_name
 from xlgoals.rules.common import l2, quote, rate_name, rows, strip_parenthetical
 from xlgoals.rules.registry import Context, Family, Param, rule
 from xlgoals.values import Form, Kind, Norm
 
-FAMILY = Family("VAL", "指标值")
+FAMILY = Family("VAL", field_name(IndicatorField.VALUE))
 SAME_VALUE_RATIO = Param("same_value_ratio", 0.8, "一张表中指标值相同的行所占比例达到多少即报告", float)
 SAME_VALUE_MIN_ROWS = Param("same_value_min_rows", 5, "至少有多少行指标才检查指标值是否都相同", int)
 

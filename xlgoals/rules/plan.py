@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from xlgoals.fields import TableField, plan_index
-from xlgoals.layout import Label
+from xlgoals.layout import Label, field_name
 from xlgoals.model import PlanMode
 from xlgoals.rules.common import quote
 from xlgoals.rules.registry import Context, Family, rule
 
-FAMILY = Family("PLAN", "资金支出计划")
+FAMILY = Family("PLAN", field_name(TableField.SPEND_PLAN))
 LABELS = Label.PLAN_POINTS
 
 

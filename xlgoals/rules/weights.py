@@ -6,10 +6,11 @@ import re
 from decimal import Decimal
 
 from xlgoals.fields import IndicatorField, TableField
+from xlgoals.layout import field_name
 from xlgoals.rules.common import l1, quote, rows
 from xlgoals.rules.registry import Context, Family, Param, rule
 
-FAMILY = Family("WEIGHT", "分值")
+FAMILY = Family("WEIGHT", field_name(IndicatorField.SCORE))
 WEIGHT_TOTALS = Param("weight_totals", [90, 100], "指标分值合计允许的值", list[int])
 WEIGHT_RANGES = Param(
     "weight_ranges",

@@ -13,6 +13,7 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from importlib.resources import files
 from typing import Any
 
 import xlsxwriter
@@ -31,7 +32,6 @@ from xlgoals.model import Document, GoalTable, Indicator, Layout
 from xlgoals.rules.registry import REGISTRY
 from xlgoals.template import formulas as F
 from xlgoals.template.instructions import INSTRUCTIONS, config_examples
-from xlgoals.template.vba import BUTTONS, XLWINGS_CONF, build_vba_project
 
 P = L.PROJECT
 FIXED_TIME = datetime(2024, 1, 1, 0, 0, 0)
@@ -77,11 +77,11 @@ class _Builder:
         self.instructions()
         lst = self.wb.add_worksheet(L.LIST_SHEET)
         if self.macros:
-            for k, (caption, macro) in enumerate(BUTTONS):
+            for k, (caption, macro) in enumerate(L.BUTTONS):
                 lst.insert_button(
                     L.LIST.buttons_row - 1,
                     L.LIST.buttons_col - 1 + 2 * k,
-                    {"macro": macro, "caption": caption, "width": 80, "height": 26},
+                    {"macro": macro, "caption": caption, **L.BUTTON_SIZE},
                 )
         docsheet = self.wb.add_worksheet(L.DOCUMENT_SHEET)
         rows = [self.project(name, t) for name, t in zip(self.sheet_names, self.doc.tables, strict=True)]
@@ -185,8 +185,8 @@ class _Builder:
         self._page(ws, P.page)
         ws.print_area(0, 0, footer - 1, P.print_columns - 1)
         if self.macros:
-            caption, macro = BUTTONS[0]
-            ws.insert_button(P.button.a1, {"macro": macro, "caption": caption, "width": 80, "height": 26})
+            caption, macro = L.BUTTONS[0]
+            ws.insert_button(P.button.a1, {"macro": macro, "caption": caption, **L.BUTTON_SIZE})
         ws.protect("", P.protection)
         return name, t, last
 
@@ -407,7 +407,7 @@ class _Builder:
         ws = self.wb.add_worksheet(L.XLWINGS_CONF_SHEET)
         for col, width in enumerate(L.XLWINGS_CONF_WIDTHS):
             ws.set_column(col, col, width)
-        for r, row in enumerate(XLWINGS_CONF):
+        for r, row in enumerate(L.XLWINGS_CONF):
             for col, value in enumerate(row):
                 ws.write_string(r, col, value)
         ws.hide()
@@ -476,7 +476,8 @@ def build_bytes(doc: Document | None = None, *, macros: bool = False) -> bytes:
     wb.set_properties({"title": L.Label.TITLE, "author": "xlgoals", "created": FIXED_TIME})
     wb.set_calc_mode("auto")
     if macros:
-        wb.add_vba_project(io.BytesIO(build_vba_project()), is_stream=True)
+        vba = files("xlgoals.template").joinpath("vba/vbaProject.bin").read_bytes()
+        wb.add_vba_project(io.BytesIO(vba), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
     _Builder(wb, doc, macros).build()
     wb.close()

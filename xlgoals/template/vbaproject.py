@@ -1,8 +1,13 @@
-"""The VBA project of the macro-enabled template, built on Linux (XLWINGS.md §2, option B).
+"""The VBA project of the macro-enabled template, built on Linux (docs/tooling.md, "option B").
+
+A development tool: ``./dev vba`` runs it and writes ``xlgoals/template/vba/vbaProject.bin``, which
+the template builder embeds and a test compares with a fresh build (it needs the dev extras ms-cfb
+and olefile; users of ``xlgoals template`` need neither).
+
 
 Start from the vbaProject.bin inside the pinned xlwings wheel (quickstart_standalone.xlsm: the whole
 xlwings VBA module, produced by xlwings' own build) and replace only Module1's source with ours
-(macros/Module1.bas): compress it (``ovba.compress``), set Module1's MODULEOFFSET to 0 in the dir
+(``vba/Module1.bas``): compress it (``ovba.compress``), set Module1's MODULEOFFSET to 0 in the dir
 stream so no stale p-code is kept (Excel recompiles from source), and rewrite the OLE container.
 
 Why option B and not A (a whole project from source with ms-ovba): the xlwings module, the Dictionary
@@ -22,36 +27,23 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from xlgoals.errors import XlgoalsInputError
+import olefile
+import xlwings
+from ms_cfb.Models.Directories.root_directory import RootDirectory
+from ms_cfb.Models.Directories.storage_directory import StorageDirectory
+from ms_cfb.Models.Directories.stream_directory import StreamDirectory
+from ms_cfb.ole_file import OleFile
+from ms_dtyp.filetime import Filetime
+
 from xlgoals.template.ovba import compress
 
-MACROS = Path(__file__).resolve().parent.parent.parent / "macros"
+VBA_DIR = Path(__file__).resolve().parent / "vba"
 
-BUTTONS = (  # (caption, VBA Sub in macros/Module1.bas); the first is also on every project sheet
-    ("校验", "XlGoalsValidate"),
-    ("汇总", "XlGoalsTotals"),
-    ("导出", "XlGoalsExport"),
-    ("新增项目", "XlGoalsNewProject"),
-)
-XLWINGS_CONF = (  # xlwings reads A1 down to the first blank row of a sheet named "xlwings.conf"
-    (
-        "Interpreter_Win",
-        r"C:\xlgoals\venv\Scripts\pythonw.exe",
-        "Windows 上 Python 的位置（见 docs/使用说明.md）",
-    ),
-    ("Interpreter_Mac", "", "Mac 上 Python 的位置，如 /Users/用户名/xlgoals/venv/bin/python"),
-    ("UDF Modules", "xlgoals.excel.udfs", "工作表函数所在的模块"),
-    ("Use UDF Server", "True", "工作表函数使用常驻的 Python 进程（更快）"),
-    ("Show Console", "False", "排查问题时改为 True"),
-    ("ADD_WORKBOOK_TO_PYTHONPATH", "False", "不要把工作簿所在文件夹加入 Python 路径（文件名可以是中文）"),
-)
 MODULE_OFFSET = 0x0031
 MODULE_NAME = 0x0019
 
 
 def standalone_bin() -> bytes:
-    import xlwings
-
     xlsm = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
     with zipfile.ZipFile(xlsm) as zf:
         return zf.read("xl/vbaProject.bin")
@@ -116,25 +108,14 @@ def zero_module_offset(dir_stream: bytes, module: str) -> bytes:
 
 def module_source() -> str:
     """Module1 as it goes into the project: our button Subs, then the pre-generated UDF wrappers."""
-    text = (MACROS / "Module1.bas").read_text(encoding="ascii")
-    wrappers = MACROS / "udf_wrappers.bas"
+    text = (VBA_DIR / "Module1.bas").read_text(encoding="ascii")
+    wrappers = VBA_DIR / "udf_wrappers.bas"
     if wrappers.exists():
         text = text.rstrip("\n") + "\n\n" + wrappers.read_text(encoding="ascii")
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
 def build_vba_project(source: str | None = None) -> bytes:
-    try:
-        import olefile
-        from ms_cfb.Models.Directories.root_directory import RootDirectory
-        from ms_cfb.Models.Directories.storage_directory import StorageDirectory
-        from ms_cfb.Models.Directories.stream_directory import StreamDirectory
-        from ms_cfb.ole_file import OleFile
-        from ms_dtyp.filetime import Filetime
-    except ImportError:
-        raise XlgoalsInputError(
-            "生成启用宏的模板需要 ms-cfb 与 olefile（pip install -e '.[dev]'）。"
-        ) from None
     src = (source if source is not None else module_source()).encode("ascii")
     ole = olefile.OleFileIO(io.BytesIO(standalone_bin()))
     streams = {
@@ -166,3 +147,14 @@ def build_vba_project(source: str | None = None) -> bytes:
             return target.read_bytes()
         finally:
             os.chdir(cwd)
+
+
+def main() -> None:
+    """``./dev vba``: rebuild vba/vbaProject.bin from vba/*.bas and the pinned xlwings."""
+    target = VBA_DIR / "vbaProject.bin"
+    target.write_bytes(build_vba_project())
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()
