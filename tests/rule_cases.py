@@ -235,6 +235,7 @@ CASES: dict[str, tuple[str, Mut] | Mut] = {
     "DOC-004": lambda d: setattr(_t(d), "title", "1.职业技能培训补贴资金绩效目标表"),
     "DOC-005": _two_tables(lambda a, b: setattr(b, "indicators", [i.model_copy() for i in a.indicators])),
     "DOC-006": lambda d: (setattr(_t(d), "complete", False), setattr(_t(d), "incomplete_reason", "文本中断")),
+    "DOC-008": lambda d: setattr(d, "layout_version", 1),
     "DOC-007": lambda d: (
         d.tables.extend(
             table_a(k, f"13073024P0004741000{k}H", n)

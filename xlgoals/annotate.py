@@ -2,7 +2,8 @@
 
 Works on a copy; the original is never written. Marks made by an earlier run are recorded in the
 hidden _xlgoals sheet and cleared first, so annotating twice does not pile up. A text, Word or JSON
-input is first converted to the template, so its marks land on cells.
+input — or a workbook of an older layout version — is first converted to the current template, so
+its marks land on cells of a workbook whose live flags agree with them.
 """
 
 from __future__ import annotations
@@ -149,11 +150,12 @@ def annotate_result(
 ) -> Path:
     """Write the annotated copy of one checked file under out_dir (mirroring its place below root)."""
     target_dir = annotation_target(src, root, out_dir).parent
-    if src.suffix.lower() in WORKBOOK_SUFFIXES:
+    current = doc.layout_version is None or doc.layout_version >= L.LAYOUT_VERSION
+    if src.suffix.lower() in WORKBOOK_SUFFIXES and current:
         data = src.read_bytes()
         fr, _ = check_file(src, explicit_config=explicit_config, cli=cli)
         findings, labels = fr.findings, dict(fr.tables)
-    else:
+    else:  # not a workbook, or one of an older layout: the copy is the current template, filled in
         data = build_bytes(doc)
         with tempfile.TemporaryDirectory() as tmp:
             wb_path = Path(tmp) / "converted.xlsx"

@@ -35,8 +35,12 @@ from typing import Any
 from xlgoals.fields import PLAN_POINTS, Field, IndicatorField, MetaField, TableField
 from xlgoals.values import DOC_NUMBER
 
-LAYOUT_VERSION = 1
-SUPPORTED_VERSIONS = (1,)
+LAYOUT_VERSION = 2
+SUPPORTED_VERSIONS = (1, 2)
+# What changed:
+#   2 — 提示 cells on every header row that has a live check (H2, H3, H4, H5, H7, H8), fills from the
+#       checks' own conditions; the hidden _xlgoals sheet records the document's layout (hebei|flat),
+#       which version 1 left the reader to guess from the flat-layout columns I–L.
 
 
 # === the official table's vocabulary ==========================================================
@@ -741,6 +745,7 @@ DOC = DocSheet(
 META_MARKER = "xlgoals-layout"
 META_VERSION = ref("B1")  # beside the marker in A1
 META_NOTE = ("说明", "此工作表由 xlgoals 使用，请勿修改。")  # row 2
+META_LAYOUT_KEY = "layout"  # row 3: layout | hebei or flat (version 2)
 META_FIRST_NOTE_ROW = 4
 META_INCOMPLETE = "incomplete"  # a row: incomplete | sheet | reason
 MARK_KEY = "mark"  # a row: mark | sheet | cell — a cell 校验 marked (cleared by the next 校验)

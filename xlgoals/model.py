@@ -209,6 +209,7 @@ class Document(BaseModel):
     format: SourceFormat | None = None  # None for documents built in code
     # Check settings the file itself carries (a workbook's hidden _config sheet): (key, value) rows.
     settings: list[tuple[str, Any]] = Field(default_factory=list, exclude=True)
+    layout_version: int | None = Field(default=None, exclude=True)  # of an xlgoals workbook
     meta: DocumentMeta = Field(default_factory=DocumentMeta)
     tables: list[GoalTable] = Field(default_factory=list)
 
@@ -218,6 +219,7 @@ class Document(BaseModel):
         doc.source = ""
         doc.format = None
         doc.settings = []
+        doc.layout_version = None
         doc.meta.locations = {}
         for item in doc.meta.listed_items:
             item.location = None

@@ -9,6 +9,7 @@ refuses a workbook with an unknown layout version, and a project sheet whose hea
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -228,8 +229,17 @@ def _plan_point(cell: Any, percent: bool) -> PlanPoint:
     return PlanPoint(raw=raw, value=value)
 
 
-def read_meta(path: str, grid: WorkbookGrid) -> tuple[dict[str, str], int]:
-    """The hidden version sheet: (incomplete-table notes by sheet name, layout version)."""
+@dataclass
+class Meta:
+    """What the hidden _xlgoals sheet says."""
+
+    version: int
+    layout: Layout | None  # None in version 1, which did not record it
+    notes: dict[str, str]  # sheet name → why that table is incomplete
+
+
+def read_meta(path: str, grid: WorkbookGrid) -> Meta:
+    """The hidden version sheet; refuses a workbook without it or of an unknown version."""
     meta = grid.get(L.META_SHEET)
     if meta is None or text(meta.value(1, 1)) != L.META_MARKER:
         raise XlgoalsInputError(
@@ -251,10 +261,14 @@ def read_meta(path: str, grid: WorkbookGrid) -> tuple[dict[str, str], int]:
             cell=L.META_VERSION.a1,
         )
     notes: dict[str, str] = {}
+    layout: Layout | None = None
     for r in range(L.META_FIRST_NOTE_ROW - 1, meta.max_row + 1):
-        if text(meta.value(r, 1)) == L.META_INCOMPLETE:
+        key = text(meta.value(r, 1))
+        if key == L.META_INCOMPLETE:
             notes[text(meta.value(r, 2))] = text(meta.value(r, 3))
-    return notes, version
+        elif key == L.META_LAYOUT_KEY and text(meta.value(r, 2)) in Layout._value2member_map_:
+            layout = Layout(text(meta.value(r, 2)))
+    return Meta(version, layout, notes)
 
 
 def read_document_sheet(path: str, sheet: SheetGrid) -> DocumentMeta:
@@ -315,12 +329,20 @@ def _items_header(sheet: SheetGrid) -> int | None:
     return None
 
 
+def _layout_of_version_1(tables: list[GoalTable]) -> Layout:
+    """Version 1 did not record the layout: a workbook converted from the flat layout has its
+    度量单位/指标值类型/分值 columns filled."""
+    flat = any(i.unit_column or i.value_type or i.score for t in tables for i in t.indicators)
+    return Layout.FLAT if flat else Layout.HEBEI
+
+
 def is_template(grid: WorkbookGrid) -> bool:
     return grid.get(L.META_SHEET) is not None
 
 
 def read_template(grid: WorkbookGrid) -> Document:
-    notes, _version = read_meta(grid.path, grid)
+    meta_sheet = read_meta(grid.path, grid)
+    notes = meta_sheet.notes
     doc_sheet = grid.get(L.DOCUMENT_SHEET)
     meta = read_document_sheet(grid.path, doc_sheet) if doc_sheet is not None else DocumentMeta()
     tables: list[GoalTable] = []
@@ -334,13 +356,14 @@ def read_template(grid: WorkbookGrid) -> Document:
         tables.append(table)
     if not tables:
         raise XlgoalsInputError("工作簿中没有项目表（含“项目编码”“一级指标”的工作表）。", file=grid.path)
-    flat = any(i.unit_column or i.value_type or i.score for t in tables for i in t.indicators)
+    layout = meta_sheet.layout or _layout_of_version_1(tables)
     doc = Document(
         source=grid.path,
-        layout=Layout.FLAT if flat else Layout.HEBEI,
+        layout=layout,
         format=SourceFormat.WORKBOOK,
         meta=meta,
         tables=tables,
+        layout_version=meta_sheet.version,
     )
     config = grid.get(L.CONFIG_SHEET)
     if config is not None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from xlgoals import layout as L
 from xlgoals.fields import MetaField, TableField
+from xlgoals.model import Location
 from xlgoals.rules.common import clean, quote
 from xlgoals.rules.registry import Context, Family, Scope, rule
 from xlgoals.values import DOC_NUMBER
@@ -209,4 +211,22 @@ def department_goals(ctx: Context) -> None:
         ctx.emit(
             f"部门整体绩效目标只提到{mentioned}个项目，而文档有{len(tables)}张项目表。",
             field=MetaField.DEPARTMENT_GOALS,
+        )
+
+
+@rule(
+    "DOC-008", "old-template", "info", scope=Scope.DOCUMENT,
+    title="工作簿使用旧版模板",
+    what="工作簿的模板版本（隐藏工作表 _xlgoals）是否早于本程序的版本。",
+    why="旧版模板缺少新版的表内提示和标色；内容照常读取和检查，升级后表格里的提示与 xlgoals check 一致。",
+    bad="模板版本 1", good=f"模板版本 {L.LAYOUT_VERSION}",
+    fix="运行 xlgoals convert 旧文件.xlsx -o 新文件.xlsx 升级（填写的内容不变）；--annotate 写出的标注副本已是新版。",
+)  # fmt: skip
+def old_template(ctx: Context) -> None:
+    version = ctx.doc.layout_version
+    if version is not None and version < L.LAYOUT_VERSION:
+        ctx.emit(
+            f"工作簿使用第 {version} 版模板，当前为第 {L.LAYOUT_VERSION} 版。",
+            location=Location(file=ctx.doc.source, sheet=L.META_SHEET, cell=L.META_VERSION.a1),
+            path="文档 › 模板版本",
         )

@@ -428,6 +428,8 @@ class _Builder:
         ws.write_number(version.row - 1, version.col - 1, L.LAYOUT_VERSION)
         ws.write_string(1, 0, L.META_NOTE[0])
         ws.write_string(1, 1, L.META_NOTE[1])
+        ws.write_string(2, 0, L.META_LAYOUT_KEY)
+        ws.write_string(2, 1, self.layout.value)
         r = L.META_FIRST_NOTE_ROW - 1
         for name, t in zip(self.sheet_names, self.doc.tables, strict=True):
             if not t.complete:
