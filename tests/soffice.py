@@ -1,6 +1,6 @@
 """LibreOffice as a test oracle: recalculate workbooks and render them to PDF.
 
-LibreOffice recalculates xlsx formulas on load only with the profile below (SPREADSHEET-TOOLING.md);
+LibreOffice recalculates xlsx formulas on load only with the profile below (docs/tooling.md);
 each process gets its own profile. Tests skip where soffice is missing, and fail instead when
 XLGOALS_REQUIRE_SOFFICE=1 (CI), so a missing install is never hidden.
 """

@@ -23,7 +23,7 @@ def _budget_oracle(prefix: str) -> list[Decimal]:
     ("prefix", "tables", "rows"), [("000", 6, 40), ("001", 44, 405), ("002", 7, 48), ("004", 23, 179)]
 )
 def test_hebei_documents_have_the_expected_tables_and_rows(prefix, tables, rows):
-    # Row counts per document are the denominators RULES.md §5 (IND-001) gives: 17/40, 44/405, 46/48, 114/179.
+    # Row counts per document are the denominators of IND-001's evidence: 17/40, 44/405, 46/48, 114/179.
     doc = seed(prefix)
     assert (doc.layout, doc.format) == (Layout.HEBEI, SourceFormat.TEXT)
     assert len(doc.tables) == tables

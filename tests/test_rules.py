@@ -42,7 +42,7 @@ def test_rule_fires_on_its_case_and_not_on_the_clean_table(code):
         assert f.table is not None
 
 
-# --- counter-examples RULES.md names ----------------------------------------------------------------
+# --- counter-examples from the evidence (docs/sources.md, the examples) ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

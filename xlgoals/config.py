@@ -95,6 +95,14 @@ class Config(BaseModel):
 
 
 GENERAL_KEYS = tuple(k for k in Config.model_fields if k != "params")
+# What each general key means, with an example value (the rule thresholds document themselves).
+GENERAL_DOCS = {
+    "select": ("只运行这些规则（代码或前缀，逗号分隔）", "STRUCT,CODE,FUND"),
+    "ignore": ("不运行这些规则", "IND-001,VAL-010"),
+    "severity": ("改变规则的级别：error / warning / info（工作表中写作 severity.代码）", "VAL-003 = info"),
+    "budget_year": ("预算年度（默认从项目编码推断）", "2024"),
+    "region_code": ("6位区划代码（默认取项目编码中最常见的）", "130730"),
+}
 
 
 def known_keys() -> list[str]:

@@ -1,4 +1,4 @@
-"""The indicator frameworks as data (RULES.md §2) and a detector for which one a table uses.
+"""The indicator frameworks as data (docs/sources.md, section 1) and a detector for which one a table uses.
 
 A (2019, Hebei 三级体系): 产出指标 {数量, 质量, 时效, 成本} · 效益指标 {经济, 社会, 生态, 可持续} · 满意度指标.
 B (2021, 财预〔2021〕101号): 成本指标 {经济成本, 社会成本, 生态环境成本} as its own 一级 · 产出指标 {数量, 质量,
@@ -106,7 +106,7 @@ def canonical_level2(name: str) -> str:
 
 
 def detect_framework(table: GoalTable) -> Framework:
-    """RULES.md §2.3: 一级 成本指标 or a B cost 二级 ⇒ B; 成本指标 under 产出指标 ⇒ A; both ⇒ mixed."""
+    """docs/sources.md, section 1: 一级 成本指标 or a B cost 二级 ⇒ B; 成本指标 under 产出指标 ⇒ A; both ⇒ mixed."""
     b = a = False
     for ind in table.indicators:
         l1 = canonical_level1(ind.level1)

@@ -59,7 +59,7 @@ class SourceFormat(StrEnum):
 
 
 class Framework(StrEnum):
-    """Which indicator framework a table uses (RULES.md §2)."""
+    """Which indicator framework a table uses (docs/sources.md, section 1)."""
 
     A2019 = "A2019"  # 产出/效益/满意度, 成本指标 under 产出 (Hebei, 财预〔2015〕88号 style)
     B2021 = "B2021"  # 成本指标 as its own 一级 (财预〔2021〕101号 style)

@@ -3,6 +3,7 @@ the families, the count, the thresholds and their defaults — comes from the re
 
 from __future__ import annotations
 
+from xlgoals.config import GENERAL_DOCS
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.rules import FAMILIES, all_rules
 from xlgoals.rules.registry import REGISTRY, Rule, Scope
@@ -54,7 +55,7 @@ def render_markdown() -> str:
         "",
         f"共 {len(REGISTRY)} 条规则。级别：错误 = 提交前必须改正；警告 = 审核常退回的问题；提示 = 规范化建议。",
         "规则、阈值和级别可在 `[tool.xlgoals]`（pyproject.toml）、`xlgoals.toml`、工作簿的 `_config` 工作表或 `--config` 中配置"
-        "（见 [configuration.md](configuration.md)）。",
+        "（见文末“配置”）。",
         "依据中的编号（S1…）见 [sources.md](sources.md)；“000 第102行”指 `examples/published/` 中的示例文件。",
         "",
     ]
@@ -78,4 +79,30 @@ def render_markdown() -> str:
             *(f"- 可配置：`{p}`" for p in _params(r)),
             "",
         ]
-    return "\n".join(out)
+    return "\n".join(out + render_configuration())
+
+
+def render_configuration() -> list[str]:
+    """The configuration keys: the general ones, then every rule's thresholds with their defaults."""
+    out = [
+        "## 配置",
+        "",
+        "来源（后者优先）：最近的 `pyproject.toml` 中的 `[tool.xlgoals]`、被检查文件所在或上级文件夹中的 `xlgoals.toml`、"
+        "工作簿隐藏的 `_config` 工作表（A列键、B列值）、`--config 文件`、命令行的 `--select/--ignore`。",
+        "",
+        "```toml",
+        "# xlgoals.toml",
+        'ignore = ["IND-001", "VAL-010"]',
+        'region_code = "130730"',
+        "satisfaction_min = 85",
+        "[severity]",
+        '"VAL-003" = "info"',
+        "```",
+        "",
+        "| 键 | 含义 | 默认 / 示例 |",
+        "|---|---|---|",
+    ]
+    out += [f"| `{k}` | {doc} | {example} |" for k, (doc, example) in GENERAL_DOCS.items()]
+    for r in all_rules():
+        out += [f"| `{p.name}` | {p.doc}（{r.code}） | {p.shown()} |" for p in r.params]
+    return [*out, ""]

@@ -15,7 +15,7 @@ from typing import Any
 
 from xlgoals import layout as L
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.fields import PLAN_POINTS, IndicatorField, MetaField, TableField
+from xlgoals.fields import PLAN_POINTS, IndicatorField, MetaField, TableField, attribute
 from xlgoals.formats.cells import money, number, raw_text, text
 from xlgoals.formula import cell_value
 from xlgoals.io.grid import SheetGrid, WorkbookGrid
@@ -169,38 +169,26 @@ def _indicators(rd: _SheetReader, first: int, view: SheetView) -> list[Indicator
             cells={c.field: cell_value(sheet.value(rr, c.col)) for c in (*P.columns, *P.extra_columns)},
         )
         view.rows.append(row)
-        cells = {c.field: sheet.value(rr, c.col) for c in P.columns}
-        spill = [
+        texts = {c.field: text(sheet.value(rr, c.col)) for c in (*P.columns, *P.extra_columns)}
+        spill = "".join(
             text(sheet.value(rr, col)) for c in P.columns for col in range(c.col + 1, c.right + 1)
-        ]  # text typed into the second column of a merged pair on an inserted (unmerged) row
-        flat = {c.field: text(sheet.value(rr, c.col)) for c in P.extra_columns}
-        if all(text(x) == "" for x in cells.values()) and not any(spill) and not any(flat.values()):
+        )  # text typed into the second column of a merged pair on an inserted (unmerged) row
+        if not any(texts.values()) and not spill:
             continue  # a blank row inside the block
-        if text(cells[IndicatorField.LEVEL1]):
-            level1 = text(cells[IndicatorField.LEVEL1])
-        if text(cells[IndicatorField.LEVEL2]):
-            level2 = text(cells[IndicatorField.LEVEL2])
-        description = text(cells[IndicatorField.DESCRIPTION])
-        extra = "".join(spill)
-        if extra and extra != description:
-            description = f"{description}{extra}" if description else extra
-        ind = Indicator(
-            level1=level1,
-            level2=level2,
-            name=text(cells[IndicatorField.NAME]),
-            description=description,
-            value_raw=raw_text(cells[IndicatorField.VALUE]),
-            basis=text(cells[IndicatorField.BASIS]),
-            unit_column=flat[IndicatorField.UNIT_COLUMN],
-            value_type=flat[IndicatorField.VALUE_TYPE],
-            score=flat[IndicatorField.SCORE],
-            scoring_rule=flat[IndicatorField.SCORING_RULE],
-        )
-        for c in P.columns:
-            ind.locations[c.field] = rd.loc(rr, c.col)
-        for c in P.extra_columns:
-            if flat[c.field]:
+        level1 = texts[IndicatorField.LEVEL1] or level1
+        level2 = texts[IndicatorField.LEVEL2] or level2
+        ind = Indicator(level1=level1, level2=level2)
+        for c in (*P.columns, *P.extra_columns):
+            if c.field in (IndicatorField.LEVEL1, IndicatorField.LEVEL2):
+                pass
+            elif c.field == IndicatorField.VALUE:
+                ind.value_raw = raw_text(sheet.value(rr, c.col))  # as typed: its spaces are a finding
+            else:
+                setattr(ind, attribute(c.field), texts[c.field])
+            if texts[c.field] or c in P.columns:  # optional columns are located only where filled
                 ind.locations[c.field] = rd.loc(rr, c.col)
+        if spill and spill != ind.description:
+            ind.description += spill
         row.indicator = len(out)
         out.append(ind)
     while view.rows and view.rows[-1].indicator is None:

@@ -1,4 +1,4 @@
-"""CODE: the 项目编码 (RULES.md §4)."""
+"""CODE: the 项目编码 (its structure: docs/sources.md, section 3)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ CODE = re.compile(r"^(\d{6})(\d{2})([A-Z])([0-9A-Z]{12})$")
     "CODE-001", "code-format", "error",
     title="项目编码格式不正确（应为6位区划+2位年度+类别字母+12位）",
     what="项目编码是否为21位：6位区划代码、2位年度、1位类别字母、12位编号（字母数字）。",
-    why="80/80张河北表符合该格式（RULES.md §4）；S11 有“T”类别的同型编码。",
+    why="80/80张河北表符合该格式（sources.md 第三节）；S11 有“T”类别的同型编码。",
     bad="1307302400047410001H（少了类别字母）", good="13073024P00047410001H",
     fix="从预算管理一体化系统复制完整的项目编码，不要手工输入；注意不要混入空格或全角字符。",
 )  # fmt: skip

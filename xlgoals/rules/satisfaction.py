@@ -35,7 +35,7 @@ def satisfaction_form(ctx: Context) -> None:
     "SAT-002", "satisfaction-low", "warning",
     title=f"满意度目标值偏低（< {SATISFACTION_MIN.default}%）",
     what="满意度目标是否低于配置的下限（satisfaction_min）。",
-    why="公开表中满意度目标集中在90–98%（RULES.md §3.3）；没有查到全国统一下限，所以可配置。",
+    why="公开表中满意度目标集中在90–98%（sources.md 第二节）；没有查到全国统一下限，所以可配置。",
     bad="≥60%", good="≥90%",
     fix=f"按满意度调查的实际水平设置，一般不低于{SATISFACTION_MIN.default}%。",
     params=(SATISFACTION_MIN,),

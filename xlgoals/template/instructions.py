@@ -5,7 +5,10 @@ from the registry."""
 from __future__ import annotations
 
 from xlgoals import layout as L
+from xlgoals.config import GENERAL_DOCS, PARAMS
 from xlgoals.fields import PLAN_POINTS, TableField
+from xlgoals.rules.registry import REGISTRY
+from xlgoals.rules.satisfaction import SATISFACTION_MIN
 
 _P = L.PROJECT
 
@@ -56,7 +59,7 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         "成本指标",
         "写总成本（≤预算数，单位万元）或单位成本（如 ≤1152元/人/年），用“≤”，不用“≥”；不得超过预算数。名称为“人均/标准/单价”时应填单位成本，而不是项目总额。",
     ),
-    ("满意度指标", "写成“≥90%”这样的百分比，一般不低于80%。"),
+    ("满意度指标", f"写成“≥90%”这样的百分比，一般不低于{SATISFACTION_MIN.default}%。"),
     (
         "时效指标",
         "名称为“…率”时填百分比（如 ≥95%）；名称为“…时间/期限”时填日期或期限（如 12月31日前、≤3个月）。",
@@ -75,7 +78,7 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "完整校验",
-        "完整校验（69条规则：编码、金额、指标体系、指标值、满意度、成本等）：在装有 xlgoals 的电脑上运行 xlgoals check 文件.xlsx；或在启用宏的模板中点击“校验”按钮，结果列在“校验结果”工作表，并在单元格上标色、加批注。",
+        f"完整校验（{len(REGISTRY)}条规则：编码、金额、指标体系、指标值、满意度、成本等）：在装有 xlgoals 的电脑上运行 xlgoals check 文件.xlsx；或在启用宏的模板中点击“校验”按钮，结果列在“校验结果”工作表，并在单元格上标色、加批注。",
     ),
     (
         "WPS / LibreOffice",
@@ -84,14 +87,11 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def config_examples() -> tuple[tuple[str, str], ...]:
-    """The hidden _config sheet's rows: commented-out examples of every setting a workbook can make."""
-    return (
-        ("# 校验配置", "A列写配置项，B列写值；以 # 开头的行不生效。命令行 --config 的设置优先于本表。"),
-        ("# select", "只运行这些规则，逗号分隔，如 STRUCT,CODE,FUND"),
-        ("# ignore", "不运行这些规则，如 IND-001,VAL-010"),
-        ("# severity.VAL-003", "改变一条规则的级别：error / warning / info"),
-        ("# satisfaction_min", "满意度目标下限（%），默认 80"),
-        ("# budget_year", "预算年度，如 2024（默认从项目编码推断）"),
-        ("# region_code", "6位区划代码，如 130730（默认从项目编码推断）"),
-    )
+def config_examples() -> list[tuple[str, str]]:
+    """The hidden _config sheet's rows: every setting a workbook can make, commented out."""
+    rows = [("# 校验配置", "A列写配置项，B列写值；以 # 开头的行不生效。命令行 --config 的设置优先于本表。")]
+    for key, (doc, example) in GENERAL_DOCS.items():
+        name = "severity.VAL-003" if key == "severity" else key
+        rows.append((f"# {name}", f"{doc}，如 {example.split(' = ')[-1]}"))
+    rows += [(f"# {p.name}", f"{p.doc}，默认 {p.shown()}") for p in PARAMS.values()]
+    return rows

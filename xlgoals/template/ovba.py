@@ -1,6 +1,6 @@
 """MS-OVBA compression (the VBA project's source and dir streams), written from [MS-OVBA] §2.4.1.3.
 
-The PyPI implementation corrupts inputs above ~600 bytes (XLWINGS.md §2), so xlgoals has its own;
+The PyPI implementation corrupts inputs above ~600 bytes (docs/tooling.md), so xlgoals has its own;
 tests check it against oletools' independent decompressor.
 """
 

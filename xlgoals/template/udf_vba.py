@@ -2,7 +2,7 @@
 
 On Windows, xlwings writes these when a user clicks "Import Functions" (which needs "Trust access to
 the VBA project object model"). We pre-bake them into Module1 instead: xlwings.udfs is imported with
-pywin32 stubbed (XLWINGS.md §1), in a subprocess so the stubs never leak into anything else.
+pywin32 stubbed (docs/tooling.md), in a subprocess so the stubs never leak into anything else.
 """
 
 from __future__ import annotations
