@@ -59,6 +59,7 @@ class IndicatorField(StrEnum):
     VALUE_TYPE = "value_type"
     SCORE = "score"
     SCORING_RULE = "scoring_rule"
+    EXPLANATION = "explanation"
 
 
 class MetaField(StrEnum):

@@ -11,7 +11,7 @@ Two things live here and nowhere else:
 Nothing else in the package spells a cell address or a label (a test greps for them). Bump
 ``LAYOUT_VERSION`` whenever a position changes and teach ``xlgoals.migrate`` to read the old one.
 
-Project sheet (printed columns A–G; H = live flags; I–L = optional flat-layout columns; • = input):
+Project sheet (printed columns A–G; H = live flags; I–M = optional columns of other layouts; • = input):
 
     1  •table title (A1:G1)
     2  预算单位 | •单位编码 | •单位名称 (C:E) | 单位：万元 (F:G)          | H2 flag: required fields
@@ -21,7 +21,7 @@ Project sheet (printed columns A–G; H = live flags; I–L = optional flat-layo
     6  资金支出计划… (A6:A7) | 填写方式 | •C6 (% / 万元) | 3月底 | 6月底 | 10月底 | 12月底
     7                        | 累计 (B7:C7)           | •D7   | •E7   | •F7    | •G7    | H7 flag: plan
     8  绩效目标 | •绩效目标 (B:G)
-    9  一级指标 | 二级指标 | 三级指标 | 绩效指标描述 (D:E) | 指标值 | 指标值确定依据 | 提示 | 度量单位 | 指标值类型 | 分值 | 评（扣）分标准
+    9  一级指标 | 二级指标 | 三级指标 | 绩效指标描述 (D:E) | 指标值 | 指标值确定依据 | 提示 | 度量单位 | 指标值类型 | 分值 | 评（扣）分标准 | 指标解释
    10… indicator rows (at least INDICATOR_ROWS); 表内校验 footer after the block
 """
 
@@ -75,6 +75,7 @@ class Label:
     VALUE_TYPE = "指标值类型"
     SCORE = "分值"
     SCORING_RULE = "评（扣）分标准"
+    EXPLANATION = "指标解释"
     FLAG = "提示"
     FOOTER = "表内校验"
     INDICATOR_HEADER = (LEVEL1, LEVEL2, NAME, DESCRIPTION, VALUE, BASIS)
@@ -110,6 +111,7 @@ _INDICATOR_NAMES: dict[IndicatorField, str] = {
     IndicatorField.VALUE_TYPE: Label.VALUE_TYPE,
     IndicatorField.SCORE: Label.SCORE,
     IndicatorField.SCORING_RULE: Label.SCORING_RULE,
+    IndicatorField.EXPLANATION: Label.EXPLANATION,
 }
 _META_NAMES: dict[MetaField, str] = {
     MetaField.TITLE: "标题",
@@ -477,7 +479,7 @@ class ProjectSheet:
 
 _A2, _A3, _A4, _A6, _A8, _B5 = "A2", "A3", "A4", "A6", "A8", "B5"
 PROJECT = ProjectSheet(
-    widths=(11, 12, 18, 14, 14, 13, 16, 26, 10, 10, 8, 18),
+    widths=(11, 12, 18, 14, 14, 13, 16, 26, 10, 10, 8, 18, 24),
     header=(
         Item(ref("A1:G1"), Style.TITLE, text=Label.TITLE, field=TableField.TITLE),
         _label(_A2, Label.UNIT),
@@ -533,6 +535,7 @@ PROJECT = ProjectSheet(
         Column(IndicatorField.VALUE_TYPE, 10, Label.VALUE_TYPE),
         Column(IndicatorField.SCORE, 11, Label.SCORE),
         Column(IndicatorField.SCORING_RULE, 12, Label.SCORING_RULE),
+        Column(IndicatorField.EXPLANATION, 13, Label.EXPLANATION),
     ),
     flag_column=8,
     print_columns=7,

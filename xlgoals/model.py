@@ -87,6 +87,7 @@ class Indicator(BaseModel):
     value_type: str = ""  # 指标值类型 (≥ ≤ < 定性 …)
     score: str = ""  # 分值 / 备注 ("20分")
     scoring_rule: str = ""  # 评（扣分标准）
+    explanation: str = ""  # 指标解释: what the indicator measures and how (the national 申报表)
     locations: dict[IndicatorField, Location] = Field(default_factory=dict)
 
     @property
@@ -291,7 +292,7 @@ LAYOUT_FIELDS: dict[Layout, frozenset[TableField | IndicatorField]] = {
             TableField.INDICATORS,
         )
     )
-    | (frozenset(IndicatorField) - {IndicatorField.BASIS}),
+    | (frozenset(IndicatorField) - {IndicatorField.BASIS, IndicatorField.EXPLANATION}),
 }
 
 

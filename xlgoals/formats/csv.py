@@ -14,6 +14,7 @@ COLUMNS = (
     field_name(TableField.BUDGET_FISCAL), Label.BUDGET_OTHER, Label.FUND_USE, *Label.PLAN_POINTS, "支出计划方式",
     Label.GOALS, *Label.INDICATOR_HEADER[:4], Label.VALUE, "比较符", "数值", "单位", "指标类型", Label.BASIS,
     *(field_name(f) for f in (IndicatorField.UNIT_COLUMN, IndicatorField.VALUE_TYPE, IndicatorField.SCORE)),
+    field_name(IndicatorField.EXPLANATION),
 )  # fmt: skip
 
 
@@ -33,6 +34,6 @@ def build_csv(doc: Document) -> bytes:
             v = ind.value
             number = "" if v.number is None else f"{v.number:f}"
             value = [ind.value_raw, v.op, number, v.unit, v.kind.value]
-            extra = [ind.basis, ind.unit_column, ind.value_type, ind.score]
+            extra = [ind.basis, ind.unit_column, ind.value_type, ind.score, ind.explanation]
             w.writerow([*project, ind.level1, ind.level2, ind.name, ind.description, *value, *extra])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -87,6 +87,7 @@ def indicator_to_dict(ind: Indicator) -> JsonDict:
         "value_type": ind.value_type,
         "score": ind.score,
         "scoring_rule": ind.scoring_rule,
+        "explanation": ind.explanation,
         "locations": _locs(ind.locations),
     }
 
@@ -247,6 +248,7 @@ class _Reader:
             value_type=self.str_(d, "value_type", path),
             score=self.str_(d, "score", path),
             scoring_rule=self.str_(d, "scoring_rule", path),
+            explanation=self.str_(d, "explanation", path),
             locations=self.locations(d, path, IndicatorField),
         )
 
