@@ -32,68 +32,74 @@ YEAR = re.compile(r"(20\d{2})\s*年")
 def parse_preamble(file: str, lines: list[str], end: int) -> DocumentMeta:
     """Parse lines[0:end] (0-based) into the document meta."""
     meta = DocumentMeta()
-    locs = meta.locations
     nonblank = [(i, lines[i].strip()) for i in range(end) if lines[i].strip()]
-
-    # Title: the leading short lines (at most 3 blank lines apart), before any list item or paragraph.
-    title_parts: list[str] = []
-    last = -1
-    for i, text in nonblank:
-        if title_parts and i - last > 4:
-            break
-        if (
-            len(text) > 40
-            or TOC_NUMBERED.match(text)
-            or label_key(text) == field_name(MetaField.TOC)
-            or "\t" in lines[i].strip()
-        ):
-            break
-        title_parts.append(text)
-        if "title" not in locs:
-            locs[MetaField.TITLE] = Location(file=file, line=i + 1)
-        last = i
-        if len(title_parts) == 3:
-            break
-    meta.title = "".join(title_parts)
-
+    last_title = _title(meta, file, lines, nonblank)
     toc_start = next((i for i, t in nonblank if label_key(t) == field_name(MetaField.TOC)), None)
     toc_end = toc_start
     if toc_start is not None:
         meta.toc, toc_end = _parse_toc(file, lines, toc_start + 1, end)
-        locs[MetaField.TOC] = Location(file=file, line=toc_start + 1)
-
-    intro_lines: list[tuple[int, str]] = []
-    for i, text in nonblank:
-        if toc_start is not None and toc_start <= i < (toc_end or toc_start):
-            continue
-        if i <= last:
-            continue
-        intro_lines.append((i, text))
-
-    # Sign-off: a date line, with the issuing unit on the line above.
-    for k, (i, text) in enumerate(intro_lines):
-        if SIGN_DATE.match(text):
-            meta.issue_date = text
-            locs[MetaField.ISSUE_DATE] = Location(file=file, line=i + 1)
-            if k > 0 and len(intro_lines[k - 1][1]) <= 20:
-                meta.issuer = intro_lines[k - 1][1]
-                locs[MetaField.ISSUER] = Location(file=file, line=intro_lines[k - 1][0] + 1)
-            break
-
-    paragraphs = [(i, t) for i, t in intro_lines if t not in (meta.issue_date, meta.issuer)]
+        meta.locations[MetaField.TOC] = Location(file=file, line=toc_start + 1)
+    in_toc = range(toc_start, toc_end or toc_start) if toc_start is not None else range(0)
+    intro = [(i, t) for i, t in nonblank if i > last_title and i not in in_toc]
+    _sign_off(meta, file, intro)
+    paragraphs = [(i, t) for i, t in intro if t not in (meta.issue_date, meta.issuer)]
     meta.intro = "\n".join(t for _, t in paragraphs if not PAGE_NUMBER.match(t))
     if paragraphs:
-        locs[MetaField.INTRO] = Location(file=file, line=paragraphs[0][0] + 1)
+        meta.locations[MetaField.INTRO] = Location(file=file, line=paragraphs[0][0] + 1)
+    _stated(meta, file, paragraphs)
+    meta.department_goals, goals_line = _department_goals(lines, end, toc_end or 0)
+    if goals_line is not None:
+        meta.locations[MetaField.DEPARTMENT_GOALS] = Location(file=file, line=goals_line + 1)
+    meta.doc_number = _own_doc_number(lines, end)
+    year = YEAR.search(meta.title) or YEAR.search(meta.intro)
+    if year:
+        meta.budget_year = int(year.group(1))
+    return meta
 
+
+def _title(meta: DocumentMeta, file: str, lines: list[str], nonblank: list[tuple[int, str]]) -> int:
+    """The title: the leading short lines (at most 3, no more than 3 blank lines apart), before any
+    list item or paragraph. Returns the index of its last line (-1 without a title)."""
+    parts: list[str] = []
+    last = -1
+    for i, text in nonblank:
+        if parts and i - last > 4:
+            break
+        toc = label_key(text) == field_name(MetaField.TOC)
+        if len(text) > 40 or TOC_NUMBERED.match(text) or toc or "\t" in lines[i].strip():
+            break
+        parts.append(text)
+        meta.locations.setdefault(MetaField.TITLE, Location(file=file, line=i + 1))
+        last = i
+        if len(parts) == 3:
+            break
+    meta.title = "".join(parts)
+    return last
+
+
+def _sign_off(meta: DocumentMeta, file: str, intro: list[tuple[int, str]]) -> None:
+    """The sign-off: a date line, with the issuing unit on the line above."""
+    for k, (i, text) in enumerate(intro):
+        if SIGN_DATE.match(text):
+            meta.issue_date = text
+            meta.locations[MetaField.ISSUE_DATE] = Location(file=file, line=i + 1)
+            if k > 0 and len(intro[k - 1][1]) <= 20:
+                meta.issuer = intro[k - 1][1]
+                meta.locations[MetaField.ISSUER] = Location(file=file, line=intro[k - 1][0] + 1)
+            return
+
+
+def _stated(meta: DocumentMeta, file: str, paragraphs: list[tuple[int, str]]) -> None:
+    """What the intro states: the project count and total, and the numbered list of projects."""
     for i, text in paragraphs:
         m = STATED_COUNT.search(text)
         if m and meta.stated_count is None:
             meta.stated_count = int(m.group(1))
-            locs[MetaField.STATED_COUNT] = Location(file=file, line=i + 1)
+            meta.locations[MetaField.STATED_COUNT] = Location(file=file, line=i + 1)
             t = STATED_TOTAL.search(text, m.end())
             if t:
                 meta.stated_total = parse_amount(t.group(1))
-                locs[MetaField.STATED_TOTAL] = Location(file=file, line=i + 1)
+                meta.locations[MetaField.STATED_TOTAL] = Location(file=file, line=i + 1)
     for i, text in paragraphs:
         m = LISTED_ITEM.match(text)
         if m:
@@ -106,21 +112,6 @@ def parse_preamble(file: str, lines: list[str], end: int) -> DocumentMeta:
                     location=Location(file=file, line=i + 1),
                 )
             )
-
-    meta.department_goals = _department_goals(lines, end, toc_end or 0)
-    if meta.department_goals:
-        locs[MetaField.DEPARTMENT_GOALS] = Location(
-            file=file,
-            line=next(
-                i + 1 for i in range(toc_end or 0, end) if field_name(MetaField.DEPARTMENT_GOALS) in lines[i]
-            ),
-        )
-
-    meta.doc_number = _own_doc_number(lines, end)
-    year = YEAR.search(meta.title) or YEAR.search(meta.intro)
-    if year:
-        meta.budget_year = int(year.group(1))
-    return meta
 
 
 def _parse_toc(file: str, lines: list[str], start: int, end: int) -> tuple[list[TocEntry], int]:
@@ -162,17 +153,12 @@ def _parse_toc(file: str, lines: list[str], start: int, end: int) -> tuple[list[
     return entries, i
 
 
-def _department_goals(lines: list[str], end: int, after: int) -> str:
-    start = next(
-        (
-            i
-            for i in range(after, end)
-            if label_key(lines[i]).endswith(field_name(MetaField.DEPARTMENT_GOALS))
-        ),
-        None,
-    )
+def _department_goals(lines: list[str], end: int, after: int) -> tuple[str, int | None]:
+    """The 部门整体绩效目标 section (004): its text and the 0-based line of its heading."""
+    heading = field_name(MetaField.DEPARTMENT_GOALS)
+    start = next((i for i in range(after, end) if label_key(lines[i]).endswith(heading)), None)
     if start is None:
-        return ""
+        return "", None
     out: list[str] = []
     for i in range(start + 1, end):
         text = lines[i].strip()
@@ -180,7 +166,7 @@ def _department_goals(lines: list[str], end: int, after: int) -> str:
             break
         if text and not PAGE_NUMBER.match(text):
             out.append(text)
-    return "\n".join(out)
+    return "\n".join(out), start if out else None
 
 
 def _own_doc_number(lines: list[str], end: int) -> str:

@@ -36,6 +36,7 @@ from ms_cfb.ole_file import OleFile
 from ms_dtyp.filetime import Filetime
 
 from xlgoals.template.ovba import compress
+from xlgoals.template.udf_vba import generate_udf_wrappers
 
 VBA_DIR = Path(__file__).resolve().parent / "vba"
 
@@ -150,10 +151,12 @@ def build_vba_project(source: str | None = None) -> bytes:
 
 
 def main() -> None:
-    """``./dev vba``: rebuild vba/vbaProject.bin from vba/*.bas and the pinned xlwings."""
+    """``./dev vba``: regenerate the worksheet functions' VBA wrappers, then vba/vbaProject.bin."""
+    wrappers = VBA_DIR / "udf_wrappers.bas"
+    wrappers.write_text(generate_udf_wrappers(), encoding="ascii")
     target = VBA_DIR / "vbaProject.bin"
     target.write_bytes(build_vba_project())
-    print(f"wrote {target}")
+    print(f"wrote {wrappers} and {target}")
 
 
 if __name__ == "__main__":
