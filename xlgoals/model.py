@@ -269,19 +269,18 @@ def infer_region_and_year(doc: Document) -> None:
         doc.meta.budget_year = 2000 + int(Counter(m.group(2) for m in matches).most_common(1)[0][0])
 
 
-# Which fields each layout has: a rule about a field runs only where the layout has it.
-_HEBEI_INDICATOR = frozenset(
-    (
-        IndicatorField.LEVEL1,
-        IndicatorField.LEVEL2,
-        IndicatorField.NAME,
-        IndicatorField.DESCRIPTION,
-        IndicatorField.VALUE,
-        IndicatorField.BASIS,
-    )
+# The six indicator columns of the Hebei table, in order.
+HEBEI_INDICATOR_FIELDS = (
+    IndicatorField.LEVEL1,
+    IndicatorField.LEVEL2,
+    IndicatorField.NAME,
+    IndicatorField.DESCRIPTION,
+    IndicatorField.VALUE,
+    IndicatorField.BASIS,
 )
+# Which fields each layout has: a rule about a field runs only where the layout has it.
 LAYOUT_FIELDS: dict[Layout, frozenset[TableField | IndicatorField]] = {
-    Layout.HEBEI: frozenset(TableField) | _HEBEI_INDICATOR,
+    Layout.HEBEI: frozenset(TableField) | frozenset(HEBEI_INDICATOR_FIELDS),
     Layout.FLAT: frozenset(
         (
             TableField.TITLE,

@@ -12,10 +12,19 @@ import re
 from dataclasses import dataclass
 
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.fields import PLAN_POINTS, IndicatorField, TableField
+from xlgoals.fields import PLAN_POINTS, TableField
 from xlgoals.formats.text_cells import PAGE_NUMBER, Cell, clean_line, tokenize
 from xlgoals.layout import Label, label_key
-from xlgoals.model import Budget, GoalTable, Indicator, Location, PlanMode, PlanPoint, SpendPlan
+from xlgoals.model import (
+    HEBEI_INDICATOR_FIELDS,
+    Budget,
+    GoalTable,
+    Indicator,
+    Location,
+    PlanMode,
+    PlanPoint,
+    SpendPlan,
+)
 from xlgoals.values import parse_amount, parse_plan_point
 
 UNIT_CELL = re.compile(r"^\t\s*(\d{6})\s*(\S.*)$")
@@ -28,14 +37,6 @@ HEADER_LABELS = {
     Label.BUDGET_OTHER,
     Label.GOALS,
 }
-INDICATOR_FIELDS = (
-    IndicatorField.LEVEL1,
-    IndicatorField.LEVEL2,
-    IndicatorField.NAME,
-    IndicatorField.DESCRIPTION,
-    IndicatorField.VALUE,
-    IndicatorField.BASIS,
-)
 
 
 @dataclass
@@ -271,7 +272,7 @@ def _parse_indicators(file: str, cells: list[Cell]) -> list[Indicator]:
             value_raw=row[4].text.strip("\n\t"),
             basis=texts[5],
         )
-        for f, cell in zip(INDICATOR_FIELDS, row, strict=True):
+        for f, cell in zip(HEBEI_INDICATOR_FIELDS, row, strict=True):
             ind.locations[f] = Location(file=file, line=cell.line)
         indicators.append(ind)
     return indicators
