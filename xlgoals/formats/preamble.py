@@ -20,11 +20,15 @@ STATED_COUNT = re.compile(r"(?:涉及|共|包括|含)(?:重大政策和重点)?�
 STATED_TOTAL = re.compile(
     r"(?:财政资金|资金|金额|合计|共计|总计)(?:共|合计|总额)?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*万元"
 )
-LISTED_ITEM = re.compile(
-    r"^(\d{1,3})\s*[.、．]\s*(.+?)\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*万元\s*[；;。，,]?\s*$"
-)
+# A listed item, "1.城乡居民养老保险县级配套2800万元；": number, name, amount. Matched in steps
+# (``listed_item``), not by one pattern: "(.+?)\s*([0-9][0-9,]*…)万元" backtracks cubically on a long
+# run of digits.
+LISTED_NUMBER = re.compile(r"(\d{1,3})\s*[.、．]\s*")
+LISTED_END = re.compile(r"万元\s*[；;。，,]?\s*")
+AMOUNT = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
+AMOUNT_CHARS = frozenset("0123456789,.")
+MAX_AMOUNT_CHARS = 40
 SIGN_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
-TOC_LINE = re.compile(r"^(.*?)\t+\s*(\d{1,4})\s*$")
 TOC_NUMBERED = re.compile(r"^(\d{1,3})\s*[.、．]\s*(.+)$")
 YEAR = re.compile(r"(20\d{2})\s*年")
 
@@ -101,17 +105,56 @@ def _stated(meta: DocumentMeta, file: str, paragraphs: list[tuple[int, str]]) ->
                 meta.stated_total = parse_amount(t.group(1))
                 meta.locations[MetaField.STATED_TOTAL] = Location(file=file, line=i + 1)
     for i, text in paragraphs:
-        m = LISTED_ITEM.match(text)
-        if m:
+        item = listed_item(text)
+        if item is not None:
+            number, name, amount = item
             meta.listed_items.append(
                 ListedItem(
-                    number=int(m.group(1)),
-                    name=m.group(2).strip(),
-                    amount=parse_amount(m.group(3)),
+                    number=number,
+                    name=name,
+                    amount=parse_amount(amount),
                     raw=text,
                     location=Location(file=file, line=i + 1),
                 )
             )
+
+
+def listed_item(text: str) -> tuple[int, str, str] | None:
+    """(number, name, amount) of "1.城乡居民养老保险县级配套2800万元；", or None. In linear time: the
+    amount is the longest number that ends right before the last "万元" closing the line."""
+    head = LISTED_NUMBER.match(text)
+    end = text.rfind("万元")
+    if head is None or end < 0 or not LISTED_END.fullmatch(text, end):
+        return None
+    stop = len(text[:end].rstrip())
+    start = stop
+    while start > head.end() and text[start - 1] in AMOUNT_CHARS:
+        start -= 1
+    if start == head.end() or stop - start > MAX_AMOUNT_CHARS:
+        return None  # no name before the amount, or more characters than any amount in 万元 has
+    for k in range(start, stop):
+        if AMOUNT.fullmatch(text, k, stop):
+            name = text[head.end() : k].strip()
+            return int(head.group(1)), name, text[k:stop]
+    return None
+
+
+def toc_line(line: str) -> tuple[str, str] | None:
+    """(title, page) of a table-of-contents line "城乡居民养老保险县级配套<TAB>3", or None: the page is
+    1–4 digits at the end, after whitespace that holds a tab. In linear time."""
+    text = line.rstrip()
+    digits = len(text)
+    while digits > 0 and text[digits - 1].isdecimal():
+        digits -= 1
+    if not 1 <= len(text) - digits <= 4:
+        return None
+    gap = digits
+    while gap > 0 and text[gap - 1].isspace():
+        gap -= 1
+    tab = text.find("\t", gap, digits)
+    if tab < 0:
+        return None
+    return text[:tab], text[digits:]
 
 
 def _parse_toc(file: str, lines: list[str], start: int, end: int) -> tuple[list[TocEntry], int]:
@@ -123,13 +166,13 @@ def _parse_toc(file: str, lines: list[str], start: int, end: int) -> tuple[list[
         if not text:
             i += 1
             continue
-        m = TOC_LINE.match(raw.rstrip())
-        if m is None:
+        toc = toc_line(raw)
+        if toc is None:
             if text.startswith("第") and "部分" in text:
                 i += 1
                 continue
             break
-        title, page = m.group(1).strip(), m.group(2)
+        title, page = toc[0].strip(), toc[1]
         num = TOC_NUMBERED.match(title)
         if (
             entries
