@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from functools import cache
@@ -25,12 +26,15 @@ def seed(prefix: str) -> Document:
     return _load(prefix)
 
 
-def run(*args: str, cwd: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    """``xlgoals ARGS`` in a fresh interpreter, as a user runs it."""
+def run(
+    *args: str, cwd: Path | None = None, timeout: int = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``xlgoals ARGS`` in a fresh interpreter, as a user runs it (``env``: extra variables)."""
     return subprocess.run(
         [sys.executable, "-m", "xlgoals", *args],
         capture_output=True,
         text=True,
         cwd=cwd or ROOT,
         timeout=timeout,
+        env={**os.environ, **env} if env else None,
     )

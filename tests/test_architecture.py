@@ -76,6 +76,12 @@ def _imports(path: Path) -> tuple[set[str], list[str]]:
     local: list[str] = []
     module = _module(path)
     package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    in_functions = {
+        id(n)
+        for f in ast.walk(tree)
+        if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+        for n in ast.walk(f)
+    }
     for node in ast.walk(tree):
         if not isinstance(node, ast.Import | ast.ImportFrom):
             continue
@@ -89,7 +95,7 @@ def _imports(path: Path) -> tuple[set[str], list[str]]:
         else:
             names = [a.name for a in node.names]
         names = [n for n in names if n.split(".")[0] == "xlgoals"]
-        if node.col_offset == 0:
+        if id(node) not in in_functions:
             top.update(names)
         else:
             local.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {', '.join(names) or 'a library'}")

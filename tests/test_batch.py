@@ -63,18 +63,21 @@ def test_a_folder_with_junk_reports_good_files_and_names_each_bad_one(folder, tm
         "--annotate",
         str(tmp_path / "ann"),
     )
-    assert res.returncode == 1, res.stderr
+    assert res.returncode == 2, (
+        res.stderr
+    )  # unreadable files outrank errors; the lock file counts for nothing
     assert _hashes(folder) == before  # no input file changed
     data = json.loads(out.read_text(encoding="utf-8"))
     by_name = {Path(f["path"]).name: f for f in data["files"]}
     assert len(by_name) == 9
     for name in ("000.xlsx", "001.xlsx", "002.xlsx", "003.xlsx", "004.xlsx"):
         assert by_name[name]["error"] == "" and by_name[name]["findings"]
-    assert "临时锁定文件" in by_name["~$000.xlsx"]["error"]
+    assert "临时锁定文件" in by_name["~$000.xlsx"]["skipped"] and not by_name["~$000.xlsx"]["error"]
+    assert by_name["~$000.xlsx"]["status"] == "已跳过"
     assert "二进制" in by_name["random.txt"]["error"]
     assert "损坏" in by_name["truncated.xlsx"]["error"]
     assert "打开密码" in by_name["password.xlsx"]["error"]
-    assert data["summary"]["unreadable"] == 4
+    assert data["summary"]["unreadable"] == 3 and data["summary"]["skipped"] == 1
     # --annotate mirrors the input tree.
     assert (tmp_path / "ann" / "怀来县" / "000.xlsx").exists() and (
         tmp_path / "ann" / "昌黎县" / "001.xlsx"
@@ -82,10 +85,10 @@ def test_a_folder_with_junk_reports_good_files_and_names_each_bad_one(folder, tm
 
 
 def test_workers_do_not_change_the_report(folder):
-    one, _ = check_paths([folder], workers=1, progress=False)
-    two, _ = check_paths([folder], workers=2, progress=False)
+    one = check_paths([folder], workers=1, progress=False).report
+    two = check_paths([folder], workers=2, progress=False).report
     assert one.model_dump() == two.model_dump()
-    glob, _ = check_paths([folder], workers=1, pattern="0*.xlsx", progress=False)
+    glob = check_paths([folder], workers=1, pattern="0*.xlsx", progress=False).report
     assert sorted(Path(f.path).name for f in glob.files) == [
         "000.xlsx",
         "001.xlsx",
@@ -104,8 +107,9 @@ def test_progress_bar_only_on_a_terminal():
     bar = Progress(3, tty, enabled=True)
     for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
         bar.step(name)
-    bar.close()
     assert "3/3" in tty.getvalue() and "#" in tty.getvalue()
+    bar.clear()  # before a report line: the progress line is wiped, the cursor back at column 0
+    assert tty.getvalue().endswith("\r") and tty.getvalue().rstrip("\r ").endswith("c.xlsx")
     pipe = io.StringIO()
     bar = Progress(3, pipe, enabled=True)
     bar.step("a.xlsx")
@@ -119,7 +123,7 @@ def test_progress_bar_only_on_a_terminal():
 def test_xlsx_report_has_a_sheet_per_unit_and_the_overall_sheets(folder, tmp_path):
     out = tmp_path / "report.xlsx"
     res = run("check", str(folder), "-q", "--format", "xlsx", "-o", str(out))
-    assert res.returncode == 1
+    assert res.returncode == 2
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[:2] == ["文件", "问题"]
     assert "316007 怀来县社会保险事业管理中心" in wb.sheetnames
@@ -128,7 +132,8 @@ def test_xlsx_report_has_a_sheet_per_unit_and_the_overall_sheets(folder, tmp_pat
     rows = list(unit.iter_rows(min_row=3, values_only=True))
     assert rows and all(r[0].endswith("000.xlsx") for r in rows)
     status = {r[0]: r[2] for r in wb["文件"].iter_rows(min_row=2, values_only=True) if r[1] == "（整个文件）"}
-    assert sum(1 for s in status.values() if s == "无法读取") == 4
+    assert sum(1 for s in status.values() if s == "无法读取") == 3
+    assert sum(1 for s in status.values() if s == "已跳过") == 1
 
 
 def test_lock_file_of_a_single_file_is_exit_2(folder):
@@ -137,13 +142,13 @@ def test_lock_file_of_a_single_file_is_exit_2(folder):
 
 
 def test_a_streamed_run_keeps_counts_and_unreadable_files_only(folder):
-    kept, _ = check_paths([folder], workers=1, progress=False)
+    kept = check_paths([folder], workers=1, progress=False).report
     seen: list[str] = []
-    streamed, _ = check_paths(
+    streamed = check_paths(
         [folder], workers=1, progress=False, keep=False, on_result=lambda fr: seen.append(fr.path)
-    )
+    ).report
     assert seen == [f.path for f in kept.files]  # every result passed on, in input order
     assert streamed.counts() == kept.counts() and streamed.by_rule() == kept.by_rule()
-    assert streamed.exit_code() == kept.exit_code() == 1
-    assert [f.path for f in streamed.files] == [f.path for f in kept.files if f.error]
+    assert streamed.exit_code() == kept.exit_code() == 2
+    assert [f.path for f in streamed.files] == [f.path for f in kept.files if f.error or f.skipped]
     assert all(not f.findings for f in streamed.files)

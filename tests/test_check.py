@@ -211,7 +211,7 @@ def test_annotate_refuses_to_write_over_the_original(tmp_path):
     src.write_bytes(build_bytes(seed("000")))
     before = _sha(src)
     res = run("check", str(src), "--annotate", str(tmp_path))
-    assert res.returncode == 2 and "不会覆盖原文件" in res.stderr
+    assert res.returncode == 2 and "会覆盖原文件" in res.stderr
     assert _sha(src) == before
 
 

@@ -69,7 +69,7 @@ def _header_missing() -> str:
         ("header.txt", _header_missing().encode("utf-8"), "缺少表头", 109),
         ("bad.json", b"{not json", "JSON 格式错误", 1),
         ("table.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "旧版 Excel 97-2003", None),
-        ("notes.docx", b"PK\x03\x04", "Word 文档无法打开", None),
+        ("notes.docx", b"PK\x03\x04", "Word 文档已损坏", None),
         ("scan.pdf", b"%PDF-1.4", "不支持的文件类型", None),
     ],
 )

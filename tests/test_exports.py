@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 from decimal import Decimal
 
 import docx
@@ -97,4 +99,37 @@ def test_a_bad_docx_gets_a_chinese_message(tmp_path):
     bad = tmp_path / "bad.docx"
     bad.write_bytes(b"not a zip")
     res = run("convert", str(bad), "-o", str(tmp_path / "x.json"))
-    assert res.returncode == 2 and "Word 文档无法打开" in res.stderr
+    assert res.returncode == 2 and "不是 Word 文档" in res.stderr
+
+
+def test_docx_findings_are_located_by_table_row_and_column(tmp_path):
+    path = tmp_path / "000.docx"
+    path.write_bytes(build_docx(seed("000")))
+    d = docx.Document(str(path))
+    res = run("check", str(path), "--format", "json", "-o", str(tmp_path / "r.json"))
+    assert res.returncode == 1, res.stderr
+    findings = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["files"][0]["findings"]
+    places = [f["location"]["place"] for f in findings if f["location"] and "place" in f["location"]]
+    assert places and all(p.startswith(("表", "第")) for p in places)
+    # VAL-005 on "≥90％" of the first table: the place names the cell that holds it in Word.
+    val = next(f for f in findings if f["code"] == "VAL-005" and f["table"] == 1)
+    table, row, col = (int(x) for x in re.findall(r"\d+", val["location"]["place"]))
+    cells = d.tables[table - 1].rows[row - 1]._tr.tc_lst
+    assert "".join(t.text or "" for t in cells[col - 1].iter(docx.oxml.ns.qn("w:t"))) == "≥90％"
+    # a document-level finding points at a paragraph
+    doc_level = [f for f in findings if f["table"] is None and f["location"]]
+    assert doc_level and all(f["location"]["place"].endswith("段") for f in doc_level)
+    assert any(f["where"].endswith("段") for f in doc_level)
+
+
+def test_a_publication_of_thousands_of_indicators_is_written_in_one_pass():
+    big = seed("000").model_copy(deep=True)
+    big.tables = big.tables[:1]
+    big.tables[0].indicators = [i.model_copy() for _ in range(500) for i in big.tables[0].indicators]
+    n = len(big.tables[0].indicators)
+    d = docx.Document(io.BytesIO(build_docx(big)))
+    (table,) = d.tables
+    assert len(table.rows) == 8 + n
+    # the 一级 cells of a group are one vertically merged cell
+    first = table.rows[8]._tr.tc_lst[0]
+    assert first.tcPr.vMerge is not None and first.tcPr.vMerge.val == "restart"

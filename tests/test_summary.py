@@ -22,7 +22,7 @@ def summary_001(tmp_path_factory) -> tuple[Path, Path]:
     src.write_bytes(build_bytes(seed("001")))
     out = d / "汇总.xlsx"
     res = run("summary", str(src), "-o", str(out))
-    assert res.returncode == 0, res.stderr
+    assert res.returncode == 1, res.stderr  # written; exit 1 as for check: 001 has errors
     assert "44 个项目" in res.stdout and "24596.12" in res.stdout
     return src, out
 
@@ -63,7 +63,7 @@ def test_summary_of_a_folder_names_unreadable_files(tmp_path):
     (tmp_path / "b.xlsx").write_text("junk", encoding="utf-8")
     out = tmp_path / "out" / "汇总.xlsx"
     res = run("summary", str(tmp_path), str(SEEDS["003"]), "-o", str(out))
-    assert res.returncode == 0 and "无法读取" in res.stdout
+    assert res.returncode == 2 and "无法读取" in res.stdout  # as check: an unreadable input
     wb = openpyxl.load_workbook(out)
     assert wb["无法读取"]["A2"].value.endswith("b.xlsx")
     status = {r[2]: r[14] for r in _rows(wb["汇总"]) if not str(r[0]).startswith(("小计", "合计"))}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,15 +22,20 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from xlgoals import layout as L
 from xlgoals.atomic import write_atomic
-from xlgoals.check import check_document, check_file, config_of
+from xlgoals.check import check_document, config_of
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import Finding
 from xlgoals.formats.workbook import read as read_workbook
 from xlgoals.marks import cell_marks, fill, link_target, note_text, result_rows, worst
 from xlgoals.model import Document
+from xlgoals.safetext import path_text, xml_safe
 from xlgoals.template.builder import build_bytes
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class UnloadableWorkbook(XlgoalsInputError):
+    """openpyxl cannot load a workbook the checking readers could read."""
 
 
 def _solid(color: str) -> PatternFill:
@@ -37,7 +43,15 @@ def _solid(color: str) -> PatternFill:
 
 
 def annotate_bytes(data: bytes, keep_vba: bool, findings: Sequence[Finding], labels: dict[int, str]) -> bytes:
-    wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba)
+    except Exception as exc:  # openpyxl refuses what the checking readers tolerated (an INF cell, say)
+        raise UnloadableWorkbook(
+            f"工作簿可以检查，但无法写出标注副本（{type(exc).__name__}：工作簿中有 Excel 无法识别的内容）。"
+            "请在 Excel 或 WPS 中打开并另存后重试。"
+        ) from None
     meta = wb[L.META_SHEET] if L.META_SHEET in wb.sheetnames else None
     _clear_previous(wb, meta)
     if L.RESULTS_SHEET in wb.sheetnames:
@@ -52,7 +66,7 @@ def annotate_bytes(data: bytes, keep_vba: bool, findings: Sequence[Finding], lab
         if type(target).__name__ == "MergedCell":
             continue
         target.fill = _solid(fill(worst(fs)))
-        comment = Comment(note_text(fs), L.NOTE_AUTHOR)
+        comment = Comment(xml_safe(note_text(fs)), L.NOTE_AUTHOR)
         comment.width, comment.height = width, min(base + per * len(fs), cap)
         target.comment = comment
         recorded.append((sheet, cell))
@@ -82,7 +96,7 @@ def _results_sheet(wb: Any, findings: Sequence[Finding], labels: dict[int, str])
     ws.page_setup.fitToHeight = spec.page.fit_height
     for r, (f, row) in enumerate(zip(findings, result_rows(findings, labels), strict=True), start=2):
         for k, value in enumerate(row, start=1):
-            c = ws.cell(r, k, value)
+            c = ws.cell(r, k, xml_safe(value))
             c.alignment = Alignment(wrap_text=k >= spec.wrap_from, vertical="top")
         ws.cell(r, 1).fill = _solid(fill(f.severity))
         target = link_target(f)
@@ -145,23 +159,32 @@ def annotate_result(
     doc: Document,
     out_dir: Path,
     *,
+    findings: Sequence[Finding] | None = None,
     explicit_config: Path | None = None,
     cli: dict[str, Any] | None = None,
 ) -> Path:
-    """Write the annotated copy of one checked file under out_dir (mirroring its place below root)."""
+    """Write the annotated copy of one checked file under out_dir (mirroring its place below root).
+
+    A workbook of the current layout is marked as it is (``findings``: what checking it found). Any
+    other input — text, Word, JSON, a workbook of an older layout, or one openpyxl cannot load (a
+    crafted INF cell, an invalid character reference) — becomes the current template first."""
     target_dir = annotation_target(src, root, out_dir).parent
+    name = annotated_name(src)
     current = doc.layout_version is None or doc.layout_version >= L.LAYOUT_VERSION
     if src.suffix.lower() in WORKBOOK_SUFFIXES and current:
-        data = src.read_bytes()
-        fr, _ = check_file(src, explicit_config=explicit_config, cli=cli)
-        findings, labels = fr.findings, dict(fr.tables)
-    else:  # not a workbook, or one of an older layout: the copy is the current template, filled in
-        data = build_bytes(doc)
-        with tempfile.TemporaryDirectory() as tmp:
-            wb_path = Path(tmp) / "converted.xlsx"
-            wb_path.write_bytes(data)
-            converted = read_workbook(wb_path)
-        converted.source = str(src)
-        findings = check_document(converted, config_of(src, converted, explicit_config, cli))
-        labels = {t.index: t.label for t in converted.tables}
-    return write_annotated(src, data, findings, labels, target_dir, annotated_name(src))
+        if findings is None:
+            findings = check_document(doc, config_of(src, doc, explicit_config, cli))
+        labels = {t.index: t.label for t in doc.tables}
+        try:
+            return write_annotated(src, src.read_bytes(), findings, labels, target_dir, name)
+        except UnloadableWorkbook:
+            pass
+    data = build_bytes(doc)
+    with tempfile.TemporaryDirectory() as tmp:
+        wb_path = Path(tmp) / "converted.xlsx"
+        wb_path.write_bytes(data)
+        converted = read_workbook(wb_path)
+    converted.source = path_text(src)
+    rebuilt = check_document(converted, config_of(src, converted, explicit_config, cli))
+    labels = {t.index: t.label for t in converted.tables}
+    return write_annotated(src, data, rebuilt, labels, target_dir, name)

@@ -21,8 +21,8 @@ def open_atomic(path: Path, mode: str = "w") -> Iterator[IO]:  # type: ignore[ty
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        encoding = None if "b" in mode else "utf-8"
-        with open(fd, mode, encoding=encoding) as fh:
+        text = "b" not in mode  # text is UTF-8; what it cannot encode (a lone surrogate) becomes "?"
+        with open(fd, mode, encoding="utf-8" if text else None, errors="replace" if text else None) as fh:
             yield fh
         umask = os.umask(0)
         os.umask(umask)

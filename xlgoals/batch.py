@@ -1,75 +1,139 @@
-"""Check many files at once: a process pool, a progress line, each file's failure isolated.
+"""Check many files at once: worker processes with a per-file budget, a progress line, each file's
+failure its own.
 
-Workers return only the (small) FileResult of each file, so memory stays flat however many files
-the folder holds; originals are only ever read.
+Every command that reads files (check, summary, convert) runs the reading here, in a
+``pool.GuardedPool``: a file that hangs, exhausts memory or crashes a reader is reported as that
+file's problem — "超时", "过大", "处理时意外退出" — and the run goes on. Workers return only the small
+result of each file, so memory stays flat however many files a folder holds; inputs are only read.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from xlgoals import limits
 from xlgoals.annotate import annotate_result, annotation_target
-from xlgoals.check import check_file, collect_inputs
+from xlgoals.check import check_file
+from xlgoals.config import Sources
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import FileResult, Report
+from xlgoals.inputs import Input, collect
+from xlgoals.model import Document
+from xlgoals.oserrors import describe
+from xlgoals.pool import DIED, MEMORY, TIMEOUT, Budget, GuardedPool, cpu_count
+from xlgoals.safetext import path_text
+from xlgoals.totals import ProjectRow, project_row
+
+DEFAULT_BUDGET = Budget(limits.FILE_SECONDS, limits.FILE_MEMORY_MB)
 
 
 @dataclass(frozen=True)
 class Job:
     path: Path
     root: Path
-    explicit_config: Path | None
-    cli: dict[str, Any]
-    fast: bool
-    annotate_dir: Path | None
+    in_folder: bool
+    explicit_config: Path | None = None
+    cli: dict[str, Any] = field(default_factory=dict)
+    fast: bool = True
+    annotate_dir: Path | None = None
+    rows: bool = False  # also compute the 汇总 rows of its tables
+    sources: Sources | None = None  # its configuration files, already read (a remote worker has no folders)
 
 
 @dataclass
 class Outcome:
     result: FileResult
     annotated: Path | None = None
+    rows: list[ProjectRow] = field(default_factory=list)
+
+
+def _status(result: FileResult, index: int) -> str:
+    mine = [f for f in result.findings if f.table in (index, None)]
+    if any(f.severity == "error" for f in mine):
+        return "有错误"
+    if any(f.severity == "warning" for f in mine):
+        return "有警告"
+    return "通过"
 
 
 def run_job(job: Job) -> Outcome:
-    """Check one file; any failure becomes that file's error, never the batch's."""
+    """Check one file (and annotate it, and total it, if asked); every failure becomes that file's."""
+    shown = path_text(job.path)
     try:
-        result, doc = check_file(job.path, explicit_config=job.explicit_config, cli=job.cli, fast=job.fast)
-        annotated = None
-        if job.annotate_dir is not None and doc is not None:
-            try:
-                annotated = annotate_result(
-                    job.path,
-                    job.root,
-                    doc,
-                    job.annotate_dir,
-                    explicit_config=job.explicit_config,
-                    cli=job.cli,
-                )
-            except XlgoalsInputError as exc:
-                result.error = f"标注副本未写出：{exc}"
-        return Outcome(result, annotated)
+        result, doc = check_file(
+            job.path,
+            explicit_config=job.explicit_config,
+            cli=job.cli,
+            fast=job.fast,
+            skip_non_tables=job.in_folder,
+            sources=job.sources,
+        )
+        if doc is None:
+            return Outcome(result)
+        outcome = Outcome(result)
+        if job.rows:
+            outcome.rows = [project_row(shown, t, _status(result, t.index)) for t in doc.tables]
+        if job.annotate_dir is not None:
+            outcome.annotated = _annotate(job, doc, result)
+        return outcome
     except XlgoalsInputError as exc:
-        return Outcome(FileResult(path=str(job.path), error=str(exc)))
-    except Exception as exc:  # isolate the file: one bad file must not stop a county's batch
+        return Outcome(FileResult(path=shown, error=str(exc)))
+    except MemoryError:
+        raise  # the pool reports it ("过大") and replaces the worker
+    except OSError as exc:
+        return Outcome(FileResult(path=shown, error=f"{shown}：无法读取：{describe(exc)}。"))
+    except RecursionError:
+        return Outcome(FileResult(path=shown, error=f"{shown}：结构嵌套过深，无法读取。"))
+    except Exception as exc:  # a bug: isolate the file, one bad file must not stop a county's batch
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return Outcome(
             FileResult(
-                path=str(job.path),
-                error=f"内部错误（{type(exc).__name__}，{Path(where.filename).name}:{where.lineno}），该文件未能检查。",
+                path=shown,
+                error=f"{shown}：内部错误（{type(exc).__name__}，{Path(where.filename).name}:{where.lineno}），该文件未能检查。",
             )
         )
 
 
+def _annotate(job: Job, doc: Document, result: FileResult) -> Path | None:
+    assert job.annotate_dir is not None
+    try:
+        return annotate_result(
+            job.path,
+            job.root,
+            doc,
+            job.annotate_dir,
+            findings=result.findings,
+            explicit_config=job.explicit_config,
+            cli=job.cli,
+        )
+    except XlgoalsInputError as exc:
+        result.error = f"标注副本未写出：{exc}"
+    except OSError as exc:
+        target = annotation_target(job.path, job.root, job.annotate_dir)
+        result.error = f"标注副本未写出：{path_text(target)}：{describe(exc)}。"
+    return None
+
+
+def failed(job: Job, why: str) -> Outcome:
+    """The outcome of a file whose worker ran out of time or memory, or died."""
+    shown = path_text(job.path)
+    text = {
+        TIMEOUT: "处理超时（超过每个文件的时间上限），已停止处理该文件；文件可能过大或结构异常。",
+        MEMORY: "文件过大：处理时超出内存上限，已停止处理该文件。",
+        DIED: "处理该文件时程序意外退出（文件可能过大或已损坏），已跳过该文件，其余文件照常检查。",
+    }.get(why, "处理该文件时出错，已跳过该文件，其余文件照常检查。")
+    return Outcome(FileResult(path=shown, error=f"{shown}：{text}"))
+
+
 class Progress:
-    """One self-overwriting line on a terminal; silent when not a TTY or when asked to be."""
+    """One self-overwriting line on a terminal, on stderr; silent when not a TTY or when asked to be.
+    ``clear`` wipes it before anything else is printed on the terminal."""
 
     def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
         self.total = total
@@ -77,6 +141,7 @@ class Progress:
         self.enabled = enabled and stream.isatty() and total > 1
         self.start = time.monotonic()
         self.done = 0
+        self.shown = False
 
     def step(self, path: str) -> None:
         self.done += 1
@@ -90,24 +155,30 @@ class Progress:
             f"\r校验 [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  {rate:.0f} 个/秒  {name[:30]:<30}"
         )
         self.stream.flush()
+        self.shown = True
 
-    def close(self) -> None:
-        if self.enabled:
+    def clear(self) -> None:
+        if self.enabled and self.shown:
             self.stream.write("\r" + " " * 100 + "\r")
             self.stream.flush()
+            self.shown = False
 
 
 def default_jobs() -> int:
-    return os.cpu_count() or 1
+    return cpu_count()
 
 
-def _outcomes(jobs: list[Job], workers: int) -> Iterator[Outcome]:
-    if workers <= 1 or len(jobs) <= 1:
-        yield from map(run_job, jobs)
-        return
-    chunk = max(1, min(16, len(jobs) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(run_job, jobs, chunksize=chunk)
+@dataclass
+class Batch:
+    report: Report
+    annotated: list[Path] = field(default_factory=list)
+    rows: list[ProjectRow] = field(default_factory=list)
+
+
+def outcomes(jobs: list[Job], workers: int, budget: Budget = DEFAULT_BUDGET) -> Iterator[Outcome]:
+    """Run ``run_job`` over the jobs in guarded worker processes; outcomes in job order."""
+    pool: GuardedPool[Job, Outcome] = GuardedPool(run_job, failed, min(workers, len(jobs)) or 1, budget)
+    yield from pool.map(jobs)
 
 
 def check_paths(
@@ -119,36 +190,66 @@ def check_paths(
     cli: dict[str, Any] | None = None,
     fast: bool = True,
     annotate_dir: Path | None = None,
+    rows: bool = False,
+    budget: Budget = DEFAULT_BUDGET,
     progress: bool = True,
     stream: TextIO | None = None,
     on_result: Callable[[FileResult], None] | None = None,
     keep: bool = True,
-) -> tuple[Report, list[Path]]:
-    """Check every input. Each FileResult goes to ``on_result`` as it arrives (in input order);
-    with ``keep=False`` the Report keeps only counts and the unreadable files (memory stays flat)."""
-    inputs = collect_inputs(paths, pattern)
+    forbidden: tuple[Path, ...] = (),
+    runner: Callable[[list[Job], int, Budget], Iterator[Outcome]] | None = None,
+) -> Batch:
+    """Check every input. Each FileResult goes to ``on_result`` as it arrives (in input order); with
+    ``keep=False`` the Report keeps only counts and the unreadable or skipped files (flat memory).
+    ``forbidden``: output paths no input may be (a report must never overwrite what it reports on)."""
+    inputs, skipped = collect(paths, pattern)
     if not inputs:
         raise XlgoalsInputError(
-            "没有找到可检查的文件（.xlsx、.xlsm、.txt、.json）。", file="、".join(map(str, paths))
+            "没有找到可检查的文件（.xlsx、.xlsm、.txt、.docx、.json）。",
+            file="、".join(map(path_text, paths)),
         )
-    if annotate_dir is not None:
-        for p, root in inputs:
-            if annotation_target(p, root, annotate_dir).resolve() == p.resolve():
-                raise XlgoalsInputError(
-                    "标注副本会写到原文件的位置（不会覆盖原文件），请换一个 --annotate 文件夹。", file=str(p)
-                )
-    jobs = [Job(p, root, explicit_config, dict(cli or {}), fast, annotate_dir) for p, root in inputs]
+    _refuse_overwrites(inputs, annotate_dir, forbidden)
+    jobs = [
+        Job(i.path, i.root, i.in_folder, explicit_config, dict(cli or {}), fast, annotate_dir, rows)
+        for i in inputs
+    ]
     bar = Progress(len(jobs), stream or sys.stderr, progress)
-    report = Report()
-    annotated: list[Path] = []
+    batch = Batch(Report())
+    run = runner or outcomes
     try:
-        for outcome in _outcomes(jobs, workers if workers is not None else default_jobs()):
+        for s in skipped:
+            result = FileResult(path=path_text(s.path), skipped=s.reason)
+            if on_result is not None:
+                on_result(result)
+            batch.report.add(result, keep=keep)
+        for outcome in run(jobs, workers if workers is not None else default_jobs(), budget):
+            bar.clear()
             if on_result is not None:
                 on_result(outcome.result)
-            report.add(outcome.result, keep=keep)
+            batch.report.add(outcome.result, keep=keep)
             if outcome.annotated is not None:
-                annotated.append(outcome.annotated)
+                batch.annotated.append(outcome.annotated)
+            batch.rows.extend(outcome.rows)
             bar.step(outcome.result.path)
     finally:
-        bar.close()
-    return report, annotated
+        bar.clear()
+    return batch
+
+
+def _refuse_overwrites(inputs: list[Input], annotate_dir: Path | None, forbidden: tuple[Path, ...]) -> None:
+    """Refuse, before anything runs, an output that would land on an input."""
+    originals = {i.path.resolve() for i in inputs}
+    for out in forbidden:
+        if out.resolve() in originals:
+            raise XlgoalsInputError(
+                "输出文件不能是被检查的文件（不会覆盖原文件），请换一个输出文件名。", file=path_text(out)
+            )
+    if annotate_dir is None:
+        return
+    for i in inputs:
+        target = annotation_target(i.path, i.root, annotate_dir).resolve()
+        if target in originals:
+            raise XlgoalsInputError(
+                "标注副本会写到原文件的位置（会覆盖原文件），请换一个 --annotate 文件夹。",
+                file=path_text(i.path),
+            )

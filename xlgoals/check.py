@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xlgoals.config import Config, config_for, sheet_overrides
-from xlgoals.errors import XlgoalsInputError
+from xlgoals.config import Config, Sources, config_for, sheet_overrides
+from xlgoals.errors import NotATableError, XlgoalsInputError
 from xlgoals.findings import FileResult, Finding
-from xlgoals.formats import READABLE_SUFFIXES, read_document
+from xlgoals.formats import read_document
 from xlgoals.model import Document
 from xlgoals.rules import all_rules
 from xlgoals.rules.registry import Scope, run_rule
+from xlgoals.safetext import path_text
 
 
 def check_document(doc: Document, config: Config | None = None) -> list[Finding]:
@@ -30,40 +31,40 @@ def check_document(doc: Document, config: Config | None = None) -> list[Finding]
 
 
 def config_of(
-    path: Path, doc: Document, explicit_config: Path | None = None, cli: dict[str, Any] | None = None
+    path: Path,
+    doc: Document,
+    explicit_config: Path | None = None,
+    cli: dict[str, Any] | None = None,
+    sources: Sources | None = None,
 ) -> Config:
     """The configuration that applies to ``doc`` read from ``path`` (including the file's own settings)."""
-    return config_for(path, explicit_config, sheet_overrides(doc.settings), cli)
+    return config_for(path, explicit_config, sheet_overrides(doc.settings), cli, sources)
 
 
 def check_file(
-    path: Path, *, explicit_config: Path | None = None, cli: dict[str, Any] | None = None, fast: bool = True
+    path: Path,
+    *,
+    explicit_config: Path | None = None,
+    cli: dict[str, Any] | None = None,
+    fast: bool = True,
+    skip_non_tables: bool = False,
+    sources: Sources | None = None,
 ) -> tuple[FileResult, Document | None]:
+    """Read and check one file. A file that holds no 绩效目标表 is refused — or, with
+    ``skip_non_tables`` (a file met in a folder), passed over with the reason."""
     try:
         doc = read_document(path, fast=fast)
-        config = config_of(path, doc, explicit_config, cli)
+        config = config_of(path, doc, explicit_config, cli, sources)
+    except NotATableError as exc:
+        if skip_non_tables:
+            return FileResult(path=path_text(path), skipped=exc.message), None
+        return FileResult(path=path_text(path), error=str(exc)), None
     except XlgoalsInputError as exc:
-        return FileResult(path=str(path), error=str(exc)), None
+        return FileResult(path=path_text(path), error=str(exc)), None
     result = FileResult(
-        path=str(path),
+        path=path_text(path),
         tables=[(t.index, t.label) for t in doc.tables],
         units={t.index: f"{t.unit_code} {t.unit_name}".strip() for t in doc.tables},
     )
     result.findings = check_document(doc, config)
     return result, doc
-
-
-def collect_inputs(paths: list[Path], pattern: str | None = None) -> list[tuple[Path, Path]]:
-    """(file, root) pairs: files as given, folders searched recursively for readable files."""
-    out: list[tuple[Path, Path]] = []
-    for p in paths:
-        if p.is_dir():
-            found = (
-                sorted(p.rglob(pattern))
-                if pattern
-                else sorted(x for x in p.rglob("*") if x.suffix.lower() in READABLE_SUFFIXES)
-            )
-            out.extend((f, p) for f in found if f.is_file())
-        else:
-            out.append((p, p.parent))
-    return out

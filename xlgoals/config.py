@@ -8,6 +8,7 @@ the workbook itself; and a file given with ``--config`` (the reviewer's word is 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -137,30 +138,51 @@ def _ancestors(start: Path) -> list[Path]:
     return [folder, *folder.parents]
 
 
-def config_for(
-    path: Path,
-    explicit: Path | None = None,
-    sheet: dict[str, Any] | None = None,
-    cli: dict[str, Any] | None = None,
-) -> Config:
-    """The configuration that applies to checking ``path``."""
-    cfg = Config()
+@dataclass(frozen=True)
+class Sources:
+    """The configuration files that apply to one input, already read: the nearest pyproject.toml's
+    [tool.xlgoals] and the nearest xlgoals.toml (``found``), and ``--config FILE`` (``explicit``).
+    Data, so that a worker on another machine can check a file without its folders."""
+
+    found: tuple[tuple[dict[str, Any], str], ...] = ()
+    explicit: tuple[dict[str, Any], str] | None = None
+
+
+def sources_for(path: Path, explicit: Path | None = None) -> Sources:
+    """The configuration files that apply to checking ``path``."""
+    found: list[tuple[dict[str, Any], str]] = []
     for folder in _ancestors(path):
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             section = _load_toml(pyproject).get("tool", {}).get("xlgoals")
             if isinstance(section, dict):
-                cfg = cfg.merged(section, str(pyproject))
+                found.append((section, str(pyproject)))
             break
     for folder in _ancestors(path):
         own = folder / "xlgoals.toml"
         if own.is_file():
-            cfg = cfg.merged(_load_toml(own), str(own))
+            found.append((_load_toml(own), str(own)))
             break
+    return Sources(tuple(found), (_load_toml(explicit), str(explicit)) if explicit is not None else None)
+
+
+def config_for(
+    path: Path,
+    explicit: Path | None = None,
+    sheet: dict[str, Any] | None = None,
+    cli: dict[str, Any] | None = None,
+    sources: Sources | None = None,
+) -> Config:
+    """The configuration that applies to checking ``path``: its files (``sources``, found from the
+    path when not given), then the workbook's own _config sheet, ``--config``, the command line."""
+    sources = sources if sources is not None else sources_for(path, explicit)
+    cfg = Config()
+    for data, origin in sources.found:
+        cfg = cfg.merged(data, origin)
     if sheet:
         cfg = cfg.merged(sheet, f"{path}（工作表 _config）")
-    if explicit is not None:
-        cfg = cfg.merged(_load_toml(explicit), str(explicit))
+    if sources.explicit is not None:
+        cfg = cfg.merged(*sources.explicit)
     if cli:
         cfg = cfg.merged(cli, "命令行")
     return cfg

@@ -1,17 +1,66 @@
-"""``xlgoals convert``: read any supported input, write the format the output's extension names."""
+"""``xlgoals convert``: read any supported input, write the format the output's extension names.
+
+The reading and writing run in a guarded worker process (``pool``), so a hostile input costs at most
+the per-file time and memory budget; the output is written by this process, atomically, only when
+the whole conversion succeeded.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from xlgoals.atomic import write_atomic
+from xlgoals.batch import DEFAULT_BUDGET
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.formats import output_format, read_document
+from xlgoals.formats import FORMATS, output_format, read_document
+from xlgoals.oserrors import describe
+from xlgoals.pool import DIED, MEMORY, TIMEOUT, Budget, GuardedPool
+from xlgoals.safetext import path_text
 
 
-def convert(src: Path, dst: Path, *, fast: bool = True, layout: str = "template") -> None:
-    writer = output_format(dst, layout).write
+@dataclass(frozen=True)
+class Job:
+    src: Path
+    format: str  # the name of the output Format
+    fast: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    data: bytes = b""
+    error: str = ""
+
+
+def render(job: Job) -> Result:
+    """Read ``job.src`` and write it in the output format (in a worker process)."""
+    writer = next(f.write for f in FORMATS if f.name == job.format)
     assert writer is not None
+    try:
+        return Result(data=writer(read_document(job.src, fast=job.fast)))
+    except XlgoalsInputError as exc:
+        return Result(error=str(exc))
+    except OSError as exc:
+        return Result(error=f"{path_text(job.src)}：无法读取：{describe(exc)}。")
+
+
+def _failed(job: Job, why: str) -> Result:
+    text = {
+        TIMEOUT: "处理超时（超过时间上限），已停止。文件可能过大或结构异常。",
+        MEMORY: "文件过大：处理时超出内存上限，已停止。",
+        DIED: "处理时程序意外退出（文件可能过大或已损坏）。",
+    }.get(why, "处理时出错。")
+    return Result(error=f"{path_text(job.src)}：{text}")
+
+
+def convert(
+    src: Path, dst: Path, *, fast: bool = True, layout: str = "template", budget: Budget = DEFAULT_BUDGET
+) -> None:
+    fmt = output_format(dst, layout)
     if dst.exists() and src.exists() and dst.resolve() == src.resolve():
-        raise XlgoalsInputError("输出文件不能与输入文件相同（不会覆盖原文件）。", file=str(dst))
-    write_atomic(dst, writer(read_document(src, fast=fast)))
+        raise XlgoalsInputError("输出文件不能与输入文件相同（不会覆盖原文件）。", file=path_text(dst))
+    pool: GuardedPool[Job, Result] = GuardedPool(render, _failed, 1, budget)
+    (result,) = pool.map([Job(src, fmt.name, fast)])
+    if result.error:
+        raise XlgoalsInputError(result.error)
+    write_atomic(dst, result.data)

@@ -46,7 +46,7 @@ def run_demo(examples: Path, out: Path) -> int:
     print(f"共 {len(files)} 个文件，{total_tables} 张绩效目标表。")
     print()
     print("校验转换后的工作簿（xlgoals check out/xlsx --annotate out/annotated）：")
-    report, _ = check_paths([out / "xlsx"], annotate_dir=out / "annotated", progress=False)
+    report = check_paths([out / "xlsx"], annotate_dir=out / "annotated", progress=False).report
     text = render_text(report)  # with the fix for each finding: that is what an officer acts on
     lines = text.splitlines()
     shown = (

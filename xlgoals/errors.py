@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from xlgoals.safetext import printable
+
 
 class XlgoalsInputError(Exception):
     """Input that cannot be read. ``str()`` is the Chinese message shown to the user."""
@@ -16,7 +18,7 @@ class XlgoalsInputError(Exception):
         cell: str | None = None,
     ) -> None:
         self.message = message
-        self.file = file
+        self.file = printable(file)  # a file name that was not valid UTF-8 must still print
         self.line = line
         self.sheet = sheet
         self.cell = cell
@@ -33,3 +35,8 @@ class XlgoalsInputError(Exception):
 
     def __str__(self) -> str:
         return f"{self.where}：{self.message}" if self.where else self.message
+
+
+class NotATableError(XlgoalsInputError):
+    """A readable file that holds no 绩效目标表 (a notice, some other spreadsheet). Named on the
+    command line it is refused; met in a folder it is skipped."""

@@ -9,6 +9,13 @@ from pydantic import BaseModel, Field
 
 from xlgoals.model import Location
 
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_CODES = """退出码（所有命令相同）：
+  0  全部读取，没有发现错误
+  1  发现错误（报告中级别为“错误”的问题）
+  2  有文件无法读取、输入或输出有问题（报告或提示中写明原因；其余文件照常检查）
+  3  xlgoals 内部错误（不应出现；详细信息写入日志，见提示）"""
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -44,17 +51,23 @@ class Finding(BaseModel):
         return (self.table or 0, pos, self.where, self.code)
 
 
+SKIPPED = "已跳过"
+
+
 class FileResult(BaseModel):
     """One checked file: its findings, or why it could not be read."""
 
     path: str
     error: str = ""  # non-empty when the file could not be read
+    skipped: str = ""  # non-empty when a folder scan passed the file over (a lock file, not a 绩效目标表 …)
     tables: list[tuple[int, str]] = Field(default_factory=list)  # (index, label)
     units: dict[int, str] = Field(default_factory=dict)  # table index → 预算单位 ("316007 怀来县…")
     findings: list[Finding] = Field(default_factory=list)
 
     @property
     def status(self) -> str:
+        if self.skipped:
+            return SKIPPED
         if self.error:
             return "无法读取"
         counts = self.counts()
@@ -80,18 +93,21 @@ class Report(BaseModel):
     severity_counts: dict[str, int] = Field(default_factory=lambda: {s.value: 0 for s in Severity})
     rule_counts: dict[str, int] = Field(default_factory=dict)
     unreadable_count: int = 0
+    skipped_count: int = 0
 
     def add(self, result: FileResult, *, keep: bool = True) -> None:
         self.file_count += 1
         for f in result.findings:
             self.severity_counts[f.severity.value] += 1
             self.rule_counts[f.code] = self.rule_counts.get(f.code, 0) + 1
-        if result.error:
+        if result.skipped:
+            self.skipped_count += 1
+        elif result.error:
             self.unreadable_count += 1
         if keep:
             self.files.append(result)
-        elif result.error:
-            self.files.append(FileResult(path=result.path, error=result.error))
+        elif result.error or result.skipped:
+            self.files.append(FileResult(path=result.path, error=result.error, skipped=result.skipped))
 
     def counts(self) -> Counter[Severity]:
         return Counter({Severity(k): v for k, v in self.severity_counts.items()})
@@ -104,11 +120,12 @@ class Report(BaseModel):
         return [f for f in self.files if f.error]
 
     def exit_code(self) -> int:
-        """0: no errors; 1: errors found; 2: nothing found wrong but some input could not be read."""
-        if self.counts()[Severity.ERROR]:
-            return 1
+        """The exit code of every command (EXIT_CODES): 2 when an input could not be read (the report
+        covers the others), else 1 when errors were found, else 0. Skipped files change nothing."""
         if self.unreadable_count:
             return 2
+        if self.counts()[Severity.ERROR]:
+            return 1
         return 0
 
     def summary_line(self) -> str:
@@ -121,4 +138,6 @@ class Report(BaseModel):
         ]
         if self.unreadable_count:
             parts.append(f"{self.unreadable_count} 个文件无法读取")
+        if self.skipped_count:
+            parts.append(f"{self.skipped_count} 个文件已跳过")
         return "，".join(parts)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from xlgoals.fields import IndicatorField, MetaField, TableField, attribute
+from xlgoals.safetext import printable
 from xlgoals.values import IndicatorValue, parse_value
 
 
@@ -28,8 +30,16 @@ class Location(BaseModel):
     line: int | None = None
     sheet: str | None = None
     cell: str | None = None
+    place: str | None = None  # how a person finds it where no line or cell is shown: "表2 第5行 第3列" (Word)
+
+    @field_validator("file", "sheet")
+    @classmethod
+    def _printable(_cls, v: str | None) -> str | None:
+        return printable(v) if v is not None else None  # a file name that was not valid UTF-8
 
     def __str__(self) -> str:
+        if self.place is not None:
+            return f"{self.file or ''} {self.place}".strip()
         if self.sheet is not None and self.cell is not None:
             sheet = self.sheet
             if any(ch in sheet for ch in " -()（）'!") or not sheet.isidentifier():
@@ -211,6 +221,12 @@ class Document(BaseModel):
     # Check settings the file itself carries (a workbook's hidden _config sheet): (key, value) rows.
     settings: list[tuple[str, Any]] = Field(default_factory=list, exclude=True)
     layout_version: int | None = Field(default=None, exclude=True)  # of an xlgoals workbook
+
+    @field_validator("source")
+    @classmethod
+    def _printable(_cls, v: str) -> str:
+        return printable(v)  # a file name that was not valid UTF-8
+
     meta: DocumentMeta = Field(default_factory=DocumentMeta)
     tables: list[GoalTable] = Field(default_factory=list)
 
@@ -318,3 +334,25 @@ def _check_fields(model: type[BaseModel], fields: type[StrEnum]) -> None:
 _check_fields(GoalTable, TableField)
 _check_fields(Indicator, IndicatorField)
 _check_fields(DocumentMeta, MetaField)
+
+
+def relocate(model: BaseModel, fn: Callable[[Location], Location]) -> None:
+    """Replace every Location held anywhere in ``model`` (fields, lists, dicts) by ``fn(location)``."""
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, Location):
+            return fn(value)
+        if isinstance(value, BaseModel):
+            relocate(value, fn)
+        elif isinstance(value, list):
+            value[:] = [swap(v) for v in value]
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                value[k] = swap(v)
+        return value
+
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        new = swap(value)
+        if new is not value:
+            setattr(model, name, new)

@@ -22,6 +22,8 @@ def _short_where(f: Finding) -> str:
     loc = f.location
     if loc is None:
         return ""
+    if loc.place is not None:
+        return loc.place
     if loc.sheet is not None and loc.cell is not None:
         return str(loc)
     return f"第{loc.line}行" if loc.line is not None else ""
@@ -30,6 +32,9 @@ def _short_where(f: Finding) -> str:
 def render_file_text(fr: FileResult, *, hints: bool = True) -> str:
     """One file's block of the text report: grouped by table, then cell or line."""
     out: list[str] = [fr.path]
+    if fr.skipped:
+        out += [f"  已跳过：{fr.skipped}", ""]
+        return "\n".join(out) + "\n"
     if fr.error:
         out += [f"  无法读取：{fr.error}", ""]
         return "\n".join(out) + "\n"
@@ -80,6 +85,7 @@ def file_dict(fr: FileResult) -> dict[str, Any]:
         "path": fr.path,
         "status": fr.status,
         "error": fr.error,
+        "skipped": fr.skipped,
         "tables": [{"index": i, "label": label} for i, label in fr.tables],
         "counts": {s.value: n for s, n in fr.counts().items()},
         "findings": [finding_dict(f) for f in fr.findings],
@@ -91,6 +97,7 @@ def summary_dict(report: Report) -> dict[str, Any]:
     return {
         "files": report.file_count,
         "unreadable": report.unreadable_count,
+        "skipped": report.skipped_count,
         "error": c[Severity.ERROR],
         "warning": c[Severity.WARNING],
         "info": c[Severity.INFO],
@@ -169,7 +176,7 @@ def render_xlsx(report: Report, base: Path) -> bytes:
         ws.write_string(r, 2, fr.status, text)
         for k, s in enumerate(Severity):
             ws.write_number(r, 3 + k, c[s], text)
-        ws.write_string(r, 6, fr.error, text)
+        ws.write_string(r, 6, fr.error or fr.skipped, text)
         r += 1
         for index, label in fr.tables:
             mine = [f for f in fr.findings if f.table == index]

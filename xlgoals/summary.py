@@ -1,4 +1,5 @@
-"""``xlgoals summary``: read every file, check it, and build the county 汇总 workbook."""
+"""``xlgoals summary``: read and check every file (in the guarded worker pool) and write the
+county 汇总 workbook: one row per project, a subtotal per 预算单位, a grand total."""
 
 from __future__ import annotations
 
@@ -6,49 +7,20 @@ from pathlib import Path
 from typing import Any
 
 from xlgoals.atomic import write_atomic
-from xlgoals.check import check_document, collect_inputs, config_of
+from xlgoals.batch import Batch, check_paths
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.findings import Severity
-from xlgoals.formats import read_document
 from xlgoals.formats.summary_workbook import build_summary
-from xlgoals.totals import ProjectRow, project_row
+from xlgoals.safetext import path_text
 
 
-def _status(findings: list[Any], index: int) -> str:
-    mine = [f for f in findings if f.table in (index, None)]
-    if any(f.severity == Severity.ERROR for f in mine):
-        return "有错误"
-    if any(f.severity == Severity.WARNING for f in mine):
-        return "有警告"
-    return "通过"
-
-
-def collect_rows(
-    paths: list[Path], *, pattern: str | None = None, explicit_config: Path | None = None, fast: bool = True
-) -> tuple[list[ProjectRow], list[tuple[str, str]]]:
-    inputs = collect_inputs(paths, pattern)
-    if not inputs:
-        raise XlgoalsInputError(
-            "没有找到可汇总的文件（.xlsx、.xlsm、.txt、.json）。", file="、".join(map(str, paths))
-        )
-    rows: list[ProjectRow] = []
-    unreadable: list[tuple[str, str]] = []
-    for path, _root in inputs:
-        try:
-            doc = read_document(path, fast=fast)
-            findings = check_document(doc, config_of(path, doc, explicit_config))
-        except XlgoalsInputError as exc:
-            unreadable.append((str(path), str(exc)))
-            continue
-        rows.extend(project_row(str(path), t, _status(findings, t.index)) for t in doc.tables)
-    return rows, unreadable
-
-
-def write_summary(paths: list[Path], out: Path, **kw: Any) -> tuple[list[ProjectRow], list[tuple[str, str]]]:
+def write_summary(paths: list[Path], out: Path, **options: Any) -> Batch:
+    """Write the 汇总 of every readable file; unreadable ones are listed on a sheet of their own. When
+    nothing could be read, nothing is written (the first file's reason is raised)."""
     if out.suffix.lower() != ".xlsx":
-        raise XlgoalsInputError("汇总文件名应以 .xlsx 结尾。", file=str(out))
-    rows, unreadable = collect_rows(paths, **kw)
-    if any(out.resolve() == p.resolve() for p in paths if p.is_file()):
-        raise XlgoalsInputError("汇总文件不能与输入文件相同（不会覆盖原文件）。", file=str(out))
-    write_atomic(out, build_summary(rows, unreadable))
-    return rows, unreadable
+        raise XlgoalsInputError("汇总文件名应以 .xlsx 结尾。", file=path_text(out))
+    batch = check_paths(paths, rows=True, keep=False, forbidden=(out,), **options)
+    unreadable = [(f.path, f.error) for f in batch.report.files if f.error]
+    if not batch.rows and unreadable:
+        raise XlgoalsInputError(unreadable[0][1].split("：", 1)[-1], file=unreadable[0][0])
+    write_atomic(out, build_summary(batch.rows, unreadable))
+    return batch

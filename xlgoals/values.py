@@ -8,12 +8,15 @@ The flat 项目支出绩效目标表 layout splits a value over three columns (�
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
+
+from xlgoals import limits
 
 
 class Kind(StrEnum):
@@ -44,6 +47,8 @@ class Norm(StrEnum):
 
 
 OPERATORS = ("≥", "≤", "=", ">", "<")
+# No amount in 万元 reaches this (it is 10^16 元); anything larger is a typo or hostile input.
+MAX_AMOUNT = Decimal(10) ** 12
 
 # A 文号 as tables and titles write it: "怀财字【2024】7号", "冀财社[2023]188号"; group 1 is its year.
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,3}[【\[〔(（]\s*(\d{4})\s*[】\]〕)）]\s*\d+\s*号")
@@ -213,29 +218,30 @@ def parse_value(raw: str, unit_column: str = "", value_type: str = "") -> Indica
 
 
 def parse_amount(raw: object) -> Decimal | None:
-    """Parse a money cell (万元): "2800.00", "4,500.00", 2800.0. Blank or unreadable → None."""
-    if raw is None:
-        return None
-    if isinstance(raw, bool):
+    """Parse a money cell (万元): "2800.00", "4,500.00", 2800.0. Blank, unreadable, not finite or
+    absurdly large (``MAX_AMOUNT``) → None."""
+    if raw is None or isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw))
-    if isinstance(raw, Decimal):
-        return raw
-    text, _ = normalize_text(str(raw))
-    text = text.removesuffix("万元")
-    if not re.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?", text):
+        number: Decimal | None = Decimal(raw) if abs(raw) < MAX_AMOUNT else None
+    elif isinstance(raw, float):
+        number = Decimal(repr(raw)) if math.isfinite(raw) else None
+    elif isinstance(raw, Decimal):
+        number = raw
+    else:
+        text, _ = normalize_text(str(raw)[: limits.MAX_PATTERN_TEXT])
+        text = text.removesuffix("万元")
+        number = _decimal(text) if re.fullmatch(r"-?[0-9]{1,20}(?:\.[0-9]{1,20})?", text) else None
+    if number is None or not number.is_finite() or abs(number) >= MAX_AMOUNT:
         return None
-    return _decimal(text)
+    return number
 
 
 def parse_plan_point(raw: object) -> tuple[Decimal | None, bool]:
     """Parse one 资金支出计划 cell: ("25%" → 25, True), ("1500.00" → 1500.00, False)."""
     if raw is None:
         return None, False
-    text, _ = normalize_text(str(raw))
+    text, _ = normalize_text(str(raw)[: limits.MAX_PATTERN_TEXT])
     if text.endswith("%"):
-        return _decimal(text[:-1]) if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text[:-1]) else None, True
+        return parse_amount(text[:-1]) if re.fullmatch(r"[0-9.]+", text[:-1]) else None, True
     return parse_amount(text), False

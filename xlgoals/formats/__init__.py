@@ -47,7 +47,7 @@ DOCX = Format("docx", "公开文件", (".docx",), _read_ignoring_fast(docx.read)
 TEXT = Format("text", "公开文本", (".txt", ".text"), _read_ignoring_fast(published_text.read))
 CSV = Format("csv", "CSV", (), write=csv.build_csv, write_suffix=".csv")
 FLAT_WORKBOOK = Format("flat-workbook", "项目支出绩效目标表（平铺格式）", (), write=flat_workbook.build_flat)
-OLD_WORKBOOK = Format("xls", "旧版 Excel 工作簿", (".xls",), workbook.read)  # read only to explain it
+OLD_WORKBOOK = Format("xls", "旧版 Excel 或 WPS 工作簿", (".xls", ".et"), workbook.read)  # read to explain it
 FORMATS = (JSON, WORKBOOK, DOCX, TEXT, CSV, FLAT_WORKBOOK, OLD_WORKBOOK)
 
 READABLE = tuple(f for f in FORMATS if f.read is not None and f is not OLD_WORKBOOK)

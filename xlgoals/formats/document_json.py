@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from xlgoals import limits
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.fields import IndicatorField, MetaField, TableField
 from xlgoals.formats.encoding import read_text
@@ -33,6 +34,8 @@ from xlgoals.model import (
     SpendPlan,
     TocEntry,
 )
+from xlgoals.safetext import printable
+from xlgoals.values import MAX_AMOUNT
 
 SCHEMA = "xlgoals.document"
 VERSION = 2
@@ -187,18 +190,21 @@ class _Reader:
             return default
         if not isinstance(value, str):
             raise self.fail(f"{path}.{key}", "应为文本")
-        return value
+        return printable(value)
 
     def dec(self, data: JsonDict, key: str, path: str) -> Decimal | None:
         value = data.get(key)
         if value is None or value == "":
             return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
             raise self.fail(f"{path}.{key}", '应为数字文本，如 "2800.00"')
         try:
-            return Decimal(str(value))
+            number = Decimal(str(value))
         except InvalidOperation:
-            raise self.fail(f"{path}.{key}", f"“{value}”不是数字") from None
+            raise self.fail(f"{path}.{key}", f"“{printable(str(value))[:40]}”不是数字") from None
+        if not number.is_finite() or abs(number) >= MAX_AMOUNT:
+            raise self.fail(f"{path}.{key}", f"数字“{printable(str(value))[:40]}”不是合理的金额")
+        return number
 
     def int_(self, data: JsonDict, key: str, path: str) -> int | None:
         value = data.get(key)
@@ -206,6 +212,8 @@ class _Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(f"{path}.{key}", "应为整数")
+        if abs(value) > 10**9:
+            raise self.fail(f"{path}.{key}", "数字不合理（过大）")
         return value
 
     def list_(self, data: JsonDict, key: str, path: str) -> list[Any]:
@@ -372,18 +380,27 @@ class _Reader:
         return Layout(name), SourceFormat(fmt) if fmt is not None else None
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"JSON 中的数字“{name}”不是有限的数")
+
+
 def loads(text: str, file: str = "") -> Document:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise XlgoalsInputError(
             f"JSON 格式错误：{exc.msg}（第{exc.colno}列）", file=file, line=exc.lineno
         ) from None
+    except RecursionError:
+        raise XlgoalsInputError("JSON 嵌套过深，不是 xlgoals 文档 JSON。", file=file) from None
+    except ValueError as exc:  # NaN/Infinity, or an integer longer than Python reads (4300 digits)
+        detail = str(exc) if "JSON" in str(exc) else "JSON 中的数字过长"
+        raise XlgoalsInputError(f"{detail}，无法读取。", file=file) from None
     return _Reader(file).document(data)
 
 
 def read(path: Path) -> Document:
-    text, _ = read_text(path)
+    text, _ = read_text(path, limits.MAX_JSON_BYTES, "文档 JSON")
     doc = loads(text, str(path))
     doc.format = doc.format or SourceFormat.JSON
     return doc

@@ -14,16 +14,20 @@ import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from xlgoals import layout as L
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.formats.published_text import parse_text
-from xlgoals.model import Document, GoalTable, SourceFormat
+from xlgoals.io.container import inspect_docx
+from xlgoals.model import Document, GoalTable, Location, SourceFormat, relocate
+from xlgoals.safetext import xml_safe
 from xlgoals.values import DOC_NUMBER
 
 # === writing ===================================================================================
@@ -56,6 +60,11 @@ def publication_intro(doc: Document) -> tuple[str, list[str]]:
     return sentence, items
 
 
+def _run(paragraph: Any, text: str) -> Any:
+    """A run of ``text`` (without the control characters Word's XML cannot hold)."""
+    return paragraph.add_run(xml_safe(text))
+
+
 def _font(run: Any, size: float | None = None, bold: bool = False) -> None:
     run.font.name = L.FONT
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), L.FONT)
@@ -64,66 +73,80 @@ def _font(run: Any, size: float | None = None, bold: bool = False) -> None:
     run.bold = bold
 
 
-def _set(cell: Any, text: str, bold: bool = False) -> None:
-    lines = text.split("\n") if text else [""]
-    cell.text = ""
-    para = cell.paragraphs[0]
-    for k, line in enumerate(lines):
-        if k:
-            para = cell.add_paragraph()
-        _font(para.add_run(line), 9, bold)
+# One cell of the official table: its grid span, text, bold, and vertical merge ("restart" on the
+# first row of a merged block, "continue" below it, "" when not merged).
+_Cell = tuple[int, str, bool, str]
+_COLUMNS = 7
 
 
-def _table(d: Any, t: GoalTable) -> None:
-    rows = 8 + len(t.indicators)
-    table = d.add_table(rows=rows, cols=7)
-    table.style = "Table Grid"
-    c = table.cell
-
-    def merge(r1: int, c1: int, r2: int, c2: int, text: str, bold: bool = False) -> None:
-        cell = c(r1, c1).merge(c(r2, c2)) if (r1, c1) != (r2, c2) else c(r1, c1)
-        _set(cell, text, bold)
-
-    merge(0, 0, 0, 4, f"{t.unit_code}{t.unit_name}")
-    merge(0, 5, 0, 6, L.Label.MONEY_UNIT)
-    merge(1, 0, 1, 0, L.Label.PROJECT_CODE, True)
-    merge(1, 1, 1, 2, t.project_code)
-    merge(1, 3, 1, 3, L.Label.PROJECT_NAME, True)
-    merge(1, 4, 1, 6, t.project_name)
-    merge(2, 0, 3, 0, L.Label.BUDGET_BLOCK, True)
+def _rows(t: GoalTable) -> list[list[_Cell]]:
+    """The official table, row by row (labels from the layout)."""
     b = t.budget
-    for col, text in enumerate(
-        (L.Label.BUDGET_TOTAL, _money_cell(b.total, b.total_raw), L.Label.BUDGET_FISCAL,
-         _money_cell(b.fiscal, b.fiscal_raw), L.Label.BUDGET_OTHER, _money_cell(b.other, b.other_raw)),
-        start=1,
-    ):  # fmt: skip
-        merge(2, col, 2, col, text, col in (1, 3, 5))
-    merge(3, 1, 3, 6, t.fund_use)
-    merge(4, 0, 5, 0, t.spend_plan.header or L.Label.PLAN_PERCENT, True)
-    spans = ((1, 2), (3, 3), (4, 4), (5, 6))
-    for (c1, c2), label, point in zip(spans, L.Label.PLAN_POINTS, t.spend_plan.points, strict=True):
-        merge(4, c1, 4, c2, label, True)
-        merge(5, c1, 5, c2, point.raw)
-    merge(6, 0, 6, 0, L.Label.GOALS, True)
-    merge(6, 1, 6, 6, "\n".join(t.goals))
-    for (c1, c2), label in zip(
-        ((0, 0), (1, 1), (2, 2), (3, 4), (5, 5), (6, 6)), L.Label.INDICATOR_HEADER, strict=True
-    ):
-        merge(7, c1, 7, c2, label, True)
-    k = 0
-    while k < len(t.indicators):
-        n = 1
-        while k + n < len(t.indicators) and t.indicators[k + n].level1 == t.indicators[k].level1:
-            n += 1
-        merge(8 + k, 0, 8 + k + n - 1, 0, t.indicators[k].level1)
-        k += n
+    plan = list(zip((2, 1, 1, 2), L.Label.PLAN_POINTS, t.spend_plan.points, strict=True))
+    rows: list[list[_Cell]] = [
+        [(5, f"{t.unit_code}{t.unit_name}", False, ""), (2, L.Label.MONEY_UNIT, False, "")],
+        [(1, L.Label.PROJECT_CODE, True, ""), (2, t.project_code, False, ""),
+         (1, L.Label.PROJECT_NAME, True, ""), (3, t.project_name, False, "")],
+        [(1, L.Label.BUDGET_BLOCK, True, "restart"),
+         (1, L.Label.BUDGET_TOTAL, True, ""), (1, _money_cell(b.total, b.total_raw), False, ""),
+         (1, L.Label.BUDGET_FISCAL, True, ""), (1, _money_cell(b.fiscal, b.fiscal_raw), False, ""),
+         (1, L.Label.BUDGET_OTHER, True, ""), (1, _money_cell(b.other, b.other_raw), False, "")],
+        [(1, "", False, "continue"), (6, t.fund_use, False, "")],
+        [(1, t.spend_plan.header or L.Label.PLAN_PERCENT, True, "restart"),
+         *((span, label, True, "") for span, label, _ in plan)],
+        [(1, "", False, "continue"), *((span, point.raw, False, "") for span, _, point in plan)],
+        [(1, L.Label.GOALS, True, ""), (6, "\n".join(t.goals), False, "")],
+        [(span, label, True, "") for span, label in zip((1, 1, 1, 2, 1, 1), L.Label.INDICATOR_HEADER, strict=True)],
+    ]  # fmt: skip
     for k, ind in enumerate(t.indicators):
-        r = 8 + k
-        merge(r, 1, r, 1, ind.level2)
-        merge(r, 2, r, 2, ind.name)
-        merge(r, 3, r, 4, ind.description)
-        merge(r, 5, r, 5, ind.value_raw)
-        merge(r, 6, r, 6, ind.basis)
+        prev = t.indicators[k - 1].level1 if k else None
+        nxt = t.indicators[k + 1].level1 if k + 1 < len(t.indicators) else None
+        if k and prev == ind.level1:
+            first: _Cell = (1, "", False, "continue")
+        else:
+            first = (1, ind.level1, False, "restart" if nxt == ind.level1 else "")
+        rows.append(
+            [first, (1, ind.level2, False, ""), (1, ind.name, False, ""), (2, ind.description, False, ""),
+             (1, ind.value_raw, False, ""), (1, ind.basis, False, "")]
+        )  # fmt: skip
+    return rows
+
+
+def _run_xml(text: str, size: float, bold: bool) -> str:
+    font = escape(L.FONT, {'"': "&quot;"})
+    return (
+        f'<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}"/>'
+        f'{"<w:b/>" if bold else ""}<w:sz w:val="{round(size * 2)}"/></w:rPr>'
+        f'<w:t xml:space="preserve">{escape(xml_safe(text))}</w:t></w:r>'
+    )
+
+
+def _table_xml(t: GoalTable, width: int) -> str:
+    """The table as WordprocessingML, written in one pass: python-docx's cell lookup and merge walk
+    the whole table on every call, which makes a 10 000-indicator table take minutes."""
+    col = width // _COLUMNS
+    out = [
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
+        '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+        'w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
+        f'<w:gridCol w:w="{col}"/>' * _COLUMNS,
+        "</w:tblGrid>",
+    ]
+    for row in _rows(t):
+        out.append("<w:tr>")
+        for span, text, bold, vmerge in row:
+            out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{col * span}"/>')
+            if span > 1:
+                out.append(f'<w:gridSpan w:val="{span}"/>')
+            if vmerge:
+                out.append(f'<w:vMerge w:val="{vmerge}"/>' if vmerge == "restart" else "<w:vMerge/>")
+            out.append("</w:tcPr>")
+            for line in text.split("\n") if text else [""]:
+                out.append(f"<w:p>{_run_xml(line, 9, bold) if line else ''}</w:p>")
+            out.append("</w:tc>")
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
 
 
 def build_docx(doc: Document) -> bytes:
@@ -141,21 +164,22 @@ def build_docx(doc: Document) -> bytes:
     )
     para = d.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(para.add_run(title), 16, True)
+    _font(_run(para, title), 16, True)
     sentence, items = publication_intro(doc)
-    _font(d.add_paragraph().add_run(sentence))
+    _font(_run(d.add_paragraph(), sentence))
     for item in items:
-        _font(d.add_paragraph().add_run(item))
-    _font(d.add_paragraph().add_run(f"附件：{L.Label.TITLE}"))
+        _font(_run(d.add_paragraph(), item))
+    _font(_run(d.add_paragraph(), f"附件：{L.Label.TITLE}"))
     if doc.meta.issuer:
-        _font(d.add_paragraph().add_run(doc.meta.issuer))
+        _font(_run(d.add_paragraph(), doc.meta.issuer))
     if doc.meta.issue_date:
-        _font(d.add_paragraph().add_run(doc.meta.issue_date))
+        _font(_run(d.add_paragraph(), doc.meta.issue_date))
+    width = int(section.page_width - section.left_margin - section.right_margin) // 635  # EMU → twips
     for k, t in enumerate(doc.tables, start=1):
         heading = t.title or f"{k}.{DOC_NUMBER.sub('', t.project_name).strip()}{L.Label.TITLE}"
         p = d.add_paragraph()
-        _font(p.add_run(heading), 12, True)
-        _table(d, t)
+        _font(_run(p, heading), 12, True)
+        p._p.addnext(parse_xml(_table_xml(t, width)))
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
@@ -164,38 +188,61 @@ def build_docx(doc: Document) -> bytes:
 # === reading ===================================================================================
 
 
-def docx_to_text(path: Path) -> str:
+def docx_to_text(path: Path) -> tuple[str, list[str]]:
+    """The document as published-text lines, and for each line where a Word user finds it:
+    "第P段" for a paragraph of the body, "表N 第R行 第C列" for a table cell."""
+    inspect_docx(path)  # too big, not a package, a damaged member, a DTD: one Chinese sentence
     try:
         d = docx.Document(str(path))
     except Exception as exc:
         raise XlgoalsInputError(
-            f"Word 文档无法打开（{type(exc).__name__}），文件可能已损坏或不是 .docx。", file=str(path)
+            f"Word 文档无法打开（{type(exc).__name__}），文件可能已损坏或不是 .docx：请用 Word 或 WPS 打开后另存为 .docx 再试。",
+            file=str(path),
         ) from None
     lines: list[str] = []
+    places: list[str] = []
+
+    def add(text: str, place: str) -> None:
+        lines.append(text)
+        places.append(place)
 
     def para_text(p: Any) -> str:
         return "".join(t.text or "" for t in p.iter(qn("w:t")))
 
+    paragraph = table = 0
     for child in d.element.body.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append(para_text(child))
+            paragraph += 1
+            add(para_text(child), f"第{paragraph}段")
         elif child.tag == qn("w:tbl"):
-            for tr in child.iter(qn("w:tr")):
-                for tc in tr.iter(qn("w:tc")):
+            table += 1
+            for r, tr in enumerate(child.iter(qn("w:tr")), start=1):
+                for c, tc in enumerate(tr.iter(qn("w:tc")), start=1):
+                    place = f"表{table} 第{r}行 第{c}列"
                     pr = tc.find(qn("w:tcPr"))
                     vmerge = pr.find(qn("w:vMerge")) if pr is not None else None
                     if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
-                        lines.append("\t")
+                        add("\t", place)
                         continue
                     texts = [para_text(p) for p in tc.iter(qn("w:p"))] or [""]
-                    lines.append("\t" + texts[0])
-                    lines.extend(t for t in texts[1:] if t.strip())
-                lines.append("")
-            lines.append("")
-    return "\n".join(lines)
+                    add("\t" + texts[0], place)
+                    for more in texts[1:]:
+                        if more.strip():
+                            add(more, place)
+                add("", f"表{table} 第{r}行")
+            add("", f"表{table}")
+    return "\n".join(lines), places
 
 
 def read(path: Path) -> Document:
-    doc = parse_text(docx_to_text(path), str(path))
+    text, places = docx_to_text(path)
+    doc = parse_text(text, str(path))
     doc.format = SourceFormat.DOCX
+
+    def place(loc: Location) -> Location:
+        if loc.line is None or not 1 <= loc.line <= len(places):
+            return loc
+        return loc.model_copy(update={"place": places[loc.line - 1]})
+
+    relocate(doc, place)
     return doc

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xlgoals.errors import XlgoalsInputError
+from xlgoals.errors import NotATableError
 from xlgoals.formats import flat_text, hebei_text
 from xlgoals.formats.encoding import read_text
 from xlgoals.formats.preamble import parse_preamble
@@ -24,14 +24,14 @@ def parse_text(text: str, file: str = "") -> Document:
     else:
         first_cell = next((i for i, x in enumerate(lines) if x.startswith("\t") and x.strip()), None)
         where = first_cell + 1 if first_cell is not None else 1
-        raise XlgoalsInputError(
+        raise NotATableError(
             "无法识别为绩效目标表：既不是河北格式的项目绩效目标表（未找到“项目编码”和预算单位行），"
             "也不是“项目支出绩效目标表”平铺格式（未找到“单位代码”“实施期绩效目标”表头）。",
             file=file,
             line=where,
         )
     if not tables:
-        raise XlgoalsInputError("文件中没有找到任何绩效目标表。", file=file, line=first + 1)
+        raise NotATableError("文件中没有找到任何绩效目标表。", file=file, line=first + 1)
     meta = parse_preamble(file, [clean_line(x) for x in lines], first)
     doc = Document(source=file, layout=layout, format=SourceFormat.TEXT, meta=meta, tables=tables)
     infer_region_and_year(doc)

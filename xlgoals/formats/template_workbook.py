@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from xlgoals import layout as L
-from xlgoals.errors import XlgoalsInputError
+from xlgoals.errors import NotATableError, XlgoalsInputError
 from xlgoals.fields import PLAN_POINTS, IndicatorField, MetaField, TableField, attribute
 from xlgoals.formats.cells import money, number, raw_text, text
 from xlgoals.formula import cell_value
@@ -230,7 +230,10 @@ def read_meta(path: str, grid: WorkbookGrid) -> Meta:
     """The hidden version sheet; refuses a workbook without it or of an unknown version."""
     meta = grid.get(L.META_SHEET)
     if meta is None or text(meta.value(1, 1)) != L.META_MARKER:
-        raise XlgoalsInputError(
+        # A sheet that looks like a 绩效目标表 makes it a table we cannot read (met in a folder: listed
+        # as unreadable); without one it is some other workbook (met in a folder: skipped).
+        looks_like_a_table = any(is_project_sheet(s) for s in grid.sheets)
+        raise (XlgoalsInputError if looks_like_a_table else NotATableError)(
             "不是 xlgoals 绩效目标表模板（缺少隐藏的版本信息工作表 _xlgoals）。"
             "请使用 workbook_templates 中的模板填写，或用 xlgoals convert 把公开文本转换为模板格式。",
             file=path,
@@ -343,7 +346,10 @@ def read_template(grid: WorkbookGrid) -> Document:
             table.incomplete_reason = notes[sheet.name]
         tables.append(table)
     if not tables:
-        raise XlgoalsInputError("工作簿中没有项目表（含“项目编码”“一级指标”的工作表）。", file=grid.path)
+        raise XlgoalsInputError(
+            "工作簿中没有项目表（含“项目编码”“一级指标”的工作表）：请在 xlgoals 模板中填写，或恢复被删除的项目表。",
+            file=grid.path,
+        )
     layout = meta_sheet.layout or _layout_of_version_1(tables)
     doc = Document(
         source=grid.path,

@@ -1,17 +1,18 @@
-"""Workbooks (.xlsx/.xlsm): recognise the container, read its cells through a Grid adapter, and
-hand the Grid to the layout it holds — the xlgoals template, or the flat 项目支出绩效目标表."""
+"""Workbooks (.xlsx/.xlsm): inspect the package, read its cells through a Grid adapter, and hand the
+Grid to the layout it holds — the xlgoals template, or the flat 项目支出绩效目标表."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from xlgoals import limits
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.formats.flat_workbook import is_flat, read_flat
 from xlgoals.formats.template_workbook import is_template, read_template
 from xlgoals.io import fast as fast_io
 from xlgoals.io import xlsx as xlsx_io
+from xlgoals.io.container import inspect_workbook
 from xlgoals.io.grid import WorkbookGrid
-from xlgoals.io.sniff import check_workbook
 from xlgoals.model import Document
 
 
@@ -22,10 +23,20 @@ def read_grid_document(grid: WorkbookGrid) -> Document:
     return read_template(grid)
 
 
-def read(path: Path, fast: bool = True) -> Document:
-    """Read a workbook: python-calamine when ``fast`` (about 25× openpyxl), else openpyxl."""
-    check_workbook(path)  # an old .xls, a password, a lock file, a renamed file: one Chinese sentence
+def read_grid(path: Path, fast: bool = True) -> WorkbookGrid:
+    """The cells of a workbook, after ``io.container`` has found it safe to read: python-calamine when
+    ``fast`` and no sheet spans a far area (else it would abort), openpyxl otherwise or when calamine
+    rejects what openpyxl tolerates (a malformed merge, say)."""
+    package = inspect_workbook(path)  # an old .xls, a password, a lock file, a bomb: one Chinese sentence
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise XlgoalsInputError(f"不是 .xlsx/.xlsm 工作簿（扩展名为“{path.suffix}”）。", file=str(path))
-    grid = (fast_io if fast else xlsx_io).read_grid(path)
-    return read_grid_document(grid)
+    if fast and package.largest_area <= limits.MAX_FAST_AREA:
+        try:
+            return fast_io.read_grid(path)
+        except XlgoalsInputError:
+            pass  # let the tolerant reader try; its verdict stands
+    return xlsx_io.read_grid(path)
+
+
+def read(path: Path, fast: bool = True) -> Document:
+    return read_grid_document(read_grid(path, fast))

@@ -1,7 +1,8 @@
 """python-calamine adapter: the fast read-only path for check-only runs (about 25× openpyxl).
 
-Reads cached formula values only, and turns error cells into "" — fine for the reader, which
-reads input cells and never trusts formula results.
+Reads cached formula values only, and turns error cells into "" — fine for the reader, which reads
+input cells and never trusts formula results. Call it only on a package ``io.container`` inspected:
+calamine allocates a sheet's whole span at once, so a sheet reaching a far cell goes to ``io.xlsx``.
 """
 
 from __future__ import annotations
@@ -11,18 +12,17 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.io.grid import SheetGrid, WorkbookGrid
-from xlgoals.io.sniff import check_workbook
+from xlgoals.io.grid import SheetGrid, WorkbookGrid, trimmed
 from xlgoals.layout import UNREAD_SHEETS
 
 
 def read_grid(path: Path) -> WorkbookGrid:
-    check_workbook(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
         raise XlgoalsInputError(
-            f"工作簿无法打开（{type(exc).__name__}），文件可能已损坏。", file=str(path)
+            f"工作簿无法打开（{type(exc).__name__}），文件可能已损坏：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+            file=str(path),
         ) from None
     grid = WorkbookGrid(str(path))
     try:
@@ -30,11 +30,12 @@ def read_grid(path: Path) -> WorkbookGrid:
             if meta.name in UNREAD_SHEETS:
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
-            rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+            rows = trimmed(sheet.to_python(skip_empty_area=False))
             grid.sheets.append(SheetGrid(meta.name, rows, hidden=meta.visible != SheetVisibleEnum.Visible))
     except Exception as exc:
         raise XlgoalsInputError(
-            f"工作簿内容无法读取（{type(exc).__name__}），文件可能已损坏。", file=str(path)
+            f"工作簿内容无法读取（{type(exc).__name__}），文件可能已损坏：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+            file=str(path),
         ) from None
     finally:
         wb.close()

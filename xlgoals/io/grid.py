@@ -5,8 +5,12 @@ Values only — formatting is written, never read back. Empty cells are ``None``
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from xlgoals import limits
 
 
 @dataclass
@@ -44,3 +48,30 @@ class WorkbookGrid:
     @property
     def names(self) -> list[str]:
         return [s.name for s in self.sheets]
+
+
+def trimmed(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """Rows as lists, cut at ``limits.MAX_COLUMNS`` and ``limits.MAX_ROWS``, without their trailing
+    empty cells, and without the empty rows after the last filled one. No layout reaches past the
+    limits; a stray far cell costs nothing."""
+    out: list[list[Any]] = []
+    last = 0
+    for k, row in enumerate(rows):
+        if k >= limits.MAX_ROWS:
+            break
+        cells = [_finite(v) for v in row[: limits.MAX_COLUMNS]]
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells.pop()
+        out.append(cells)
+        if cells:
+            last = k + 1
+    del out[last:]
+    return out
+
+
+def _finite(v: Any) -> Any:
+    """A cell value as a spreadsheet could hold it: a NaN or infinity (which no spreadsheet stores,
+    but a crafted file can) becomes the error text Excel would show."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return "#NUM!"
+    return v

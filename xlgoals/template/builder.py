@@ -75,7 +75,7 @@ class _Builder:
     # --- the sheets, in workbook order ----------------------------------------------------------
     def build(self) -> None:
         self.instructions()
-        lst = self.wb.add_worksheet(L.LIST_SHEET)
+        lst = self.wb.add_worksheet(worksheet_class=_Worksheet, name=L.LIST_SHEET)
         if self.macros:
             for k, (caption, macro) in enumerate(L.BUTTONS):
                 lst.insert_button(
@@ -83,7 +83,7 @@ class _Builder:
                     L.LIST.buttons_col - 1 + 2 * k,
                     {"macro": macro, "caption": caption, **L.BUTTON_SIZE},
                 )
-        docsheet = self.wb.add_worksheet(L.DOCUMENT_SHEET)
+        docsheet = self.wb.add_worksheet(worksheet_class=_Worksheet, name=L.DOCUMENT_SHEET)
         rows = [self.project(name, t) for name, t in zip(self.sheet_names, self.doc.tables, strict=True)]
         self.project_list(lst, rows)
         self.document_sheet(docsheet)
@@ -111,7 +111,7 @@ class _Builder:
             ws.repeat_rows(0, page.repeat_rows - 1)
 
     def instructions(self) -> None:
-        ws = self.wb.add_worksheet(L.INSTRUCTIONS_SHEET)
+        ws = self.wb.add_worksheet(worksheet_class=_Worksheet, name=L.INSTRUCTIONS_SHEET)
         label_width, text_width = L.INSTRUCTIONS_WIDTHS
         ws.set_column(0, 0, label_width)
         ws.set_column(1, 1, text_width)
@@ -159,7 +159,7 @@ class _Builder:
             ws.set_row(r - 1, L.row_height(growing[r], minimum) if r in growing else minimum)
 
     def project(self, name: str, t: GoalTable) -> tuple[str, GoalTable, int]:
-        ws = self.wb.add_worksheet(name)
+        ws = self.wb.add_worksheet(worksheet_class=_Worksheet, name=name)
         nrows = max(P.indicator_rows, len(t.indicators))
         last = P.first_indicator_row + nrows - 1
         footer = P.footer_row(nrows)
@@ -168,7 +168,7 @@ class _Builder:
         self._header(ws, t)
         shown = F.flag_texts(derived_view(t), self.layout)
         for r, checks in F.header_checks(self.layout).items():
-            formula = F.header_flag(checks, last)
+            formula = F.header_flag(tuple(checks), last)
             ws.write_formula(r - 1, P.flag_column - 1, formula, self.fmt[L.Style.FLAG], shown.get(r, ""))
         self._indicators(ws, t, nrows, shown)
         flags = len(shown)
@@ -384,7 +384,7 @@ class _Builder:
         ws.protect("", spec.protection)
 
     def lists(self) -> None:
-        ws = self.wb.add_worksheet(L.LISTS_SHEET)
+        ws = self.wb.add_worksheet(worksheet_class=_Worksheet, name=L.LISTS_SHEET)
         columns: list[tuple[str, list[str]]] = [(L.LEVEL1_LIST_NAME, [name for name, _ in level1_lists()])]
         columns += level1_lists()
         everything: list[str] = []
@@ -404,7 +404,7 @@ class _Builder:
         ws.protect()
 
     def xlwings_conf(self) -> None:
-        ws = self.wb.add_worksheet(L.XLWINGS_CONF_SHEET)
+        ws = self.wb.add_worksheet(worksheet_class=_Worksheet, name=L.XLWINGS_CONF_SHEET)
         for col, width in enumerate(L.XLWINGS_CONF_WIDTHS):
             ws.set_column(col, col, width)
         for r, row in enumerate(L.XLWINGS_CONF):
@@ -413,7 +413,7 @@ class _Builder:
         ws.hide()
 
     def config_sheet(self) -> None:
-        ws = self.wb.add_worksheet(L.CONFIG_SHEET)
+        ws = self.wb.add_worksheet(worksheet_class=_Worksheet, name=L.CONFIG_SHEET)
         for col, width in enumerate(L.CONFIG_WIDTHS):
             ws.set_column(col, col, width)
         for r, row in enumerate(config_examples()):
@@ -422,7 +422,7 @@ class _Builder:
         ws.hide()
 
     def meta(self) -> None:
-        ws = self.wb.add_worksheet(L.META_SHEET)
+        ws = self.wb.add_worksheet(worksheet_class=_Worksheet, name=L.META_SHEET)
         version = L.META_VERSION
         ws.write_string(0, 0, L.META_MARKER)
         ws.write_number(version.row - 1, version.col - 1, L.LAYOUT_VERSION)
@@ -438,6 +438,14 @@ class _Builder:
                 r += 1
         ws.hide()
         ws.protect()
+
+
+class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no type information
+    """A worksheet whose formulas skip xlsxwriter's expansion of dynamic-array functions (some 30 regex
+    passes over each formula): the template's formulas use none of them (Excel 2010 has none)."""
+
+    def _prepare_formula(self, formula: str, _expand: bool = False) -> str:  # always positional upstream
+        return formula.removeprefix("=")
 
 
 def _level1_blocks(t: GoalTable) -> dict[int, int]:

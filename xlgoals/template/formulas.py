@@ -10,6 +10,7 @@ x14 features — so Excel 2010+, WPS and LibreOffice evaluate them alike.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 from xlgoals import layout as L
 from xlgoals.fields import IndicatorField, TableField
@@ -71,6 +72,7 @@ def _joined(checks: Sequence[LiveCheck], resolve: Resolver) -> str:
     return "=" + render(concat(parts) if len(parts) > 1 else parts[0], resolve)
 
 
+@cache
 def header_checks(layout: Layout) -> dict[int, list[LiveCheck]]:
     """Sheet row → the header checks that mark a cell on that row (in catalogue order)."""
     rows: dict[int, list[LiveCheck]] = {}
@@ -81,18 +83,22 @@ def header_checks(layout: Layout) -> dict[int, list[LiveCheck]]:
     return rows
 
 
+@cache
 def row_checks(layout: Layout) -> list[LiveCheck]:
     return [c for c in ROW_CHECKS if applies(c, layout)]
 
 
-def header_flag(checks: Sequence[LiveCheck], last_row: int) -> str:
+@cache
+def header_flag(checks: tuple[LiveCheck, ...], last_row: int) -> str:
     return _joined(checks, header_resolver(last_row))
 
 
+@cache
 def row_flag(r: int, layout: Layout) -> str:
     return _joined(row_checks(layout), row_resolver(r))
 
 
+@cache
 def condition(check: LiveCheck, last_row: int, first_row: int = 0) -> str:
     """The check's condition as a conditional-format formula (for a row check: relative to ``first_row``)."""
     resolve = (

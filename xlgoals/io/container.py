@@ -1,0 +1,217 @@
+"""What a file really is, found out before any parser sees it, so every kind of bad input gets one
+Chinese sentence instead of a crash: not a regular file, too big, not a workbook, an old .xls or
+WPS .et, a password, a lock file, a damaged package (a member whose CRC does not match, a missing
+[Content_Types].xml), a zip bomb, XML carrying a DTD (entity expansion, external entities).
+
+For a workbook it also measures how far each sheet's cells really reach, so the caller can choose a
+reader that survives a single far cell (see ``limits.MAX_FAST_AREA``).
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlgoals import limits
+from xlgoals.errors import XlgoalsInputError
+from xlgoals.oserrors import describe
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_CHUNK = 1 << 20
+LOCK_PREFIXES = ("~$", ".~lock.")
+
+
+def is_lock_file(path: Path) -> bool:
+    """An Excel/WPS (~$name) or LibreOffice (.~lock.name#) lock file, not a document."""
+    return path.name.startswith(LOCK_PREFIXES)
+
+
+def open_regular(path: Path, limit: int, what: str) -> bytes:
+    """The whole content of a regular file no bigger than ``limit`` bytes."""
+    check_regular(path, limit, what)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=str(path)) from None
+
+
+def check_regular(path: Path, limit: int, what: str) -> int:
+    """Refuse anything but a regular file of at most ``limit`` bytes; return its size."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=str(path)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise XlgoalsInputError("这是一个文件夹，不是文件。", file=str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise XlgoalsInputError("不是普通文件（可能是管道或设备），无法读取。", file=str(path))
+    if st.st_size > limit:
+        raise XlgoalsInputError(
+            f"文件过大（{st.st_size / limits.MB:.1f} MB），{what}的上限是 {limit // limits.MB} MB。"
+            "请确认选对了文件，或把内容拆分成几个文件。",
+            file=str(path),
+        )
+    return st.st_size
+
+
+@dataclass
+class Package:
+    """What inspecting a zip package found."""
+
+    names: set[str] = field(default_factory=set)
+    # worksheet part name → (last row, last column) its cells reach
+    extents: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def largest_area(self) -> int:
+        return max((r * c for r, c in self.extents.values()), default=0)
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def inspect_package(path: Path, kind: str) -> Package:
+    """Open the zip, read every member within the inflate limits (which also checks each CRC), refuse
+    DTDs, and measure the worksheets. ``kind`` names the document in messages ("工作簿")."""
+    file = str(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise XlgoalsInputError(
+            f"{kind}已损坏或不完整（无法解压），请重新保存或重新获取该文件。", file=file
+        ) from None
+    package = Package()
+    total = 0
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > limits.MAX_MEMBERS:
+            raise XlgoalsInputError(f"{kind}中的部件过多（{len(infos)} 个），不像正常的文件。", file=file)
+        for info in infos:
+            package.names.add(info.filename)
+            total += _read_member(zf, info, package, kind, file, limits.MAX_TOTAL_INFLATED - total)
+    return package
+
+
+def _read_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, package: Package, kind: str, file: str, budget: int
+) -> int:
+    """Stream one member through its checks; return its inflated size."""
+    size = 0
+    head = b""
+    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+    rows = cols = 0
+    tail = b""
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(_CHUNK):
+                size += len(chunk)
+                if size > min(limits.MAX_MEMBER_INFLATED, budget):
+                    raise XlgoalsInputError(
+                        f"{kind}解压后过大（部件 {info.filename} 超过 {limits.MAX_MEMBER_INFLATED // limits.MB} MB），"
+                        "可能是恶意构造的压缩炸弹，已拒绝读取。",
+                        file=file,
+                    )
+                if is_xml and len(head) < 65536:
+                    head += chunk[: 65536 - len(head)]
+                if is_sheet:
+                    for m in _CELL.finditer(tail + chunk):
+                        cols = max(cols, _column(m.group(1)))
+                        rows = max(rows, int(m.group(2)))
+                    tail = chunk[-32:]
+    except XlgoalsInputError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+        raise XlgoalsInputError(
+            f"{kind}已损坏（部件 {info.filename} 无法解压或校验不符），请重新保存或重新获取该文件。",
+            file=file,
+        ) from None
+    if is_xml and _DTD.search(head):
+        raise XlgoalsInputError(
+            f"{kind}含有不安全的 XML 声明（部件 {info.filename} 中有 DTD/实体定义），已拒绝读取。"
+            "正常的 Office 文件没有这种内容；请用 Excel/WPS/Word 重新保存后再试。",
+            file=file,
+        )
+    if is_sheet:
+        package.extents[info.filename] = (rows, cols)
+    return size
+
+
+def inspect_workbook(path: Path) -> Package:
+    """Raise XlgoalsInputError unless ``path`` is a readable, safe .xlsx/.xlsm package."""
+    file = str(path)
+    if is_lock_file(path):
+        raise XlgoalsInputError(
+            "这是 Excel/WPS 打开文件时生成的临时锁定文件（~$开头），不是工作簿。", file=file
+        )
+    check_regular(path, limits.MAX_WORKBOOK_BYTES, "工作簿")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=file) from None
+    if not head:
+        raise XlgoalsInputError("文件为空（0 字节），不是有效的工作簿。", file=file)
+    if head.startswith(OLE_MAGIC):
+        _explain_ole(path)
+    if not head.startswith(ZIP_MAGIC):
+        raise XlgoalsInputError(
+            "不是 Excel 工作簿（.xlsx/.xlsm）：文件内容不是 Office Open XML 格式。", file=file
+        )
+    package = inspect_package(path, "工作簿")
+    if "xl/workbook.xml" not in package.names:
+        raise XlgoalsInputError(
+            "不是 Excel 工作簿：压缩包中没有 xl/workbook.xml（可能是 Word 或其他文件改了扩展名）。", file=file
+        )
+    if "[Content_Types].xml" not in package.names:
+        raise XlgoalsInputError(
+            "工作簿已损坏：缺少 [Content_Types].xml，Excel 也无法打开它。请重新保存或重新获取该文件。",
+            file=file,
+        )
+    return package
+
+
+def _explain_ole(path: Path) -> None:
+    """An OLE compound file: a password-protected workbook, an old .xls, or a WPS .et."""
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=file) from None
+    if ENCRYPTION_INFO in data:
+        raise XlgoalsInputError(
+            "工作簿设置了打开密码，无法读取。请在 Excel 或 WPS 中取消密码（文件→信息→保护工作簿）后重试。",
+            file=file,
+        )
+    if path.suffix.lower() == ".et":
+        raise XlgoalsInputError("这是 WPS 表格格式（.et）。请在 WPS 中“另存为” .xlsx 后重试。", file=file)
+    raise XlgoalsInputError(
+        "这是旧版 Excel 97-2003 工作簿（.xls）。请在 Excel 或 WPS 中另存为 .xlsx 后重试。", file=file
+    )
+
+
+def inspect_docx(path: Path) -> None:
+    """Raise XlgoalsInputError unless ``path`` is a readable, safe .docx package."""
+    file = str(path)
+    check_regular(path, limits.MAX_DOCX_BYTES, "Word 文件")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=file) from None
+    if not head.startswith(ZIP_MAGIC):
+        raise XlgoalsInputError("不是 Word 文档（.docx）：文件内容不是 Office Open XML 格式。", file=file)
+    package = inspect_package(path, "Word 文档")
+    if "word/document.xml" not in package.names:
+        raise XlgoalsInputError("不是 Word 文档：压缩包中没有 word/document.xml。", file=file)

@@ -1,0 +1,204 @@
+"""A pool of worker processes that survives its workers.
+
+Each job runs in a worker process under a budget: a time limit (the worker is killed past it) and,
+where the system allows, a memory limit (RLIMIT_AS: an allocation past it fails inside the worker).
+A worker that dies — a native abort in a reader, the kernel killing it, a hang cut short — is
+replaced, and only its job is reported as failed; every other job goes on. Results come back in the
+order the jobs were given, as soon as each is ready.
+
+``concurrent.futures.ProcessPoolExecutor`` cannot do this: one dead worker breaks the whole pool
+(BrokenProcessPool) and a hung job cannot be cancelled.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any, Generic, TypeVar
+
+J = TypeVar("J")  # a job
+R = TypeVar("R")  # its result
+
+TIMEOUT = "timeout"
+DIED = "died"
+MEMORY = "memory"
+ERROR = "error"
+
+try:
+    import resource  # POSIX: a worker's memory can be capped; on Windows the time limit is the guard
+except ImportError:  # pragma: no cover
+    resource = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Budget:
+    seconds: float  # per job; 0 = no limit
+    memory_mb: int  # per worker process; 0 = no limit
+
+
+def _limit_memory(memory_mb: int) -> None:
+    if memory_mb <= 0 or resource is None:
+        return
+    limit = memory_mb * (1 << 20)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _worker(conn: Connection, fn: Callable[[J], R], memory_mb: int) -> None:
+    """A worker: run jobs until told to stop; after a MemoryError, report it and stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            result = fn(job)
+        except MemoryError:
+            conn.send((MEMORY, None))
+            return
+        except Exception:  # the job function is meant to catch everything; if not, say so, quietly
+            conn.send((ERROR, None))
+            return
+        conn.send(("ok", result))
+
+
+def context() -> Any:  # a multiprocessing context: fork, forkserver or spawn
+    """fork where it is safe (POSIX, one thread: fast, the imports are inherited); else a fresh
+    interpreter per worker (forkserver on Linux, spawn on macOS and Windows)."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods and sys.platform.startswith("linux"):
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+@dataclass
+class _Slot:
+    process: BaseProcess
+    conn: Connection
+    job: tuple[int, object] | None = None  # (index, job) it is running
+    started: float = 0.0
+
+
+class GuardedPool(Generic[J, R]):
+    """``map(jobs)`` runs ``fn(job)`` in up to ``workers`` processes; ``on_failure(job, why)`` gives the
+    result of a job whose worker timed out (why = TIMEOUT), ran out of memory (MEMORY) or died (DIED)."""
+
+    def __init__(
+        self,
+        fn: Callable[[J], R],
+        on_failure: Callable[[J, str], R],
+        workers: int,
+        budget: Budget,
+    ) -> None:
+        self.fn = fn
+        self.on_failure = on_failure
+        self.workers = max(1, workers)
+        self.budget = budget
+        self.ctx = context()
+        self.slots: list[_Slot] = []
+
+    def _start(self) -> _Slot:
+        parent, child = self.ctx.Pipe()
+        process = self.ctx.Process(target=_worker, args=(child, self.fn, self.budget.memory_mb), daemon=True)
+        process.start()
+        child.close()
+        slot = _Slot(process, parent)
+        self.slots.append(slot)
+        return slot
+
+    def _retire(self, slot: _Slot, kill: bool) -> None:
+        self.slots.remove(slot)
+        if kill and slot.process.is_alive():
+            slot.process.kill()
+        slot.process.join(timeout=5)
+        slot.conn.close()
+
+    def map(self, jobs: Iterable[J]) -> Iterator[R]:
+        todo = iter(enumerate(jobs))
+        done: dict[int, R] = {}
+        next_out = 0
+        exhausted = False
+        try:
+            while True:
+                # Give every idle worker a job (start workers as needed).
+                while not exhausted:
+                    idle = next((s for s in self.slots if s.job is None), None)
+                    if idle is None and len(self.slots) < self.workers:
+                        idle = self._start()
+                    if idle is None:
+                        break
+                    item = next(todo, None)
+                    if item is None:
+                        exhausted = True
+                        break
+                    idle.job, idle.started = item, time.monotonic()
+                    idle.conn.send(item[1])
+                busy = [s for s in self.slots if s.job is not None]
+                if not busy and exhausted:
+                    break
+                self._collect(busy, done)
+                while next_out in done:
+                    yield done.pop(next_out)
+                    next_out += 1
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+        finally:
+            self.close()
+
+    def _collect(self, busy: list[_Slot], done: dict[int, R]) -> None:
+        """Wait for a result, a death or a timeout among the busy workers."""
+        now = time.monotonic()
+        limit = self.budget.seconds
+        wait_for = None if limit <= 0 else max(0.0, min(s.started + limit for s in busy) - now)
+        waitables: list[object] = [s.conn for s in busy] + [s.process.sentinel for s in busy]
+        ready = wait(waitables, timeout=wait_for)  # type: ignore[arg-type]
+        for slot in busy:
+            assert slot.job is not None
+            index, job = slot.job
+            if slot.conn in ready:
+                try:
+                    status, result = slot.conn.recv()
+                except (EOFError, OSError):
+                    status, result = DIED, None
+                if status == "ok":
+                    done[index] = result
+                    slot.job = None
+                    continue
+                done[index] = self.on_failure(job, status)  # type: ignore[arg-type]
+                self._retire(slot, kill=True)
+            elif slot.process.sentinel in ready:
+                done[index] = self.on_failure(job, DIED)  # type: ignore[arg-type]
+                self._retire(slot, kill=False)
+            elif limit > 0 and time.monotonic() - slot.started > limit:
+                done[index] = self.on_failure(job, TIMEOUT)  # type: ignore[arg-type]
+                self._retire(slot, kill=True)
+
+    def close(self) -> None:
+        for slot in list(self.slots):
+            try:
+                if slot.job is None:
+                    slot.conn.send(None)
+            except OSError:
+                pass
+            self._retire(slot, kill=slot.job is not None)
+
+
+def cpu_count() -> int:
+    return os.cpu_count() or 1

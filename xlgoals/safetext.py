@@ -1,0 +1,26 @@
+"""Text that can always be written out: lone surrogates (from a JSON "\\ud800" or a file name that is
+not valid UTF-8) become U+FFFD, and the control characters XML forbids are dropped, so printing a
+message, saving a report or writing a cell never fails on what a user's input contained."""
+
+from __future__ import annotations
+
+import os
+import re
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """``text`` without lone surrogates."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def xml_safe(text: str) -> str:
+    """``text`` fit for an XML document (a workbook cell, a note, a Word paragraph)."""
+    return _XML_ILLEGAL.sub("", printable(text))
+
+
+def path_text(path: os.PathLike[str] | str) -> str:
+    """A path as text for a person: bytes that were not valid in its encoding shown as U+FFFD."""
+    return printable(os.fspath(path))
