@@ -124,6 +124,8 @@ def build_vba_project(source: str | None = None) -> bytes:
     }
     streams["VBA/dir"] = compress(zero_module_offset(decompress(streams["VBA/dir"]), "Module1"))
     streams["VBA/Module1"] = compress(src)
+    if decompress(streams["VBA/Module1"]) != src:  # a raw final chunk would append NULs to the source
+        raise ValueError("Module1 does not survive MS-OVBA compression exactly; change its text")
     fixed = Filetime(2024, 1, 1)
     cwd = os.getcwd()
     with tempfile.TemporaryDirectory() as tmp:
