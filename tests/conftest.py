@@ -20,5 +20,5 @@ def examples_dir() -> Path:
 from hypothesis import settings  # noqa: E402
 
 settings.register_profile("ci", max_examples=150, deadline=None, print_blob=True)
-settings.register_profile("long", max_examples=200_000, deadline=None, print_blob=True)
+settings.register_profile("long", max_examples=15_000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

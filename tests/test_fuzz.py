@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -234,3 +235,10 @@ def test_the_json_reader_on_bytes(blob):
 def test_an_adapter_hands_over_non_finite_numbers_as_spreadsheet_errors():
     """What the grid fuzzing relies on: NaN and infinities never reach a reader as floats."""
     assert trimmed([[float("nan"), float("inf"), 1.5, None]]) == [["#NUM!", "#NUM!", 1.5]]
+
+
+def test_found_by_fuzzing_a_list_as_the_source_format():
+    data = json.loads(_seed_json("000"))
+    data["format"] = []  # was: TypeError (unhashable type) instead of a sentence
+    with pytest.raises(XlgoalsInputError, match=r"\$\.format"):
+        loads(json.dumps(data), "fuzz.json")

@@ -375,7 +375,7 @@ class _Reader:
         if name not in Layout._value2member_map_:
             raise self.fail("$.layout", f"应为 {'、'.join(Layout)}")
         fmt = d.get("format")
-        if fmt is not None and fmt not in SourceFormat._value2member_map_:
+        if fmt is not None and (not isinstance(fmt, str) or fmt not in SourceFormat._value2member_map_):
             raise self.fail("$.format", f"应为 {'、'.join(SourceFormat)} 或 null")
         return Layout(name), SourceFormat(fmt) if fmt is not None else None
 
