@@ -23,6 +23,7 @@ def _compress_chunk(data: bytes, start: int, end: int) -> bytes:
     the quadratic search on data that does not repeat."""
     out = bytearray()
     seen: dict[bytes, list[int]] = {}  # 3-byte prefix → its positions in this chunk, in order
+    indexed = start  # positions before this one are in ``seen``
 
     def remember(upto: int) -> None:
         nonlocal indexed
@@ -31,7 +32,6 @@ def _compress_chunk(data: bytes, start: int, end: int) -> bytes:
                 seen.setdefault(data[indexed : indexed + 3], []).append(indexed)
             indexed += 1
 
-    indexed = start
     pos = start
     while pos < end:
         flag_index = len(out)
