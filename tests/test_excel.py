@@ -12,11 +12,12 @@ import pytest
 import xlwings as xw
 
 from tests.helpers import seed
-from tests.xw_fake import apply_actions, remote_book, vba_client_actions
+from tests.xw_fake import Protected, apply_actions, protection_state, remote_book, vba_client_actions
 from xlgoals import layout as L
 from xlgoals.check import check_file
 from xlgoals.excel import buttons
 from xlgoals.excel.udfs import XG_CHECK_CODE, XG_CHECK_PLAN, XG_CHECK_VALUE, XG_TOTAL, XG_VALUE
+from xlgoals.io.xw import unprotected
 from xlgoals.marks import result_rows
 from xlgoals.template.builder import build_bytes
 
@@ -192,3 +193,99 @@ def test_worksheet_functions_as_plain_functions():
     for f in (XG_VALUE, XG_CHECK_VALUE, XG_CHECK_CODE, XG_TOTAL):
         assert isinstance(f(object()), str)
     assert isinstance(XG_CHECK_PLAN(object(), [], {}, "x"), str)
+
+
+# --- protected sheets: every button works on the template as shipped, and leaves it protected ------
+
+
+def _protection(path: Path) -> dict[str, tuple[bool, dict[str, bool]]]:
+    return {ws.title: protection_state(ws) for ws in openpyxl.load_workbook(path).worksheets}
+
+
+@pytest.fixture(params=["template", "000"])
+def shipped(request, tmp_path, monkeypatch) -> Path:
+    """The blank template and seed 000's workbook, protected as the builder protects them."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / f"{request.param}.xlsx"
+    path.write_bytes(build_bytes(None if request.param == "template" else seed(request.param)))
+    return path
+
+
+@pytest.mark.parametrize(
+    "button",
+    [buttons.validate_button, buttons.totals_button, buttons.export_button, buttons.new_project_button],
+    ids=["校验", "汇总", "导出", "新增项目"],
+)
+def test_buttons_work_on_protected_sheets_and_protect_them_again(shipped, button, tmp_path, monkeypatch):
+    before = _protection(shipped)
+    project = next(
+        name for name in before if name[0].isdigit() or (name.startswith("项目") and name != L.LIST_SHEET)
+    )
+    assert before[project][0] and before[L.META_SHEET][0]  # shipped protected
+    actions = press(monkeypatch, remote_book(shipped), button)
+    out = tmp_path / "after.xlsx"
+    alerts = apply_actions(shipped, actions, out)  # raises Protected on a write Excel would refuse
+    assert alerts and not alerts[0].startswith(("xlgoals 出错了", "无法完成")), alerts
+    after = _protection(out)
+    for name, state in before.items():
+        assert after[name] == state, name  # protection back on, with the template's options
+    for name in set(after) - set(before):  # 新增项目: the copy is protected like its source
+        if name != L.RESULTS_SHEET:
+            assert after[name] == before[project]
+    if button is buttons.validate_button:
+        marked = [a for a in actions if a["func"] == "setRangeColor"]
+        assert marked and openpyxl.load_workbook(out)[L.RESULTS_SHEET]["A2"].value
+
+
+def test_today_s_actions_without_unprotecting_would_fail_in_excel(wb000, monkeypatch):
+    """The fake enforces protection: the same marks written without XgUnprotect are refused."""
+    actions = press(monkeypatch, remote_book(wb000), buttons.validate_button)
+    bare = [a for a in actions if a["func"] != "runMacro"]
+    with pytest.raises(Protected):
+        apply_actions(wb000, bare, wb000.with_name("bare.xlsx"))
+
+
+def test_protection_comes_back_when_an_action_fails_halfway(wb000, tmp_path, monkeypatch):
+    def half(book, findings, labels):
+        book.sheets[SAT_SHEET]["F15"].color = "#FFC7CE"
+        raise RuntimeError("half way")
+
+    monkeypatch.setattr("xlgoals.io.xw._apply_marks", half)
+    before = _protection(wb000)
+    actions = press(monkeypatch, remote_book(wb000), buttons.validate_button)
+    funcs = [a["func"] for a in actions]
+    assert funcs.index("setRangeColor") < max(i for i, f in enumerate(funcs) if f == "runMacro")
+    out = tmp_path / "after.xlsx"
+    (alert,) = apply_actions(wb000, actions, out)
+    assert "xlgoals 出错了" in alert
+    assert _protection(out) == before
+
+
+def test_on_excel_the_sheet_object_is_unprotected_and_protected_with_the_layout_options():
+    """The COM path (real Excel): the calls the Worksheet object receives."""
+
+    class Api:
+        def __init__(self) -> None:
+            self.ProtectContents = True
+            self.calls: list[tuple[str, dict]] = []
+            self.EnableSelection = None
+
+        def Unprotect(self) -> None:
+            self.calls.append(("Unprotect", {}))
+            self.ProtectContents = False
+
+        def Protect(self, **kwargs) -> None:
+            self.calls.append(("Protect", kwargs))
+            self.ProtectContents = True
+
+    sheets = {name: types.SimpleNamespace(api=Api()) for name in ("1 项目", L.LIST_SHEET)}
+    book = types.SimpleNamespace(api=object(), sheets=sheets)
+    with unprotected(book, ["1 项目", L.LIST_SHEET], lambda n: L.protection_of(n, project=n == "1 项目")):
+        assert not sheets["1 项目"].api.ProtectContents
+    api = sheets["1 项目"].api
+    (_, args) = api.calls[-1]
+    assert api.calls[0][0] == "Unprotect" and api.ProtectContents
+    assert args["AllowInsertingRows"] and args["AllowDeletingRows"] and args["AllowFormattingRows"]
+    assert not args["AllowFormattingCells"] and args["Contents"] and args["DrawingObjects"]
+    assert api.EnableSelection == 0  # locked and unlocked cells selectable
+    assert sheets[L.LIST_SHEET].api.calls == []  # the template leaves 项目清单 unprotected

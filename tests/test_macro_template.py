@@ -16,6 +16,7 @@ from oletools.olevba import VBA_Parser
 
 from tests.helpers import ROOT, seed
 from xlgoals.excel import buttons
+from xlgoals.io.xw import COM_ALLOW, PROTECT_MACRO, UNPROTECT_MACRO
 from xlgoals.layout import BUTTONS, XLWINGS_CONF
 from xlgoals.template.builder import build_bytes
 from xlgoals.template.udf_vba import generate_udf_wrappers
@@ -132,3 +133,13 @@ def test_libreoffice_imports_every_module_of_the_vba_project(tmp_path):
     for name in ("Module1", "xlwings", "Dictionary", "ThisWorkbook", "Sheet1", "Sheet2"):
         assert f'library:name="{name}"' in listed
     assert "Sub XlGoalsValidate()" in module1 and "Function XG_CHECK_VALUE(" in module1
+
+
+def test_the_protection_macros_the_buttons_call_are_in_the_project(modules):
+    """Actions from a remote xlgoals call XgUnprotect(sheet) and XgProtect(sheet, allowed); the
+    runMacro action passes the workbook first."""
+    source = modules["Module1.bas"]
+    assert f"Sub {UNPROTECT_MACRO}(wb As Workbook, sheetName As String)" in source
+    assert f"Sub {PROTECT_MACRO}(wb As Workbook, sheetName As String, allowed As String)" in source
+    for option, argument in COM_ALLOW.items():  # every option the Python side can send is understood
+        assert f'{argument}:=(InStr(a, ",{option},") > 0)' in source

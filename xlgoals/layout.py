@@ -782,6 +782,21 @@ INSTRUCTIONS_TITLE_HEIGHT = 30.0
 LOCKED_SHEET_PROTECTION = {"select_locked_cells": True, "select_unlocked_cells": True}
 
 
+def protection_of(sheet_name: str, *, project: bool = False) -> dict[str, bool] | None:
+    """The protection the template gives a sheet — xlsxwriter's option names, True = allowed to the
+    user (``insert_rows``…; cell contents and drawing objects are always protected) — or None for a
+    sheet it leaves unprotected. The builder protects with it; the Excel buttons restore it after
+    writing (``io.xw.unprotected``)."""
+    if project:
+        return PROJECT.protection
+    return {
+        INSTRUCTIONS_SHEET: LOCKED_SHEET_PROTECTION,
+        DOCUMENT_SHEET: DOC.protection,
+        LISTS_SHEET: LOCKED_SHEET_PROTECTION,
+        META_SHEET: LOCKED_SHEET_PROTECTION,
+    }.get(sheet_name)
+
+
 # === 校验 marks and the 校验结果 sheet ==============================================================
 
 

@@ -28,7 +28,7 @@ from xlgoals.formats.document_json import dumps
 from xlgoals.formats.docx import build_docx
 from xlgoals.formats.template_workbook import is_project_sheet
 from xlgoals.formats.workbook import read_grid_document
-from xlgoals.io.xw import apply_marks, grid_from_book, supports_copy_sheet
+from xlgoals.io.xw import apply_marks, grid_from_book, supports_copy_sheet, unprotected
 from xlgoals.model import Document
 from xlgoals.totals import grand_total, plan_amounts, project_row
 
@@ -62,10 +62,16 @@ def _document_and_config(book: Any) -> tuple[Document, Config]:
     return doc, config_of(Path(str(book.fullname)), doc)
 
 
+def _protection(book: Any) -> Callable[[str], dict[str, bool] | None]:
+    """The template's protection of each sheet of ``book`` (project sheets recognised by content)."""
+    projects = {s.name for s in grid_from_book(book).sheets if is_project_sheet(s)}
+    return lambda name: L.protection_of(name, project=name in projects)
+
+
 def validate_book(book: Any) -> str:
     doc, config = _document_and_config(book)
     findings = check_document(doc, config)
-    apply_marks(book, findings, {t.index: t.label for t in doc.tables})
+    apply_marks(book, findings, {t.index: t.label for t in doc.tables}, _protection(book))
     e = sum(f.severity == Severity.ERROR for f in findings)
     w = sum(f.severity == Severity.WARNING for f in findings)
     if not findings:
@@ -103,10 +109,10 @@ def totals_book(book: Any) -> str:
         ]
     )
     top, left = L.LIST.header_row, L.LIST_TOTALS_COLUMN
-    anchor = sheet.range((top, left))
-    sheet.range((top, left), (top + 200, left + 7)).clear_contents()
-    anchor.value = body
-    sheet.range((top + 1, left + 1), (top + len(body), left + 7)).number_format = "0.00"
+    with unprotected(book, [L.LIST_SHEET], _protection(book)):
+        sheet.range((top, left), (top + 200, left + 7)).clear_contents()
+        sheet.range((top, left)).value = body
+        sheet.range((top + 1, left + 1), (top + len(body), left + 7)).number_format = "0.00"
     return f"已汇总 {len(rows)} 个项目：预算数合计 {total.total:.2f} 万元（见『{L.LIST_SHEET}』{L.column_letter(L.LIST_TOTALS_COLUMN)}列起）。"
 
 
@@ -137,7 +143,18 @@ def new_project_book(book: Any) -> str:
     source = book.sheets[projects[-1]]
     if not supports_copy_sheet(book):
         raise XlgoalsInputError("当前连接方式不支持复制工作表，请在桌面版 Excel 中使用“新增项目”。")
-    new = source.copy(after=source, name=name)
+    new = source.copy(after=source, name=name)  # a copy keeps the source's protection
+    protection = _protection(book)
+    with unprotected(
+        book, [name, L.LIST_SHEET], lambda n: L.protection_of(n, project=True) if n == name else protection(n)
+    ):
+        _clear_project(new)
+        _add_to_list(book, index, name)
+    return f"已新增项目表『{name}』，并已加入『{L.LIST_SHEET}』。"
+
+
+def _clear_project(new: Any) -> None:
+    """Empty the copied project sheet's inputs, keeping the table title and the plan's mode."""
     P = L.PROJECT
     kept = (TableField.TITLE, TableField.SPEND_PLAN, TableField.PLAN_MODE)
     for item in P.header:
@@ -149,13 +166,15 @@ def new_project_book(book: Any) -> str:
     new.range((P.first_indicator_row, 1), (last, P.print_columns)).clear_contents()
     extra = P.extra_columns
     new.range((P.first_indicator_row, extra[0].col), (last, extra[-1].col)).clear_contents()
+
+
+def _add_to_list(book: Any, index: int, name: str) -> None:
     lst = book.sheets[L.LIST_SHEET]
     list_rows = _list_row_count(lst)
     row = L.LIST.first_row + list_rows
     lst.range((row, 1), (row, 1)).insert("down")
     lst.range((row, 1)).value = [[index, name]]
     lst.range((row, 2)).add_hyperlink(f"#{L.quote_sheet(name)}!{L.cell_name(1, 1)}", name)
-    return f"已新增项目表『{name}』，并已加入『{L.LIST_SHEET}』。"
 
 
 def _list_row_count(sheet: Any) -> int:

@@ -126,7 +126,7 @@ class _Builder:
         ws.set_paper(9)
         ws.set_portrait()
         ws.fit_to_pages(1, 0)
-        ws.protect("", L.LOCKED_SHEET_PROTECTION)
+        ws.protect("", L.protection_of(L.INSTRUCTIONS_SHEET))
 
     def _write(self, ws: Worksheet, at: L.CellRef, value: Value, style: L.Style) -> None:
         fmt = self.fmt[style]
@@ -187,7 +187,7 @@ class _Builder:
         if self.macros:
             caption, macro = L.BUTTONS[0]
             ws.insert_button(P.button.a1, {"macro": macro, "caption": caption, **L.BUTTON_SIZE})
-        ws.protect("", P.protection)
+        ws.protect("", L.protection_of(name, project=True))
         return name, t, last
 
     def _indicators(self, ws: Worksheet, t: GoalTable, nrows: int, shown: dict[int, str]) -> None:
@@ -381,7 +381,7 @@ class _Builder:
             ws.write_string(r, toc + 1, entry.title, text_in)
             ws.write_string(r, toc + 2, entry.page, self.fmt[L.Style.CODE_IN])
         self._page(ws, spec.page)
-        ws.protect("", spec.protection)
+        ws.protect("", L.protection_of(L.DOCUMENT_SHEET))
 
     def lists(self) -> None:
         ws = self.wb.add_worksheet(worksheet_class=_Worksheet, name=L.LISTS_SHEET)
@@ -401,7 +401,7 @@ class _Builder:
                 name, f"={L.quote_sheet(L.LISTS_SHEET)}!${letter}$2:${letter}${len(items) + 1}"
             )
         ws.hide()
-        ws.protect()
+        ws.protect("", L.protection_of(L.LISTS_SHEET))
 
     def xlwings_conf(self) -> None:
         ws = self.wb.add_worksheet(worksheet_class=_Worksheet, name=L.XLWINGS_CONF_SHEET)
@@ -437,7 +437,7 @@ class _Builder:
                     ws.write_string(r, col, value)
                 r += 1
         ws.hide()
-        ws.protect()
+        ws.protect("", L.protection_of(L.META_SHEET))
 
 
 class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no type information
