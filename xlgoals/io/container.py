@@ -156,11 +156,7 @@ def inspect_workbook(path: Path) -> Package:
             "这是 Excel/WPS 打开文件时生成的临时锁定文件（~$开头），不是工作簿。", file=file
         )
     check_regular(path, limits.MAX_WORKBOOK_BYTES, "工作簿")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=file) from None
+    head = _head(path)
     if not head:
         raise XlgoalsInputError("文件为空（0 字节），不是有效的工作簿。", file=file)
     if head.startswith(OLE_MAGIC):
@@ -180,6 +176,24 @@ def inspect_workbook(path: Path) -> Package:
             file=file,
         )
     return package
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of a file (its magic number)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(8)
+    except OSError as exc:
+        raise XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=str(path)) from None
+
+
+def damaged_workbook(path: Path, exc: Exception, *, opening: bool) -> XlgoalsInputError:
+    """What a workbook reader says when the library fails on a package that passed inspection."""
+    what = "无法打开" if opening else "内容无法读取"
+    return XlgoalsInputError(
+        f"工作簿{what}（{type(exc).__name__}），文件可能已损坏：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+        file=str(path),
+    )
 
 
 def _explain_ole(path: Path) -> None:
@@ -205,12 +219,7 @@ def inspect_docx(path: Path) -> None:
     """Raise XlgoalsInputError unless ``path`` is a readable, safe .docx package."""
     file = str(path)
     check_regular(path, limits.MAX_DOCX_BYTES, "Word 文件")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=file) from None
-    if not head.startswith(ZIP_MAGIC):
+    if not _head(path).startswith(ZIP_MAGIC):
         raise XlgoalsInputError("不是 Word 文档（.docx）：文件内容不是 Office Open XML 格式。", file=file)
     package = inspect_package(path, "Word 文档")
     if "word/document.xml" not in package.names:

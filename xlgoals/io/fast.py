@@ -11,7 +11,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from xlgoals.errors import XlgoalsInputError
+from xlgoals.io.container import damaged_workbook
 from xlgoals.io.grid import SheetGrid, WorkbookGrid, trimmed
 from xlgoals.layout import UNREAD_SHEETS
 
@@ -20,10 +20,7 @@ def read_grid(path: Path) -> WorkbookGrid:
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
-        raise XlgoalsInputError(
-            f"工作簿无法打开（{type(exc).__name__}），文件可能已损坏：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
-            file=str(path),
-        ) from None
+        raise damaged_workbook(path, exc, opening=True) from None
     grid = WorkbookGrid(str(path))
     try:
         for meta in wb.sheets_metadata:
@@ -33,10 +30,7 @@ def read_grid(path: Path) -> WorkbookGrid:
             rows = trimmed(sheet.to_python(skip_empty_area=False))
             grid.sheets.append(SheetGrid(meta.name, rows, hidden=meta.visible != SheetVisibleEnum.Visible))
     except Exception as exc:
-        raise XlgoalsInputError(
-            f"工作簿内容无法读取（{type(exc).__name__}），文件可能已损坏：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
-            file=str(path),
-        ) from None
+        raise damaged_workbook(path, exc, opening=False) from None
     finally:
         wb.close()
     return grid

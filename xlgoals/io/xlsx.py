@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from xlgoals.errors import XlgoalsInputError
+from xlgoals.io.container import damaged_workbook
 from xlgoals.io.grid import SheetGrid, WorkbookGrid, trimmed
 from xlgoals.layout import UNREAD_SHEETS
 
@@ -19,10 +19,7 @@ def read_grid(path: Path) -> WorkbookGrid:
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:
-        raise XlgoalsInputError(
-            f"工作簿无法打开（{type(exc).__name__}），文件可能已损坏：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
-            file=str(path),
-        ) from None
+        raise damaged_workbook(path, exc, opening=True) from None
     grid = WorkbookGrid(str(path))
     try:
         for ws in wb.worksheets:
@@ -32,10 +29,7 @@ def read_grid(path: Path) -> WorkbookGrid:
             rows = ws.iter_rows(values_only=True)  # no bounds given: it would pad every row to them
             grid.sheets.append(SheetGrid(ws.title, trimmed(rows), hidden=ws.sheet_state != "visible"))
     except Exception as exc:
-        raise XlgoalsInputError(
-            f"工作簿内容无法读取（{type(exc).__name__}），文件可能已损坏：请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
-            file=str(path),
-        ) from None
+        raise damaged_workbook(path, exc, opening=False) from None
     finally:
         wb.close()
     return grid
