@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, seed
 from tests.hostile import Case, build
 from xlgoals.safetext import path_text
+from xlgoals.template.builder import build_bytes
 
 TABLE = Path(__file__).parent / "data" / "hostile_outcomes.md"
 MEMORY = 3 << 30  # address-space cap per run: a bomb must be refused, not swallowed
@@ -270,3 +271,42 @@ def test_a_folder_of_everything_is_checked_with_two_workers(corpus, tmp_path):
             assert entry["status"] not in ("无法读取", "已跳过"), (case.name, entry)
     assert time.monotonic() - start < 600
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("check", "{src}", "-q", "-o", "{blocked}/report.txt"),
+        ("check", "{src}", "-q", "--format", "xlsx", "-o", "{blocked}/report.xlsx"),
+        ("check", "{src}", "-q", "--annotate", "{blocked}/annotated"),
+        ("convert", "{src}", "-o", "{blocked}/out.json"),
+        ("convert", "{src}", "-o", "{blocked}/out.docx"),
+        ("summary", "{src}", "-o", "{blocked}/汇总.xlsx"),
+        ("template", "-o", "{blocked}/模板.xlsx"),
+        ("check", "{src}", "-q", "-o", "{src}"),
+        ("summary", "{src}", "-o", "{src}"),
+        ("convert", "{src}", "-o", "{src}"),
+    ],
+    ids=lambda a: " ".join(a).replace("{", "").replace("}", ""),
+)
+def test_an_output_that_cannot_be_written_or_is_an_input_is_refused(argv, tmp_path):
+    """An output folder that cannot be created (even by root: its parent is a file), or an output
+    that is the input itself: one Chinese sentence, exit 2, the input unchanged, nothing written."""
+    src = tmp_path / "000.xlsx"
+    src.write_bytes(build_bytes(seed("000")))
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    args = [a.format(src=src, blocked=blocked) for a in argv]
+    res = subprocess.run(
+        [sys.executable, "-m", "xlgoals", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env={**os.environ, "XLGOALS_LOG_DIR": str(tmp_path / "logs")},
+    )
+    assert res.returncode == 2, (res.stdout, res.stderr)
+    said = (res.stderr + res.stdout).strip()
+    assert "Traceback" not in said and any("\u4e00" <= ch <= "\u9fff" for ch in said), said
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # nothing written, nothing lost

@@ -209,6 +209,13 @@ def check_paths(
             file="、".join(map(path_text, paths)),
         )
     _refuse_overwrites(inputs, annotate_dir, forbidden)
+    if annotate_dir is not None:
+        try:  # before any file is read: a folder that cannot be made fails the run, not every file
+            annotate_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise XlgoalsInputError(
+                f"无法创建标注文件夹：{describe(exc)}。", file=path_text(annotate_dir)
+            ) from None
     jobs = [
         Job(i.path, i.root, i.in_folder, explicit_config, dict(cli or {}), fast, annotate_dir, rows)
         for i in inputs

@@ -16,7 +16,7 @@ _MESSAGES = {
     errno.ELOOP: "符号链接形成了循环",
     errno.EMFILE: "同时打开的文件过多",
     errno.EBUSY: "文件正被其他程序占用",
-    errno.EEXIST: "已经存在",
+    errno.EEXIST: "已有同名的文件或文件夹（无法在这里创建文件夹）",
     errno.EINVAL: "路径无效",
     errno.EIO: "读写出错（磁盘或网络盘可能有问题）",
 }
