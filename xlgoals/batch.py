@@ -22,10 +22,10 @@ from xlgoals.annotate import annotate_result, annotation_target
 from xlgoals.check import check_file
 from xlgoals.config import Sources
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.findings import FileResult, Report
+from xlgoals.findings import FileResult, Report, status_of
 from xlgoals.inputs import Input, collect
 from xlgoals.model import Document
-from xlgoals.oserrors import describe
+from xlgoals.oserrors import describe, read_failure
 from xlgoals.pool import DIED, MEMORY, TIMEOUT, Budget, GuardedPool, cpu_count
 from xlgoals.safetext import path_text
 from xlgoals.totals import ProjectRow, project_row
@@ -54,12 +54,8 @@ class Outcome:
 
 
 def _status(result: FileResult, index: int) -> str:
-    mine = [f for f in result.findings if f.table in (index, None)]
-    if any(f.severity == "error" for f in mine):
-        return "有错误"
-    if any(f.severity == "warning" for f in mine):
-        return "有警告"
-    return "通过"
+    """A table's status in the 汇总: its own findings and the document's."""
+    return status_of(f for f in result.findings if f.table in (index, None))
 
 
 def run_job(job: Job) -> Outcome:
@@ -87,7 +83,7 @@ def run_job(job: Job) -> Outcome:
     except MemoryError:
         raise  # the pool reports it ("过大") and replaces the worker
     except OSError as exc:
-        return Outcome(FileResult(path=shown, error=f"{shown}：无法读取：{describe(exc)}。"))
+        return Outcome(FileResult(path=shown, error=read_failure(shown, exc)))
     except RecursionError:
         return Outcome(FileResult(path=shown, error=f"{shown}：结构嵌套过深，无法读取。"))
     except Exception as exc:  # a bug: isolate the file, one bad file must not stop a county's batch

@@ -160,9 +160,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     for f in batch.report.files:
         if f.error:
             print(f"  无法读取：{f.error}")
-    report = batch.report
-    errors = any(r.status == "有错误" for r in rows)
-    return EXIT_UNREADABLE if report.unreadable_count else (1 if errors else EXIT_OK)
+    return batch.report.exit_code()  # the same codes as check
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from xlgoals.atomic import write_atomic
 from xlgoals.batch import DEFAULT_BUDGET
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.formats import FORMATS, output_format, read_document
-from xlgoals.oserrors import describe
+from xlgoals.oserrors import read_failure
 from xlgoals.pool import DIED, MEMORY, TIMEOUT, Budget, GuardedPool
 from xlgoals.safetext import path_text
 
@@ -41,7 +41,7 @@ def render(job: Job) -> Result:
     except XlgoalsInputError as exc:
         return Result(error=str(exc))
     except OSError as exc:
-        return Result(error=f"{path_text(job.src)}：无法读取：{describe(exc)}。")
+        return Result(error=read_failure(path_text(job.src), exc))
 
 
 def _failed(job: Job, why: str) -> Result:

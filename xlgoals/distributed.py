@@ -31,7 +31,7 @@ from xlgoals.config import Sources, sources_for
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import FileResult
 from xlgoals.io.container import open_regular
-from xlgoals.oserrors import describe
+from xlgoals.oserrors import describe, read_failure
 from xlgoals.pool import DIED, Budget
 from xlgoals.safetext import path_text
 
@@ -92,7 +92,7 @@ def _ship(job: Job, budget: Budget) -> Shipment | FileResult:
     except XlgoalsInputError as exc:
         return FileResult(path=shown, error=str(exc))
     except OSError as exc:
-        return FileResult(path=shown, error=f"{shown}：无法读取：{describe(exc)}。")
+        return FileResult(path=shown, error=read_failure(shown, exc))
     return Shipment(shown, job.path.name, data, job.in_folder, sources, job.cli, job.fast, budget)
 
 

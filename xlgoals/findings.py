@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -54,6 +55,16 @@ class Finding(BaseModel):
 SKIPPED = "已跳过"
 
 
+def status_of(findings: Iterable[Finding]) -> str:
+    """有错误 / 有警告 / 通过 — of a file, a table, whatever these findings belong to."""
+    severities = {f.severity for f in findings}
+    if Severity.ERROR in severities:
+        return "有错误"
+    if Severity.WARNING in severities:
+        return "有警告"
+    return "通过"
+
+
 class FileResult(BaseModel):
     """One checked file: its findings, or why it could not be read."""
 
@@ -70,12 +81,7 @@ class FileResult(BaseModel):
             return SKIPPED
         if self.error:
             return "无法读取"
-        counts = self.counts()
-        if counts[Severity.ERROR]:
-            return "有错误"
-        if counts[Severity.WARNING]:
-            return "有警告"
-        return "通过"
+        return status_of(self.findings)
 
     def counts(self) -> Counter[Severity]:
         c: Counter[Severity] = Counter({s: 0 for s in Severity})

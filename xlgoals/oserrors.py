@@ -27,3 +27,8 @@ def describe(exc: OSError) -> str:
     if exc.errno in _MESSAGES:
         return _MESSAGES[exc.errno]
     return f"系统错误（错误号 {exc.errno}）" if exc.errno else "系统错误"
+
+
+def read_failure(shown: str, exc: OSError) -> str:
+    """The sentence for a file whose reading failed in the operating system."""
+    return f"{shown}：无法读取：{describe(exc)}。"

@@ -10,7 +10,7 @@ from typing import Any
 import xlsxwriter
 
 from xlgoals import layout as L
-from xlgoals.findings import FileResult, Finding, Report, Severity
+from xlgoals.findings import FileResult, Finding, Report, Severity, status_of
 from xlgoals.marks import fill
 from xlgoals.rules.registry import REGISTRY
 
@@ -181,9 +181,7 @@ def render_xlsx(report: Report, base: Path) -> bytes:
         for index, label in fr.tables:
             mine = [f for f in fr.findings if f.table == index]
             counts = {s: sum(1 for f in mine if f.severity == s) for s in Severity}
-            status = (
-                "有错误" if counts[Severity.ERROR] else ("有警告" if counts[Severity.WARNING] else "通过")
-            )
+            status = status_of(mine)
             ws.write_string(r, 0, fr.path, text)
             ws.write_string(r, 1, label, text)
             ws.write_string(r, 2, status, text)

@@ -33,13 +33,17 @@ def is_lock_file(path: Path) -> bool:
     return path.name.startswith(LOCK_PREFIXES)
 
 
+def _unreadable(path: Path, exc: OSError) -> XlgoalsInputError:
+    return XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=str(path))
+
+
 def open_regular(path: Path, limit: int, what: str) -> bytes:
     """The whole content of a regular file no bigger than ``limit`` bytes."""
     check_regular(path, limit, what)
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=str(path)) from None
+        raise _unreadable(path, exc) from None
 
 
 def check_regular(path: Path, limit: int, what: str) -> int:
@@ -47,7 +51,7 @@ def check_regular(path: Path, limit: int, what: str) -> int:
     try:
         st = path.stat()
     except OSError as exc:
-        raise XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=str(path)) from None
+        raise _unreadable(path, exc) from None
     if stat.S_ISDIR(st.st_mode):
         raise XlgoalsInputError("这是一个文件夹，不是文件。", file=str(path))
     if not stat.S_ISREG(st.st_mode):
@@ -184,7 +188,7 @@ def _head(path: Path) -> bytes:
         with path.open("rb") as fh:
             return fh.read(8)
     except OSError as exc:
-        raise XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=str(path)) from None
+        raise _unreadable(path, exc) from None
 
 
 def damaged_workbook(path: Path, exc: Exception, *, opening: bool) -> XlgoalsInputError:
@@ -202,7 +206,7 @@ def _explain_ole(path: Path) -> None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise XlgoalsInputError(f"无法读取文件：{describe(exc)}。", file=file) from None
+        raise _unreadable(path, exc) from None
     if ENCRYPTION_INFO in data:
         raise XlgoalsInputError(
             "工作簿设置了打开密码，无法读取。请在 Excel 或 WPS 中取消密码（文件→信息→保护工作簿）后重试。",
