@@ -6,12 +6,11 @@ import json
 import os
 from pathlib import Path
 
+import distributed  # a dev dependency: this test runs in CI, never skipped
 import pytest
 
 from tests.helpers import EXAMPLES, run, seed
 from xlgoals.template.builder import build_bytes
-
-distributed = pytest.importorskip("distributed")
 
 
 @pytest.fixture(scope="module")
