@@ -23,7 +23,7 @@ from xlgoals.check import check_file
 from xlgoals.config import Sources
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import FileResult, Report, status_of
-from xlgoals.inputs import Input, collect
+from xlgoals.inputs import Input, Skipped, collect
 from xlgoals.model import Document
 from xlgoals.oserrors import describe, read_failure
 from xlgoals.pool import DIED, MEMORY, TIMEOUT, Budget, GuardedPool, cpu_count
@@ -177,11 +177,22 @@ def outcomes(jobs: list[Job], workers: int, budget: Budget = DEFAULT_BUDGET) -> 
     yield from pool.map(jobs)
 
 
-def check_paths(
-    paths: list[Path],
+def check_paths(paths: list[Path], *, pattern: str | None = None, **options: Any) -> Batch:
+    """Check every file named and every file found in the folders named (``check_inputs``)."""
+    inputs, skipped = collect(paths, pattern)
+    if not inputs:
+        raise XlgoalsInputError(
+            "没有找到可检查的文件（.xlsx、.xlsm、.txt、.docx、.json）。",
+            file="、".join(map(path_text, paths)),
+        )
+    return check_inputs(inputs, skipped, **options)
+
+
+def check_inputs(
+    inputs: list[Input],
+    skipped: list[Skipped],
     *,
     workers: int | None = None,
-    pattern: str | None = None,
     explicit_config: Path | None = None,
     cli: dict[str, Any] | None = None,
     fast: bool = True,
@@ -194,16 +205,13 @@ def check_paths(
     keep: bool = True,
     forbidden: tuple[Path, ...] = (),
     runner: Callable[[list[Job], int, Budget], Iterator[Outcome]] | None = None,
+    sources: Sources | None = None,
 ) -> Batch:
     """Check every input. Each FileResult goes to ``on_result`` as it arrives (in input order); with
     ``keep=False`` the Report keeps only counts and the unreadable or skipped files (flat memory).
-    ``forbidden``: output paths no input may be (a report must never overwrite what it reports on)."""
-    inputs, skipped = collect(paths, pattern)
-    if not inputs:
-        raise XlgoalsInputError(
-            "没有找到可检查的文件（.xlsx、.xlsm、.txt、.docx、.json）。",
-            file="、".join(map(path_text, paths)),
-        )
+    ``forbidden``: output paths no input may be (a report must never overwrite what it reports on).
+    ``runner`` runs the jobs (default: a local guarded pool; Dask; the service's resident workers).
+    ``sources``: the configuration files for every input (default: found beside each input)."""
     _refuse_overwrites(inputs, annotate_dir, forbidden)
     if annotate_dir is not None:
         try:  # before any file is read: a folder that cannot be made fails the run, not every file
@@ -213,7 +221,7 @@ def check_paths(
                 f"无法创建标注文件夹：{describe(exc)}。", file=path_text(annotate_dir)
             ) from None
     jobs = [
-        Job(i.path, i.root, i.in_folder, explicit_config, dict(cli or {}), fast, annotate_dir, rows)
+        Job(i.path, i.root, i.in_folder, explicit_config, dict(cli or {}), fast, annotate_dir, rows, sources)
         for i in inputs
     ]
     bar = Progress(len(jobs), stream or sys.stderr, progress)

@@ -163,6 +163,33 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return batch.report.exit_code()  # the same codes as check
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:  # the optional extra, loaded only here
+        from xlgoals.service.serve import run_service
+    except ImportError:
+        raise XlgoalsInputError(
+            'xlgoals serve 需要网页服务组件：请先安装 pip install "xlgoals[web]"。'
+        ) from None
+    if args.workers is not None and args.workers < 1:
+        raise XlgoalsInputError("--workers 应为不小于1的整数。")
+    if args.max_upload_mb < 1:
+        raise XlgoalsInputError("--max-upload-mb 应为不小于1的整数。")
+    config = Path(args.config) if args.config else None
+    if config is not None and not config.is_file():
+        raise XlgoalsInputError("配置文件不存在。", file=path_text(config))
+    token = args.token if args.token is not None else os.environ.get("XLGOALS_TOKEN") or None
+    return run_service(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        budget=_budget(args),
+        request_seconds=float(args.request_timeout),
+        max_upload_mb=args.max_upload_mb,
+        token=token,
+        config=config,
+    )
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     if args.markdown:
         sys.stdout.write(render_markdown())
@@ -258,6 +285,24 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("code", nargs="?", metavar="代码", help="规则代码，如 SAT-001")
     rules.add_argument("--markdown", action="store_true", help="输出 docs/rules.md 的内容")
     rules.set_defaults(func=cmd_rules)
+
+    serve = command(
+        "serve", "启动网页校验服务：浏览器上传文件即可校验、标注、汇总、转换（无需在各台电脑安装 Python）"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；局域网访问用 0.0.0.0）")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.add_argument("--token", help="访问口令（可选；也可用环境变量 XLGOALS_TOKEN）：设置后上传须提供口令")
+    serve.add_argument(
+        "--max-upload-mb", type=int, default=100, metavar="MB", help="单次上传上限（默认 100）"
+    )
+    serve.add_argument("--workers", type=int, help="同时校验的进程数（默认：CPU 核数）")
+    serve.add_argument(
+        "--request-timeout", type=float, default=600, metavar="秒",
+        help="每次请求的处理时间上限，未开始的文件报告“未检查”（默认 600）",
+    )  # fmt: skip
+    serve.add_argument("--config", help="校验配置文件（TOML），用于所有上传的文件")
+    _limits_arguments(serve)
+    serve.set_defaults(func=cmd_serve)
 
     template = command("template", "生成空白绩效目标表模板（.xlsx，并在旁边生成启用宏的 .xlsm）")
     template.add_argument(

@@ -166,6 +166,11 @@ def sources_for(path: Path, explicit: Path | None = None) -> Sources:
     return Sources(tuple(found), (_load_toml(explicit), str(explicit)) if explicit is not None else None)
 
 
+def explicit_sources(explicit: Path | None) -> Sources:
+    """Only the configuration file given (the service: never a file found near a temporary copy)."""
+    return Sources((), (_load_toml(explicit), str(explicit)) if explicit is not None else None)
+
+
 def config_for(
     path: Path,
     explicit: Path | None = None,

@@ -14,6 +14,7 @@ from xlgoals.atomic import write_atomic
 from xlgoals.batch import DEFAULT_BUDGET
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.formats import FORMATS, output_format, read_document
+from xlgoals.model import Document, relocate
 from xlgoals.oserrors import read_failure
 from xlgoals.pool import DIED, MEMORY, TIMEOUT, Budget, GuardedPool
 from xlgoals.safetext import path_text
@@ -24,6 +25,7 @@ class Job:
     src: Path
     format: str  # the name of the output Format
     fast: bool
+    shown: str = ""  # the name the output records as its source (the service: the uploaded name)
 
 
 @dataclass(frozen=True)
@@ -37,14 +39,23 @@ def render(job: Job) -> Result:
     writer = next(f.write for f in FORMATS if f.name == job.format)
     assert writer is not None
     try:
-        return Result(data=writer(read_document(job.src, fast=job.fast)))
+        doc = read_document(job.src, fast=job.fast)
+        if job.shown:
+            _rename(doc, path_text(job.src), job.shown)
+        return Result(data=writer(doc))
     except XlgoalsInputError as exc:
         return Result(error=str(exc))
     except OSError as exc:
         return Result(error=read_failure(path_text(job.src), exc))
 
 
-def _failed(job: Job, why: str) -> Result:
+def _rename(doc: Document, temporary: str, shown: str) -> None:
+    """Record ``shown`` instead of a temporary copy's path as the source and in every location."""
+    doc.source = shown
+    relocate(doc, lambda loc: loc.model_copy(update={"file": shown}) if loc.file == temporary else loc)
+
+
+def failed(job: Job, why: str) -> Result:
     text = {
         TIMEOUT: "处理超时（超过时间上限），已停止。文件可能过大或结构异常。",
         MEMORY: "文件过大：处理时超出内存上限，已停止。",
@@ -59,7 +70,7 @@ def convert(
     fmt = output_format(dst, layout)
     if dst.exists() and src.exists() and dst.resolve() == src.resolve():
         raise XlgoalsInputError("输出文件不能与输入文件相同（不会覆盖原文件）。", file=path_text(dst))
-    pool: GuardedPool[Job, Result] = GuardedPool(render, _failed, 1, budget)
+    pool: GuardedPool[Job, Result] = GuardedPool(render, failed, 1, budget)
     (result,) = pool.map([Job(src, fmt.name, fast)])
     if result.error:
         raise XlgoalsInputError(result.error)

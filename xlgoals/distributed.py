@@ -16,7 +16,6 @@ and exit codes are those of a local run.
 from __future__ import annotations
 
 import importlib
-import json
 import multiprocessing
 import tempfile
 from collections import deque
@@ -73,14 +72,7 @@ def check_shipment(shipment: Shipment) -> FileResult:
             outcome = run_job(job)
         else:
             (outcome,) = outcomes([job], 1, shipment.budget)
-        return _renamed(outcome.result, path_text(path), shipment.shown)
-
-
-def _renamed(result: FileResult, temporary: str, original: str) -> FileResult:
-    """The result with every mention of the temporary copy (path, locations, messages) made the original."""
-    text = result.model_dump_json()
-    old, new = json.dumps(temporary)[1:-1], json.dumps(original)[1:-1]
-    return FileResult.model_validate_json(text.replace(old, new))
+        return outcome.result.renamed(path_text(path), shipment.shown)
 
 
 def _ship(job: Job, budget: Budget) -> Shipment | FileResult:

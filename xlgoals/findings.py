@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from enum import StrEnum
@@ -87,6 +88,13 @@ class FileResult(BaseModel):
         c: Counter[Severity] = Counter({s: 0 for s in Severity})
         c.update(f.severity for f in self.findings)
         return c
+
+    def renamed(self, temporary: str, original: str) -> FileResult:
+        """This result with every mention of a temporary copy (path, locations, messages) made the
+        original name — a file checked on a Dask worker or uploaded to the service."""
+        text = self.model_dump_json()
+        old, new = json.dumps(temporary)[1:-1], json.dumps(original)[1:-1]
+        return FileResult.model_validate_json(text.replace(old, new))
 
 
 class Report(BaseModel):

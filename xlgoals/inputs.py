@@ -37,13 +37,22 @@ class Skipped:
     reason: str
 
 
-def skip_reason(path: Path, pattern: str | None) -> str | None:
-    """Why a file met in a folder (and matching ``--glob``) is passed over, or None to read it."""
-    name = path.name
-    if is_lock_file(path):
+def name_skip_reason(name: str, pattern: str | None = None) -> str | None:
+    """Why a file of this name met in a folder (or in an uploaded .zip) is passed over, by its name
+    alone; None to read it."""
+    if is_lock_file(Path(name)):
         return "Excel/WPS 或 LibreOffice 打开文件时生成的临时锁定文件"
     if name.lower() in CLUTTER or name.startswith("."):
         return "系统生成的文件或隐藏文件"
+    if pattern is None and Path(name).suffix.lower() not in READ_SUFFIXES:
+        return f"不是 xlgoals 读取的文件类型（{Path(name).suffix or '无扩展名'}）"
+    return None
+
+
+def skip_reason(path: Path, pattern: str | None) -> str | None:
+    """Why a file met in a folder (and matching ``--glob``) is passed over, or None to read it."""
+    if is_lock_file(path) or path.name.lower() in CLUTTER or path.name.startswith("."):
+        return name_skip_reason(path.name)
     try:
         mode = path.lstat().st_mode
         if stat.S_ISLNK(mode):
@@ -52,11 +61,7 @@ def skip_reason(path: Path, pattern: str | None) -> str | None:
         return f"无法访问：{describe(exc)}"
     if not stat.S_ISREG(mode):
         return "不是普通文件（管道、设备等）"
-    if pattern is not None:
-        return None  # the user chose what to read
-    if path.suffix.lower() not in READ_SUFFIXES:
-        return f"不是 xlgoals 读取的文件类型（{path.suffix or '无扩展名'}）"
-    return None
+    return name_skip_reason(path.name, pattern)  # with --glob the user chose what to read
 
 
 def collect(paths: list[Path], pattern: str | None = None) -> tuple[list[Input], list[Skipped]]:

@@ -12,8 +12,10 @@ order the jobs were given, as soon as each is ready.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
@@ -95,6 +97,21 @@ class _Slot:
     started: float = 0.0
 
 
+def _spawn(ctx: Any, fn: Callable[[Any], Any], memory_mb: int) -> _Slot:
+    parent, child = ctx.Pipe()
+    process = ctx.Process(target=_worker, args=(child, fn, memory_mb), daemon=True)
+    process.start()
+    child.close()
+    return _Slot(process, parent)
+
+
+def _stop(slot: _Slot, kill: bool) -> None:
+    if kill and slot.process.is_alive():
+        slot.process.kill()
+    slot.process.join(timeout=5)
+    slot.conn.close()
+
+
 class GuardedPool(Generic[J, R]):
     """``map(jobs)`` runs ``fn(job)`` in up to ``workers`` processes; ``on_failure(job, why)`` gives the
     result of a job whose worker timed out (why = TIMEOUT), ran out of memory (MEMORY) or died (DIED)."""
@@ -114,20 +131,13 @@ class GuardedPool(Generic[J, R]):
         self.slots: list[_Slot] = []
 
     def _start(self) -> _Slot:
-        parent, child = self.ctx.Pipe()
-        process = self.ctx.Process(target=_worker, args=(child, self.fn, self.budget.memory_mb), daemon=True)
-        process.start()
-        child.close()
-        slot = _Slot(process, parent)
+        slot = _spawn(self.ctx, self.fn, self.budget.memory_mb)
         self.slots.append(slot)
         return slot
 
     def _retire(self, slot: _Slot, kill: bool) -> None:
         self.slots.remove(slot)
-        if kill and slot.process.is_alive():
-            slot.process.kill()
-        slot.process.join(timeout=5)
-        slot.conn.close()
+        _stop(slot, kill)
 
     def map(self, jobs: Iterable[J]) -> Iterator[R]:
         todo = iter(enumerate(jobs))
@@ -198,6 +208,76 @@ class GuardedPool(Generic[J, R]):
             except OSError:
                 pass
             self._retire(slot, kill=slot.job is not None)
+
+
+class ResidentPool(Generic[J, R]):
+    """Long-lived guarded workers shared by many threads (the service, ``xlgoals serve``).
+
+    ``call(job)`` waits, in its own thread, for a free worker, runs the job under the budget and gives
+    its result — or ``on_failure(job, why)`` when the worker ran over time or memory or died; that
+    worker is replaced and the others go on. At most ``workers`` jobs run at once however many
+    requests wait, so a flood of uploads queues instead of exhausting the machine. The workers start once, in fresh
+    interpreters (forkserver on Linux, spawn elsewhere): forking a process that runs threads is unsafe.
+    """
+
+    def __init__(
+        self,
+        fn: Callable[[J], R],
+        on_failure: Callable[[J, str], R],
+        workers: int,
+        budget: Budget,
+        preload: tuple[str, ...] = (),
+    ) -> None:
+        self.fn = fn
+        self.on_failure = on_failure
+        self.workers = max(1, workers)
+        self.budget = budget
+        methods = multiprocessing.get_all_start_methods()
+        method = "forkserver" if "forkserver" in methods and sys.platform.startswith("linux") else "spawn"
+        self.ctx = multiprocessing.get_context(method)
+        if method == "forkserver" and preload:
+            self.ctx.set_forkserver_preload(list(preload))  # each new worker starts with them imported
+        self.idle: queue.Queue[_Slot] = queue.Queue()
+        self.replaced = 0  # workers replaced after a timeout, memory exhaustion or death
+        for _ in range(self.workers):
+            self.idle.put(_spawn(self.ctx, self.fn, budget.memory_mb))
+
+    def call(self, job: J) -> R:
+        slot = self.idle.get()
+        try:
+            slot.conn.send(job)
+        except OSError:  # it died while idle: replace it, then run the job on the new one
+            _stop(slot, kill=True)
+            slot = _spawn(self.ctx, self.fn, self.budget.memory_mb)
+            slot.conn.send(job)
+        limit = self.budget.seconds
+        ready = wait([slot.conn, slot.process.sentinel], timeout=limit if limit > 0 else None)
+        status: str = TIMEOUT
+        result: Any = None
+        if slot.conn in ready:
+            try:
+                status, result = slot.conn.recv()
+            except (EOFError, OSError):
+                status = DIED
+        elif slot.process.sentinel in ready:
+            status = DIED
+        if status == "ok":
+            self.idle.put(slot)
+            return result  # type: ignore[no-any-return]
+        _stop(slot, kill=True)
+        self.replaced += 1
+        self.idle.put(_spawn(self.ctx, self.fn, self.budget.memory_mb))
+        return self.on_failure(job, status)
+
+    def close(self) -> None:
+        for _ in range(self.workers):
+            try:
+                slot = self.idle.get(timeout=self.budget.seconds or None)
+            except queue.Empty:
+                break
+            with contextlib.suppress(OSError):
+                slot.conn.send(None)
+            _stop(slot, kill=False)
 
 
 def cpu_count() -> int:

@@ -18,7 +18,7 @@ REPORT_SCHEMA = "xlgoals.report"
 REPORT_VERSION = 1
 
 
-def _short_where(f: Finding) -> str:
+def short_where(f: Finding) -> str:
     loc = f.location
     if loc is None:
         return ""
@@ -48,7 +48,7 @@ def render_file_text(fr: FileResult, *, hints: bool = True) -> str:
     for table in sorted(groups, key=lambda t: (t is not None, t or 0)):
         out.append(f"  {labels.get(table, f'项目{table}') if table is not None else '文档'}")
         for f in groups[table]:
-            out.append(f"    {_short_where(f):<14} {f.severity.label}  {f.code:<10} {f.message}")
+            out.append(f"    {short_where(f):<14} {f.severity.label}  {f.code:<10} {f.message}")
             if hints and f.hint:
                 out.append(f"    {'':<14}       → {f.hint}")
     c = fr.counts()

@@ -106,3 +106,24 @@ def render_configuration() -> list[str]:
     for r in all_rules():
         out += [f"| `{p.name}` | {p.doc}（{r.code}） | {p.shown()} |" for p in r.params]
     return [*out, ""]
+
+
+def rules_data() -> list[dict[str, object]]:
+    """The catalogue as data (the service's ``GET /api/rules``): the same fields as ``xlgoals rules CODE``."""
+    return [
+        {
+            "code": r.code,
+            "slug": r.slug,
+            "severity": r.severity.value,
+            "severity_label": r.severity.label,
+            "scope": _scope(r),
+            "title": r.doc.title,
+            "what": r.doc.what,
+            "why": r.doc.why,
+            "bad": r.doc.bad,
+            "good": r.doc.good,
+            "fix": r.doc.fix,
+            "params": _params(r),
+        }
+        for r in all_rules()
+    ]
