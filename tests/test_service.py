@@ -7,6 +7,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from tests import hostile
 from tests.helpers import ROOT, SEEDS, run
-from xlgoals.pool import Budget
+from xlgoals.pool import Budget, ResidentPool
 from xlgoals.rules.registry import REGISTRY
 from xlgoals.service.app import Settings, create_app
 from xlgoals.service.engine import Limits
@@ -316,3 +319,39 @@ def test_logs_carry_no_file_content(client: TestClient, caplog: pytest.LogCaptur
         client.post("/api/check", files=[("files", ("000.txt", text.encode()))])
         client.post("/api/check", files=[("files", ("bad.xlsx", marker.encode() * 10))])
     assert marker not in caplog.text
+
+
+def _job(what: str) -> str:
+    """A job for the resident pool: one that works, dies, hangs, exhausts memory, or takes a while."""
+    if what == "die":
+        os._exit(3)
+    if what == "hang":
+        time.sleep(60)
+    if what == "memory":
+        bytearray(3 << 30)
+    if what == "slow":
+        time.sleep(0.5)
+        return str(os.getpid())
+    return what * 2
+
+
+def test_resident_pool_replaces_what_dies_and_bounds_the_work() -> None:
+    pool: ResidentPool[str, str] = ResidentPool(_job, lambda job, why: f"{job}:{why}", 2, Budget(3, 1024))
+    try:
+        assert pool.call("a") == "aa"
+        assert pool.call("die") == "die:died"
+        assert pool.call("hang") == "hang:timeout"
+        assert pool.call("memory") == "memory:memory"
+        assert pool.call("b") == "bb"  # replaced workers serve on
+        assert pool.replaced == 3
+        pids: list[str] = []
+        start = time.monotonic()
+        threads = [threading.Thread(target=lambda: pids.append(pool.call("slow"))) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(set(pids)) == 2  # six requests, never more than two workers
+        assert time.monotonic() - start >= 1.4
+    finally:
+        pool.close()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import traceback
@@ -164,8 +165,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    try:  # the optional extra, loaded only here
-        from xlgoals.service.serve import run_service
+    try:  # the optional extra (xlgoals[web]), loaded only here
+        run_service = importlib.import_module("xlgoals.service.serve").run_service
     except ImportError:
         raise XlgoalsInputError(
             'xlgoals serve 需要网页服务组件：请先安装 pip install "xlgoals[web]"。'
@@ -178,7 +179,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if config is not None and not config.is_file():
         raise XlgoalsInputError("配置文件不存在。", file=path_text(config))
     token = args.token if args.token is not None else os.environ.get("XLGOALS_TOKEN") or None
-    return run_service(
+    code: int = run_service(
         host=args.host,
         port=args.port,
         workers=args.workers,
@@ -188,6 +189,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         token=token,
         config=config,
     )
+    return code
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ import queue
 import shutil
 import tempfile
 import threading
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -223,7 +224,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> Response:
-        log.exception("internal error on %s", request.url.path)
+        log_internal(request.url.path, exc)
         return error(request, 500, "服务内部错误，未能完成操作；请稍后重试，或把文件交给维护人员。")
 
     def authorize(request: Request, form_token: str | None) -> None:
@@ -293,8 +294,8 @@ def create_app(settings: Settings) -> FastAPI:
                 chunks.put(page.report_end(batch.report))
             except XlgoalsInputError as exc:
                 chunks.put(page.problem(str(exc)))
-            except Exception:
-                log.exception("internal error on /check")
+            except Exception as exc:
+                log_internal("/check", exc)
                 chunks.put(page.problem("服务内部错误，未能完成校验；请稍后重试。"))
             finally:
                 shutil.rmtree(uploads.folder, ignore_errors=True)
@@ -377,6 +378,13 @@ def create_app(settings: Settings) -> FastAPI:
         return {"status": "ok", "version": __version__, "workers": settings.limits.workers}
 
     return app
+
+
+def log_internal(where: str, exc: BaseException) -> None:
+    """An internal error for the service's log: the exception's type and frames, never its message
+    (a message may quote a cell of the user's file)."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("internal error on %s: %s\n%s", where, type(exc).__name__, frames)
 
 
 async def _no_receive() -> Message:

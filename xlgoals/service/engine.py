@@ -118,7 +118,7 @@ class Engine:
         """The one uploaded file in the format ``to`` (docx, json, csv, xlsx): (download name, bytes)."""
         (src,) = uploads.inputs  # the app refuses any other number
         shown = uploads.display(src.path)
-        name = f"{PurePosixPath(shown).stem or '绩效目标表'}.{to}"
+        name = f"{PurePosixPath(shown).stem or '未命名'}.{to}"
         fmt = output_format(Path(name))
         done = self.pool.call(convert.Job(src.path, fmt.name, True, shown))
         assert isinstance(done, convert.Result)

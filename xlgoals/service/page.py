@@ -34,7 +34,7 @@ def _head(title: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<title>{escape(title)}</title><link rel="stylesheet" href="/static/style.css"></head><body>\n'
+        f'<title>{escape(title)}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/style.css"></head><body>\n'
     )
 
 
@@ -141,7 +141,7 @@ def file_section(fr: FileResult) -> str:
         )
         for f in groups[table]:
             out.append(
-                f'<tr class="finding {f.severity.value}"><td class="where">{escape(short_where(f))}</td>'
+                f'<tr class="finding {f.severity.value}"><td class="where">{_where(f)}</td>'
                 f'<td class="sev">{f.severity.label}</td>'
                 f'<td class="code"><a href="/rules#{escape(f.code)}">{escape(f.code)}</a></td>'
                 f"<td>{escape(f.message)}</td><td>{escape(f.hint)}</td></tr>"
@@ -149,6 +149,14 @@ def file_section(fr: FileResult) -> str:
         out.append("</tbody></table></div>")
     out.append("</section>")
     return "".join(out)
+
+
+def _where(f: Finding) -> str:
+    """The cell first (what the clerk looks for), its sheet below; a line or a place as it is."""
+    loc = f.location
+    if loc is not None and loc.place is None and loc.sheet is not None and loc.cell is not None:
+        return f"<b>{escape(loc.cell)}</b><br><small>{escape(loc.sheet)}</small>"
+    return escape(short_where(f))
 
 
 def report_fragment(report: Report, results: Iterable[FileResult]) -> str:
