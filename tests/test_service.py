@@ -355,3 +355,16 @@ def test_resident_pool_replaces_what_dies_and_bounds_the_work() -> None:
         assert time.monotonic() - start >= 1.4
     finally:
         pool.close()
+
+
+def test_request_deadline_reports_files_not_started(temp_root: Path) -> None:
+    """A request past its time limit: the files not started are reported, not silently dropped."""
+    settings = Settings(Limits(1, Budget(60, 2048), 0), max_upload_mb=MAX_MB, temp_root=temp_root)
+    with TestClient(create_app(settings)) as c:
+        files = [("files", (f"{k}.txt", SEEDS[k].read_bytes())) for k in ("000", "001")]
+        answer = c.post("/api/check", files=files)
+    assert answer.status_code == 422
+    body = answer.json()
+    assert [f["path"] for f in body["files"]] == ["000.txt", "001.txt"]
+    assert all("处理时间已用完" in f["error"] for f in body["files"])
+    assert _left(temp_root) == []
