@@ -112,21 +112,26 @@ def _stop(slot: _Slot, kill: bool) -> None:
     slot.conn.close()
 
 
-class GuardedPool(Generic[J, R]):
-    """``map(jobs)`` runs ``fn(job)`` in up to ``workers`` processes; ``on_failure(job, why)`` gives the
-    result of a job whose worker timed out (why = TIMEOUT), ran out of memory (MEMORY) or died (DIED)."""
+class _Guarded(Generic[J, R]):
+    """What both pools hold: the job function, the result of a failed job, the workers' budget."""
 
     def __init__(
-        self,
-        fn: Callable[[J], R],
-        on_failure: Callable[[J, str], R],
-        workers: int,
-        budget: Budget,
+        self, fn: Callable[[J], R], on_failure: Callable[[J, str], R], workers: int, budget: Budget
     ) -> None:
         self.fn = fn
         self.on_failure = on_failure
         self.workers = max(1, workers)
         self.budget = budget
+
+
+class GuardedPool(_Guarded[J, R]):
+    """``map(jobs)`` runs ``fn(job)`` in up to ``workers`` processes; ``on_failure(job, why)`` gives the
+    result of a job whose worker timed out (why = TIMEOUT), ran out of memory (MEMORY) or died (DIED)."""
+
+    def __init__(
+        self, fn: Callable[[J], R], on_failure: Callable[[J, str], R], workers: int, budget: Budget
+    ) -> None:
+        super().__init__(fn, on_failure, workers, budget)
         self.ctx = context()
         self.slots: list[_Slot] = []
 
@@ -210,14 +215,15 @@ class GuardedPool(Generic[J, R]):
             self._retire(slot, kill=slot.job is not None)
 
 
-class ResidentPool(Generic[J, R]):
+class ResidentPool(_Guarded[J, R]):
     """Long-lived guarded workers shared by many threads (the service, ``xlgoals serve``).
 
     ``call(job)`` waits, in its own thread, for a free worker, runs the job under the budget and gives
     its result — or ``on_failure(job, why)`` when the worker ran over time or memory or died; that
     worker is replaced and the others go on. At most ``workers`` jobs run at once however many
-    requests wait, so a flood of uploads queues instead of exhausting the machine. The workers start once, in fresh
-    interpreters (forkserver on Linux, spawn elsewhere): forking a process that runs threads is unsafe.
+    requests wait, so a flood of uploads queues instead of exhausting the machine. The workers start
+    once, in fresh interpreters (forkserver on Linux, spawn elsewhere): forking a process that runs
+    threads is unsafe.
     """
 
     def __init__(
@@ -228,10 +234,7 @@ class ResidentPool(Generic[J, R]):
         budget: Budget,
         preload: tuple[str, ...] = (),
     ) -> None:
-        self.fn = fn
-        self.on_failure = on_failure
-        self.workers = max(1, workers)
-        self.budget = budget
+        super().__init__(fn, on_failure, workers, budget)
         methods = multiprocessing.get_all_start_methods()
         method = "forkserver" if "forkserver" in methods and sys.platform.startswith("linux") else "spawn"
         self.ctx = multiprocessing.get_context(method)
