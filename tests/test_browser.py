@@ -13,9 +13,6 @@ import os
 import random
 import shutil
 import socket
-import subprocess
-import sys
-import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -25,75 +22,27 @@ import openpyxl
 import pytest
 
 from tests.helpers import ROOT, SEEDS
+from tests.live import CHROMIUM, CHROMIUM_ARGS, request_folders, require_chromium, running_service
 from xlgoals.template.builder import build_bytes
 
-CHROMIUM = os.environ.get("XLGOALS_CHROMIUM", "/usr/bin/chromium")
 MAX_MB = 5
-ARGS = [  # this machine has no network: keep Chromium from trying
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--lang=zh-CN",  # the file picker's own words, as on a clerk's machine
-]
-
-
-def _require_chromium() -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("XLGOALS_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(f"Chromium is required here (XLGOALS_REQUIRE_CHROMIUM=1) but {CHROMIUM} is missing")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """``xlgoals serve`` in its own process; its request folders go to a temp folder of ours."""
     temp = tmp_path_factory.mktemp("serve-tmp")
-    port = _free_port()
-    log = (temp.parent / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "xlgoals", "serve", "--port", str(port), "--workers", "2",
-         "--max-upload-mb", str(MAX_MB)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "TMPDIR": str(temp)},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("xlgoals serve did not start: " + (temp.parent / "serve.log").read_text())
+    with running_service(temp, "--workers", "2", "--max-upload-mb", str(MAX_MB)) as url:
         yield url, temp
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
-
-
-def _request_folders(temp: Path) -> list[Path]:
-    return [p for p in temp.iterdir() if p.name.startswith("xlgoals-request-")]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
@@ -153,7 +102,7 @@ def test_check_in_the_browser(
     f15 = wb["1 城乡居民养老保险县级配套"]["F15"]
     assert f15.fill.fgColor.rgb.endswith("FFC7CE") and "SAT-001" in f15.comment.text
     assert "校验结果" in wb.sheetnames
-    assert _request_folders(temp) == []
+    assert request_folders(temp) == []
 
 
 def test_refusals_on_the_page(browser: object, service: tuple[str, Path], tmp_path: Path) -> None:
@@ -173,7 +122,7 @@ def test_refusals_on_the_page(browser: object, service: tuple[str, Path], tmp_pa
     page.click("button:has-text('下载标注副本')")  # a download that cannot be made: one sentence, no file
     page.locator("#status .problem", has_text="旧表.xls").wait_for(timeout=60_000)
     assert "97-2003" in page.inner_text("#status")
-    assert _request_folders(temp) == []
+    assert request_folders(temp) == []
 
 
 def test_folder_zip_shows_progress(browser: object, service: tuple[str, Path], tmp_path: Path) -> None:
@@ -244,7 +193,7 @@ def test_body_past_the_limit_is_not_read(service: tuple[str, Path]) -> None:
         assert sent < 3 * MAX_MB << 20
     with urllib.request.urlopen(url + "/healthz", timeout=5) as r:
         assert r.status == 200
-    assert _request_folders(temp) == []
+    assert request_folders(temp) == []
 
 
 def test_template_download(service: tuple[str, Path]) -> None:

@@ -39,6 +39,7 @@ from xlgoals.rulesdoc import render_catalogue, render_markdown, render_rule
 from xlgoals.safetext import path_text
 from xlgoals.summary import write_summary
 from xlgoals.template.builder import build_bytes
+from xlgoals.wps.package import build_package
 
 
 def _examples_dir() -> Path:
@@ -192,6 +193,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_wps_addin(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if out.suffix.lower() != ".zip":
+        raise XlgoalsInputError("加载项文件名应以 .zip 结尾。", file=path_text(out))
+    write_atomic(out, build_package(args.url, args.token))
+    print(f"已写入 WPS 加载项 {path_text(out)}（服务地址 {args.url}）。部署方法见 docs/服务.md。")
+    return EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     if args.markdown:
         sys.stdout.write(render_markdown())
@@ -305,6 +315,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", help="校验配置文件（TOML），用于所有上传的文件")
     _limits_arguments(serve)
     serve.set_defaults(func=cmd_serve)
+
+    wps = command(
+        "wps-addin", "生成 WPS 表格加载项（“绩效目标”选项卡：校验、汇总、导出、下载模板），调用校验服务"
+    )
+    wps.add_argument("--url", required=True, help="校验服务的地址，如 http://10.1.2.3:8000")
+    wps.add_argument(
+        "-o", "--output", default="xlgoals-wps加载项.zip", help="加载项压缩包（默认 xlgoals-wps加载项.zip）"
+    )
+    wps.add_argument("--token", help="访问口令（写入加载项；仅用于离线部署）")
+    wps.set_defaults(func=cmd_wps_addin)
 
     template = command("template", "生成空白绩效目标表模板（.xlsx，并在旁边生成启用宏的 .xlsm）")
     template.add_argument(

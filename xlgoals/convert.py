@@ -55,13 +55,17 @@ def _rename(doc: Document, temporary: str, shown: str) -> None:
     relocate(doc, lambda loc: loc.model_copy(update={"file": shown}) if loc.file == temporary else loc)
 
 
-def failed(job: Job, why: str) -> Result:
-    text = {
+def failure_text(why: str) -> str:
+    """What to say of one piece of work whose worker ran out of time or memory, or died."""
+    return {
         TIMEOUT: "处理超时（超过时间上限），已停止。文件可能过大或结构异常。",
         MEMORY: "文件过大：处理时超出内存上限，已停止。",
         DIED: "处理时程序意外退出（文件可能过大或已损坏）。",
     }.get(why, "处理时出错。")
-    return Result(error=f"{path_text(job.src)}：{text}")
+
+
+def failed(job: Job, why: str) -> Result:
+    return Result(error=f"{path_text(job.src)}：{failure_text(why)}")
 
 
 def convert(

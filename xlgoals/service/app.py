@@ -23,6 +23,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import os
 import queue
 import shutil
 import tempfile
@@ -37,6 +38,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
@@ -56,8 +58,10 @@ from xlgoals.service.engine import (
     summary_workbook,
     xlsx_report,
 )
+from xlgoals.service.scripts import SCRIPTS, ScriptCall
 from xlgoals.service.uploads import Uploads, UploadTooLarge, display_name, save
 from xlgoals.template.builder import build_bytes
+from xlgoals.wps.package import FOLDER, addin_files, plugins_xml
 
 log = logging.getLogger("xlgoals.service")
 STATIC = Path(__file__).parent / "static"
@@ -72,6 +76,10 @@ MEDIA = {
     ".zip": "application/zip",
 }
 CONVERT_TO = ("docx", "json", "csv", "xlsx")
+NO_XLWINGS_KEY = (
+    "本服务未启用 Excel/WPS 按钮：需要 xlwings 许可证密钥（环境变量 XLWINGS_LICENSE_KEY），"
+    "请财政局信息科按部署说明设置后重启服务。网页校验不受影响。"
+)
 
 
 @dataclass(frozen=True)
@@ -207,6 +215,13 @@ def create_app(settings: Settings) -> FastAPI:
         await error(Request(scope), 413, too_large)(scope, _no_receive, send)
 
     app.add_middleware(BodyLimit, limit=limit, answer=answer_too_large)
+    # The WPS add-in's page comes from the add-in's own folder (file://) or another host: it may call us.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type"],
+    )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(Refused)
@@ -355,6 +370,26 @@ def create_app(settings: Settings) -> FastAPI:
             raise Refused(400, "格式转换一次只能上传一个文件（不能是压缩包）。")
         return _attachment(*await in_folder(uploads, lambda: engine().convert(uploads, to)))
 
+    @app.post(
+        "/xlwings/custom-scripts-call/{script}",
+        summary="Excel/WPS 按钮：xlwings 客户端发送工作簿，返回要执行的操作",
+        openapi_extra={
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}
+        },
+    )
+    async def xlwings_script(request: Request, script: str) -> Response:
+        if script not in SCRIPTS:
+            raise Refused(404, f"没有按钮“{script[:40]}”：可用的有 {'、'.join(SCRIPTS)}。")
+        if not os.environ.get("XLWINGS_LICENSE_KEY"):
+            raise Refused(503, NO_XLWINGS_KEY)
+        authorize(request, None)
+        result = await run_in_threadpool(engine().script, ScriptCall(script, await request.body()))
+        if result.error:
+            raise Refused(
+                400 if "JSON" in result.error or "xlwings 客户端" in result.error else 422, result.error
+            )
+        return JSONResponse({"actions": result.actions})
+
     @app.get("/api/rules", summary="校验规则目录")
     async def api_rules() -> JSONResponse:
         return JSONResponse({"rules": rules_data()})
@@ -373,11 +408,31 @@ def create_app(settings: Settings) -> FastAPI:
             return _attachment("绩效目标表.xlsm", state["macro_template"])
         return _attachment("绩效目标表.xlsx", state["template"])
 
+    @app.get("/wps/jsplugins.xml", summary="WPS 加载项清单（在线模式，oem.ini 的 JSPluginsServer）")
+    async def wps_plugins(request: Request) -> Response:
+        return Response(plugins_xml(_base(request), online=True), media_type="application/xml")
+
+    @app.get("/wps/" + FOLDER + "/{path:path}", summary="WPS 加载项的文件（在线模式）")
+    async def wps_file(request: Request, path: str) -> Response:
+        files = addin_files(_base(request))
+        if path not in files:
+            raise Refused(404, "没有这个文件。")
+        media = {".js": "text/javascript", ".xml": "application/xml", ".html": "text/html"}
+        return Response(
+            files[path],
+            media_type=media.get(Path(path).suffix, "application/octet-stream") + "; charset=utf-8",
+        )
+
     @app.get("/healthz", summary="运行状态")
     async def healthz() -> dict[str, Any]:
         return {"status": "ok", "version": __version__, "workers": settings.limits.workers}
 
     return app
+
+
+def _base(request: Request) -> str:
+    """The service's address as the client reached it (behind nginx: its Host and scheme)."""
+    return str(request.base_url).rstrip("/")
 
 
 def log_internal(where: str, exc: BaseException) -> None:

@@ -28,17 +28,22 @@ from xlgoals.formats.summary_workbook import build_summary
 from xlgoals.pool import Budget, ResidentPool
 from xlgoals.report import JsonStream, render_xlsx
 from xlgoals.safetext import path_text
+from xlgoals.service.scripts import ScriptCall, ScriptResult, run_script
 from xlgoals.service.uploads import Uploads
 
-Task = Job | convert.Job
-Done = Outcome | convert.Result
+Task = Job | convert.Job | ScriptCall
+Done = Outcome | convert.Result | ScriptResult
 LATE = "late"
 ANNOTATED = "annotated"  # the request's folder of annotated copies
 
 
 def run_task(task: Task) -> Done:
-    """In a worker: check (and annotate, and total) one file, or convert one."""
-    return run_job(task) if isinstance(task, Job) else convert.render(task)
+    """In a worker: check (and annotate, and total) one file, convert one, or run a button's script."""
+    if isinstance(task, Job):
+        return run_job(task)
+    if isinstance(task, ScriptCall):
+        return run_script(task)
+    return convert.render(task)
 
 
 def task_failed(task: Task, why: str) -> Done:
@@ -48,6 +53,8 @@ def task_failed(task: Task, why: str) -> Done:
             text = "本次请求的处理时间已用完，该文件未检查；请减少一次上传的文件数后重试。"
             return Outcome(FileResult(path=shown, error=f"{shown}：{text}"))
         return failed(task, why)
+    if isinstance(task, ScriptCall):
+        return ScriptResult(error="工作簿" + convert.failure_text(why))
     return convert.failed(task, why)
 
 
@@ -113,6 +120,12 @@ class Engine:
             runner=self._runner(uploads),
             sources=self.sources,
         )
+
+    def script(self, call: ScriptCall) -> ScriptResult:
+        """A button of a client (Excel's VBA client, the WPS add-in): its actions."""
+        done = self.pool.call(call)
+        assert isinstance(done, ScriptResult)
+        return done
 
     def convert(self, uploads: Uploads, to: str) -> tuple[str, bytes]:
         """The one uploaded file in the format ``to`` (docx, json, csv, xlsx): (download name, bytes)."""
