@@ -18,6 +18,7 @@ from tests.helpers import ROOT, seed
 from xlgoals.excel import buttons
 from xlgoals.io.xw import COM_ALLOW, PROTECT_MACRO, UNPROTECT_MACRO
 from xlgoals.layout import BUTTONS, XLWINGS_CONF
+from xlgoals.service.scripts import SCRIPTS
 from xlgoals.template.builder import build_bytes
 from xlgoals.template.udf_vba import generate_udf_wrappers
 from xlgoals.template.vbaproject import VBA_DIR, build_vba_project, module_source
@@ -64,17 +65,27 @@ def test_vba_sources_are_ascii_only():
 
 
 def test_olevba_shows_exactly_our_source_and_xlwings_own_module(modules):
-    assert set(modules) == {
-        "ThisWorkbook.cls",
-        "Sheet1.cls",
-        "Sheet2.cls",
-        "Module1.bas",
-        "xlwings.bas",
-        "Dictionary.cls",
+    client = {
+        "Remote.bas",
+        "WebHelpers.bas",
+        "IWebAuthenticator.cls",
+        "WebClient.cls",
+        "WebRequest.cls",
+        "WebResponse.cls",
     }
+    assert (
+        set(modules)
+        == {"ThisWorkbook.cls", "Sheet1.cls", "Sheet2.cls", "Module1.bas", "xlwings.bas", "Dictionary.cls"}
+        | client
+    )
     assert _norm(modules["Module1.bas"]) == _norm(module_source())
     wheel = (Path(xlwings.__file__).parent / "xlwings.bas").read_text(encoding="utf-8", errors="replace")
     assert _norm(modules["xlwings.bas"]) == _norm(wheel)
+    for name in client:  # xlwings' VBA client of a remote Python, exactly as the pinned wheel ships it
+        shipped = (Path(xlwings.__file__).parent / "addin" / name).read_text(encoding="ascii")
+        if name.endswith(".cls"):
+            shipped = shipped[shipped.index("Attribute VB_Name") :]
+        assert _norm(modules[name]) == _norm(shipped), name
 
 
 def test_the_embedded_xlwings_vba_is_the_pinned_version(modules):
@@ -87,12 +98,24 @@ def test_every_button_runs_a_sub_that_calls_into_xlgoals_excel_buttons(built, mo
         vml = b"".join(zf.read(n) for n in zf.namelist() if n.endswith(".vml")).decode("utf-8")
     targets = set(re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml))
     assert targets == {macro for _, macro in BUTTONS}
-    code = modules["Module1.bas"]
+    code = modules["Module1.bas"].replace("\r\n", "\n")
     for macro in targets:
-        body = re.search(rf"^Sub {macro}\(\)\n(.*?)^End Sub", code.replace("\r\n", "\n"), re.M | re.S)
+        body = re.search(rf"^Sub {macro}\(\)\n(.*?)^End Sub", code, re.M | re.S)
         assert body, macro
-        (func,) = re.findall(r'RunPython "import xlgoals\.excel\.buttons as m; m\.(\w+)\(\)"', body.group(1))
+        # With a service URL: that script on the service; without: that function in local Python.
+        ((script, func),) = re.findall(r'XgRun "(\w+)", "(\w+)"', body.group(1))
         assert callable(getattr(buttons, func))
+        assert (
+            SCRIPTS[script].__name__.removesuffix("_book") == func.removesuffix("_button")
+            or script == "xg_export"
+        )
+    run = re.search(
+        r"^Private Sub XgRun\(script As String, button As String\)\n(.*?)^End Sub", code, re.M | re.S
+    )
+    assert run is not None
+    assert 'GetConfig("XLGOALS_SERVICE_URL", "")' in run.group(1)
+    assert 'RunServerPython url & "/xlwings/custom-scripts-call/" & script' in run.group(1)
+    assert 'RunPython "import xlgoals.excel.buttons as m; m." & button & "()"' in run.group(1)
     for udf in ("XG_VALUE", "XG_CHECK_VALUE", "XG_CHECK_CODE", "XG_CHECK_PLAN", "XG_TOTAL"):
         assert f"Function {udf}(" in code
 
@@ -130,7 +153,8 @@ def test_libreoffice_imports_every_module_of_the_vba_project(tmp_path):
     with zipfile.ZipFile(ods) as zf:
         listed = zf.read("Basic/VBAProject/script-lb.xml").decode("utf-8")
         module1 = zf.read("Basic/VBAProject/Module1.xml").decode("utf-8")
-    for name in ("Module1", "xlwings", "Dictionary", "ThisWorkbook", "Sheet1", "Sheet2"):
+    for name in ("Module1", "xlwings", "Dictionary", "ThisWorkbook", "Sheet1", "Sheet2", "Remote", "WebHelpers",
+                 "IWebAuthenticator", "WebClient", "WebRequest", "WebResponse"):  # fmt: skip
         assert f'library:name="{name}"' in listed
     assert "Sub XlGoalsValidate()" in module1 and "Function XG_CHECK_VALUE(" in module1
 
@@ -143,3 +167,37 @@ def test_the_protection_macros_the_buttons_call_are_in_the_project(modules):
     assert f"Sub {PROTECT_MACRO}(wb As Workbook, sheetName As String, allowed As String)" in source
     for option, argument in COM_ALLOW.items():  # every option the Python side can send is understood
         assert f'{argument}:=(InStr(a, ",{option},") > 0)' in source
+
+
+def test_the_compound_file_writer_round_trips_through_olefile():
+    """template/cfb.py against olefile's reader: small (mini stream) and large streams, nested
+    storages, and enough data to need several FAT sectors (where ms-cfb corrupted every stream)."""
+    import random
+
+    import olefile
+
+    from xlgoals.template import cfb
+
+    rnd = random.Random(13)
+    tree = {
+        "PROJECT": b"ID=x\r\n",
+        "empty": b"",
+        "VBA": {
+            f"m{k}": rnd.randbytes(size) for k, size in enumerate([10, 63, 64, 4095, 4096, 9000, 70_000] * 3)
+        },
+        "deep": {"inner": {"leaf": rnd.randbytes(5000)}},
+    }
+    data = cfb.write(tree)
+    assert len(data) > 128 * 512 * 2  # at least three FAT sectors' worth
+    ole = olefile.OleFileIO(data)
+
+    def walk(node, prefix=""):
+        for name, value in node.items():
+            if isinstance(value, dict):
+                yield from walk(value, f"{prefix}{name}/")
+            else:
+                yield f"{prefix}{name}", value
+
+    for path, value in walk(tree):
+        assert ole.openstream(path).read() == value, path
+    assert cfb.write(tree) == data

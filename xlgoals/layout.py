@@ -771,6 +771,12 @@ XLWINGS_CONF = (  # xlwings reads A1 down to the first blank row of a sheet name
     ("Use UDF Server", "True", "工作表函数使用常驻的 Python 进程（更快）"),
     ("Show Console", "False", "排查问题时改为 True"),
     ("ADD_WORKBOOK_TO_PYTHONPATH", "False", "不要把工作簿所在文件夹加入 Python 路径（文件名可以是中文）"),
+    (
+        "XLGOALS_SERVICE_URL",
+        "",
+        "校验服务的地址（如 http://10.1.2.3:8000）：填写后按钮由财政局的校验服务完成，本机不需要 Python；留空则用本机 Python",
+    ),
+    ("XLGOALS_TOKEN", "", "校验服务的访问口令（如有）"),
 )
 BUTTON_SIZE = {"width": 80, "height": 26}
 CONFIG_WIDTHS = (22, 70)

@@ -1,14 +1,19 @@
 """The VBA project of the macro-enabled template, built on Linux (docs/tooling.md, "option B").
 
 A development tool: ``./dev vba`` runs it and writes ``xlgoals/template/vba/vbaProject.bin``, which
-the template builder embeds and a test compares with a fresh build (it needs the dev extras ms-cfb
-and olefile; users of ``xlgoals template`` need neither).
+the template builder embeds and a test compares with a fresh build (it needs the dev extra olefile;
+users of ``xlgoals template`` need nothing).
 
 
 Start from the vbaProject.bin inside the pinned xlwings wheel (quickstart_standalone.xlsm: the whole
 xlwings VBA module, produced by xlwings' own build) and replace only Module1's source with ours
 (``vba/Module1.bas``): compress it (``ovba.compress``), set Module1's MODULEOFFSET to 0 in the dir
-stream so no stale p-code is kept (Excel recompiles from source), and rewrite the OLE container.
+stream so no stale p-code is kept (Excel recompiles from source), and rewrite the OLE container
+(``cfb``, our own writer). Added beside it, from the same wheel: xlwings' VBA client of a remote
+Python (Remote, WebHelpers and the Web* classes), so the buttons can call an xlgoals service instead
+of a local Python; each module is a copy of the dir records of xlwings' own module of its kind,
+renamed, source at offset 0, and _VBA_PROJECT carries no performance cache (version 0xFFFF,
+[MS-OVBA] 2.3.4.1), so every module is compiled from its source.
 
 Why option B and not A (a whole project from source with ms-ovba): the xlwings module, the Dictionary
 class it needs on the Mac and the project's structure then come from xlwings' own build of the same
@@ -21,27 +26,50 @@ Excel) — the manual checklist in docs/使用说明.md covers opening it in rea
 from __future__ import annotations
 
 import io
-import os
 import struct
-import tempfile
 import zipfile
 from pathlib import Path
 
 import olefile
 import xlwings
-from ms_cfb.Models.Directories.root_directory import RootDirectory
-from ms_cfb.Models.Directories.storage_directory import StorageDirectory
-from ms_cfb.Models.Directories.stream_directory import StreamDirectory
-from ms_cfb.ole_file import OleFile
-from ms_dtyp.filetime import Filetime
 
+from xlgoals.template import cfb
 from xlgoals.template.ovba import compress
 from xlgoals.template.udf_vba import generate_udf_wrappers
 
 VBA_DIR = Path(__file__).resolve().parent / "vba"
+ADDIN_DIR = Path(xlwings.__file__).resolve().parent / "addin"
+# xlwings' VBA client of a remote Python (RunRemotePython / RunServerPython) and what it needs: the
+# buttons call it when the workbook names an xlgoals service (xlwings.conf: XLGOALS_SERVICE_URL).
+CLIENT_MODULES = (
+    "Remote.bas",
+    "WebHelpers.bas",
+    "IWebAuthenticator.cls",
+    "WebClient.cls",
+    "WebRequest.cls",
+    "WebResponse.cls",
+)
+# [MS-OVBA] 2.3.4.1: a _VBA_PROJECT stream without a performance cache (version 0xFFFF): the VBA
+# host compiles every module from its source, so no stale or missing p-code is ever used.
+VBA_PROJECT_NO_CACHE = b"\xcc\x61\xff\xff\x00\x00\x00"
+CLASS_ATTRIBUTES = (  # as in the Dictionary class module of xlwings' own build
+    'Attribute VB_Base = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"',
+    "Attribute VB_GlobalNameSpace = False",
+    "Attribute VB_Creatable = False",
+    "Attribute VB_PredeclaredId = False",
+    "Attribute VB_Exposed = True",
+    "Attribute VB_TemplateDerived = False",
+    "Attribute VB_Customizable = False",
+)
 
 MODULE_OFFSET = 0x0031
 MODULE_NAME = 0x0019
+MODULE_NAME_UNICODE = 0x0047
+MODULE_STREAM_NAME = 0x001A
+MODULE_STREAM_NAME_UNICODE = 0x0032
+MODULE_TERMINATOR = 0x002B
+PROJECT_MODULES = 0x000F
+DIR_TERMINATOR = 0x0010
 
 
 def standalone_bin() -> bytes:
@@ -107,6 +135,82 @@ def zero_module_offset(dir_stream: bytes, module: str) -> bytes:
     raise ValueError(f"module {module} not found in the dir stream")
 
 
+def _records(dir_stream: bytes) -> list[tuple[int, int, int]]:
+    """(id, start, end) of each record of a decompressed dir stream."""
+    out = []
+    pos = 0
+    while pos + 6 <= len(dir_stream):
+        rid, size = struct.unpack_from("<HI", dir_stream, pos)
+        end = pos + 12 if rid == 0x0009 else pos + 6 + size  # PROJECTVERSION: size says 4, record is 12
+        out.append((rid, pos, end))
+        pos = end
+    return out
+
+
+def _record(rid: int, payload: bytes) -> bytes:
+    return struct.pack("<HI", rid, len(payload)) + payload
+
+
+def add_modules(dir_stream: bytes, modules: list[tuple[str, bool]]) -> bytes:
+    """The dir stream with ``modules`` ((name, is_class)) added: each a copy of the records of
+    xlwings' own module of its kind (xlwings: standard; Dictionary: class), renamed, source at offset 0."""
+    records = _records(dir_stream)
+    blocks: dict[str, tuple[int, int]] = {}
+    start = None
+    name = ""
+    for rid, a, b in records:
+        if rid == MODULE_NAME:
+            start, name = a, dir_stream[a + 6 : b].decode("latin-1")
+        elif rid == MODULE_TERMINATOR and start is not None:
+            blocks[name] = (start, b)
+            start = None
+    added = b""
+    for module, is_class in modules:
+        a, b = blocks["Dictionary" if is_class else "xlwings"]
+        for rid, ra, rb in _records(dir_stream[a:b]):
+            raw = dir_stream[a:b][ra:rb]
+            if rid in (MODULE_NAME, MODULE_STREAM_NAME):
+                raw = _record(rid, module.encode("latin-1"))
+            elif rid in (MODULE_NAME_UNICODE, MODULE_STREAM_NAME_UNICODE):
+                raw = _record(rid, module.encode("utf-16-le"))
+            elif rid == MODULE_OFFSET:
+                raw = _record(rid, struct.pack("<I", 0))
+            added += raw
+    out = bytearray(dir_stream)
+    (rid, a, _b) = next(r for r in records if r[0] == DIR_TERMINATOR)
+    out[a:a] = added
+    (_rid, ma, _mb) = next(r for r in records if r[0] == PROJECT_MODULES)
+    count = struct.unpack_from("<H", out, ma + 6)[0]
+    struct.pack_into("<H", out, ma + 6, count + len(modules))
+    return bytes(out)
+
+
+def add_to_project_streams(
+    project: bytes, names_map: bytes, modules: list[tuple[str, bool]]
+) -> tuple[bytes, bytes]:
+    """PROJECT (``Module=``/``Class=`` lines) and PROJECTwm (MBCS → UTF-16 names) with ``modules`` added."""
+    lines = project.split(b"\r\n")
+    last = max(i for i, line in enumerate(lines) if line.startswith((b"Module=", b"Class=", b"Document=")))
+    new = [(b"Class=" if is_class else b"Module=") + m.encode("latin-1") for m, is_class in modules]
+    lines[last + 1 : last + 1] = new
+    assert names_map.endswith(b"\x00\x00")
+    entries = b"".join(
+        m.encode("latin-1") + b"\x00" + m.encode("utf-16-le") + b"\x00\x00" for m, _ in modules
+    )
+    return b"\r\n".join(lines), names_map[:-2] + entries + b"\x00\x00"
+
+
+def client_module_source(file: str) -> str:
+    """A module of xlwings' VBA client as it goes into the project (a class without its export header)."""
+    text = (ADDIN_DIR / file).read_text(encoding="ascii").replace("\r\n", "\n")
+    if file.endswith(".cls"):
+        body = text.split("\n")
+        first = next(i for i, line in enumerate(body) if line.startswith("Attribute VB_Name"))
+        rest = [line for line in body[first + 1 :] if not line.startswith("Attribute VB_")]
+        text = "\n".join([body[first], *CLASS_ATTRIBUTES, *rest])
+    return text.replace("\n", "\r\n")
+
+
 def module_source() -> str:
     """Module1 as it goes into the project: our button Subs, then the pre-generated UDF wrappers."""
     text = (VBA_DIR / "Module1.bas").read_text(encoding="ascii")
@@ -122,34 +226,23 @@ def build_vba_project(source: str | None = None) -> bytes:
     streams = {
         "/".join(p): ole.openstream("/".join(p)).read() for p in ole.listdir(streams=True, storages=False)
     }
-    streams["VBA/dir"] = compress(zero_module_offset(decompress(streams["VBA/dir"]), "Module1"))
-    streams["VBA/Module1"] = compress(src)
-    if decompress(streams["VBA/Module1"]) != src:  # a raw final chunk would append NULs to the source
-        raise ValueError("Module1 does not survive MS-OVBA compression exactly; change its text")
-    fixed = Filetime(2024, 1, 1)
-    cwd = os.getcwd()
-    with tempfile.TemporaryDirectory() as tmp:
-        os.chdir(tmp)  # ms_cfb writes scratch files into the working directory
-        try:
-            root = RootDirectory()
-            vba = StorageDirectory("VBA")
-            for name in sorted(streams):
-                path = Path(tmp) / name.replace("/", "__")
-                path.write_bytes(streams[name])
-                if name.startswith("VBA/"):
-                    vba.add_directory(StreamDirectory(name[4:], str(path)))
-                else:
-                    root.add_directory(StreamDirectory(name, str(path)))
-            vba.set_modified(fixed)
-            root.add_directory(vba)
-            root.set_modified(fixed)
-            out = OleFile()
-            out.root_directory = root
-            target = Path(tmp) / "vbaProject.bin"
-            out.create_file(str(target))
-            return target.read_bytes()
-        finally:
-            os.chdir(cwd)
+    extra = [(Path(f).stem, f.endswith(".cls")) for f in CLIENT_MODULES]
+    dir_stream = zero_module_offset(decompress(streams["VBA/dir"]), "Module1")
+    streams["VBA/dir"] = compress(add_modules(dir_stream, extra))
+    streams["PROJECT"], streams["PROJECTwm"] = add_to_project_streams(
+        streams["PROJECT"], streams["PROJECTwm"], extra
+    )
+    streams["VBA/_VBA_PROJECT"] = VBA_PROJECT_NO_CACHE
+    sources = {"Module1": src} | {
+        Path(f).stem: client_module_source(f).encode("ascii") for f in CLIENT_MODULES
+    }
+    for module, text in sources.items():
+        streams[f"VBA/{module}"] = compress(text)
+        if decompress(streams[f"VBA/{module}"]) != text:  # a raw final chunk would append NULs
+            raise ValueError(f"{module} does not survive MS-OVBA compression exactly; change its text")
+    tree: dict[str, bytes | dict[str, bytes]] = {k: v for k, v in streams.items() if "/" not in k}
+    tree["VBA"] = {k[4:]: v for k, v in sorted(streams.items()) if k.startswith("VBA/")}
+    return cfb.write(tree)
 
 
 def main() -> None:

@@ -2,21 +2,35 @@ Attribute VB_Name = "Module1"
 #Const App = "Microsoft Excel"
 ' xlgoals: the template's buttons. Keep this file ASCII-only; all user-facing text lives in Python.
 ' Each button runs one parameterless Sub (RunPython with arguments cannot be bound to a form button).
+' Where the xlwings.conf sheet names an xlgoals service (XLGOALS_SERVICE_URL), the button asks the
+' service through xlwings' VBA client (RunServerPython): the PC needs neither Python nor xlwings.
+' Otherwise it runs the local Python (RunPython), as before.
 
 Sub XlGoalsValidate()
-    RunPython "import xlgoals.excel.buttons as m; m.validate_button()"
+    XgRun "xg_validate", "validate_button"
 End Sub
 
 Sub XlGoalsTotals()
-    RunPython "import xlgoals.excel.buttons as m; m.totals_button()"
+    XgRun "xg_totals", "totals_button"
 End Sub
 
 Sub XlGoalsExport()
-    RunPython "import xlgoals.excel.buttons as m; m.export_button()"
+    XgRun "xg_export", "export_button"
 End Sub
 
 Sub XlGoalsNewProject()
-    RunPython "import xlgoals.excel.buttons as m; m.new_project_button()"
+    XgRun "xg_new_project", "new_project_button"
+End Sub
+
+Private Sub XgRun(script As String, button As String)
+    Dim url As String
+    url = GetConfig("XLGOALS_SERVICE_URL", "")
+    If url <> "" Then
+        If Right(url, 1) = "/" Then url = Left(url, Len(url) - 1)
+        RunServerPython url & "/xlwings/custom-scripts-call/" & script, auth:=GetConfig("XLGOALS_TOKEN", "")
+    Else
+        RunPython "import xlgoals.excel.buttons as m; m." & button & "()"
+    End If
 End Sub
 
 ' Sheet protection for actions that come back from a remote xlgoals (RunRemotePython, the service):
