@@ -17,12 +17,13 @@ import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
 from tests.helpers import ROOT, SEEDS
-from tests.live import CHROMIUM, CHROMIUM_ARGS, request_folders, require_chromium, running_service
+from tests.live import chromium, request_folders, running_service
 from xlgoals.template.builder import build_bytes
 
 MAX_MB = 5
@@ -37,14 +38,9 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def browser() -> Iterator[Any]:
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

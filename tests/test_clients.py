@@ -24,7 +24,7 @@ import xlwings as xw
 from fastapi.testclient import TestClient
 
 from tests.helpers import ROOT, seed
-from tests.live import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_service
+from tests.live import chromium, running_service
 from tests.xw_fake import payload_from_xlsx, remote_book
 from xlgoals import layout as L
 from xlgoals.annotate import annotate_result
@@ -141,13 +141,8 @@ def test_the_service_serves_the_addin_online(service: str) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _addin_page(browser: Any, service: str, folder: Path, book: dict[str, Any]) -> Any:

@@ -21,7 +21,7 @@ from xlgoals.layout import BUTTONS, XLWINGS_CONF
 from xlgoals.service.scripts import SCRIPTS
 from xlgoals.template.builder import build_bytes
 from xlgoals.template.udf_vba import generate_udf_wrappers
-from xlgoals.template.vbaproject import VBA_DIR, build_vba_project, module_source
+from xlgoals.template.vbaproject import CLIENT_MODULES, VBA_DIR, build_vba_project, module_source
 
 XLSM = ROOT / "workbook_templates" / "绩效目标表.xlsm"
 MACROS = VBA_DIR
@@ -65,14 +65,7 @@ def test_vba_sources_are_ascii_only():
 
 
 def test_olevba_shows_exactly_our_source_and_xlwings_own_module(modules):
-    client = {
-        "Remote.bas",
-        "WebHelpers.bas",
-        "IWebAuthenticator.cls",
-        "WebClient.cls",
-        "WebRequest.cls",
-        "WebResponse.cls",
-    }
+    client = set(CLIENT_MODULES)  # xlwings' VBA client of a remote Python (the service)
     assert (
         set(modules)
         == {"ThisWorkbook.cls", "Sheet1.cls", "Sheet2.cls", "Module1.bas", "xlwings.bas", "Dictionary.cls"}

@@ -183,7 +183,12 @@ def test_convert_equals_cli(client: TestClient, to: str, tmp_path: Path) -> None
     (tmp_path / "000.txt").write_bytes(SEEDS["000"].read_bytes())
     out = tmp_path / f"000.{to}"
     assert run("convert", "000.txt", "-o", out.name, cwd=tmp_path).returncode == 0
-    assert answer.content == out.read_bytes()
+    if to == "docx":  # a Word package records when its parts were written: compare the parts
+        with zipfile.ZipFile(io.BytesIO(answer.content)) as a, zipfile.ZipFile(out) as b:
+            assert a.namelist() == b.namelist()
+            assert all(a.read(n) == b.read(n) for n in a.namelist())
+    else:
+        assert answer.content == out.read_bytes()
     assert f"filename*=UTF-8''000.{to}" in answer.headers["content-disposition"]
 
 
