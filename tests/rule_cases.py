@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from xlgoals.fields import TableField
 from xlgoals.model import (
     Budget,
     Document,
@@ -103,6 +104,13 @@ def doc_of(*tables: GoalTable, **meta: object) -> Document:
     return Document(source="t.txt", layout=Layout.FLAT if flat else Layout.HEBEI, meta=m, tables=list(tables))
 
 
+def _in_two_files(a: GoalTable, b: GoalTable) -> None:
+    """The same code in tables of two files (as xlgoals.crossfile assembles a run's tables)."""
+    b.project_code = a.project_code
+    a.locations[TableField.PROJECT_CODE] = Location(file="单位A.xlsx", sheet="1 职业技能培训补助", cell="B4")
+    b.locations[TableField.PROJECT_CODE] = Location(file="单位B.xlsx", sheet="1 家政服务培训补助", cell="B4")
+
+
 # --- one mutation per rule ------------------------------------------------------------------------
 
 Mut = Callable[[Document], None]
@@ -177,6 +185,7 @@ CASES: dict[str, tuple[str, Mut] | Mut] = {
     ),
     "CODE-003": lambda d: setattr(_t(d), "project_code", "13073023P00047410001H"),
     "CODE-004": _two_tables(lambda a, b: setattr(b, "project_code", a.project_code)),
+    "CODE-005": _two_tables(_in_two_files),
     "FUND-001": lambda d: setattr(_t(d).budget, "fiscal", Decimal("90.00")),
     "FUND-002": lambda d: setattr(_t(d), "fund_use", "职业技能培训补助"),
     "FUND-003": _two_tables(lambda a, b: setattr(b, "fund_use", a.project_name)),

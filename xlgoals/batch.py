@@ -20,7 +20,8 @@ from typing import Any, TextIO
 from xlgoals import limits
 from xlgoals.annotate import annotate_result, annotation_target
 from xlgoals.check import check_file
-from xlgoals.config import Sources
+from xlgoals.config import Sources, config_for, explicit_sources
+from xlgoals.crossfile import ACROSS_FILES, CrossFile
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import FileResult, Report, status_of
 from xlgoals.inputs import Input, Skipped, collect
@@ -169,6 +170,7 @@ class Batch:
     report: Report
     annotated: list[Path] = field(default_factory=list)
     rows: list[ProjectRow] = field(default_factory=list)
+    repeated: set[str] = field(default_factory=set)  # 项目编码 found in several files (CODE-005)
 
 
 def outcomes(jobs: list[Job], workers: int, budget: Budget = DEFAULT_BUDGET) -> Iterator[Outcome]:
@@ -227,6 +229,7 @@ def check_inputs(
     bar = Progress(len(jobs), stream or sys.stderr, progress)
     batch = Batch(Report())
     run = runner or outcomes
+    across = CrossFile()
     try:
         for s in skipped:
             result = FileResult(path=path_text(s.path), skipped=s.reason)
@@ -238,12 +241,20 @@ def check_inputs(
             if on_result is not None:
                 on_result(outcome.result)
             batch.report.add(outcome.result, keep=keep)
+            across.add(outcome.result)
             if outcome.annotated is not None:
                 batch.annotated.append(outcome.annotated)
             batch.rows.extend(outcome.rows)
             bar.step(outcome.result.path)
     finally:
         bar.clear()
+    config = config_for(Path(ACROSS_FILES), explicit_config, None, cli, explicit_sources(explicit_config))
+    found = across.result(config)
+    if found is not None:
+        batch.repeated = across.repeated
+        if on_result is not None:
+            on_result(found)
+        batch.report.add(found, keep=keep, counted=False)
     return batch
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from xlgoals.config import Config, Sources, config_for, sheet_overrides
 from xlgoals.errors import NotATableError, XlgoalsInputError
-from xlgoals.findings import FileResult, Finding
+from xlgoals.fields import TableField
+from xlgoals.findings import FileResult, Finding, ProjectRef
 from xlgoals.formats import read_document
 from xlgoals.model import Document
 from xlgoals.rules import all_rules
@@ -67,4 +68,16 @@ def check_file(
         units={t.index: f"{t.unit_code} {t.unit_name}".strip() for t in doc.tables},
     )
     result.findings = check_document(doc, config)
+    result.projects = [
+        ProjectRef(
+            table=t.index,
+            code=t.project_code,
+            name=t.project_name,
+            unit_code=t.unit_code,
+            unit_name=t.unit_name,
+            location=t.locations.get(TableField.PROJECT_CODE),
+        )
+        for t in doc.tables
+        if t.project_code
+    ]
     return result, doc

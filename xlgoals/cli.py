@@ -159,6 +159,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     print(
         f"汇总已写入 {path_text(out)}：{units} 个预算单位，{len(rows)} 个项目，预算数合计 {total:.2f} 万元。"
     )
+    if batch.repeated:
+        print(
+            f"  注意：{len(batch.repeated)} 个项目编码在多个文件中出现，已在汇总表中标出，合计中各计一次：{'、'.join(sorted(batch.repeated))}"
+        )
     for f in batch.report.files:
         if f.error:
             print(f"  无法读取：{f.error}")

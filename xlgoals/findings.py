@@ -66,6 +66,17 @@ def status_of(findings: Iterable[Finding]) -> str:
     return "通过"
 
 
+class ProjectRef(BaseModel):
+    """A table of a checked file, as the checks across files see it (``crossfile``)."""
+
+    table: int
+    code: str
+    name: str = ""
+    unit_code: str = ""
+    unit_name: str = ""
+    location: Location | None = None  # of its 项目编码
+
+
 class FileResult(BaseModel):
     """One checked file: its findings, or why it could not be read."""
 
@@ -75,6 +86,9 @@ class FileResult(BaseModel):
     tables: list[tuple[int, str]] = Field(default_factory=list)  # (index, label)
     units: dict[int, str] = Field(default_factory=dict)  # table index → 预算单位 ("316007 怀来县…")
     findings: list[Finding] = Field(default_factory=list)
+    projects: list[ProjectRef] = Field(
+        default_factory=list
+    )  # its tables' 项目编码, for the checks across files
 
     @property
     def status(self) -> str:
@@ -109,8 +123,9 @@ class Report(BaseModel):
     unreadable_count: int = 0
     skipped_count: int = 0
 
-    def add(self, result: FileResult, *, keep: bool = True) -> None:
-        self.file_count += 1
+    def add(self, result: FileResult, *, keep: bool = True, counted: bool = True) -> None:
+        """``counted=False``: findings that are not a file's (the checks across files)."""
+        self.file_count += counted
         for f in result.findings:
             self.severity_counts[f.severity.value] += 1
             self.rule_counts[f.code] = self.rule_counts.get(f.code, 0) + 1

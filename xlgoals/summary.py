@@ -22,5 +22,5 @@ def write_summary(paths: list[Path], out: Path, **options: Any) -> Batch:
     unreadable = [(f.path, f.error) for f in batch.report.files if f.error]
     if not batch.rows and unreadable:
         raise XlgoalsInputError(unreadable[0][1].split("：", 1)[-1], file=unreadable[0][0])
-    write_atomic(out, build_summary(batch.rows, unreadable))
+    write_atomic(out, build_summary(batch.rows, unreadable, batch.repeated))
     return batch

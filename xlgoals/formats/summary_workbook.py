@@ -32,7 +32,17 @@ HEADERS = (
 FIRST_ROW = 4  # 1-based: title, note, header, then data
 
 
-def build_summary(rows: list[ProjectRow], unreadable: list[tuple[str, str]]) -> bytes:
+REPEATED = "项目编码在多个文件中出现（CODE-005）"
+
+
+def build_summary(
+    rows: list[ProjectRow],
+    unreadable: list[tuple[str, str]],
+    repeated: set[str] | frozenset[str] = frozenset(),
+) -> bytes:
+    """``repeated``: 项目编码 found in several files. Such rows are all kept and flagged, and the
+    sheet says so above the table: which copy is right is the reviewer's call, and silently counting
+    one of them could drop a real project whose code was mistyped."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
     wb.set_properties({"title": "绩效目标汇总", "author": "xlgoals", "created": datetime(2024, 1, 1)})
@@ -52,7 +62,14 @@ def build_summary(rows: list[ProjectRow], unreadable: list[tuple[str, str]]) -> 
     }
     ws = wb.add_worksheet("汇总")
     ws.write_string(0, 0, "项目支出绩效目标汇总（单位：万元）", f["title"])
-    ws.write_string(1, 0, "资金支出计划为累计金额：百分比方式按 预算数 × 百分比 折算。小计、合计为实时公式。")
+    note = "资金支出计划为累计金额：百分比方式按 预算数 × 百分比 折算。小计、合计为实时公式。"
+    flagged = [r for r in rows if r.project_code in repeated]
+    if flagged:
+        note += (
+            f"注意：{len(repeated)} 个项目编码在多个文件中出现（共 {len(flagged)} 行，已在“校验结果”列标出），"
+            "合计中每个文件各计一次，请核对后再使用合计。"
+        )
+    ws.write_string(1, 0, note)
     for col, (label, width) in enumerate(HEADERS):
         ws.write_string(FIRST_ROW - 2, col, label, f["head"])
         ws.set_column(col, col, width)
@@ -72,7 +89,8 @@ def build_summary(rows: list[ProjectRow], unreadable: list[tuple[str, str]]) -> 
                     ws.write_number(r, 3 + k, float(v), f["money"])
             for k, name in enumerate(LEVEL1_COLUMNS):
                 ws.write_number(r, 10 + k, row.counts[name], f["int"])
-            ws.write_string(r, 10 + len(LEVEL1_COLUMNS), row.status, f["text"])
+            status = f"{row.status}；{REPEATED}" if row.project_code in repeated else row.status
+            ws.write_string(r, 10 + len(LEVEL1_COLUMNS), status, f["text"])
             ws.write_string(r, 11 + len(LEVEL1_COLUMNS), row.source, f["text"])
             r += 1
         ws.write_string(r, 0, f"小计：{unit}（{sub.projects}个项目）", f["sub"])

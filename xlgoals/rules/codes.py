@@ -7,6 +7,7 @@ from collections import Counter
 
 from xlgoals.fields import TableField
 from xlgoals.layout import field_name
+from xlgoals.model import GoalTable
 from xlgoals.rules.registry import Context, Family, Scope, rule
 
 FAMILY = Family("CODE", field_name(TableField.PROJECT_CODE))
@@ -98,4 +99,37 @@ def code_duplicate(ctx: Context) -> None:
             )
             ctx.table = t
             ctx.emit(f"项目编码“{code}”在本文档中重复出现，另见：{others}。", field=TableField.PROJECT_CODE)
+    ctx.table = None
+
+
+def _file_of(t: GoalTable) -> str:
+    loc = t.locations.get(TableField.PROJECT_CODE)
+    return (loc.file or "") if loc is not None else ""
+
+
+@rule(
+    "CODE-005", "code-in-several-files", "warning", scope=Scope.DOCUMENT,
+    title="项目编码在多个文件中出现（汇总时会重复计算）",
+    what="一次检查多个文件或文件夹时（xlgoals check、xlgoals summary、网页上传多个文件或 zip），同一项目编码是否出现在不同文件的绩效目标表中。",
+    why="同一项目被两个单位各报一次、或抄错了编码，汇总时会重复计算；单个文件内的重复见 CODE-004。",
+    bad="A单位.xlsx 和 B单位.xlsx 都有项目编码 13073024P00047410001H", good="每个项目编码只出现在一个单位的表中",
+    fix="核对该项目属于哪个单位：删除重复提交的表，或改正抄错的项目编码。",
+)  # fmt: skip
+def code_in_several_files(ctx: Context) -> None:
+    by_code: dict[str, list[GoalTable]] = {}
+    for t in ctx.doc.tables:
+        if t.project_code:
+            by_code.setdefault(t.project_code, []).append(t)
+    for code, tables in by_code.items():
+        files = {f for t in tables if (f := _file_of(t))}  # in one file's own check: never two
+        if len(files) < 2:
+            continue
+        places = "；".join(
+            f"{_file_of(t)}（{t.unit_name or t.unit_code or '未填单位'}，{t.label}）" for t in tables
+        )
+        for t in tables:
+            ctx.table = t
+            ctx.emit(
+                f"项目编码“{code}”出现在 {len(files)} 个文件中：{places}。", field=TableField.PROJECT_CODE
+            )
     ctx.table = None

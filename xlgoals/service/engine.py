@@ -158,7 +158,7 @@ def summary_workbook(batch: Batch) -> bytes:
     unreadable = [(f.path, f.error) for f in batch.report.files if f.error]
     if not batch.rows and unreadable:
         raise XlgoalsInputError(unreadable[0][1])
-    return build_summary(batch.rows, unreadable)
+    return build_summary(batch.rows, unreadable, batch.repeated)
 
 
 def annotated_copies(batch: Batch, uploads: Uploads) -> tuple[str, bytes]:
