@@ -28,6 +28,11 @@ from xlgoals.model import (
 from xlgoals.values import parse_amount, parse_plan_point
 
 UNIT_CELL = re.compile(r"^\t\s*(\d{6})\s*(\S.*)$")
+# Other counties write the unit line as "预算单位：怀来县民政局", "怀来县民政局（316007）" or the name
+# alone; the line below it says the money unit ("单位：万元", "金额单位：万元").
+UNIT_PREFIX = re.compile(r"^(?:预算单位|单位名称|部门（单位）名称|填报单位|单位)[：:]\s*")
+CODE_LAST = re.compile(r"^(.*?\S)\s*[（(]?(\d{6})[)）]?$")
+MONEY_UNIT_LINE = re.compile(r"^\t\s*(?:金额)?单位[：:]\s*万?元")
 HEADER_LABELS = {
     Label.PROJECT_CODE,
     Label.PROJECT_NAME,
@@ -71,14 +76,44 @@ def _title_run(lines: list[str], idx: int) -> tuple[int, str] | None:
     return run[0], title
 
 
+def parse_unit(text: str) -> tuple[str, str]:
+    """(unit code, unit name) of a unit line in any of the ways counties write it; "" when absent."""
+    text = UNIT_PREFIX.sub("", text.strip())
+    if m := UNIT_CELL.match("\t" + text):
+        return m.group(1), m.group(2).strip()
+    if m := CODE_LAST.match(text):
+        return m.group(2), m.group(1).strip()
+    return "", text
+
+
+def _is_unit_line(lines: list[str], idx: int) -> bool:
+    """A unit cell: "316007怀来县民政局" above a "单位" line (the bundled examples), or any other cell
+    that is not a label of the table directly above a money-unit line ("单位：万元")."""
+    line = lines[idx]
+    nxt = _next_nonblank(lines, idx)
+    if nxt is None or not lines[nxt].startswith("\t"):
+        return False
+    if UNIT_CELL.match(line):
+        return "单位" in lines[nxt]
+    text = line.strip()
+    return (
+        line.startswith("\t")
+        and bool(text)
+        and bool(MONEY_UNIT_LINE.match(lines[nxt]))
+        and not MONEY_UNIT_LINE.match(line)
+        and label_key(text) not in HEADER_LABELS
+        and len(text) <= MAX_UNIT_NAME
+    )
+
+
+MAX_UNIT_NAME = 80
+
+
 def find_tables(lines: list[str]) -> list[TableSpan]:
     spans: list[TableSpan] = []
     claimed: set[int] = set()
     for idx, line in enumerate(lines):
-        if not UNIT_CELL.match(line):
-            continue
-        nxt = _next_nonblank(lines, idx)
-        if nxt is None or "单位" not in lines[nxt] or not lines[nxt].startswith("\t"):
+        if not line.startswith("\t") or not _is_unit_line(lines, idx):
             continue
         run = _title_run(lines, idx)
         if run is not None:
@@ -114,58 +149,57 @@ def _loc(file: str, cell: Cell | None) -> Location:
 def parse_table(
     file: str, lines: list[str], span: TableSpan, end: int, index: int, is_last: bool
 ) -> GoalTable:
+    """One table. What a county left out (the unit line, the unit code, 项目编码, 项目名称, 预算数)
+    is left empty for the rules to report at the table; a table is refused only when none of its
+    header labels and no indicator table identify it as a 绩效目标表."""
     title_loc = Location(file=file, line=(span.title_line + 1) if span.title_line is not None else None)
-    if span.unit_line is None:
-        raise XlgoalsInputError(
-            f"表格“{span.title}”缺少表头（预算单位、项目编码、项目名称等行），无法识别为绩效目标表。"
-            "请补全表头后重试。",
-            file=file,
-            line=(span.title_line or span.start) + 1,
-        )
-    cells = tokenize(lines, span.unit_line, end)
+    first = span.unit_line
+    if first is None:  # no unit line: the cells start right below the title
+        first = next((j for j in range(span.start + 1, end) if lines[j].startswith("\t")), span.start)
+    cells = tokenize(lines, first, end)
     table = GoalTable(index=index, title=span.title)
     locs = table.locations
     locs[TableField.TITLE] = title_loc
 
-    unit_cell = cells[0]
-    m = UNIT_CELL.match("\t" + unit_cell.text)
-    if m:
-        table.unit_code, table.unit_name = m.group(1), m.group(2).strip()
-    locs[TableField.UNIT_CODE] = locs[TableField.UNIT_NAME] = _loc(file, unit_cell)
+    if span.unit_line is not None and cells:
+        unit_cell = cells[0]
+        table.unit_code, table.unit_name = parse_unit(unit_cell.text)
+        locs[TableField.UNIT_CODE] = locs[TableField.UNIT_NAME] = _loc(file, unit_cell)
+    else:
+        locs[TableField.UNIT_CODE] = locs[TableField.UNIT_NAME] = title_loc
 
     i_code = _find(cells, Label.PROJECT_CODE)
     i_name = _find(cells, Label.PROJECT_NAME)
     i_total = _find(cells, Label.BUDGET_TOTAL)
-    if i_code is None or i_name is None or i_total is None:
-        missing = [
-            n
-            for n, i in (
-                (Label.PROJECT_CODE, i_code),
-                (Label.PROJECT_NAME, i_name),
-                (Label.BUDGET_TOTAL, i_total),
-            )
-            if i is None
-        ]
+    if i_code is None and i_name is None and i_total is None and _find(cells, Label.LEVEL1) is None:
         raise XlgoalsInputError(
-            f"表格“{span.title or table.unit_name}”缺少表头项：{'、'.join(missing)}。请补全表头后重试。",
+            f"表格“{span.title or table.unit_name}”中没有找到“{Label.PROJECT_CODE}”“{Label.PROJECT_NAME}”"
+            f"“{Label.BUDGET_TOTAL}”或指标表（“{Label.LEVEL1}”），无法识别为绩效目标表。",
             file=file,
-            line=unit_cell.line,
+            line=(cells[0].line if cells else span.start + 1),
         )
+    anchor = next(i for i in (i_code, i_name, i_total, 0) if i is not None)
 
     def value_after(i: int) -> Cell | None:
         if i + 1 < len(cells) and cells[i + 1].label not in HEADER_LABELS:
             return cells[i + 1]
         return None
 
-    code = value_after(i_code)
+    code = value_after(i_code) if i_code is not None else None
     table.project_code = code.value if code else ""
-    locs[TableField.PROJECT_CODE] = _loc(file, code or cells[i_code])
-    name_cells = cells[i_name + 1 : _find(cells, Label.BUDGET_BLOCK, i_name) or i_name + 2]
+    locs[TableField.PROJECT_CODE] = _loc(file, code or cells[i_code if i_code is not None else anchor])
+    name_cells: list[Cell] = []
+    if i_name is not None:
+        name_cells = cells[i_name + 1 : _find(cells, Label.BUDGET_BLOCK, i_name) or i_name + 2]
     table.project_name = "".join(c.value for c in name_cells).strip()
-    locs[TableField.PROJECT_NAME] = _loc(file, name_cells[0] if name_cells else cells[i_name])
+    locs[TableField.PROJECT_NAME] = _loc(
+        file, name_cells[0] if name_cells else cells[i_name if i_name is not None else anchor]
+    )
+    if i_total is None:  # no budget block: what follows is searched from the last header found
+        i_total = max(i for i in (i_code, i_name, anchor) if i is not None)
 
     budget = Budget()
-    total = value_after(i_total)
+    total = value_after(i_total) if cells[i_total].label == Label.BUDGET_TOTAL else None
     budget.total_raw = total.value if total else ""
     locs[TableField.BUDGET_TOTAL] = _loc(file, total or cells[i_total])
     i_fiscal = _find(cells, Label.BUDGET_FISCAL, i_total)
@@ -291,6 +325,8 @@ def parse_tables(file: str, lines: list[str]) -> tuple[list[GoalTable], int]:
 
 
 def looks_like_hebei(lines: list[str]) -> bool:
-    return any(label_key(x) == Label.PROJECT_CODE for x in lines[:20000] if x.startswith("\t")) or any(
+    """The per-project table: a 项目编码 or 项目名称 cell, or a unit cell with its code."""
+    labels = (Label.PROJECT_CODE, Label.PROJECT_NAME)
+    return any(label_key(x) in labels for x in lines[:20000] if x.startswith("\t")) or any(
         UNIT_CELL.match(x) for x in lines
     )
