@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from xlgoals import layout as L
+from xlgoals import printing
 from xlgoals.atomic import write_atomic
 from xlgoals.check import check_document, config_of
 from xlgoals.errors import XlgoalsInputError
@@ -94,10 +95,14 @@ def _results_sheet(wb: Any, findings: Sequence[Finding], labels: dict[int, str])
     ws.page_setup.paperSize = spec.page.paper
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToHeight = spec.page.fit_height
+    ws.print_title_rows = f"1:{spec.freeze_rows}"
     for r, (f, row) in enumerate(zip(findings, result_rows(findings, labels), strict=True), start=2):
         for k, value in enumerate(row, start=1):
             c = ws.cell(r, k, xml_safe(value))
             c.alignment = Alignment(wrap_text=k >= spec.wrap_from, vertical="top")
+        ws.row_dimensions[r].height = printing.row_height(
+            [v if k >= spec.wrap_from else "" for k, v in enumerate(row, start=1)], spec.widths
+        )
         ws.cell(r, 1).fill = _solid(fill(f.severity))
         target = link_target(f)
         if target is not None:

@@ -10,6 +10,7 @@ from typing import Any
 import xlsxwriter
 
 from xlgoals import layout as L
+from xlgoals import printing
 from xlgoals.findings import FileResult, Finding, Report, Severity, status_of
 from xlgoals.marks import fill
 from xlgoals.rules.registry import REGISTRY
@@ -163,9 +164,19 @@ def render_xlsx(report: Report, base: Path) -> bytes:
         s: wb.add_format({"font_name": L.FONT, "bg_color": "#" + fill(s), "valign": "top"}) for s in Severity
     }
 
+    def for_print(sheet: Any, header_row: int) -> None:
+        """A4 landscape, one page wide, the header row on every page (see ``printing``)."""
+        sheet.set_landscape()
+        sheet.set_paper(printing.A4)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(header_row)
+        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
     ws = wb.add_worksheet("文件")
     cols = ("文件", "项目", "状态", *(s.label for s in Severity), "原因")
-    for k, (label, width) in enumerate(zip(cols, (50, 40, 10, 6, 6, 6, 60), strict=True)):
+    widths = (50, 40, 10, 6, 6, 6, 60)
+    for_print(ws, 0)
+    for k, (label, width) in enumerate(zip(cols, widths, strict=True)):
         ws.write_string(0, k, label, head)
         ws.set_column(k, k, width)
     r = 1
@@ -177,6 +188,7 @@ def render_xlsx(report: Report, base: Path) -> bytes:
         for k, s in enumerate(Severity):
             ws.write_number(r, 3 + k, c[s], text)
         ws.write_string(r, 6, fr.error or fr.skipped, text)
+        ws.set_row(r, printing.row_height([fr.path, "", "", "", "", "", fr.error or fr.skipped], widths))
         r += 1
         for index, label in fr.tables:
             mine = [f for f in fr.findings if f.table == index]
@@ -187,6 +199,7 @@ def render_xlsx(report: Report, base: Path) -> bytes:
             ws.write_string(r, 2, status, text)
             for k, s in enumerate(Severity):
                 ws.write_number(r, 3 + k, counts[s], text)
+            ws.set_row(r, printing.row_height([fr.path, label], widths))
             r += 1
     ws.autofilter(0, 0, max(r - 1, 1), len(cols) - 1)
     ws.freeze_panes(1, 0)
@@ -194,7 +207,9 @@ def render_xlsx(report: Report, base: Path) -> bytes:
     def finding_sheet(name: str, rows: list[tuple[FileResult, Finding]], first_row: int) -> Any:
         sheet = wb.add_worksheet(name)
         cols = ("文件", "项目", "位置", "严重程度", "代码", "问题", "修改建议")
-        for k, (label, width) in enumerate(zip(cols, (36, 36, 24, 8, 11, 60, 50), strict=True)):
+        widths = (30, 30, 22, 8, 11, 60, 50)
+        for_print(sheet, first_row - 1)
+        for k, (label, width) in enumerate(zip(cols, widths, strict=True)):
             sheet.write_string(first_row - 1, k, label, head)
             sheet.set_column(k, k, width)
         r = first_row
@@ -211,6 +226,10 @@ def render_xlsx(report: Report, base: Path) -> bytes:
             sheet.write_string(r, 4, f.code, text)
             sheet.write_string(r, 5, f.message, text)
             sheet.write_string(r, 6, f.hint, text)
+            project = labels.get(f.table, "文档") if f.table is not None else "文档"
+            sheet.set_row(
+                r, printing.row_height([fr.path, project, f.where, "", "", f.message, f.hint], widths)
+            )
             r += 1
         sheet.autofilter(first_row - 1, 0, max(r - 1, first_row), len(cols) - 1)
         sheet.freeze_panes(first_row, 0)
@@ -218,12 +237,17 @@ def render_xlsx(report: Report, base: Path) -> bytes:
 
     finding_sheet("问题", [(fr, f) for fr in report.files for f in fr.findings], 1)
 
-    # One sheet per 预算单位, to send each unit its own findings.
+    # One sheet per 预算单位, to send each unit its own findings. A finding about a whole file goes
+    # to its unit's sheet when the file is one unit's, else to a sheet named for the file.
     by_unit: dict[str, list[tuple[FileResult, Finding]]] = {}
     for fr in report.files:
+        units = {u for u in fr.units.values() if u}
         for f in fr.findings:
-            unit = fr.units.get(f.table, "") if f.table is not None else ""
-            by_unit.setdefault(unit or "（未填单位）", []).append((fr, f))
+            if f.table is not None:
+                unit = fr.units.get(f.table, "") or "（未填单位）"
+            else:
+                unit = next(iter(units)) if len(units) == 1 else Path(fr.path).name
+            by_unit.setdefault(unit, []).append((fr, f))
     taken = {"文件", "问题", "规则统计"}
     for unit in sorted(by_unit):
         name = _sheet_name(unit, taken)
@@ -232,6 +256,7 @@ def render_xlsx(report: Report, base: Path) -> bytes:
         unit_sheet.write_string(0, 0, f"预算单位：{unit}", head)
 
     ws = wb.add_worksheet("规则统计")
+    for_print(ws, 0)
     for k, label in enumerate(("代码", "次数", "默认级别", "规则")):
         ws.write_string(0, k, label, head)
     ws.set_column(3, 3, 70)

@@ -173,10 +173,12 @@ def parse_table(
     i_total = _find(cells, Label.BUDGET_TOTAL)
     if i_code is None and i_name is None and i_total is None and _find(cells, Label.LEVEL1) is None:
         raise XlgoalsInputError(
-            f"表格“{span.title or table.unit_name}”中没有找到“{Label.PROJECT_CODE}”“{Label.PROJECT_NAME}”"
-            f"“{Label.BUDGET_TOTAL}”或指标表（“{Label.LEVEL1}”），无法识别为绩效目标表。",
+            f"表格“{span.title or table.unit_name}”缺少表头：没有找到“{Label.PROJECT_CODE}”“{Label.PROJECT_NAME}”"
+            f"“{Label.BUDGET_TOTAL}”，也没有指标表（“{Label.LEVEL1}”），无法识别为绩效目标表。请补全表头后重试。",
             file=file,
-            line=(cells[0].line if cells else span.start + 1),
+            line=(span.title_line + 1)
+            if span.title_line is not None
+            else (cells[0].line if cells else span.start + 1),
         )
     anchor = next(i for i in (i_code, i_name, i_total, 0) if i is not None)
 
