@@ -139,7 +139,8 @@ def test_folder_zip_shows_progress(browser: object, service: tuple[str, Path], t
     page.set_input_files("#files", [str(archive)])
     page.click("button.primary")
     page.wait_for_selector(".total", timeout=300_000)
-    assert page.locator("section.file").count() == 17
+    assert page.locator("section.file").count() == 18  # 16 files, the lock file, the checks across files
+    assert "（多个文件之间）" in page.inner_text("#results")  # the same examples under several units
     assert "已跳过" in page.inner_text("#results")
     seen = page.evaluate("window.seen")
     assert any("正在校验：已完成" in s for s in seen), seen
