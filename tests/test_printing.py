@@ -53,6 +53,12 @@ def test_every_report_sheet_is_set_up_for_a4(report: Path) -> None:
         assert problems.row_dimensions[r].height >= row_height(values, widths) - 0.01, r
 
 
+def test_the_location_column_shows_the_line_not_the_path_again(report: Path) -> None:
+    problems = openpyxl.load_workbook(report)["问题"]
+    places = [problems.cell(r, 3).value for r in range(2, problems.max_row + 1)]
+    assert places and all(p.startswith("第") and p.endswith("行") for p in places), places[:3]
+
+
 def test_document_findings_sit_on_the_units_sheet_not_an_unnamed_one(report: Path) -> None:
     names = openpyxl.load_workbook(report).sheetnames
     assert "（未填单位）" not in names

@@ -218,10 +218,11 @@ def render_xlsx(report: Report, base: Path) -> bytes:
             sheet.write_string(r, 0, fr.path, text)
             sheet.write_string(r, 1, labels.get(f.table, "文档") if f.table is not None else "文档", text)
             url = _link(fr, f, base)
+            where = short_where(f)  # the file has its own column: the cell, line or place alone
             if url:
-                sheet.write_url(r, 2, url, link, f.where or fr.path)
+                sheet.write_url(r, 2, url, link, where or fr.path)
             else:
-                sheet.write_string(r, 2, f.where, text)
+                sheet.write_string(r, 2, where, text)
             sheet.write_string(r, 3, f.severity.label, sev_fmt[f.severity])
             sheet.write_string(r, 4, f.code, text)
             sheet.write_string(r, 5, f.message, text)
