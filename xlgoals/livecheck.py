@@ -53,6 +53,7 @@ from xlgoals.model import LAYOUT_FIELDS, GoalTable, Layout, PlanMode, SheetRow, 
 
 PLAN_AREA = "plan"  # the four plan cells as one range
 BLOCK_AREA = "indicators"  # the whole indicator block
+BELOW_AREA = "below"  # for an indicator row: the 三级指标 and 指标值 cells of the rows below it in the block
 PERCENT_EPS = 0.00005  # 0.005 percentage points, as the cells hold fractions
 AMOUNT_EPS = 0.005  # 万元
 
@@ -156,7 +157,12 @@ HEADER_CHECKS: tuple[LiveCheck, ...] = (
             "PLAN-002",
             PLAN_POINTS[k],
             f"{L.Label.PLAN_POINTS[k]}小于{L.Label.PLAN_POINTS[k - 1]}，累计数不应下降。",
-            AND(ISNUMBER(POINTS[k - 1]), ISNUMBER(POINTS[k]), op("<", N(POINTS[k]), N(POINTS[k - 1]))),
+            AND(
+                NOT(PLAN_EXCEEDS),  # 30 typed in a % cell is one mistake, reported as such (PLAN-003)
+                ISNUMBER(POINTS[k - 1]),
+                ISNUMBER(POINTS[k]),
+                op("<", N(POINTS[k]), N(POINTS[k - 1])),
+            ),
             TableField.SPEND_PLAN,
         )
         for k in range(1, 4)
@@ -197,10 +203,18 @@ def _real(x: Expr) -> Expr:
     return AND(filled(x), op("<>", TRIM(x), _NONE))
 
 
+LEVEL2, DESCRIPTION = _i(IndicatorField.LEVEL2), _i(IndicatorField.DESCRIPTION)
+EMPTY_ROW = AND(*(blank(x) for x in (LEVEL2, NAME, DESCRIPTION, VALUE, BASIS)))
 PLACEHOLDER = AND(_is_none(NAME), _is_none(VALUE))  # a "无" row of the flat layout, or an empty one
 REAL = NOT(PLACEHOLDER)
 
 ROW_CHECKS: tuple[LiveCheck, ...] = (
+    LiveCheck(
+        "STRUCT-014",
+        IndicatorField.NAME,
+        "空行：请删除此行，或在此填写指标。",
+        AND(EMPTY_ROW, op(">", COUNTA(Area(BELOW_AREA)), 0)),
+    ),
     LiveCheck("STRUCT-009", IndicatorField.VALUE, "指标值未填。", AND(_real(NAME), blank(VALUE))),
     LiveCheck(
         "STRUCT-010",
@@ -325,10 +339,22 @@ def evaluate_view(v: SheetView, layout: Layout, code: str | None = None) -> list
     rows = [c for c in ROW_CHECKS if wanted(c)]
     cells, spans = header_cells(v), areas(v)
     out = [Fired(c) for c in header if _true(c.when, cells, spans)]
-    for r in v.rows if rows else ():
+    # The checks only ask whether anything below a row is filled (COUNTA(below)>0): each row gets
+    # the nearest filled cell below it, found in one pass from the bottom, not the whole area.
+    nearest: list[list[Value]] = []
+    seen: list[Value] = []
+    for r in reversed(v.rows if rows else ()):
+        nearest.append(seen)
+        filled_here: list[Value] = [x for f in BELOW_FIELDS if (x := r.cells.get(f)) is not None]  # COUNTA
+        seen = filled_here[:1] or seen
+    nearest.reverse()
+    for r, below in zip(v.rows if rows else (), nearest, strict=True):
         row_cells = {f.value: x for f, x in r.cells.items()}
-        out += [Fired(c, r) for c in rows if _true(c.when, row_cells, {})]
+        out += [Fired(c, r) for c in rows if _true(c.when, row_cells, {BELOW_AREA: below})]
     return out
+
+
+BELOW_FIELDS = (IndicatorField.NAME, IndicatorField.VALUE)
 
 
 def evaluate_table(t: GoalTable, layout: Layout, code: str | None = None) -> list[Fired]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from xlgoals.fields import TableField, plan_index
+from decimal import Decimal
+
+from xlgoals.fields import IndicatorField, TableField, plan_index
 from xlgoals.layout import Label, field_name
 from xlgoals.model import PlanMode
 from xlgoals.rules.common import quote
@@ -10,6 +12,15 @@ from xlgoals.rules.registry import Context, Family, rule
 
 FAMILY = Family("PLAN", field_name(TableField.SPEND_PLAN))
 LABELS = Label.PLAN_POINTS
+
+
+def _whole_percent(ctx: Context, f: TableField | IndicatorField) -> Decimal | None:
+    """The number in a % cell that holds more than 1 (30 typed for 30 %: the sheet shows 3000 %)."""
+    cell = ctx.t.sheet.header.get(f) if ctx.t.sheet is not None and isinstance(f, TableField) else None
+    if isinstance(cell, int | float) and not isinstance(cell, bool) and cell > 1:
+        d = Decimal(repr(cell)).normalize()
+        return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
+    return None
 
 
 def _point(ctx: Context, f: object) -> tuple[str, str]:
@@ -64,11 +75,15 @@ def plan_end(ctx: Context) -> None:
     for fired in ctx.live():
         label, raw = _point(ctx, fired.check.target)
         if fired.check.kind == "exceeds":
-            whole = (
-                f"100%（如要填 {raw.rstrip('%')}%，请输入“{raw.rstrip('%')}%”）"
-                if percent
-                else f"预算数 {total} 万元"
-            )
+            typed = _whole_percent(ctx, fired.check.target) if percent else None
+            if typed is not None:
+                ctx.emit_live(
+                    fired,
+                    f"资金支出计划{label}填的是数字 {typed:f}，按百分比格式即 {typed * 100:f}%，超过全年100%。"
+                    f"要填 {typed:f}%，请输入“{typed:f}%”（或 {typed / 100:f}）。",
+                )
+                continue
+            whole = "100%" if percent else f"预算数 {total} 万元"
             ctx.emit_live(fired, f"资金支出计划{label}“{raw}”超过全年{whole}。")
         else:
             target = "100%" if percent else f"预算数 {total} 万元"
