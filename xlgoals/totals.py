@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from xlgoals.fields import TableField
 from xlgoals.frameworks import canonical_level1
 from xlgoals.model import GoalTable, PlanMode
 
@@ -15,13 +16,12 @@ LEVEL1_COLUMNS = ("产出指标", "效益指标", "满意度指标", "成本指�
 def plan_amounts(t: GoalTable) -> list[Decimal | None]:
     """资金支出计划 in 万元 at 3/6/10/12月底: percent mode × 预算数, amount mode as written."""
     out: list[Decimal | None] = []
+    total = counted(t, TableField.BUDGET_TOTAL)
     for p in t.spend_plan.points:
         if p.value is None:
             out.append(None)
         elif t.spend_plan.mode == PlanMode.PERCENT:
-            out.append(
-                (t.budget.total * p.value / 100).quantize(CENT) if t.budget.total is not None else None
-            )
+            out.append((total * p.value / 100).quantize(CENT) if total is not None else None)
         else:
             out.append(p.value)
     return out
@@ -50,6 +50,7 @@ class ProjectRow:
     plan: list[Decimal | None]
     counts: dict[str, int]
     status: str
+    uncounted: tuple[str, str, str] = ("", "", "")  # 预算数/财政资金/其他资金 typed as text, not counted
 
 
 @dataclass
@@ -71,19 +72,46 @@ class Amounts:
         self.projects += 1
 
 
+def counted(t: GoalTable, f: TableField) -> Decimal | None:
+    """An amount as the totals count it. A workbook cell holding text ("2,800.00", "2800万元") is not
+    counted, as the workbook's own SUM does not count it: the number cannot be trusted (FUND-001
+    reports it) and the 汇总 must agree with the 项目清单 the clerk sees."""
+    if t.sheet is not None and isinstance(t.sheet.header.get(f), str):
+        return None
+    value: Decimal | None = getattr(t.budget, _BUDGET_ATTR[f])
+    return value
+
+
+_BUDGET_ATTR = {
+    TableField.BUDGET_TOTAL: "total",
+    TableField.BUDGET_FISCAL: "fiscal",
+    TableField.BUDGET_OTHER: "other",
+}
+
+
 def project_row(source: str, t: GoalTable, status: str) -> ProjectRow:
     return ProjectRow(
         source=source,
         unit=f"{t.unit_code} {t.unit_name}".strip() or "（未填单位）",
         project_code=t.project_code,
         project_name=t.project_name,
-        total=t.budget.total,
-        fiscal=t.budget.fiscal,
-        other=t.budget.other,
+        total=counted(t, TableField.BUDGET_TOTAL),
+        fiscal=counted(t, TableField.BUDGET_FISCAL),
+        other=counted(t, TableField.BUDGET_OTHER),
         plan=plan_amounts(t),
         counts=level1_counts(t),
         status=status,
+        uncounted=(
+            _typed(t, TableField.BUDGET_TOTAL),
+            _typed(t, TableField.BUDGET_FISCAL),
+            _typed(t, TableField.BUDGET_OTHER),
+        ),
     )
+
+
+def _typed(t: GoalTable, f: TableField) -> str:
+    cell = t.sheet.header.get(f) if t.sheet is not None else None
+    return cell if isinstance(cell, str) else ""
 
 
 def by_unit(rows: list[ProjectRow]) -> list[tuple[str, list[ProjectRow], Amounts]]:

@@ -83,7 +83,9 @@ def build_summary(
             ws.write_string(r, 1, row.project_code, f["text"])
             ws.write_string(r, 2, row.project_name, f["text"])
             for k, v in enumerate(values):
-                if v is None:
+                if v is None and k < len(row.uncounted) and row.uncounted[k]:
+                    ws.write_string(r, 3 + k, row.uncounted[k], f["money"])  # as typed; SUM skips it
+                elif v is None:
                     ws.write_blank(r, 3 + k, None, f["money"])
                 else:
                     ws.write_number(r, 3 + k, float(v), f["money"])
