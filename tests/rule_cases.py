@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from xlgoals.fields import TableField
+from xlgoals.livecheck import derived_view
 from xlgoals.model import (
     Budget,
     Document,
@@ -18,8 +19,20 @@ from xlgoals.model import (
     Location,
     PlanMode,
     PlanPoint,
+    SheetRow,
     SpendPlan,
 )
+
+
+def _blank_row(t: GoalTable) -> None:
+    """The table as a workbook holds it, with an empty row between its 2nd and 3rd indicators."""
+    view = derived_view(t)
+    for k, row in enumerate(view.rows):
+        row.row = 10 + k + (k >= 2)
+    view.rows.insert(2, SheetRow(row=12))
+    t.sheet = view
+    t.locations[TableField.PROJECT_CODE] = Location(file="t.xlsx", sheet="1 职业技能培训补助", cell="B3")
+
 
 # --- clean baselines --------------------------------------------------------------------------
 
@@ -176,6 +189,7 @@ CASES: dict[str, tuple[str, Mut] | Mut] = {
     "STRUCT-011": _set_ind(1, name="培训人次"),
     "STRUCT-012": _set_ind(2, basis=""),
     "STRUCT-013": lambda d: d.tables.__setitem__(0, GoalTable(index=1)),
+    "STRUCT-014": lambda d: _blank_row(_t(d)),
     "CODE-001": lambda d: setattr(_t(d), "project_code", "1307302400047410001H"),
     "CODE-002": lambda d: (
         setattr(d.meta, "budget_year", 2024)

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter
 
 from xlgoals.fields import Field, IndicatorField, MetaField, TableField
 from xlgoals.findings import Finding, Severity
-from xlgoals.layout import field_name
+from xlgoals.layout import PROJECT, cell_name, field_name
 from xlgoals.livecheck import Fired, evaluate_table
 from xlgoals.model import Document, GoalTable, Indicator, Location, has_field
 
@@ -172,6 +172,15 @@ class Context:
         elif row.indicator is not None:
             self.emit(
                 message, indicator=(row.indicator, self.t.indicators[row.indicator]), field=fired.check.target
+            )
+        else:  # a row of the workbook that holds no indicator (a blank row inside the block)
+            sheet = next((loc for loc in self.t.locations.values() if loc.sheet is not None), None)
+            assert isinstance(fired.check.target, IndicatorField) and sheet is not None
+            cell = cell_name(PROJECT.column(fired.check.target).col, row.row)
+            self.emit(
+                message,
+                location=Location(file=sheet.file, sheet=sheet.sheet, cell=cell),
+                path=f"{self.t.label} › 第{row.row}行",
             )
 
     def budget_year(self) -> int | None:

@@ -252,6 +252,20 @@ def table_empty(ctx: Context) -> None:
         ctx.emit_live(fired, "项目表尚未填写（表头、资金支出计划和绩效指标都是空的）。")
 
 
+@rule(
+    "STRUCT-014", "blank-row", "warning",
+    title="指标中间夹着空行",
+    what="工作簿的指标区中，有指标的行之间是否夹着整行空白（一级指标列除外）。",
+    why="空行会原样印在公开的表格里，也常是删了一半的指标；读取时空行被跳过，表格和实际填写对不上。",
+    bad="第12行整行空白，第13行起还有指标", good="指标一行接一行，多余的空行删除",
+    fix="删除空行（右键行号→删除整行）；如果是漏填的指标，在这一行补填。",
+)  # fmt: skip
+def blank_row(ctx: Context) -> None:
+    for fired in ctx.live():
+        assert fired.row is not None
+        ctx.emit_live(fired, f"第{fired.row.row}行是空行，夹在指标中间。")
+
+
 def _indicator(ctx: Context, fired: Fired) -> Indicator | None:
     k = fired.row.indicator if fired.row is not None else None
     return ctx.t.indicators[k] if k is not None else None
