@@ -106,7 +106,9 @@ def test_more_indicators_than_the_prepared_block_extend_it(tmp_path):
     assert [i.value_raw for i in back.tables[0].indicators] == [f"≥{k}个" for k in range(45)]
     ws = openpyxl.load_workbook(path)["1 大项目"]
     last = L.PROJECT.first_indicator_row + 44
-    assert ws.cell(last, L.PROJECT.flag_column).value == row_flag(last, Layout.HEBEI)  # the live row flag
+    assert ws.cell(last, L.PROJECT.flag_column).value == row_flag(
+        last, Layout.HEBEI, last
+    )  # the live row flag
     assert ws.cell(last, 6).protection.locked is False and ws.cell(last, 6).border.left.style == "thin"
     assert ws.cell(last + 1, 1).value == L.Label.FOOTER
     assert f"$H${last}" in ws.cell(last + 1, 2).value  # the footer counts the extended block

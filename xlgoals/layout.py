@@ -334,6 +334,9 @@ INSTRUCTIONS_SHEET = "填表说明"
 LIST_SHEET = "项目清单"
 DOCUMENT_SHEET = "公开说明"
 LISTS_SHEET = "_lists"  # hidden: dropdown sources
+# The sheets just before and after the project sheets; the 项目清单 合计 of amounts sums every sheet
+# between them, so neither may hold a number in an amount cell (a test checks it).
+PROJECT_SPAN = (DOCUMENT_SHEET, LISTS_SHEET)
 META_SHEET = "_xlgoals"  # hidden: layout version, incomplete-table notes, earlier marks
 CONFIG_SHEET = "_config"  # hidden: per-workbook rule configuration (A key, B value)
 RESULTS_SHEET = "校验结果"

@@ -223,7 +223,7 @@ class _Builder:
                 widths = [(ind.level1, _width(level1.col, level1.right))]
                 widths += [(_indicator_text(ind, c.field), _width(c.col, c.right)) for c in P.columns[1:]]
                 ws.set_row(r, L.row_height(widths))
-            formula = F.row_flag(r + 1, self.layout)
+            formula = F.row_flag(r + 1, self.layout, P.first_indicator_row + nrows - 1)
             ws.write_formula(r, P.flag_column - 1, formula, self.fmt[L.Style.FLAG], shown.get(r + 1, ""))
             for c in P.extra_columns:
                 ws.write_string(
@@ -296,9 +296,10 @@ class _Builder:
             elif c.total:
                 money = c.kind == L.ListKind.FIELD
                 value = float(totals[col]) if money else totals[col]
-                ws.write_formula(
-                    r, col, F.list_sum(col + 1, first, end), total_money if money else total_fmt, value
+                formula = (
+                    F.all_projects_sum(c.field) if money and c.field else F.list_sum(col + 1, first, end)
                 )
+                ws.write_formula(r, col, formula, total_money if money else total_fmt, value)
             else:
                 ws.write_string(r, col, "", total_fmt)
         ws.freeze_panes(spec.header_row, 0)

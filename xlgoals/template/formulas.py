@@ -9,6 +9,7 @@ x14 features — so Excel 2010+, WPS and LibreOffice evaluate them alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 
@@ -16,6 +17,8 @@ from xlgoals import layout as L
 from xlgoals.fields import IndicatorField, TableField
 from xlgoals.formula import IF, Expr, Resolver, concat, render
 from xlgoals.livecheck import (
+    BELOW_AREA,
+    BELOW_FIELDS,
     BLOCK_AREA,
     HEADER_CHECKS,
     PLAN_AREA,
@@ -56,11 +59,17 @@ def header_resolver(last_row: int, sheet: str = "") -> Resolver:
     return resolve
 
 
-def row_resolver(r: int) -> Resolver:
-    """Cells of indicator row ``r``: column absolute, row relative (the formula is copied down)."""
+def row_resolver(r: int, last_row: int) -> Resolver:
+    """Cells of indicator row ``r``: column absolute, row relative (the formula is copied down); the
+    rows below it run to the block's last row (absolute, so inserted rows widen it)."""
+
+    def letter(f: IndicatorField) -> str:
+        return L.column_letter(P.column(f).col)
 
     def resolve(name: str) -> str:
-        return f"${L.column_letter(P.column(IndicatorField(name)).col)}{r}"
+        if name == BELOW_AREA:
+            return ",".join(f"${letter(f)}{r + 1}:${letter(f)}${last_row}" for f in BELOW_FIELDS)
+        return f"${letter(IndicatorField(name))}{r}"
 
     return resolve
 
@@ -94,15 +103,17 @@ def header_flag(checks: tuple[LiveCheck, ...], last_row: int) -> str:
 
 
 @cache
-def row_flag(r: int, layout: Layout) -> str:
-    return _joined(row_checks(layout), row_resolver(r))
+def row_flag(r: int, layout: Layout, last_row: int) -> str:
+    return _joined(row_checks(layout), row_resolver(r, last_row))
 
 
 @cache
 def condition(check: LiveCheck, last_row: int, first_row: int = 0) -> str:
     """The check's condition as a conditional-format formula (for a row check: relative to ``first_row``)."""
     resolve = (
-        row_resolver(first_row) if isinstance(check.target, IndicatorField) else header_resolver(last_row)
+        row_resolver(first_row, last_row)
+        if isinstance(check.target, IndicatorField)
+        else header_resolver(last_row)
     )
     return "=" + render(check.when, resolve)
 
@@ -149,6 +160,36 @@ def indicator_count(sheet: str, last_row: int) -> str:
 
 def list_sum(col: int, first: int, last: int) -> str:
     return f"=SUM({L.column_range(col, first, last)})"
+
+
+def list_row(index: int, sheet: str, last_row: int) -> list[int | str]:
+    """A project's 项目清单 row, cell by cell: numbers, the sheet name, formulas (for a row added
+    after the template was built — 新增项目; the builder writes the same formulas with cached values)."""
+    out: list[int | str] = []
+    for c in L.LIST.columns:
+        if c.kind == L.ListKind.INDEX:
+            out.append(index)
+        elif c.kind == L.ListKind.SHEET:
+            out.append(sheet)
+        elif c.kind == L.ListKind.UNIT:
+            out.append(unit(sheet))
+        elif c.kind == L.ListKind.COUNT:
+            out.append(indicator_count(sheet, last_row))
+        elif c.kind == L.ListKind.FLAGS:
+            out.append(flag_count(sheet, last_row))
+        else:
+            assert c.field is not None
+            out.append(link_value(sheet, c.field))
+    return out
+
+
+def all_projects_sum(f: TableField) -> str:
+    """An amount summed over every sheet between the two sheets that bracket the project sheets
+    (a 3-D reference): a project sheet added by hand, by 新增项目 or in WPS counts even before it
+    has a 项目清单 row. The names go unquoted, as LibreOffice reads only that form."""
+    first, last = L.PROJECT_SPAN
+    assert all(re.fullmatch(r"[_\w]+", n) for n in (first, last)), L.PROJECT_SPAN
+    return f"=SUM({first}:{last}!{_input(f, absolute=False)})"
 
 
 def texts(checks: Iterable[LiveCheck]) -> str:
