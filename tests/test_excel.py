@@ -19,6 +19,7 @@ from xlgoals.excel import buttons
 from xlgoals.excel.udfs import XG_CHECK_CODE, XG_CHECK_PLAN, XG_CHECK_VALUE, XG_TOTAL, XG_VALUE
 from xlgoals.io.xw import unprotected
 from xlgoals.marks import result_rows
+from xlgoals.template import formulas as F
 from xlgoals.template.builder import build_bytes
 
 SAT_SHEET = "1 城乡居民养老保险县级配套"
@@ -139,13 +140,26 @@ def test_export_button_writes_beside_the_workbook(wb000, tmp_path, monkeypatch):
 
 
 def test_new_project_button_adds_a_sheet_and_lists_it(wb000, tmp_path, monkeypatch):
+    # The last project has 35 indicators: more rows than the template prepares.
+    doc = seed("000").model_copy(deep=True)
+    last = doc.tables[-1]
+    last.indicators = [last.indicators[k % len(last.indicators)].model_copy() for k in range(35)]
+    wb000.write_bytes(build_bytes(doc))
     book = remote_book(wb000)
     actions = press(monkeypatch, book, buttons.new_project_button)
     funcs = [a["func"] for a in actions]
     assert "copySheet" in funcs and "setSheetName" in funcs
     assert any(a["func"] == "setSheetName" and a["args"] == ["项目7"] for a in actions)
-    listed = [a for a in actions if a["func"] == "setValues" and a["values"] == [[7, "项目7"]]]
-    assert listed
+    (listed,) = [a for a in actions if a["func"] == "setValues" and a["values"][0][:2] == [7, "项目7"]]
+    row = listed["values"][0]  # the whole 项目清单 row: its formulas point at the new sheet
+    footer = L.PROJECT.first_indicator_row + 35
+    assert row[2:] == F.list_row(7, "项目7", footer - 1)[2:] and "'项目7'!$C$4" in row[5]
+    # the new sheet is cleared down to its footer: all 35 indicator rows, not the template's 30
+    new_sheet = next(a["sheet_position"] for a in actions if a["func"] == "setSheetName")
+    cleared = [a for a in actions if a["func"] == "rangeClearContents" and a["sheet_position"] == new_sheet]
+    assert any(a["start_row"] == L.PROJECT.first_indicator_row - 1 and a["row_count"] == 35 for a in cleared)
+    # the 合计 of the counted columns covers the new row
+    assert any(a["func"] == "setValues" and a["values"] == [["=SUM(I4:I10)"]] for a in actions)
     vba = remote_book(wb000, client="VBA")
     res = press(monkeypatch, vba, buttons.new_project_button)
     assert [a["func"] for a in res] == ["alert"] and "桌面版 Excel" in res[0]["args"][0]

@@ -28,8 +28,10 @@ from xlgoals.formats.document_json import dumps
 from xlgoals.formats.docx import build_docx
 from xlgoals.formats.template_workbook import is_project_sheet
 from xlgoals.formats.workbook import read_grid_document
+from xlgoals.io.grid import SheetGrid
 from xlgoals.io.xw import apply_marks, grid_from_book, supports_copy_sheet, unprotected
 from xlgoals.model import Document
+from xlgoals.template import formulas as F
 from xlgoals.totals import grand_total, plan_amounts, project_row
 
 TITLE = "xlgoals"
@@ -143,18 +145,29 @@ def new_project_book(book: Any) -> str:
     source = book.sheets[projects[-1]]
     if not supports_copy_sheet(book):
         raise XlgoalsInputError("当前连接方式不支持复制工作表，请在桌面版 Excel 中使用“新增项目”。")
+    footer = _footer_row(next(s for s in grid.sheets if s.name == projects[-1]))
     new = source.copy(after=source, name=name)  # a copy keeps the source's protection
     protection = _protection(book)
     with unprotected(
         book, [name, L.LIST_SHEET], lambda n: L.protection_of(n, project=True) if n == name else protection(n)
     ):
-        _clear_project(new)
-        _add_to_list(book, index, name)
+        _clear_project(new, footer)
+        _add_to_list(book, index, name, footer - 1)
     return f"已新增项目表『{name}』，并已加入『{L.LIST_SHEET}』。"
 
 
-def _clear_project(new: Any) -> None:
-    """Empty the copied project sheet's inputs, keeping the table title and the plan's mode."""
+def _footer_row(sheet: SheetGrid) -> int:
+    """The 表内校验 row of a project sheet: after every indicator row, however many were inserted."""
+    P = L.PROJECT
+    for r in range(P.first_indicator_row, sheet.max_row + 1):
+        if L.label_key(sheet.value(r, 1)) == L.Label.FOOTER:
+            return r
+    return P.footer_row(P.indicator_rows)
+
+
+def _clear_project(new: Any, footer: int) -> None:
+    """Empty the copied project sheet's inputs (every indicator row above the footer), keeping the
+    table title and the plan's mode."""
     P = L.PROJECT
     kept = (TableField.TITLE, TableField.SPEND_PLAN, TableField.PLAN_MODE)
     for item in P.header:
@@ -162,19 +175,25 @@ def _clear_project(new: Any) -> None:
             new.range((item.at.row, item.at.col)).clear_contents()
     title = P.input(TableField.TITLE).at
     new.range((title.row, title.col)).value = L.Label.TITLE
-    last = P.first_indicator_row + P.indicator_rows - 1
+    last = footer - 1
     new.range((P.first_indicator_row, 1), (last, P.print_columns)).clear_contents()
     extra = P.extra_columns
     new.range((P.first_indicator_row, extra[0].col), (last, extra[-1].col)).clear_contents()
 
 
-def _add_to_list(book: Any, index: int, name: str) -> None:
+def _add_to_list(book: Any, index: int, name: str, last_row: int) -> None:
+    """A complete 项目清单 row for the new sheet (its formulas, not only its name), and the 合计 of
+    the counted columns widened to it (inserting at the 合计 row does not widen a SUM above it)."""
+    spec = L.LIST
     lst = book.sheets[L.LIST_SHEET]
-    list_rows = _list_row_count(lst)
-    row = L.LIST.first_row + list_rows
-    lst.range((row, 1), (row, 1)).insert("down")
-    lst.range((row, 1)).value = [[index, name]]
+    row = spec.first_row + _list_row_count(lst)
+    width = len(spec.columns)
+    lst.range((row, 1), (row, width)).insert("down")
+    lst.range((row, 1)).value = [F.list_row(index, name, last_row)]
     lst.range((row, 2)).add_hyperlink(f"#{L.quote_sheet(name)}!{L.cell_name(1, 1)}", name)
+    for col, c in enumerate(spec.columns, start=1):
+        if c.total and c.kind != L.ListKind.FIELD:  # amounts are summed over every sheet already
+            lst.range((row + 1, col)).value = F.list_sum(col, spec.first_row, row)
 
 
 def _list_row_count(sheet: Any) -> int:
