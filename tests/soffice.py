@@ -36,6 +36,13 @@ def require_soffice() -> str:
     return exe
 
 
+def missing(what: str) -> None:
+    """Skip (locally) or fail (CI, XLGOALS_REQUIRE_SOFFICE=1) a test that needs ``what``."""
+    if os.environ.get("XLGOALS_REQUIRE_SOFFICE") == "1":
+        pytest.fail(f"{what} is required here (XLGOALS_REQUIRE_SOFFICE=1) but not installed")
+    pytest.skip(f"{what} not installed")
+
+
 def _profile_dir() -> Path:
     global _profile
     if _profile is None:

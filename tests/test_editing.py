@@ -1,0 +1,91 @@
+"""Editing that survives: rows inserted among the indicators and a project sheet copied by hand, done
+in a real LibreOffice through UNO, leave the live flags and the 项目清单 totals equal to what
+``xlgoals check`` and the core's totals say."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests import parity, soffice
+from tests.helpers import ROOT
+from xlgoals import layout as L
+from xlgoals.formats import read_document
+
+pytestmark = pytest.mark.soffice
+P = L.PROJECT
+NEW = "7 新项目"
+
+
+def _uno_python() -> str:
+    soffice.require_soffice()
+    py = shutil.which("python3", path="/usr/bin")
+    probe = subprocess.run([py or "python3", "-c", "import uno"], capture_output=True) if py else None
+    if probe is None or probe.returncode != 0:
+        soffice.missing("python3-uno (LibreOffice's Python bridge, Debian package python3-uno)")
+    assert py is not None
+    return py
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory) -> Path:
+    py = _uno_python()
+    tmp = tmp_path_factory.mktemp("uno")
+    src = parity.CORPUS / "clean.xlsx"
+    first = parity.project_sheets(openpyxl.load_workbook(src))[0]
+    steps = [
+        {"insert_rows": first, "after": 11, "count": 2},  # two copies of row 11 → rows 12 and 13
+        {
+            "set": first,
+            "cells": {"C12": "养老金发放覆盖率", "D12": "覆盖率", "F12": "≥98%", "G12": "年初计划"},
+        },
+        {"set": first, "cells": {"C13": "新增指标", "D13": "新增", "G13": "年初计划"}},  # no 指标值
+        {"copy_sheet": first, "as": NEW},
+        {"set": NEW, "cells": {"B3": "13073024P00047410099X", "E3": "新项目", "C4": 100, "E4": 100}},
+    ]
+    (tmp / "steps.json").write_text(json.dumps(steps, ensure_ascii=False), encoding="utf-8")
+    out = tmp / "edited.xlsx"
+    subprocess.run(
+        [py, str(ROOT / "tests" / "uno_edit.py"), str(src), str(out), str(tmp / "steps.json")],
+        check=True,
+        timeout=300,
+    )
+    return out
+
+
+def test_inserted_rows_keep_the_live_flag_and_the_merge(edited):
+    wb = openpyxl.load_workbook(edited)
+    ws = wb[parity.project_sheets(wb)[0]]
+    for r in (12, 13):
+        flag = ws.cell(r, P.flag_column).value
+        assert isinstance(flag, str) and f"$C{r}" in flag and f"$F{r}" in flag, (r, flag)
+        assert f"D{r}:E{r}" in {str(m) for m in ws.merged_cells.ranges}
+    assert ws.cell(42, 1).value == L.Label.FOOTER  # the footer moved down with the block
+
+
+def test_check_reads_the_new_rows_and_the_copied_sheet(edited):
+    doc = read_document(edited)
+    assert len(doc.tables) == 7
+    names = [i.name for i in doc.tables[0].indicators]
+    assert names[2:4] == ["养老金发放覆盖率", "新增指标"] and len(names) == 8
+    assert "新项目" in [t.project_name for t in doc.tables]
+
+
+def test_live_flags_equal_check_after_editing(edited):
+    wb = openpyxl.load_workbook(edited, data_only=True)
+    checked, live = parity.checked(edited), parity.live(wb)
+    assert live == checked
+    first = parity.project_sheets(wb)[0]
+    assert (first, "F13", "STRUCT-009") in live  # the inserted row's missing 指标值, in the sheet too
+
+
+def test_list_totals_count_the_copied_sheet(edited):
+    wb = openpyxl.load_workbook(edited, data_only=True)
+    money = parity.list_totals(wb)[:3]
+    assert money == parity.core_totals(edited)[:3]
+    assert money[0] == "13080.00"  # 12980 of example 000 + the copied sheet's 100

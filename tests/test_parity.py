@@ -1,0 +1,98 @@
+"""The live sheet and ``xlgoals check`` agree, finding by finding, on workbooks a clerk edited.
+
+The corpus and its expected results are in ``tests/data/parity/`` (see ``tests/parity.py``). One
+LibreOffice call recalculates every workbook; its 提示 column, decoded into (sheet, cell, rule),
+and its 项目清单 totals must equal what the core computes from the same file.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests import parity, soffice
+from xlgoals import layout as L
+
+CASES = {c.name: c for c in parity.CASES}
+
+
+def test_the_corpus_is_large_enough_and_committed():
+    expected = parity.expected()
+    assert sorted(expected) == sorted(CASES), "regenerate: python -m tests.parity"
+    assert len(expected) >= 25
+    for name in expected:
+        assert (parity.CORPUS / f"{name}.xlsx").is_file(), name
+    # Every rule that lives in the sheet is exercised by some workbook of the corpus.
+    found = {code for e in expected.values() for _s, _c, code in e["findings"]}
+    assert found == parity.LIVE_CODES
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_check_finds_what_the_corpus_expects(name):
+    path = parity.CORPUS / f"{name}.xlsx"
+    want = parity.expected()[name]
+    assert [list(f) for f in parity.checked(path)] == want["findings"]
+    assert parity.core_totals(path) == want["totals"]
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory) -> dict[str, openpyxl.Workbook]:
+    """Every corpus workbook, and one mutated copy, recalculated by LibreOffice in one call."""
+    tmp = tmp_path_factory.mktemp("parity")
+    files = [parity.CORPUS / f"{name}.xlsx" for name in sorted(CASES)]
+    files.append(_mutant(parity.CORPUS / "amount_sum_wrong.xlsx", tmp / "mutant.xlsx"))
+    outs = soffice.convert(files, "xlsx", tmp / "recalc")
+    return {out.stem: openpyxl.load_workbook(out, data_only=True) for out in outs}
+
+
+def _mutant(src: Path, dst: Path) -> Path:
+    """The corpus workbook with one live formula changed the way a slip in the generator would:
+    the 预算数 check's tolerance made a hundred times larger."""
+    shutil.copy(src, dst)
+    wb = openpyxl.load_workbook(dst)
+    ws = wb[parity.project_sheets(wb)[0]]
+    flag = ws.cell(L.PROJECT.input(parity.TableField.BUDGET_TOTAL).at.row, L.PROJECT.flag_column)
+    assert ">0.005" in flag.value
+    flag.value = flag.value.replace(">0.005", ">500")
+    wb.save(dst)
+    return dst
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_libreoffice_shows_what_check_finds(name, recalculated):
+    wb = recalculated[name]
+    want = parity.expected()[name]
+    assert [list(f) for f in parity.live(wb)] == want["findings"]
+    assert parity.list_totals(wb) == want["totals"]
+
+
+@pytest.mark.soffice
+def test_a_single_disagreement_fails(recalculated):
+    """The comparison is not blind: one changed formula makes the live side differ from check."""
+    want = parity.expected()["amount_sum_wrong"]["findings"]
+    got = [list(f) for f in parity.live(recalculated["mutant"])]
+    assert got != want
+    missing = [f for f in want if f not in got]
+    assert [f[1:] for f in missing] == [["C4", "FUND-001"]]
+
+
+def test_the_sheets_that_bracket_the_projects_hold_no_amounts():
+    """项目清单 sums the amount cells of every sheet from 公开说明 to _lists (a 3-D reference): those
+    two must bracket the project sheets and hold no number in an amount cell."""
+    wb = openpyxl.load_workbook(parity.CORPUS / "clean.xlsx")
+    names = wb.sheetnames
+    first, last = (names.index(n) for n in L.PROJECT_SPAN)
+    projects = [names.index(n) for n in parity.project_sheets(wb)]
+    assert first < min(projects) and max(projects) < last
+    for name in L.PROJECT_SPAN:
+        for f in (
+            parity.TableField.BUDGET_TOTAL,
+            parity.TableField.BUDGET_FISCAL,
+            parity.TableField.BUDGET_OTHER,
+        ):
+            at = L.PROJECT.input(f).at
+            assert not isinstance(wb[name].cell(at.row, at.col).value, int | float), (name, f)
