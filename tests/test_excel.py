@@ -303,3 +303,20 @@ def test_on_excel_the_sheet_object_is_unprotected_and_protected_with_the_layout_
     assert not args["AllowFormattingCells"] and args["Contents"] and args["DrawingObjects"]
     assert api.EnableSelection == 0  # locked and unlocked cells selectable
     assert sheets[L.LIST_SHEET].api.calls == []  # the template leaves 项目清单 unprotected
+
+
+def test_validate_writes_what_it_found_into_each_sheets_footer(wb000, monkeypatch):
+    """The printed sheet says what 校验 painted: its 表内校验 row gets the counts of that sheet."""
+    actions = press(monkeypatch, remote_book(wb000), buttons.validate_button)
+    footer_row = L.PROJECT.footer_row(L.PROJECT.indicator_rows)
+    footers = [
+        a["values"][0][0]
+        for a in actions
+        if a["func"] == "setValues" and a["start_row"] == footer_row - 1 and a["start_column"] == 1
+    ]
+    assert len(footers) == 6
+    assert all(f.startswith("=IF(COUNTIF(") and "校验发现" in f for f in footers)
+    first = check_file(wb000)[0].findings
+    on_first = [f for f in first if f.location and f.location.sheet and f.location.sheet.startswith("1 ")]
+    errors = sum(1 for f in on_first if f.severity.value == "error")
+    assert f"错误 {errors} 处" in footers[0] if errors else "错误" not in footers[0]

@@ -103,7 +103,7 @@ def test_libreoffice_computes_every_live_check_as_evaluate_does(tmp_path: Path):
     checks = [*HEADER_CHECKS, *ROW_CHECKS]
     names = sorted({n for c in checks for n in _refs(c.when)})
     col = {n: k + 1 for k, n in enumerate(names)}  # one input column per cell name
-    areas = {"plan": 4, "indicators": 6}  # each area: its own block of columns
+    areas = {"plan": 4, "indicators": 6, "below": 4}  # each area: its own block of columns
     base = len(names) + 2
     area_cols = {}
     for name, width in areas.items():

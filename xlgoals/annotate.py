@@ -27,7 +27,15 @@ from xlgoals.check import check_document, config_of
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import Finding
 from xlgoals.formats.workbook import read as read_workbook
-from xlgoals.marks import cell_marks, fill, link_target, note_text, result_rows, worst
+from xlgoals.marks import (
+    cell_marks,
+    fill,
+    footer_formulas,
+    link_target,
+    note_text,
+    result_rows,
+    worst,
+)
 from xlgoals.model import Document
 from xlgoals.safetext import path_text, xml_safe
 from xlgoals.template.builder import build_bytes
@@ -72,6 +80,7 @@ def annotate_bytes(data: bytes, keep_vba: bool, findings: Sequence[Finding], lab
         target.comment = comment
         recorded.append((sheet, cell))
     _results_sheet(wb, findings, labels)
+    _printed_marks(wb, findings)
     if meta is not None:
         start = meta.max_row + 1
         for k, (sheet, cell) in enumerate(recorded):
@@ -112,6 +121,17 @@ def _results_sheet(wb: Any, findings: Sequence[Finding], labels: dict[int, str])
     ws.freeze_panes = ws.cell(spec.freeze_rows + 1, 1).coordinate
     if not findings:
         ws.cell(2, 1, spec.empty)
+
+
+def _printed_marks(wb: Any, findings: Sequence[Finding]) -> None:
+    """On paper too: each project sheet's 表内校验 row says what 校验 found there, the 提示 column
+    is printed, and the notes print after the sheet (Excel; LibreOffice prints no notes)."""
+    column_a = {ws.title: [c.value for c in ws["A"]] for ws in wb.worksheets}
+    for name, (row, formula) in footer_formulas(column_a, findings).items():
+        ws = wb[name]
+        ws.cell(row, 2).value = formula
+        ws.print_area = f"A1:{L.column_letter(L.PROJECT.flag_column)}{row}"
+        ws.page_setup.cellComments = "atEnd"
 
 
 def _clear_previous(wb: Any, meta: Any) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from xlgoals import layout as L
 from xlgoals.findings import Finding, Severity
+from xlgoals.template import formulas as F
 
 
 def worst(findings: Sequence[Finding]) -> Severity:
@@ -52,3 +53,42 @@ def link_target(f: Finding) -> str | None:
     if loc is None or loc.sheet is None or loc.cell is None:
         return None
     return f"{L.quote_sheet(loc.sheet)}!{loc.cell}"
+
+
+def footer_suffix(findings: Sequence[Finding]) -> str:
+    """What 校验 adds to a project sheet's 表内校验 row (``findings``: those located on the sheet), so
+    the printed sheet says what was painted: the live count and the last 校验 agree on paper."""
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
+    parts = [f"{s.label} {n} 处" for s, n in counts.items() if n]
+    if not parts:
+        return "；校验未发现问题"
+    return f"；校验发现{'、'.join(parts)}，见标色单元格的批注和“{L.RESULTS_SHEET}”工作表"
+
+
+def by_sheet(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
+    out: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.location is not None and f.location.sheet is not None:
+            out.setdefault(f.location.sheet, []).append(f)
+    return out
+
+
+def footer_formulas(
+    column_a: dict[str, list[object]], findings: Sequence[Finding]
+) -> dict[str, tuple[int, str]]:
+    """Project sheet → (row, formula) of its 表内校验 cell after 校验: the live count of 提示 cells
+    followed by what 校验 found on the sheet. ``column_a``: each sheet's column A from row 1 (the
+    footer is found by its label, so it is found after rows were inserted)."""
+    on_sheet = by_sheet(findings)
+    out: dict[str, tuple[int, str]] = {}
+    for name, values in column_a.items():
+        if name in L.RESERVED_SHEETS:
+            continue
+        rows = [
+            r
+            for r, v in enumerate(values, start=1)
+            if r > L.PROJECT.first_indicator_row and v == L.Label.FOOTER
+        ]
+        if rows:
+            out[name] = (rows[0], F.footer(rows[0] - 1, footer_suffix(on_sheet.get(name, []))))
+    return out

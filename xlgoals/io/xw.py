@@ -15,7 +15,7 @@ from typing import Any
 from xlgoals import layout as L
 from xlgoals.findings import Finding
 from xlgoals.io.grid import SheetGrid, WorkbookGrid
-from xlgoals.marks import cell_marks, fill, link_target, note_text, result_rows, worst
+from xlgoals.marks import cell_marks, fill, footer_formulas, link_target, note_text, result_rows, worst
 
 
 def _client(book: Any) -> str:
@@ -165,10 +165,14 @@ def apply_marks(
 ) -> None:
     """Mark the cells of ``findings`` and list them on the 校验结果 sheet; the protected sheets it
     writes to (``protection``: the template's options of a sheet) are unprotected for it."""
+    column_a = {s.name: [row[0] if row else None for row in _rows(s)] for s in book.sheets}
+    footers = footer_formulas(column_a, findings)
     touched = [L.META_SHEET, L.RESULTS_SHEET, *(s for s, _ in _earlier_marks(book)[2])]
-    touched += [s for s, _ in cell_marks(findings)]
-    with unprotected(book, touched, protection):
+    touched += [s for s, _ in cell_marks(findings)] + list(footers)
+    with unprotected(book, list(dict.fromkeys(touched)), protection):
         _apply_marks(book, findings, labels)
+        for name, (row, formula) in footers.items():  # the 表内校验 row says what 校验 found
+            book.sheets[name].range((row, 2)).value = formula
 
 
 def _apply_marks(book: Any, findings: Sequence[Finding], labels: dict[int, str]) -> None:

@@ -15,7 +15,7 @@ from functools import cache
 
 from xlgoals import layout as L
 from xlgoals.fields import IndicatorField, TableField
-from xlgoals.formula import IF, Expr, Resolver, concat, render
+from xlgoals.formula import IF, Expr, Lit, Resolver, concat, render
 from xlgoals.livecheck import (
     BELOW_AREA,
     BELOW_FIELDS,
@@ -127,10 +127,12 @@ def flag_cells(last_row: int, prefix: str = "") -> str:
     return f'COUNTIF({header},"?*")+COUNTIF({body},"?*")'
 
 
-def footer(last_row: int) -> str:
+def footer(last_row: int, suffix: str = "") -> str:
+    """The 表内校验 row's formula; ``suffix``: what the last 校验 found on the sheet (``marks``)."""
     count = flag_cells(last_row)
     col = L.column_letter(P.flag_column)
-    return f'=IF({count}=0,"未发现表内问题","表内提示 "&({count})&" 处，见{col}列")'
+    tail = "&" + render(Lit(suffix), lambda name: name) if suffix else ""
+    return f'=IF({count}=0,"未发现表内问题","表内提示 "&({count})&" 处，见{col}列"){tail}'
 
 
 def footer_text(flags: int) -> str:
