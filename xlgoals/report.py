@@ -11,6 +11,7 @@ import xlsxwriter
 
 from xlgoals import layout as L
 from xlgoals import printing
+from xlgoals.crossfile import ACROSS_FILES
 from xlgoals.findings import FileResult, Finding, Report, Severity, status_of
 from xlgoals.marks import fill
 from xlgoals.rules.registry import REGISTRY
@@ -244,7 +245,9 @@ def render_xlsx(report: Report, base: Path) -> bytes:
     for fr in report.files:
         units = {u for u in fr.units.values() if u}
         for f in fr.findings:
-            if f.table is not None:
+            if fr.path == ACROSS_FILES:  # a project code in several files: on a sheet of its own
+                unit = ACROSS_FILES
+            elif f.table is not None:
                 unit = fr.units.get(f.table, "") or "（未填单位）"
             else:
                 unit = next(iter(units)) if len(units) == 1 else Path(fr.path).name
@@ -254,7 +257,8 @@ def render_xlsx(report: Report, base: Path) -> bytes:
         name = _sheet_name(unit, taken)
         taken.add(name)
         unit_sheet = finding_sheet(name, by_unit[unit], 2)
-        unit_sheet.write_string(0, 0, f"预算单位：{unit}", head)
+        title = "多个文件之间的问题" if unit == ACROSS_FILES else f"预算单位：{unit}"
+        unit_sheet.write_string(0, 0, title, head)
 
     ws = wb.add_worksheet("规则统计")
     for_print(ws, 0)
