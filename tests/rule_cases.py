@@ -34,6 +34,16 @@ def _blank_row(t: GoalTable) -> None:
     t.locations[TableField.PROJECT_CODE] = Location(file="t.xlsx", sheet="1 职业技能培训补助", cell="B3")
 
 
+def _formula_without_value(t: GoalTable) -> None:
+    """The table as a workbook holds it, its 预算数 cell a formula saved without its value."""
+    view = derived_view(t)
+    view.header[TableField.BUDGET_TOTAL] = None
+    view.unknown = ["C4"]
+    t.sheet = view
+    t.locations[TableField.PROJECT_CODE] = Location(file="t.xlsx", sheet="1 职业技能培训补助", cell="B3")
+    t.locations[TableField.BUDGET_TOTAL] = Location(file="t.xlsx", sheet="1 职业技能培训补助", cell="C4")
+
+
 # --- clean baselines --------------------------------------------------------------------------
 
 
@@ -190,6 +200,7 @@ CASES: dict[str, tuple[str, Mut] | Mut] = {
     "STRUCT-012": _set_ind(2, basis=""),
     "STRUCT-013": lambda d: d.tables.__setitem__(0, GoalTable(index=1)),
     "STRUCT-014": lambda d: _blank_row(_t(d)),
+    "STRUCT-015": lambda d: _formula_without_value(_t(d)),
     "CODE-001": lambda d: setattr(_t(d), "project_code", "1307302400047410001H"),
     "CODE-002": lambda d: (
         setattr(d.meta, "budget_year", 2024)

@@ -152,6 +152,8 @@ class SheetView(BaseModel):
 
     header: dict[TableField, CellValue] = Field(default_factory=dict)
     rows: list[SheetRow] = Field(default_factory=list)
+    # Input cells ("C4") holding a formula saved without its value: what they hold is unknown.
+    unknown: list[str] = Field(default_factory=list)
 
 
 class GoalTable(BaseModel):

@@ -144,6 +144,14 @@ def read_project(path: str, sheet: SheetGrid, index: int) -> GoalTable:
     locs[TableField.INDICATORS] = rd.loc(head, 1)
     view = SheetView(header={f: cell_value(value(f)) for f in _VIEW_FIELDS})
     t.indicators = _indicators(rd, head + 1, view)
+    inputs = {where(f) for f in _VIEW_FIELDS}
+    columns = {c.col for c in (*P.columns, *P.extra_columns)}
+    rows_of_block = {r.row for r in view.rows}
+    view.unknown = [
+        L.cell_name(c, r)
+        for r, c in sorted(sheet.unknown)
+        if (r, c) in inputs or (r in rows_of_block and c in columns)
+    ]
     t.sheet = view
     return t
 

@@ -30,12 +30,17 @@ def read_grid(path: Path, fast: bool = True) -> WorkbookGrid:
     package = inspect_workbook(path)  # an old .xls, a password, a lock file, a bomb: one Chinese sentence
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise XlgoalsInputError(f"不是 .xlsx/.xlsm 工作簿（扩展名为“{path.suffix}”）。", file=str(path))
+    grid: WorkbookGrid | None = None
     if fast and package.largest_area <= limits.MAX_FAST_AREA:
         try:
-            return fast_io.read_grid(path)
+            grid = fast_io.read_grid(path)
         except XlgoalsInputError:
             pass  # let the tolerant reader try; its verdict stands
-    return xlsx_io.read_grid(path)
+    grid = grid or xlsx_io.read_grid(path)
+    unknown = package.uncached_of()
+    for sheet in grid.sheets:
+        sheet.unknown = unknown.get(sheet.name, frozenset())
+    return grid
 
 
 def read(path: Path, fast: bool = True) -> Document:

@@ -9,6 +9,7 @@ reader that survives a single far cell (see ``limits.MAX_FAST_AREA``).
 
 from __future__ import annotations
 
+import html
 import re
 import stat
 import zipfile
@@ -24,6 +25,12 @@ ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+# A formula cell saved without its value (written by a program, never opened and saved in a
+# spreadsheet): <c r="C4"><f>1400+1400</f></c>. Short formulas only — what a clerk types in an input cell.
+_UNCACHED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]{0,200}>\s*<f[^>]{0,200}>[^<]{0,2000}</f>\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+_SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+_OVERLAP = 4096  # bytes carried from one chunk to the next, so a cell split between them is seen
 _CHUNK = 1 << 20
 LOCK_PREFIXES = ("~$", ".~lock.")
 
@@ -72,6 +79,25 @@ class Package:
     names: set[str] = field(default_factory=set)
     # worksheet part name → (last row, last column) its cells reach
     extents: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # worksheet part name → (row, column) of formula cells saved without their value
+    uncached: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    heads: dict[str, bytes] = field(default_factory=dict)  # workbook.xml and its rels, for sheet names
+
+    def uncached_of(self) -> dict[str, frozenset[tuple[int, int]]]:
+        """Sheet name → its formula cells without a value (where the package names its sheets)."""
+        book, rels = self.heads.get("xl/workbook.xml", b""), self.heads.get("xl/_rels/workbook.xml.rels", b"")
+        targets = {}
+        for m in _REL.finditer(rels):
+            rid, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            part = target.decode("utf-8", "replace").lstrip("/")
+            targets[rid.decode("utf-8", "replace")] = part if part.startswith("xl/") else "xl/" + part
+        out = {}
+        for m in _SHEET.finditer(book):
+            name = html.unescape(m.group(1).decode("utf-8", "replace"))
+            cells = self.uncached.get(targets.get(m.group(2).decode("utf-8", "replace"), ""))
+            if cells:
+                out[name] = frozenset(cells)
+        return out
 
     @property
     def largest_area(self) -> int:
@@ -117,6 +143,7 @@ def _read_member(
     is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
     rows = cols = 0
     tail = b""
+    uncached: set[tuple[int, int]] = set()
     try:
         with zf.open(info) as fh:
             while chunk := fh.read(_CHUNK):
@@ -130,10 +157,12 @@ def _read_member(
                 if is_xml and len(head) < 65536:
                     head += chunk[: 65536 - len(head)]
                 if is_sheet:
-                    for m in _CELL.finditer(tail + chunk):
+                    for m in _CELL.finditer(tail[-32:] + chunk):
                         cols = max(cols, _column(m.group(1)))
                         rows = max(rows, int(m.group(2)))
-                    tail = chunk[-32:]
+                    for m in _UNCACHED.finditer(tail + chunk):
+                        uncached.add((int(m.group(2)), _column(m.group(1))))
+                    tail = chunk[-_OVERLAP:]
     except XlgoalsInputError:
         raise
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
@@ -149,6 +178,10 @@ def _read_member(
         )
     if is_sheet:
         package.extents[info.filename] = (rows, cols)
+        if uncached:
+            package.uncached[info.filename] = uncached
+    if info.filename in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        package.heads[info.filename] = head
     return size
 
 

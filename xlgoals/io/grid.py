@@ -18,6 +18,7 @@ class SheetGrid:
     name: str
     rows: list[list[Any]]
     hidden: bool = False
+    unknown: frozenset[tuple[int, int]] = frozenset()  # (row, col) of formulas saved without a value
 
     def value(self, row: int, col: int) -> Any:
         """The value at 1-based (row, col), or None."""

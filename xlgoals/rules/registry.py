@@ -203,6 +203,8 @@ class Context:
         """Report one problem at a table field, at an indicator's field (default: its value), or at a
         document field."""
         loc, logical, f = self._where(field, indicator)
+        if self._unknown(location or loc) and self.rule.code != UNKNOWN_RULE:
+            return  # the cell holds a formula without its value: STRUCT-015 says so, nothing else
         default = severity or self.rule.severity
         self.findings.append(
             Finding(
@@ -216,6 +218,10 @@ class Context:
                 field=f.value if f is not None else "",
             )
         )
+
+    def _unknown(self, loc: Location | None) -> bool:
+        view = self.table.sheet if self.table is not None else None
+        return bool(view and view.unknown and loc is not None and loc.cell in view.unknown)
 
     def _where(
         self, f: Field | None, indicator: tuple[int, Indicator] | None
@@ -235,6 +241,9 @@ class Context:
         assert f is None or isinstance(f, MetaField), f
         loc = self.doc.meta.locations.get(f) if f is not None else None
         return loc, "文档" + (f" › {field_name(f)}" if f is not None else ""), f
+
+
+UNKNOWN_RULE = "STRUCT-015"  # reports cells whose value is unknown (a formula saved without it)
 
 
 def run_rule(rule_: Rule, doc: Document, table: GoalTable | None, config: Settings) -> list[Finding]:

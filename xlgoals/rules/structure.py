@@ -8,7 +8,7 @@ from xlgoals.fields import IndicatorField, TableField
 from xlgoals.frameworks import FRAMEWORK_A, FRAMEWORK_B, SPECS, detect_framework
 from xlgoals.layout import field_name
 from xlgoals.livecheck import Fired
-from xlgoals.model import Framework, GoalTable, Indicator
+from xlgoals.model import Framework, GoalTable, Indicator, Location
 from xlgoals.rules.common import l1, l2, quote, rows
 from xlgoals.rules.registry import Context, Family, rule
 
@@ -264,6 +264,26 @@ def blank_row(ctx: Context) -> None:
     for fired in ctx.live():
         assert fired.row is not None
         ctx.emit_live(fired, f"第{fired.row.row}行是空行，夹在指标中间。")
+
+
+@rule(
+    "STRUCT-015", "formula-without-value", "error",
+    title="填写区的公式没有保存计算结果",
+    what="工作簿中填写区（表头、资金支出计划、指标）的单元格是否是没有保存计算结果的公式。",
+    why="由其他程序生成、从未在 Excel/WPS 中打开保存过的文件，公式只有文字没有结果；xlgoals 读不到它的值，"
+    "无法核对，别人打开时看到的数也可能不同。",
+    bad="预算数单元格为 =1400+1400，但文件中没有结果", good="预算数填 2800.00，或在 Excel/WPS 中打开并保存一次",
+    fix="在 Excel、WPS 或 LibreOffice 中打开该文件并保存一次（保存时会算出结果），或把公式改为直接填写的数值。",
+)  # fmt: skip
+def formula_without_value(ctx: Context) -> None:
+    view, sheet = ctx.t.sheet, ctx.t.locations.get(TableField.PROJECT_CODE)
+    if view is None or sheet is None:
+        return
+    for cell in view.unknown:
+        ctx.emit(
+            f"单元格 {cell} 是公式，但文件中没有它的计算结果，无法核对其中的数。",
+            location=Location(file=sheet.file, sheet=sheet.sheet, cell=cell),
+        )
 
 
 def _indicator(ctx: Context, fired: Fired) -> Indicator | None:
