@@ -320,3 +320,43 @@ def test_validate_writes_what_it_found_into_each_sheets_footer(wb000, monkeypatc
     on_first = [f for f in first if f.location and f.location.sheet and f.location.sheet.startswith("1 ")]
     errors = sum(1 for f in on_first if f.severity.value == "error")
     assert f"错误 {errors} 处" in footers[0] if errors else "错误" not in footers[0]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "amount_thousands_text",
+        "amount_fullwidth",
+        "percent_whole_30",
+        "blank_row_inside",
+        "value_placeholder",
+    ],
+)
+def test_validate_marks_what_a_clerk_typed_at_the_cell_the_sheet_flags(name, tmp_path, monkeypatch):
+    """The mistakes of the parity corpus: 校验 through the remote engine paints exactly the cells
+    where the live 提示 column (and `xlgoals check`) put the same rule."""
+    from tests import parity
+
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / f"{name}.xlsx"
+    path.write_bytes((parity.CORPUS / f"{name}.xlsx").read_bytes())
+    book = remote_book(path)
+    order = [s.name for s in book.sheets]
+    actions = press(monkeypatch, book, buttons.validate_button)
+    painted = {
+        (order[a["sheet_position"]], L.cell_name(a["start_column"] + 1, a["start_row"] + 1))
+        for a in actions
+        if a["func"] == "setRangeColor" and a["args"] != [None] and a["sheet_position"] < len(order)
+    }
+    notes = {
+        (order[a["sheet_position"]], a["args"][0].replace("$", ""), a["args"][1])
+        for a in actions
+        if a["func"] == "addNote"
+    }
+    expected = parity.expected()[name]["findings"]
+    first = parity.project_sheets(openpyxl.load_workbook(path))[0]
+    mine = [(s, c, code) for s, c, code in expected if s == first]
+    assert mine, name
+    for sheet, cell, code in mine:
+        assert (sheet, cell) in painted, (sheet, cell)
+        assert any(s == sheet and c == cell and code in text for s, c, text in notes), (sheet, cell, code)
