@@ -44,6 +44,13 @@ def _formula_without_value(t: GoalTable) -> None:
     t.locations[TableField.BUDGET_TOTAL] = Location(file="t.xlsx", sheet="1 职业技能培训补助", cell="C4")
 
 
+def _renamed_sheet(d: Document) -> None:
+    """A workbook whose project sheet was renamed by hand: its 项目清单 still names the old sheet."""
+    _t(d).locations[TableField.TITLE] = Location(file="t.xlsx", sheet="1 职业技能培训补助", cell="A1")
+    d.source = "t.xlsx"
+    d.listed_sheets = [(4, "项目1")]
+
+
 # --- clean baselines --------------------------------------------------------------------------
 
 
@@ -201,6 +208,7 @@ CASES: dict[str, tuple[str, Mut] | Mut] = {
     "STRUCT-013": lambda d: d.tables.__setitem__(0, GoalTable(index=1)),
     "STRUCT-014": lambda d: _blank_row(_t(d)),
     "STRUCT-015": lambda d: _formula_without_value(_t(d)),
+    "STRUCT-016": lambda d: _renamed_sheet(d),
     "CODE-001": lambda d: setattr(_t(d), "project_code", "1307302400047410001H"),
     "CODE-002": lambda d: (
         setattr(d.meta, "budget_year", 2024)

@@ -223,6 +223,8 @@ class Document(BaseModel):
     # Check settings the file itself carries (a workbook's hidden _config sheet): (key, value) rows.
     settings: list[tuple[str, Any]] = Field(default_factory=list, exclude=True)
     layout_version: int | None = Field(default=None, exclude=True)  # of an xlgoals workbook
+    # An xlgoals workbook's 项目清单: (row, sheet name) of each project row, in order.
+    listed_sheets: list[tuple[int, str]] | None = Field(default=None, exclude=True)
 
     @field_validator("source")
     @classmethod
@@ -239,6 +241,7 @@ class Document(BaseModel):
         doc.format = None
         doc.settings = []
         doc.layout_version = None
+        doc.listed_sheets = None
         doc.meta.locations = {}
         for item in doc.meta.listed_items:
             item.location = None

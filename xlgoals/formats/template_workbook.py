@@ -339,6 +339,21 @@ def is_template(grid: WorkbookGrid) -> bool:
     return grid.get(L.META_SHEET) is not None
 
 
+def _listed_sheets(sheet: SheetGrid | None) -> list[tuple[int, str]] | None:
+    """(row, sheet name) of the 项目清单's project rows, down to its 合计 row."""
+    if sheet is None:
+        return None
+    col = next(k for k, c in enumerate(L.LIST.columns, start=1) if c.kind == L.ListKind.SHEET)
+    out = []
+    for r in range(L.LIST.first_row, sheet.max_row + 1):
+        name = text(sheet.value(r, col))
+        if name == L.LIST.total_label:
+            break
+        if name:
+            out.append((r, name))
+    return out
+
+
 def read_template(grid: WorkbookGrid) -> Document:
     meta_sheet = read_meta(grid.path, grid)
     notes = meta_sheet.notes
@@ -367,6 +382,7 @@ def read_template(grid: WorkbookGrid) -> Document:
         tables=tables,
         layout_version=meta_sheet.version,
     )
+    doc.listed_sheets = _listed_sheets(grid.get(L.LIST_SHEET))
     config = grid.get(L.CONFIG_SHEET)
     if config is not None:
         doc.settings = [(text(config.value(r, 1)), config.value(r, 2)) for r in range(1, config.max_row + 1)]

@@ -3,6 +3,7 @@ Grid to the layout it holds — the xlgoals template, or the flat 项目支出�
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from xlgoals import limits
@@ -32,10 +33,8 @@ def read_grid(path: Path, fast: bool = True) -> WorkbookGrid:
         raise XlgoalsInputError(f"不是 .xlsx/.xlsm 工作簿（扩展名为“{path.suffix}”）。", file=str(path))
     grid: WorkbookGrid | None = None
     if fast and package.largest_area <= limits.MAX_FAST_AREA:
-        try:
+        with contextlib.suppress(XlgoalsInputError):  # let the tolerant reader try; its verdict stands
             grid = fast_io.read_grid(path)
-        except XlgoalsInputError:
-            pass  # let the tolerant reader try; its verdict stands
     grid = grid or xlsx_io.read_grid(path)
     unknown = package.uncached_of()
     for sheet in grid.sheets:

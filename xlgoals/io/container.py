@@ -27,9 +27,13 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 # A formula cell saved without its value (written by a program, never opened and saved in a
 # spreadsheet): <c r="C4"><f>1400+1400</f></c>. Short formulas only — what a clerk types in an input cell.
-_UNCACHED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]{0,200}>\s*<f[^>]{0,200}>[^<]{0,2000}</f>\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+_UNCACHED = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]{0,200}>\s*<f[^>]{0,200}>[^<]{0,2000}</f>\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
 _SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+_REL = re.compile(
+    rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"'
+)
 _OVERLAP = 4096  # bytes carried from one chunk to the next, so a cell split between them is seen
 _CHUNK = 1 << 20
 LOCK_PREFIXES = ("~$", ".~lock.")

@@ -6,11 +6,11 @@ from collections import Counter
 
 from xlgoals.fields import IndicatorField, TableField
 from xlgoals.frameworks import FRAMEWORK_A, FRAMEWORK_B, SPECS, detect_framework
-from xlgoals.layout import field_name
+from xlgoals.layout import LIST, LIST_SHEET, ListKind, cell_name, field_name
 from xlgoals.livecheck import Fired
 from xlgoals.model import Framework, GoalTable, Indicator, Location
 from xlgoals.rules.common import l1, l2, quote, rows
-from xlgoals.rules.registry import Context, Family, rule
+from xlgoals.rules.registry import Context, Family, Scope, rule
 
 FAMILY = Family("STRUCT", "结构与完整性")
 
@@ -284,6 +284,44 @@ def formula_without_value(ctx: Context) -> None:
             f"单元格 {cell} 是公式，但文件中没有它的计算结果，无法核对其中的数。",
             location=Location(file=sheet.file, sheet=sheet.sheet, cell=cell),
         )
+
+
+LIST_SHEET_COLUMN = next(k for k, c in enumerate(LIST.columns, start=1) if c.kind == ListKind.SHEET)
+
+
+@rule(
+    "STRUCT-016", "list-incomplete", "warning", scope=Scope.DOCUMENT,
+    title="项目清单与项目表对不上",
+    what="工作簿的“项目清单”是否列出了每一张项目表，列出的工作表是否都存在。",
+    why="手工复制或删除、改名项目表后常忘了改清单：清单的指标数、提示数合计漏算，或者显示 #REF!。"
+    "（预算数、财政资金、其他资金的合计对全部项目表求和，不受影响。）",
+    bad="复制出“7 新项目”，清单里没有这一行", good="每张项目表在清单里有一行",
+    fix="在“项目清单”复制上一行，把公式中的工作表名改为新表名；删除或改名了项目表时，同样改清单。"
+    "启用宏的模板可用“新增项目”按钮自动完成。",
+)  # fmt: skip
+def list_incomplete(ctx: Context) -> None:
+    listed = ctx.doc.listed_sheets
+    if listed is None:
+        return
+    names = {name for _r, name in listed}
+    sheets = set()
+    for t in ctx.doc.tables:
+        title = t.locations.get(TableField.TITLE)
+        if title is None or title.sheet is None:
+            continue
+        sheets.add(title.sheet)
+        if title.sheet not in names:
+            ctx.emit(
+                f"工作表“{title.sheet}”没有列入“{LIST_SHEET}”：清单的指标数、提示数合计不含它。",
+                location=title,
+            )
+    file = ctx.doc.source
+    for r, name in listed:
+        if name not in sheets:
+            ctx.emit(
+                f"“{LIST_SHEET}”第{r}行列出的工作表“{name}”不存在（被删除或改名），这一行的公式会显示 #REF!。",
+                location=Location(file=file, sheet=LIST_SHEET, cell=cell_name(LIST_SHEET_COLUMN, r)),
+            )
 
 
 def _indicator(ctx: Context, fired: Fired) -> Indicator | None:
