@@ -235,10 +235,9 @@ def live(wb: openpyxl.Workbook, layout: Layout = Layout.HEBEI) -> list[Finding]:
 
 
 def _footer_row(ws: Any) -> int:
-    for r in range(P.first_indicator_row, ws.max_row + 1):
-        if ws.cell(r, 1).value == L.Label.FOOTER:
-            return r
-    raise AssertionError(f"{ws.title}: no {L.Label.FOOTER} row")
+    row = P.find_footer([c.value for c in ws["A"]])
+    assert row is not None, f"{ws.title}: no {L.Label.FOOTER} row"
+    return row
 
 
 def list_totals(wb: openpyxl.Workbook) -> list[str]:

@@ -40,7 +40,16 @@ def edited(tmp_path_factory) -> Path:
     src = parity.CORPUS / "clean.xlsx"
     first = parity.project_sheets(openpyxl.load_workbook(src))[0]
     steps = [
-        {"insert_rows": first, "after": 11, "count": 2},  # two copies of row 11 → rows 12 and 13
+        # Two copies of row 11 → rows 12 and 13: columns B to the last optional column, as 填表说明
+        # says (column A's 一级指标 is merged down its group; LibreOffice copies nothing from a range
+        # that cuts a merged cell), keeping the 提示 formula.
+        {
+            "insert_rows": first,
+            "after": 11,
+            "count": 2,
+            "columns": [P.columns[1].col, P.extra_columns[-1].col],
+            "keep": [P.flag_column],
+        },
         {
             "set": first,
             "cells": {"C12": "养老金发放覆盖率", "D12": "覆盖率", "F12": "≥98%", "G12": "年初计划"},

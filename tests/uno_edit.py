@@ -5,9 +5,10 @@ which has the ``uno`` module; the project's venv does not).
 
 EDITS is a list of steps, applied in order:
 
-* ``{"insert_rows": SHEET, "after": ROW, "count": N}`` — what 填表说明 tells a clerk: select the
-  indicator row ROW, copy it, insert N copied rows below it (the copies keep its formulas, merges,
-  validation and fills), then clear the copies' inputs;
+* ``{"insert_rows": SHEET, "after": ROW, "count": N, "columns": [FIRST, LAST], "keep": [COL…]}`` —
+  what 填表说明 tells a clerk: insert N rows below row ROW and paste a copy of its columns FIRST–LAST
+  into them (formulas, merges, validation and fills come along), then clear the copies' cells except
+  the columns in ``keep`` (the 提示 formula); columns are 1-based;
 * ``{"copy_sheet": SHEET, "as": NAME}`` — copy a project sheet by hand (placed after it);
 * ``{"set": SHEET, "cells": {"C12": "text" or number or null}}`` — type into cells.
 
@@ -65,16 +66,16 @@ def _insert_rows(doc: object, step: dict) -> None:
     sheet = doc.Sheets.getByName(step["insert_rows"])
     sheet.unprotect("")  # the template allows inserting rows; UNO's API asks for an unprotected sheet
     after, n = int(step["after"]), int(step["count"])  # 1-based sheet row
+    first, last = (int(c) - 1 for c in step["columns"])  # UNO counts from 0
+    keep = {int(c) - 1 for c in step["keep"]}
     sheet.Rows.insertByIndex(after, n)
-    # Columns B–M: column A's 一级指标 is merged down the rows of its group, and LibreOffice copies
-    # nothing from a range that cuts a merged cell (填表说明 says to copy from column B).
-    src = sheet.getCellRangeByPosition(1, after - 1, 12, after - 1).getRangeAddress()
+    src = sheet.getCellRangeByPosition(first, after - 1, last, after - 1).getRangeAddress()
     for k in range(n):
         dest = CellAddress()
-        dest.Sheet, dest.Column, dest.Row = src.Sheet, 1, after + k
+        dest.Sheet, dest.Column, dest.Row = src.Sheet, first, after + k
         sheet.copyRange(dest, src)
-        for col in range(1, 13):  # the copy's inputs (not column A's 一级指标 nor the 提示 formula)
-            if col != 7:
+        for col in range(first, last + 1):
+            if col not in keep:
                 sheet.getCellByPosition(col, after + k).setString("")
     sheet.protect("")
 

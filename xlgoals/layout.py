@@ -28,6 +28,7 @@ Project sheet (printed columns A–G; H = live flags; I–M = optional columns o
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -467,6 +468,14 @@ class ProjectSheet:
     def footer_row(self, indicator_rows: int) -> int:
         """The row of the 表内校验 footer after a block of ``indicator_rows`` rows."""
         return self.first_indicator_row + indicator_rows
+
+    def find_footer(self, column_a: Sequence[object]) -> int | None:
+        """The 表内校验 row of a sheet whose column A (from row 1) is ``column_a``: found by its label
+        below the indicator header, so also after rows were inserted or deleted."""
+        for r in range(self.first_indicator_row, len(column_a) + 1):
+            if label_key(column_a[r - 1]) == Label.FOOTER:
+                return r
+        return None
 
     def input(self, f: TableField) -> Item:
         for item in self.header:

@@ -84,11 +84,7 @@ def footer_formulas(
     for name, values in column_a.items():
         if name in L.RESERVED_SHEETS:
             continue
-        rows = [
-            r
-            for r, v in enumerate(values, start=1)
-            if r > L.PROJECT.first_indicator_row and v == L.Label.FOOTER
-        ]
-        if rows:
-            out[name] = (rows[0], F.footer(rows[0] - 1, footer_suffix(on_sheet.get(name, []))))
+        row = L.PROJECT.find_footer(values)
+        if row is not None:
+            out[name] = (row, F.footer(row - 1, footer_suffix(on_sheet.get(name, []))))
     return out

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
-from xlgoals.fields import TableField
+from xlgoals.fields import TableField, attribute
 from xlgoals.frameworks import canonical_level1
 from xlgoals.model import GoalTable, PlanMode
 
@@ -76,17 +77,16 @@ def counted(t: GoalTable, f: TableField) -> Decimal | None:
     """An amount as the totals count it. A workbook cell holding text ("2,800.00", "2800万元") is not
     counted, as the workbook's own SUM does not count it: the number cannot be trusted (FUND-001
     reports it) and the 汇总 must agree with the 项目清单 the clerk sees."""
-    if t.sheet is not None and isinstance(t.sheet.header.get(f), str):
+    if typed(t, f):
         return None
-    value: Decimal | None = getattr(t.budget, _BUDGET_ATTR[f])
+    value: Decimal | None = attrgetter(attribute(f))(t)
     return value
 
 
-_BUDGET_ATTR = {
-    TableField.BUDGET_TOTAL: "total",
-    TableField.BUDGET_FISCAL: "fiscal",
-    TableField.BUDGET_OTHER: "other",
-}
+def typed(t: GoalTable, f: TableField) -> str:
+    """What a workbook cell holds when it holds text (else "")."""
+    cell = t.sheet.header.get(f) if t.sheet is not None else None
+    return cell if isinstance(cell, str) else ""
 
 
 def project_row(source: str, t: GoalTable, status: str) -> ProjectRow:
@@ -102,16 +102,11 @@ def project_row(source: str, t: GoalTable, status: str) -> ProjectRow:
         counts=level1_counts(t),
         status=status,
         uncounted=(
-            _typed(t, TableField.BUDGET_TOTAL),
-            _typed(t, TableField.BUDGET_FISCAL),
-            _typed(t, TableField.BUDGET_OTHER),
+            typed(t, TableField.BUDGET_TOTAL),
+            typed(t, TableField.BUDGET_FISCAL),
+            typed(t, TableField.BUDGET_OTHER),
         ),
     )
-
-
-def _typed(t: GoalTable, f: TableField) -> str:
-    cell = t.sheet.header.get(f) if t.sheet is not None else None
-    return cell if isinstance(cell, str) else ""
 
 
 def by_unit(rows: list[ProjectRow]) -> list[tuple[str, list[ProjectRow], Amounts]]:

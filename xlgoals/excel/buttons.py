@@ -159,10 +159,8 @@ def new_project_book(book: Any) -> str:
 def _footer_row(sheet: SheetGrid) -> int:
     """The 表内校验 row of a project sheet: after every indicator row, however many were inserted."""
     P = L.PROJECT
-    for r in range(P.first_indicator_row, sheet.max_row + 1):
-        if L.label_key(sheet.value(r, 1)) == L.Label.FOOTER:
-            return r
-    return P.footer_row(P.indicator_rows)
+    found = P.find_footer([sheet.value(r, 1) for r in range(1, sheet.max_row + 1)])
+    return found if found is not None else P.footer_row(P.indicator_rows)
 
 
 def _clear_project(new: Any, footer: int) -> None:

@@ -283,8 +283,9 @@ class _Builder:
         r = spec.first_row - 1
         totals: dict[int, Decimal | int] = {k: 0 for k, c in enumerate(spec.columns) if c.total}
         for k, (name, t, last) in enumerate(rows):
+            contents = F.list_row(k + 1, name, last)
             for col, c in enumerate(spec.columns):
-                cached = self._list_cell(ws, r, col, c, k, name, t, last)
+                cached = self._list_cell(ws, r, col, c, contents[col], name, t)
                 if c.total:
                     totals[col] += cached
             r += 1
@@ -306,32 +307,33 @@ class _Builder:
         self._page(ws, spec.page)
 
     def _list_cell(
-        self, ws: Worksheet, r: int, col: int, c: L.ListColumn, k: int, name: str, t: GoalTable, last: int
+        self, ws: Worksheet, r: int, col: int, c: L.ListColumn, content: int | str, name: str, t: GoalTable
     ) -> Decimal | int:
-        """Write one cell of a project's 项目清单 row; return the value it adds to the 合计."""
+        """Write one cell of a project's 项目清单 row (``content``: from ``formulas.list_row``, the same
+        row 新增项目 writes) with the value it shows cached; return the value it adds to the 合计."""
         text = self.fmt[L.Style.LIST_TEXT]
-        if c.kind == L.ListKind.INDEX:
-            ws.write_number(r, col, k + 1, text)
+        if isinstance(content, int):  # the row number
+            ws.write_number(r, col, content, text)
         elif c.kind == L.ListKind.SHEET:
-            ws.write_url(r, col, f"internal:{L.quote_sheet(name)}!A1", self.fmt[L.Style.LINK], name)
+            ws.write_url(r, col, f"internal:{L.quote_sheet(name)}!A1", self.fmt[L.Style.LINK], content)
         elif c.kind == L.ListKind.UNIT:
-            ws.write_formula(r, col, F.unit(name), text, f"{t.unit_code} {t.unit_name}".strip())
+            ws.write_formula(r, col, content, text, f"{t.unit_code} {t.unit_name}".strip())
         elif c.kind == L.ListKind.COUNT:
             count = sum(1 for ind in t.indicators if ind.name)
-            ws.write_formula(r, col, F.indicator_count(name, last), text, count)
+            ws.write_formula(r, col, content, text, count)
             return count
         elif c.kind == L.ListKind.FLAGS:
             flags = self.flag_counts[name]
-            ws.write_formula(r, col, F.flag_count(name, last), text, flags)
+            ws.write_formula(r, col, content, text, flags)
             return flags
         else:
             assert c.field is not None
             value = derived_header(t).get(c.field)
             if c.total:
                 cached: Any = value if isinstance(value, float) else ""
-                ws.write_formula(r, col, F.link_value(name, c.field), self.fmt[L.Style.LIST_MONEY], cached)
+                ws.write_formula(r, col, content, self.fmt[L.Style.LIST_MONEY], cached)
                 return Decimal(str(value)) if isinstance(value, float) else 0
-            ws.write_formula(r, col, F.link_value(name, c.field), text, value if value is not None else "")
+            ws.write_formula(r, col, content, text, value if value is not None else "")
         return 0
 
     def document_sheet(self, ws: Worksheet) -> None:
