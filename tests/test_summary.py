@@ -83,3 +83,16 @@ def test_summary_formulas_agree_with_the_core_in_libreoffice(summary_001, tmp_pa
         for a, b in zip(mine[3:14], theirs[3:14], strict=True):
             assert (a in (None, "") and b in (None, "")) or abs(float(a) - float(b)) < 0.005, (mine[0], a, b)
     assert abs(lo[-1][3] - 24596.12) < 0.005
+
+
+def test_an_amount_typed_as_text_is_shown_but_not_counted(tmp_path):
+    """As in the workbook's own 项目清单: "2,800.00" typed as text is not in the sums."""
+    from tests.parity import CORPUS
+
+    out = tmp_path / "汇总.xlsx"
+    res = run("summary", str(CORPUS / "amount_thousands_text.xlsx"), "-o", str(out))
+    assert res.returncode in (0, 1), res.stderr
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    first = ws.cell(FIRST_ROW, 4)
+    assert first.value == "2,800.00"  # as typed, a string: SUM skips it
+    assert "12980.00" not in res.stdout and "10180.00" in res.stdout  # 12980 − 2800
