@@ -103,3 +103,11 @@ def test_a_formula_saved_without_its_value_is_reported_as_such_not_as_blank():
     result, _doc = parity.check_file(parity.CORPUS / "formula_without_value.xlsx")
     at_c4 = [f.code for f in result.findings if f.location and f.location.cell == "C4"]
     assert at_c4 == ["STRUCT-015"]  # not "预算数未填", which LibreOffice (computing 2800) does not show
+
+
+def test_thirty_in_a_percent_cell_says_what_the_sheet_shows_and_how_to_type_it():
+    result, _doc = parity.check_file(parity.CORPUS / "percent_whole_30.xlsx")
+    (f,) = [f for f in result.findings if f.code == "PLAN-003"]
+    assert f.location is not None and f.location.cell == "D7"
+    assert "填的是数字 30" in f.message and "3000%" in f.message
+    assert "30%" in f.hint and "0.3" in f.hint and "12月底" not in f.hint  # not the rule's general fix

@@ -81,6 +81,7 @@ def plan_end(ctx: Context) -> None:
                     fired,
                     f"资金支出计划{label}填的是数字 {typed:f}，按百分比格式即 {typed * 100:f}%，超过全年100%。"
                     f"要填 {typed:f}%，请输入“{typed:f}%”（或 {typed / 100:f}）。",
+                    hint="百分比格子里输入带 % 的数（如“30%”）或小数（如 0.3），不要只输入 30。",
                 )
                 continue
             whole = "100%" if percent else f"预算数 {total} 万元"

@@ -164,14 +164,17 @@ class Context:
         """The live checks of this rule that fire on the table's cells (``xlgoals.livecheck``)."""
         return evaluate_table(self.t, self.doc.layout, self.rule.code)
 
-    def emit_live(self, fired: Fired, message: str) -> None:
-        """Report a fired live check at the cell it marks."""
+    def emit_live(self, fired: Fired, message: str, hint: str | None = None) -> None:
+        """Report a fired live check at the cell it marks (``hint``: instead of the rule's fix)."""
         row = fired.row
         if row is None:
-            self.emit(message, field=fired.check.target)
+            self.emit(message, field=fired.check.target, hint=hint)
         elif row.indicator is not None:
             self.emit(
-                message, indicator=(row.indicator, self.t.indicators[row.indicator]), field=fired.check.target
+                message,
+                indicator=(row.indicator, self.t.indicators[row.indicator]),
+                field=fired.check.target,
+                hint=hint,
             )
         else:  # a row of the workbook that holds no indicator (a blank row inside the block)
             sheet = next((loc for loc in self.t.locations.values() if loc.sheet is not None), None)
