@@ -146,6 +146,18 @@ def _in_two_files(a: GoalTable, b: GoalTable) -> None:
 Mut = Callable[[Document], None]
 
 
+def _national(d: Document, blank: TableField | None = None, **fields: str) -> None:
+    """The table read from a 项目支出绩效目标申报表: 实施单位 and 实施期 stated, a 中长期目标 row left
+    blank (``blank``: a row the form prints whose value is empty)."""
+    d.layout = Layout.NATIONAL
+    t = _t(d)
+    t.implementer, t.period = "某县人力资源和社会保障局", "2024年"
+    for k, v in fields.items():
+        setattr(t, k, v)
+    if blank is not None:
+        t.locations[blank] = Location(file="申报表.txt", line=9)
+
+
 def _t(d: Document) -> GoalTable:
     return d.tables[0]
 
@@ -209,6 +221,7 @@ CASES: dict[str, tuple[str, Mut] | Mut] = {
     "STRUCT-014": lambda d: _blank_row(_t(d)),
     "STRUCT-015": lambda d: _formula_without_value(_t(d)),
     "STRUCT-016": lambda d: _renamed_sheet(d),
+    "STRUCT-017": lambda d: _national(d, implementer="", blank=TableField.IMPLEMENTER),
     "CODE-001": lambda d: setattr(_t(d), "project_code", "1307302400047410001H"),
     "CODE-002": lambda d: (
         setattr(d.meta, "budget_year", 2024)
@@ -232,6 +245,7 @@ CASES: dict[str, tuple[str, Mut] | Mut] = {
     "GOAL-002": lambda d: setattr(_t(d), "goals", [_t(d).fund_use]),
     "GOAL-003": lambda d: setattr(_t(d), "goals", ["1.加强资金管理，专款专用，任何单位和个人不得挤占挪用。"]),
     "GOAL-004": lambda d: setattr(_t(d), "goals", ["1.提高劳动者技能水平，促进就业。"]),
+    "GOAL-005": lambda d: _national(d, period="2024年1月至2026年12月"),
     "IND-001": _set_ind(1, description="培训合格率"),
     "IND-002": _set_ind(
         4, name="逐步促进了解河势变化及对防洪、", description="逐步促进了解河势变化及对防洪、排涝的认识"
@@ -242,6 +256,7 @@ CASES: dict[str, tuple[str, Mut] | Mut] = {
     "IND-006": _set_ind(4, level2="经济效益指标", name="预算执行率", value_raw="≥95%"),
     "IND-007": _two_tables(lambda a, b: setattr(a.indicators[0], "description", f"全年{b.fund_use}的人次")),
     "IND-008": _set_ind(0, name="2023年培训人次"),
+    "IND-009": _set_ind(0, name="88"),
     "VAL-001": _set_ind(1, value_raw="≥95百分比"),
     "VAL-002": lambda d: [setattr(i, "value_raw", "≥95%") for i in _t(d).indicators],
     "VAL-003": _set_ind(0, value_raw="1000人次"),

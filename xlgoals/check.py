@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xlgoals.config import Config, Sources, config_for, sheet_overrides
+from xlgoals.config import Config, Sources, config_for, sheet_overrides, sources_for
 from xlgoals.errors import NotATableError, XlgoalsInputError
 from xlgoals.fields import TableField
 from xlgoals.findings import FileResult, Finding, ProjectRef
@@ -54,7 +54,9 @@ def check_file(
     """Read and check one file. A file that holds no 绩效目标表 is refused — or, with
     ``skip_non_tables`` (a file met in a folder), passed over with the reason."""
     try:
-        doc = read_document(path, fast=fast)
+        sources = sources if sources is not None else sources_for(path, explicit_config)
+        synonyms = config_for(path, explicit_config, None, cli, sources).synonyms()  # before the file's own
+        doc = read_document(path, fast=fast, synonyms=synonyms)
         config = config_of(path, doc, explicit_config, cli, sources)
     except NotATableError as exc:
         if skip_non_tables:

@@ -35,7 +35,7 @@ from xlgoals.findings import (
 from xlgoals.oserrors import describe
 from xlgoals.pool import Budget
 from xlgoals.report import JsonStream, render_file_text, render_xlsx
-from xlgoals.rulesdoc import render_catalogue, render_markdown, render_rule
+from xlgoals.rulesdoc import kind_of_name, render_catalogue, render_markdown, render_rule
 from xlgoals.safetext import path_text
 from xlgoals.summary import write_summary
 from xlgoals.template.builder import build_bytes
@@ -63,6 +63,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         fast=args.reader == "fast",
         layout=args.layout,
         budget=_budget(args),
+        config=Path(args.config) if args.config else None,
     )
     print(f"已写入 {path_text(args.output)}")
     return EXIT_OK
@@ -212,7 +213,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     elif args.code:
         sys.stdout.write(render_rule(args.code))
     else:
-        sys.stdout.write(render_catalogue())
+        sys.stdout.write(render_catalogue(kind_of_name(args.kind) if args.kind else None))
     return EXIT_OK
 
 
@@ -262,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--layout", choices=("template", "flat"), default="template",
         help="输出 .xlsx 的格式：template＝绩效目标表模板（默认），flat＝项目支出绩效目标表平铺格式",
     )  # fmt: skip
+    conv.add_argument("--config", help="配置文件（TOML）：其中的 labels 补充本地表式的标签写法")
     _limits_arguments(conv)
     conv.set_defaults(func=cmd_convert)
 
@@ -300,6 +302,10 @@ def build_parser() -> argparse.ArgumentParser:
     rules = command("rules", "列出校验规则，或显示一条规则的说明")
     rules.add_argument("code", nargs="?", metavar="代码", help="规则代码，如 SAT-001")
     rules.add_argument("--markdown", action="store_true", help="输出 docs/rules.md 的内容")
+    rules.add_argument(
+        "--kind", metavar="类型",
+        help="只列适用于这类表的规则：hebei（河北表）、flat（平铺表）、national（申报表）、department（部门整体表）",
+    )  # fmt: skip
     rules.set_defaults(func=cmd_rules)
 
     serve = command(

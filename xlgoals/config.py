@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.rules import rule_params
 from xlgoals.rules.registry import Param
+from xlgoals.synonyms import DEFAULT as DEFAULT_SYNONYMS
+from xlgoals.synonyms import Synonyms
 
 T = TypeVar("T")
 
@@ -37,7 +39,12 @@ class Config(BaseModel):
     severity: dict[str, str] = Field(default_factory=dict)  # code or prefix → error|warning|info
     budget_year: int | None = None  # inferred from the document when not set
     region_code: str | None = None  # 6-digit 区划代码; inferred from the project codes when not set
+    labels: dict[str, list[str]] = Field(default_factory=dict)  # field → a region's own labels for it
     params: dict[str, Any] = Field(default_factory=dict)
+
+    def synonyms(self) -> Synonyms:
+        """The labels the readers search for: the defaults plus this configuration's ``labels``."""
+        return DEFAULT_SYNONYMS.extended(self.labels) if self.labels else DEFAULT_SYNONYMS
 
     def enabled(self, code: str) -> bool:
         def match(patterns: list[str]) -> bool:
@@ -76,6 +83,13 @@ class Config(BaseModel):
                 raise XlgoalsInputError(f"配置项“{key}”不存在。可用：{'、'.join(known_keys())}", file=source)
             elif key == "severity" and isinstance(value, dict):
                 data["severity"] = {**data["severity"], **value}
+            elif key == "labels" and isinstance(value, dict):
+                DEFAULT_SYNONYMS.extended(value, source)  # a key that is no field: one sentence, now
+                labels = dict(data["labels"])
+                for name, more in value.items():
+                    more = [more] if isinstance(more, str) else list(more)
+                    labels[name] = [*labels.get(name, []), *more]
+                data["labels"] = labels
             elif key in ("select", "ignore") and isinstance(value, str):
                 data[key] = [x.strip() for x in value.replace("，", ",").split(",") if x.strip()]
             else:
@@ -103,6 +117,10 @@ GENERAL_DOCS = {
     "severity": ("改变规则的级别：error / warning / info（工作表中写作 severity.代码）", "VAL-003 = info"),
     "budget_year": ("预算年度（默认从项目编码推断）", "2024"),
     "region_code": ("6位区划代码（默认取项目编码中最常见的）", "130730"),
+    "labels": (
+        "本地表式的其他标签写法（字段 = [标签…]，在默认写法之外识别；字段名见 docs/导入其他表式.md）",
+        '{ "budget.total" = ["年度预算申请数"], name = ["绩效指标名称"] }',
+    ),
 }
 
 

@@ -32,6 +32,12 @@ class TableField(StrEnum):
     PLAN_3 = "spend_plan.3"
     GOALS = "goals"
     INDICATORS = "indicators"
+    # Fields of the national 申报表 and the 部门整体 table (not in the Hebei table).
+    IMPLEMENTER = "implementer"
+    PROJECT_KIND = "project_kind"
+    PERIOD = "period"
+    LONG_TERM_GOALS = "long_term_goals"
+    FUNCTIONS = "functions"
 
 
 PLAN_POINTS = (TableField.PLAN_0, TableField.PLAN_1, TableField.PLAN_2, TableField.PLAN_3)

@@ -100,6 +100,11 @@ _TABLE_NAMES: dict[TableField, str] = {
     **{f: f"{Label.PLAN} {p}" for f, p in zip(PLAN_POINTS, Label.PLAN_POINTS, strict=True)},
     TableField.GOALS: Label.GOALS,
     TableField.INDICATORS: "绩效指标",
+    TableField.IMPLEMENTER: "实施单位",
+    TableField.PROJECT_KIND: "项目属性",
+    TableField.PERIOD: "实施期",
+    TableField.LONG_TERM_GOALS: "中长期目标",
+    TableField.FUNCTIONS: "部门职能",
 }
 _INDICATOR_NAMES: dict[IndicatorField, str] = {
     IndicatorField.LEVEL1: Label.LEVEL1,

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from xlgoals.fields import IndicatorField, MetaField, TableField, attribute
+from xlgoals.fields import BUDGET_FIELDS, IndicatorField, MetaField, TableField, attribute
 from xlgoals.safetext import printable
 from xlgoals.values import IndicatorValue, parse_value
 
@@ -57,6 +57,19 @@ class Layout(StrEnum):
 
     HEBEI = "hebei"  # one 绩效目标表 per project: header block, 资金支出计划, 绩效目标, six indicator columns
     FLAT = "flat"  # 项目支出绩效目标表: one row per indicator, with 度量单位/指标值类型/分值/评分标准
+    # 项目支出绩效目标申报表 (the national form): 主管部门/实施单位/实施期, 中长期目标 and 年度目标,
+    # indicators with 指标解释/评分标准/权重 (分值)/度量单位 where a region adds them
+    NATIONAL = "national"
+    DEPARTMENT = "department"  # 部门（单位）整体支出绩效目标表: 部门职能, 年度履职目标, 部门整体预算
+
+
+# What each layout is called where users see it: (short name, full name).
+LAYOUT_NAMES: dict[Layout, tuple[str, str]] = {
+    Layout.HEBEI: ("河北表", "项目绩效目标表（河北格式，xlgoals 模板）"),
+    Layout.FLAT: ("平铺表", "项目支出绩效目标表（平铺格式，每行一个指标）"),
+    Layout.NATIONAL: ("申报表", "项目支出绩效目标申报表（全国通用表式及各地变体）"),
+    Layout.DEPARTMENT: ("部门整体表", "部门（单位）整体支出绩效目标表"),
+}
 
 
 class SourceFormat(StrEnum):
@@ -168,16 +181,26 @@ class GoalTable(BaseModel):
     budget: Budget = Field(default_factory=Budget)
     fund_use: str = ""  # 资金用途
     spend_plan: SpendPlan = Field(default_factory=SpendPlan)
-    goals: list[str] = Field(default_factory=list)  # 绩效目标, one entry per numbered line
+    goals: list[str] = Field(default_factory=list)  # 绩效目标 (年度目标), one entry per numbered line
     indicators: list[Indicator] = Field(default_factory=list)
+    # The national 申报表 and the 部门整体 table (empty in the Hebei and flat layouts).
+    implementer: str = ""  # 实施单位
+    project_kind: str = ""  # 项目属性: 新增/延续, as written
+    period: str = ""  # 实施期 / 项目起止时间, as written
+    long_term_goals: list[str] = Field(default_factory=list)  # 中长期目标 (总体目标, 长期目标)
+    long_term_indicators: list[Indicator] = Field(default_factory=list)  # 长期绩效指标, where a form has them
+    functions: str = ""  # 部门职能 (部门整体 table)
     complete: bool = True
     incomplete_reason: str = ""
     locations: dict[TableField, Location] = Field(default_factory=dict)
     sheet: SheetView | None = Field(default=None, exclude=True)  # set by the workbook reader
+    noun: str = Field(default="项目", exclude=True)  # "部门" for a 部门整体 table (its layout says so)
 
     @property
     def label(self) -> str:
-        """How a user recognises the table in a message: "项目3 城乡低保资金县级配套"."""
+        """How a user recognises the table in a message: "项目3 城乡低保资金县级配套", "部门1 示例县农业农村局"."""
+        if self.noun != "项目":
+            return f"{self.noun}{self.index} {self.unit_name or self.title}".strip()
         return f"项目{self.index} {self.project_name or self.title}".strip()
 
 
@@ -250,7 +273,7 @@ class Document(BaseModel):
         for table in doc.tables:
             table.locations = {}
             table.sheet = None
-            for ind in table.indicators:
+            for ind in [*table.indicators, *table.long_term_indicators]:
                 ind.locations = {}
         return doc
 
@@ -299,9 +322,19 @@ HEBEI_INDICATOR_FIELDS = (
     IndicatorField.VALUE,
     IndicatorField.BASIS,
 )
+# The fields only the national 申报表 and the 部门整体 table have.
+FOREIGN_TABLE_FIELDS = frozenset(
+    (
+        TableField.IMPLEMENTER,
+        TableField.PROJECT_KIND,
+        TableField.PERIOD,
+        TableField.LONG_TERM_GOALS,
+        TableField.FUNCTIONS,
+    )
+)
 # Which fields each layout has: a rule about a field runs only where the layout has it.
 LAYOUT_FIELDS: dict[Layout, frozenset[TableField | IndicatorField]] = {
-    Layout.HEBEI: frozenset(TableField) | frozenset(HEBEI_INDICATOR_FIELDS),
+    Layout.HEBEI: (frozenset(TableField) - FOREIGN_TABLE_FIELDS) | frozenset(HEBEI_INDICATOR_FIELDS),
     Layout.FLAT: frozenset(
         (
             TableField.TITLE,
@@ -313,6 +346,36 @@ LAYOUT_FIELDS: dict[Layout, frozenset[TableField | IndicatorField]] = {
         )
     )
     | (frozenset(IndicatorField) - {IndicatorField.BASIS, IndicatorField.EXPLANATION}),
+    # No 资金支出计划 and no 资金用途 row: the national form states 实施期 and the two goals instead.
+    # Its title is the form's name, not the project's; it has no 指标值确定依据 or 绩效指标描述 column.
+    Layout.NATIONAL: frozenset(
+        (
+            TableField.UNIT_CODE,
+            TableField.UNIT_NAME,
+            TableField.PROJECT_CODE,
+            TableField.PROJECT_NAME,
+            *BUDGET_FIELDS,
+            TableField.GOALS,
+            TableField.INDICATORS,
+            TableField.IMPLEMENTER,
+            TableField.PROJECT_KIND,
+            TableField.PERIOD,
+            TableField.LONG_TERM_GOALS,
+        )
+    )
+    | (frozenset(IndicatorField) - {IndicatorField.BASIS, IndicatorField.DESCRIPTION}),
+    # A department's whole budget: no project code, no plan; 部门职能 and 年度履职目标 instead.
+    Layout.DEPARTMENT: frozenset(
+        (
+            TableField.UNIT_CODE,
+            TableField.UNIT_NAME,
+            *BUDGET_FIELDS,
+            TableField.GOALS,
+            TableField.INDICATORS,
+            TableField.FUNCTIONS,
+        )
+    )
+    | (frozenset(IndicatorField) - {IndicatorField.BASIS, IndicatorField.DESCRIPTION}),
 }
 
 

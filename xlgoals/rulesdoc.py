@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from xlgoals.config import GENERAL_DOCS
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.model import LAYOUT_NAMES, Layout
 from xlgoals.rules import FAMILIES, all_rules
 from xlgoals.rules.registry import REGISTRY, Rule, Scope
 
@@ -17,12 +18,37 @@ def _params(r: Rule) -> list[str]:
     return [f"{p.name} = {p.shown()}（{p.doc}）" for p in r.params]
 
 
-def render_catalogue() -> str:
-    lines = [f"{'代码':<11}{'级别':<6}{'范围':<6}规则"]
-    for r in all_rules():
+def kinds(r: Rule) -> list[Layout]:
+    """The document kinds (layouts) a rule runs on."""
+    return [k for k in Layout if r.applies(k)]
+
+
+def _kinds_text(r: Rule) -> str:
+    found = kinds(r)
+    return "全部" if len(found) == len(Layout) else "、".join(LAYOUT_NAMES[k][0] for k in found)
+
+
+def kind_of_name(name: str) -> Layout:
+    """A document kind named on the command line: "national", or its Chinese name ("申报表")."""
+    for k in Layout:
+        if name in (k.value, *LAYOUT_NAMES[k]):
+            return k
+    known = "、".join(f"{k.value}（{LAYOUT_NAMES[k][0]}）" for k in Layout)
+    raise XlgoalsInputError(f"没有文档类型“{name}”。可用：{known}")
+
+
+def render_catalogue(kind: Layout | None = None) -> str:
+    lines = [f"{'代码':<11}{'级别':<6}{'范围':<6}{'适用':<8}规则"]
+    shown = [r for r in all_rules() if kind is None or r.applies(kind)]
+    for r in shown:
         scope = "文档" if r.scope == Scope.DOCUMENT else "项目"
-        lines.append(f"{r.code:<12}{r.severity.label:<5}{scope:<5}{r.doc.title}")
-    lines.append(f"共 {len(REGISTRY)} 条规则。xlgoals rules 代码 查看一条规则的说明。")
+        lines.append(f"{r.code:<12}{r.severity.label:<5}{scope:<5}{_kinds_text(r):<10}{r.doc.title}")
+    if kind is None:
+        lines.append(
+            f"共 {len(REGISTRY)} 条规则。xlgoals rules 代码 查看一条规则的说明；--kind 类型 只列适用于一类表的规则。"
+        )
+    else:
+        lines.append(f"{LAYOUT_NAMES[kind][1]}：适用 {len(shown)} 条规则（共 {len(REGISTRY)} 条）。")
     return "\n".join(lines) + "\n"
 
 
@@ -41,7 +67,7 @@ def render_rule(code: str) -> str:
     d = r.doc
     params = "".join(f"可配置：{p}\n" for p in _params(r))
     return (
-        f"{r.code}（{r.slug}）· {r.severity.label} · {_scope(r)}\n"
+        f"{r.code}（{r.slug}）· {r.severity.label} · {_scope(r)} · 适用：{_kinds_text(r)}\n"
         f"{d.title}\n\n检查：{d.what}\n依据：{d.why}\n错误示例：{d.bad}\n正确示例：{d.good}\n修改：{d.fix}\n"
         f"{params}"
     )
@@ -58,6 +84,19 @@ def render_markdown() -> str:
         "（见文末“配置”）。",
         "依据中的编号（S1…）见 [sources.md](sources.md)；“000 第102行”指 `examples/published/` 中的示例文件。",
         "",
+        "## 各类表适用的规则",
+        "",
+        "一条规则只在有它所查栏目的表上运行（如申报表没有资金支出计划，PLAN 规则不查它）。"
+        "`xlgoals rules --kind national` 只列适用于申报表的规则。",
+        "",
+        "| 类型（--kind） | 表 | 适用规则数 | 不适用的规则 |",
+        "|---|---|---|---|",
+        *(
+            f"| `{k.value}` | {LAYOUT_NAMES[k][1]} | {sum(r.applies(k) for r in all_rules())} | "
+            f"{'、'.join(r.code for r in all_rules() if not r.applies(k)) or '—'} |"
+            for k in Layout
+        ),
+        "",
     ]
     by_family = {f.code: f for f in FAMILIES}
     family = ""
@@ -69,7 +108,7 @@ def render_markdown() -> str:
         out += [
             f"### {r.code} · {r.slug}",
             "",
-            f"**{d.title}** — {r.severity.label}，{_scope(r)}",
+            f"**{d.title}** — {r.severity.label}，{_scope(r)}，适用：{_kinds_text(r)}",
             "",
             f"- 检查：{d.what}",
             f"- 依据：{d.why}",
@@ -124,6 +163,7 @@ def rules_data() -> list[dict[str, object]]:
             "good": r.doc.good,
             "fix": r.doc.fix,
             "params": _params(r),
+            "kinds": [k.value for k in kinds(r)],
         }
         for r in all_rules()
     ]

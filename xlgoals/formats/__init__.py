@@ -15,6 +15,7 @@ from pathlib import Path
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.formats import csv, document_json, docx, flat_workbook, published_text, workbook
 from xlgoals.model import Document
+from xlgoals.synonyms import DEFAULT, Synonyms
 from xlgoals.template.builder import build_bytes
 
 
@@ -23,7 +24,7 @@ class Format:
     name: str
     title: str  # how messages name it
     suffixes: tuple[str, ...]  # what it reads
-    read: Callable[[Path, bool], Document] | None = None  # (path, fast) → Document
+    read: Callable[[Path, bool, Synonyms], Document] | None = None  # (path, fast, labels) → Document
     write: Callable[[Document], bytes] | None = None
     write_suffix: str = ""  # what it writes
 
@@ -32,19 +33,25 @@ def _write_json(doc: Document) -> bytes:
     return document_json.dumps(doc).encode("utf-8")
 
 
-def _read_ignoring_fast(reader: Callable[[Path], Document]) -> Callable[[Path, bool], Document]:
-    def read(path: Path, fast: bool) -> Document:
-        return reader(path)
+def _read_json(path: Path, fast: bool, synonyms: Synonyms) -> Document:
+    return document_json.read(path)  # JSON names its fields; no labels to search
+
+
+def _read_labelled(
+    reader: Callable[[Path, Synonyms], Document],
+) -> Callable[[Path, bool, Synonyms], Document]:
+    def read(path: Path, fast: bool, synonyms: Synonyms) -> Document:
+        return reader(path, synonyms)
 
     return read
 
 
-JSON = Format("json", "文档 JSON", (".json",), _read_ignoring_fast(document_json.read), _write_json, ".json")
+JSON = Format("json", "文档 JSON", (".json",), _read_json, _write_json, ".json")
 WORKBOOK = Format(
     "workbook", "绩效目标表工作簿或平铺格式", (".xlsx", ".xlsm"), workbook.read, build_bytes, ".xlsx"
 )
-DOCX = Format("docx", "公开文件", (".docx",), _read_ignoring_fast(docx.read), docx.build_docx, ".docx")
-TEXT = Format("text", "公开文本", (".txt", ".text"), _read_ignoring_fast(published_text.read))
+DOCX = Format("docx", "公开文件", (".docx",), _read_labelled(docx.read), docx.build_docx, ".docx")
+TEXT = Format("text", "公开文本", (".txt", ".text"), _read_labelled(published_text.read))
 CSV = Format("csv", "CSV", (), write=csv.build_csv, write_suffix=".csv")
 FLAT_WORKBOOK = Format("flat-workbook", "项目支出绩效目标表（平铺格式）", (), write=flat_workbook.build_flat)
 OLD_WORKBOOK = Format("xls", "旧版 Excel 或 WPS 工作簿", (".xls", ".et"), workbook.read)  # read to explain it
@@ -78,12 +85,13 @@ def output_format(path: Path, layout: str = "template") -> Format:
     )
 
 
-def read_document(path: Path, *, fast: bool = True) -> Document:
-    """Read any supported input; raise XlgoalsInputError with a Chinese message."""
+def read_document(path: Path, *, fast: bool = True, synonyms: Synonyms = DEFAULT) -> Document:
+    """Read any supported input; raise XlgoalsInputError with a Chinese message. ``synonyms``: the
+    labels a region's tables use beyond the defaults (``labels`` in xlgoals.toml)."""
     if not path.exists():
         raise XlgoalsInputError("文件不存在。", file=str(path))
     if path.is_dir():
         raise XlgoalsInputError("这是一个文件夹，不是文件。", file=str(path))
     reader = input_format(path).read
     assert reader is not None
-    return reader(path, fast)
+    return reader(path, fast, synonyms)

@@ -122,6 +122,12 @@ def table_to_dict(t: GoalTable) -> JsonDict:
         "complete": t.complete,
         "incomplete_reason": t.incomplete_reason,
         "indicators": [indicator_to_dict(i) for i in t.indicators],
+        "implementer": t.implementer,
+        "project_kind": t.project_kind,
+        "period": t.period,
+        "long_term_goals": list(t.long_term_goals),
+        "long_term_indicators": [indicator_to_dict(i) for i in t.long_term_indicators],
+        "functions": t.functions,
         "locations": _locs(t.locations),
     }
 
@@ -222,6 +228,12 @@ class _Reader:
             raise self.fail(f"{path}.{key}", "应为列表（[…]）")
         return value
 
+    def texts(self, data: JsonDict, key: str, path: str) -> list[str]:
+        value = self.list_(data, key, path)
+        if not all(isinstance(g, str) for g in value):
+            raise self.fail(f"{path}.{key}", "应为文本列表")
+        return [printable(g) for g in value]
+
     def location(self, data: Any, path: str) -> Location | None:
         if data is None:
             return None
@@ -287,9 +299,7 @@ class _Reader:
             b, "fiscal_raw", path, "" if budget.fiscal is None else str(budget.fiscal)
         )
         budget.other_raw = self.str_(b, "other_raw", path, "" if budget.other is None else str(budget.other))
-        goals = self.list_(d, "goals", path)
-        if not all(isinstance(g, str) for g in goals):
-            raise self.fail(f"{path}.goals", "应为文本列表")
+        goals = self.texts(d, "goals", path)
         complete = d.get("complete", True)
         if not isinstance(complete, bool):
             raise self.fail(f"{path}.complete", "应为 true 或 false")
@@ -312,6 +322,15 @@ class _Reader:
             ],
             complete=complete,
             incomplete_reason=self.str_(d, "incomplete_reason", path),
+            implementer=self.str_(d, "implementer", path),
+            project_kind=self.str_(d, "project_kind", path),
+            period=self.str_(d, "period", path),
+            long_term_goals=self.texts(d, "long_term_goals", path),
+            long_term_indicators=[
+                self.indicator(x, f"{path}.long_term_indicators[{k}]")
+                for k, x in enumerate(self.list_(d, "long_term_indicators", path))
+            ],
+            functions=self.str_(d, "functions", path),
             locations=self.locations(d, path, TableField),
         )
 
@@ -362,6 +381,8 @@ class _Reader:
                 )
             )
         tables = [self.table(t, f"$.tables[{k}]", k + 1) for k, t in enumerate(self.list_(d, "tables", "$"))]
+        for t in tables:
+            t.noun = "部门" if layout == Layout.DEPARTMENT else t.noun
         return Document(
             source=self.str_(d, "source", "$"), layout=layout, format=source_format, meta=meta, tables=tables
         )

@@ -28,6 +28,7 @@ from xlgoals.formats.published_text import parse_text
 from xlgoals.io.container import inspect_docx
 from xlgoals.model import Document, GoalTable, Location, SourceFormat, relocate
 from xlgoals.safetext import xml_safe
+from xlgoals.synonyms import DEFAULT, Synonyms
 from xlgoals.values import DOC_NUMBER
 
 # === writing ===================================================================================
@@ -203,11 +204,15 @@ def docx_to_text(path: Path) -> tuple[str, list[str]]:
     places: list[str] = []
 
     def add(text: str, place: str) -> None:
-        lines.append(text)
-        places.append(place)
+        for k, part in enumerate(text.split("\n")):  # a line break inside a paragraph (Shift+Enter)
+            if k == 0 or part.strip():
+                lines.append(part)
+                places.append(place)
+
+    breaks = (qn("w:br"), qn("w:cr"))
 
     def para_text(p: Any) -> str:
-        return "".join(t.text or "" for t in p.iter(qn("w:t")))
+        return "".join("\n" if e.tag in breaks else e.text or "" for e in p.iter(qn("w:t"), *breaks))
 
     paragraph = table = 0
     for child in d.element.body.iterchildren():
@@ -234,9 +239,9 @@ def docx_to_text(path: Path) -> tuple[str, list[str]]:
     return "\n".join(lines), places
 
 
-def read(path: Path) -> Document:
+def read(path: Path, synonyms: Synonyms = DEFAULT) -> Document:
     text, places = docx_to_text(path)
-    doc = parse_text(text, str(path))
+    doc = parse_text(text, str(path), synonyms)
     doc.format = SourceFormat.DOCX
 
     def place(loc: Location) -> Location:

@@ -6,38 +6,49 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlgoals.errors import NotATableError
-from xlgoals.formats import flat_text, hebei_text
+from xlgoals.formats import flat_text, hebei_text, labelled
 from xlgoals.formats.encoding import read_text
 from xlgoals.formats.preamble import parse_preamble
 from xlgoals.formats.text_cells import clean_line
 from xlgoals.model import Document, Layout, SourceFormat, infer_region_and_year
+from xlgoals.synonyms import DEFAULT, Synonyms
 
 
-def parse_text(text: str, file: str = "") -> Document:
+def parse_text(text: str, file: str = "", synonyms: Synonyms = DEFAULT) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    reason = ""
     if flat_text.looks_like_flat(lines):
         tables, first = flat_text.parse_tables(file, lines)
         layout = Layout.FLAT
-    elif hebei_text.looks_like_hebei(lines):
+    else:
+        # The national 申报表, the 部门整体 table, or a table only its labels identify.
+        rows = labelled.text_rows(lines, file)
+        kind = labelled.kind_of(rows, synonyms)
+        hebei = hebei_text.looks_like_hebei(lines)
+        if kind in (Layout.NATIONAL, Layout.DEPARTMENT) or (kind is not None and not hebei):
+            found = labelled.read_rows(rows, synonyms, file, SourceFormat.TEXT)
+            assert found is not None
+            return found
+        if not hebei:
+            first_cell = next((i for i, x in enumerate(lines) if x.startswith("\t") and x.strip()), None)
+            raise NotATableError(
+                "无法识别为绩效目标表：既不是河北格式的项目绩效目标表（未找到“项目编码”和预算单位行），"
+                "也不是“项目支出绩效目标表”平铺格式（未找到“单位代码”“实施期绩效目标”表头），"
+                f"也不是项目支出绩效目标申报表或部门整体支出绩效目标表（{labelled.missing(rows, synonyms)}）。",
+                file=file,
+                line=first_cell + 1 if first_cell is not None else 1,
+            )
         tables, first = hebei_text.parse_tables(file, lines)
         layout = Layout.HEBEI
-    else:
-        first_cell = next((i for i, x in enumerate(lines) if x.startswith("\t") and x.strip()), None)
-        where = first_cell + 1 if first_cell is not None else 1
-        raise NotATableError(
-            "无法识别为绩效目标表：既不是河北格式的项目绩效目标表（未找到“项目编码”和预算单位行），"
-            "也不是“项目支出绩效目标表”平铺格式（未找到“单位代码”“实施期绩效目标”表头）。",
-            file=file,
-            line=where,
-        )
+        reason = f"（{labelled.missing(rows, synonyms)}）"
     if not tables:
-        raise NotATableError("文件中没有找到任何绩效目标表。", file=file, line=first + 1)
+        raise NotATableError(f"文件中没有找到任何绩效目标表{reason}。", file=file, line=first + 1)
     meta = parse_preamble(file, [clean_line(x) for x in lines], first)
     doc = Document(source=file, layout=layout, format=SourceFormat.TEXT, meta=meta, tables=tables)
     infer_region_and_year(doc)
     return doc
 
 
-def read(path: Path) -> Document:
+def read(path: Path, synonyms: Synonyms = DEFAULT) -> Document:
     text, _encoding = read_text(path)
-    return parse_text(text, str(path))
+    return parse_text(text, str(path), synonyms)

@@ -6,22 +6,40 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from xlgoals import layout as L
 from xlgoals import limits
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.formats import labelled
 from xlgoals.formats.flat_workbook import is_flat, read_flat
 from xlgoals.formats.template_workbook import is_template, read_template
 from xlgoals.io import fast as fast_io
 from xlgoals.io import xlsx as xlsx_io
 from xlgoals.io.container import inspect_workbook
 from xlgoals.io.grid import WorkbookGrid
-from xlgoals.model import Document
+from xlgoals.model import Document, SourceFormat
+from xlgoals.synonyms import DEFAULT, Synonyms
 
 
-def read_grid_document(grid: WorkbookGrid) -> Document:
-    """A Grid (from any adapter: calamine, openpyxl, xlwings) → Document."""
-    if not is_template(grid) and is_flat(grid):
+def read_grid_document(grid: WorkbookGrid, synonyms: Synonyms = DEFAULT) -> Document:
+    """A Grid (from any adapter: calamine, openpyxl, xlwings) → Document: the xlgoals template, the
+    flat layout, or any other workbook whose labels say what its cells are (sheet by sheet)."""
+    if is_template(grid) or made_by_xlgoals(grid):
+        return read_template(grid)  # a template missing its hidden sheet: its reader says so
+    if is_flat(grid):
         return read_flat(grid)
-    return read_template(grid)
+    rows = [
+        r
+        for s in grid.sheets
+        if not s.hidden
+        for r in [*labelled.sheet_rows(s, grid.path), labelled.GridRow()]
+    ]
+    found = labelled.read_rows(rows, synonyms, grid.path, SourceFormat.WORKBOOK)
+    return found if found is not None else read_template(grid)
+
+
+def made_by_xlgoals(grid: WorkbookGrid) -> bool:
+    """A workbook the xlgoals template made (its 项目清单 and _config sheets), even without _xlgoals."""
+    return grid.get(L.LIST_SHEET) is not None and grid.get(L.CONFIG_SHEET) is not None
 
 
 def read_grid(path: Path, fast: bool = True) -> WorkbookGrid:
@@ -42,5 +60,5 @@ def read_grid(path: Path, fast: bool = True) -> WorkbookGrid:
     return grid
 
 
-def read(path: Path, fast: bool = True) -> Document:
-    return read_grid_document(read_grid(path, fast))
+def read(path: Path, fast: bool = True, synonyms: Synonyms = DEFAULT) -> Document:
+    return read_grid_document(read_grid(path, fast), synonyms)

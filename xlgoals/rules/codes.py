@@ -17,6 +17,7 @@ CODE = re.compile(r"^(\d{6})(\d{2})([A-Z])([0-9A-Z]{12})$")
 
 @rule(
     "CODE-001", "code-format", "error",
+    needs=(TableField.PROJECT_CODE,),
     title="项目编码格式不正确（应为6位区划+2位年度+类别字母+12位）",
     what="项目编码是否为21位：6位区划代码、2位年度、1位类别字母、12位编号（字母数字）。",
     why="80/80张河北表符合该格式（sources.md 第三节）；S11 有“T”类别的同型编码。",
@@ -34,6 +35,7 @@ def code_format(ctx: Context) -> None:
 
 @rule(
     "CODE-002", "code-region", "warning", scope=Scope.DOCUMENT,
+    needs=(TableField.PROJECT_CODE,),
     title="项目编码前6位“{r}”与本县区划代码不一致 / 同一文档内不一致",
     what="项目编码前6位是否等于配置的区划代码（未配置时取本文档多数编码的前6位）。",
     why="每份河北文档的编码都带本县区划代码（000/004 130730，001 130322，002 130184）。",
@@ -57,6 +59,7 @@ def code_region(ctx: Context) -> None:
 
 @rule(
     "CODE-003", "code-year", "warning",
+    needs=(TableField.PROJECT_CODE,),
     title="项目编码年度“{yy}”与预算年度“{YY}”不一致（如为续建项目请忽略）",
     what="项目编码第7-8位年度是否等于预算年度的后两位。",
     why="000 第402行 13073023P… 出现在2024年预算表中；项目库编码跨年沿用，所以只是警告。",
@@ -75,6 +78,7 @@ def code_year(ctx: Context) -> None:
 
 @rule(
     "CODE-004", "code-duplicate", "warning", scope=Scope.DOCUMENT,
+    needs=(TableField.PROJECT_CODE,),
     title="项目编码在本文档中重复出现",
     what="同一文档（工作簿）中是否有两张表用同一个项目编码。",
     why="001 第3776/4048行、第3912/4177行编码相同而单位不同，疑为同一政策项目拆给两个单位。",

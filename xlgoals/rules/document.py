@@ -114,6 +114,7 @@ def _core_title(text: str) -> str:
 
 @rule(
     "DOC-004", "title-vs-name", "info", scope=Scope.DOCUMENT,
+    needs=(TableField.TITLE,),
     title="目录条目或表格标题与表内“项目名称”不一致",
     what="表格标题、目录条目（去掉序号、文号、“绩效目标表”）是否与表内项目名称一致。",
     why="000 第397行标题“…农村低保县配套资金”，项目名称“…农村低保县配套”；004 目录23项=23张表（通过）。",

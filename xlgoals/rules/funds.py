@@ -49,6 +49,7 @@ def budget_sum(ctx: Context) -> None:
 
 @rule(
     "FUND-002", "use-repeats-name", "warning",
+    needs=(TableField.FUND_USE,),
     title="资金用途仅重复项目名称，未说明具体用途",
     what="资金用途是否只是项目名称（或名称中的一段）。",
     why="S14“形式化”；002 第229行用途=名称，004 第314行“防火经费”。",
@@ -66,6 +67,7 @@ def use_repeats_name(ctx: Context) -> None:
 
 @rule(
     "FUND-003", "use-copies-other-name", "warning", scope=Scope.DOCUMENT,
+    needs=(TableField.FUND_USE,),
     title="资金用途与本文档另一项目名称相同（疑似复制）",
     what="某项目的资金用途是否等于同一文档中另一个项目的名称。",
     why="004 第534行的用途是另一项目的名称。",

@@ -6,6 +6,7 @@ import re
 
 from xlgoals.fields import TableField
 from xlgoals.layout import field_name
+from xlgoals.model import Layout
 from xlgoals.rules.common import NUMBERING, clean, quote
 from xlgoals.rules.registry import Context, Family, rule
 
@@ -36,6 +37,7 @@ def goal_placeholder(ctx: Context) -> None:
 
 @rule(
     "GOAL-002", "goal-equals-use", "warning",
+    needs=(TableField.FUND_USE,),
     title="绩效目标与资金用途完全相同，未描述预期产出和效果",
     what="绩效目标（去掉编号和标点）是否与资金用途相同。",
     why="绩效目标应是产出和效果（S2），不是工作内容（S14）；000 第127/142行等。",
@@ -75,3 +77,38 @@ def goal_not_quantified(ctx: Context) -> None:
     text = "".join(NUMBERING.sub("", g) for g in ctx.t.goals)
     if text and not re.search(r"\d", text) and not PLACEHOLDER.search("".join(ctx.t.goals)):
         ctx.emit("绩效目标中没有任何数字，未量化。", field=TableField.GOALS)
+
+
+MONTH = re.compile(r"(20\d{2})\s*(?:年|[-./])\s*(?:(\d{1,2})(?!\d)\s*月?)?")
+
+
+def months(period: str) -> int | None:
+    """How many months "2024年1月至2026年12月" (or "2024-2026年") spans; None without two dates."""
+    found = [(int(y), int(m) if m else None) for y, m in MONTH.findall(period)]
+    if len(found) < 2:
+        return None
+    (y1, m1), (y2, m2) = found[0], found[-1]
+    return (y2 - y1) * 12 + (m2 or 12) - (m1 or 1) + 1
+
+
+@rule(
+    "GOAL-005", "long-term-goals-missing", "warning",
+    kinds=(Layout.NATIONAL,),
+    needs=(TableField.LONG_TERM_GOALS, TableField.PERIOD),
+    title="实施期超过一年，但没有填写中长期目标",
+    what="申报表的实施期超过12个月时，是否填写了中长期目标（年度目标只说明本年）。",
+    why="申报表把总体目标分为中长期目标和年度目标：跨年度项目的中长期目标说明整个实施期要达到的产出和效果，"
+    "年度目标是其中本年的部分（财预〔2015〕88号附件的表式）。",
+    bad="实施期 2024年1月至2026年12月，中长期目标空白", good="中长期目标：三年内全县农村公路优良中等路率稳定在85%以上",
+    fix="写明整个实施期要达到的产出和效果（中长期目标），年度目标写本年度的部分。",
+)  # fmt: skip
+def long_term_goals_missing(ctx: Context) -> None:
+    t = ctx.t
+    span = months(t.period)
+    if span is not None and span > 12 and not t.long_term_goals:
+        ctx.emit(
+            f"实施期“{t.period}”共{span}个月，超过一年，但没有填写中长期目标。",
+            field=TableField.LONG_TERM_GOALS
+            if TableField.LONG_TERM_GOALS in t.locations
+            else TableField.PERIOD,
+        )

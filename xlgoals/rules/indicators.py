@@ -64,6 +64,7 @@ NAME_SUFFIX = re.compile(r"(县级配套资金|县级配套|县配套资金|县�
 
 @rule(
     "IND-001", "desc-equals-name", "info",
+    needs=(IndicatorField.DESCRIPTION,),
     title="绩效指标描述与三级指标名称相同，未说明口径/计算方法",
     what="绩效指标描述是否只是重复三级指标名称。",
     why="描述应说明统计口径或计算方法；000 中17/40行、002 中46/48行照抄名称。",
@@ -258,3 +259,25 @@ def stale_year(ctx: Context) -> None:
             else:
                 continue
             break
+
+
+NOT_A_NAME = re.compile(r"^[\d\s.,%％、…。\-—·*＊]+$")
+
+
+@rule(
+    "IND-009", "name-not-words", "warning",
+    title="三级指标名称只有数字或符号，不是指标",
+    what="三级指标名称是否只是数字、百分数或符号（如“88”“…”），没有说明考核什么。",
+    why="湖南某镇公开的2021年申报表中，各二级指标下只填了“88”“100”这样的数字，看不出考核什么；"
+    "这种表无法审核，也无法在年底自评。",
+    bad="数量指标 › 三级指标“88” › 指标值“100”", good="数量指标 › 村道硬化里程 › ≥12公里",
+    fix="把三级指标写成要考核的事项（如“村道硬化里程”），数字写到指标值里。",
+)  # fmt: skip
+def name_not_words(ctx: Context) -> None:
+    for k, ind in rows(ctx.t):
+        if ind.name.strip() and NOT_A_NAME.match(ind.name):
+            ctx.emit(
+                f"三级指标名称{quote(ind.name)}只有数字或符号，看不出考核什么。",
+                indicator=(k, ind),
+                field=IndicatorField.NAME,
+            )

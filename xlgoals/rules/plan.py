@@ -107,6 +107,7 @@ def plan_not_a_number(ctx: Context) -> None:
 
 @rule(
     "PLAN-004", "plan-header-percent-amounts", "warning",
+    needs=(TableField.SPEND_PLAN,),
     title="表头为“资金支出计划（%）”但填写的是金额",
     what="表头写“（%）”时，计划节点是否填成了金额。",
     why="002 的7张表表头为（%）却填写金额。",
@@ -124,6 +125,7 @@ def plan_header_percent(ctx: Context) -> None:
 
 @rule(
     "PLAN-005", "plan-year-end", "info",
+    needs=(TableField.SPEND_PLAN,),
     title="前三季度无支出计划，资金集中在年底",
     what="3月底、6月底、10月底是否全部为空或0。",
     why="执行进度是审计和评价关注点；001 有多张表只在12月底支出。",

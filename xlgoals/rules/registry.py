@@ -23,8 +23,9 @@ from pydantic import TypeAdapter
 from xlgoals.fields import Field, IndicatorField, MetaField, TableField
 from xlgoals.findings import Finding, Severity
 from xlgoals.layout import PROJECT, cell_name, field_name
-from xlgoals.livecheck import Fired, evaluate_table
-from xlgoals.model import Document, GoalTable, Indicator, Location, has_field
+from xlgoals.livecheck import HEADER_CHECKS, ROW_CHECKS, Fired, evaluate_table
+from xlgoals.livecheck import applies as live_applies
+from xlgoals.model import LAYOUT_FIELDS, Document, GoalTable, Indicator, Layout, Location, has_field
 
 T = TypeVar("T")
 
@@ -83,6 +84,18 @@ class Rule:
     family: Family
     func: Callable[[Context], None] = field(compare=False)
     params: tuple[Param[Any], ...] = ()
+    needs: tuple[TableField | IndicatorField, ...] = ()  # fields it reads; it runs where a layout has all
+    kinds: tuple[Layout, ...] = ()  # only these layouts (document kinds); empty: any that has its fields
+
+    def applies(self, layout: Layout) -> bool:
+        """Whether this rule runs on tables of this layout (document kind): a rule with live checks
+        where any of them does, any other where the layout has every field it ``needs``."""
+        if self.kinds and layout not in self.kinds:
+            return False
+        live = [c for c in (*HEADER_CHECKS, *ROW_CHECKS) if c.code == self.code]
+        if live:
+            return any(live_applies(c, layout) for c in live)
+        return all(f in LAYOUT_FIELDS[layout] for f in self.needs)
 
 
 class Settings(Protocol):
@@ -113,6 +126,8 @@ def rule(
     good: str,
     fix: str,
     params: tuple[Param[Any], ...] = (),
+    needs: tuple[TableField | IndicatorField, ...] = (),
+    kinds: tuple[Layout, ...] = (),
 ) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
     def register(func: Callable[[Context], None]) -> Callable[[Context], None]:
         if code in REGISTRY:
@@ -132,6 +147,8 @@ def rule(
             family,
             func,
             params,
+            needs,
+            kinds,
         )
         return func
 
@@ -250,6 +267,8 @@ UNKNOWN_RULE = "STRUCT-015"  # reports cells whose value is unknown (a formula s
 
 
 def run_rule(rule_: Rule, doc: Document, table: GoalTable | None, config: Settings) -> list[Finding]:
+    if not rule_.applies(doc.layout):
+        return []
     ctx = Context(doc, table, config, rule_)
     try:
         rule_.func(ctx)

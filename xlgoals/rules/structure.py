@@ -8,7 +8,7 @@ from xlgoals.fields import IndicatorField, TableField
 from xlgoals.frameworks import FRAMEWORK_A, FRAMEWORK_B, SPECS, detect_framework
 from xlgoals.layout import LIST, LIST_SHEET, ListKind, cell_name, field_name
 from xlgoals.livecheck import Fired
-from xlgoals.model import Framework, GoalTable, Indicator, Location
+from xlgoals.model import Framework, GoalTable, Indicator, Layout, Location
 from xlgoals.rules.common import l1, l2, quote, rows
 from xlgoals.rules.registry import Context, Family, Scope, rule
 
@@ -322,6 +322,33 @@ def list_incomplete(ctx: Context) -> None:
                 f"“{LIST_SHEET}”第{r}行列出的工作表“{name}”不存在（被删除或改名），这一行的公式会显示 #REF!。",
                 location=Location(file=file, sheet=LIST_SHEET, cell=cell_name(LIST_SHEET_COLUMN, r)),
             )
+
+
+FORM_FIELDS = (
+    TableField.UNIT_CODE,
+    TableField.IMPLEMENTER,
+    TableField.PROJECT_KIND,
+    TableField.PERIOD,
+    TableField.LONG_TERM_GOALS,
+    TableField.FUNCTIONS,
+)
+
+
+@rule(
+    "STRUCT-017", "form-field-blank", "warning",
+    kinds=(Layout.NATIONAL, Layout.DEPARTMENT),
+    title="申报表或部门整体表中印有的栏目未填写（{实施单位/实施期/中长期目标/部门职能…}）",
+    what="项目支出绩效目标申报表、部门整体支出绩效目标表中印有的栏目（单位编码、实施单位、项目属性、实施期、中长期目标、部门职能）是否留空；表式本来没有的栏目不查。",
+    why="申报表要求写明主管部门及代码、实施单位、项目属性、实施期和中长期目标（财预〔2015〕88号附件的表式；各地表式相同或相近）；"
+    "部门整体表的部门职能是判断履职目标是否对应职责的依据。留空的栏目审核时会被退回。",
+    bad="“实施期”一栏空白", good="实施期：2024年1月至2026年12月",
+    fix="填写该栏目；确实不适用的，填“无”并在备注中说明。",
+)  # fmt: skip
+def form_field_blank(ctx: Context) -> None:
+    t = ctx.t
+    for f in FORM_FIELDS:
+        if ctx.has(f) and f in t.locations and not getattr(t, f.value):
+            ctx.emit(f"“{field_name(f)}”一栏未填写。", field=f)
 
 
 def _indicator(ctx: Context, fired: Fired) -> Indicator | None:

@@ -33,6 +33,7 @@ def _scored(ctx: Context) -> bool:
 
 @rule(
     "WEIGHT-001", "weight-total", "error",
+    needs=(IndicatorField.SCORE,),
     title="指标分值合计应为90（另有预算执行率10分）或100",
     what="各指标分值之和是否为配置的合计（weight_totals）。",
     why="S10、S11：预算执行率10分+绩效指标90分；003 的4个项目都是90。",
@@ -52,6 +53,7 @@ def weight_total(ctx: Context) -> None:
 
 @rule(
     "WEIGHT-002", "weight-missing", "error",
+    needs=(IndicatorField.SCORE,),
     title="有效指标行未填写分值",
     what="设有分值的表中，每行有效指标是否都有分值。",
     why="003 第587行（城乡居民养老保险预算执行率）没有分值。",
@@ -68,6 +70,7 @@ def weight_missing(ctx: Context) -> None:
 
 @rule(
     "WEIGHT-003", "weight-on-placeholder", "error",
+    needs=(IndicatorField.SCORE,),
     title="“无”占位行不得有分值",
     what="三级指标为“无”的占位行是否填写了分值。",
     why="占位行不参与考核；003 的“无”行分值为空。",
@@ -84,6 +87,7 @@ def weight_on_placeholder(ctx: Context) -> None:
 
 @rule(
     "WEIGHT-004", "weight-range", "warning",
+    needs=(IndicatorField.SCORE,),
     title="一级指标分值超出区间（成本0–20、产出40–50…）(cfg)",
     what="各一级指标的分值合计是否在配置的区间内（weight_ranges）。",
     why="S10 奉节县模板：成本指标（0-20）分，产出指标（40-50）分。",

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from xlgoals import convert
 from xlgoals.annotate import annotated_name, annotation_target
 from xlgoals.batch import Batch, Job, Outcome, check_inputs, failed, run_job
-from xlgoals.config import explicit_sources
+from xlgoals.config import config_for, explicit_sources
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import FileResult, Report
 from xlgoals.formats import output_format
@@ -133,7 +133,8 @@ class Engine:
         shown = uploads.display(src.path)
         name = f"{PurePosixPath(shown).stem or '未命名'}.{to}"
         fmt = output_format(Path(name))
-        done = self.pool.call(convert.Job(src.path, fmt.name, True, shown))
+        synonyms = config_for(src.path, sources=self.sources).synonyms()
+        done = self.pool.call(convert.Job(src.path, fmt.name, True, shown, synonyms))
         assert isinstance(done, convert.Result)
         if done.error:
             raise XlgoalsInputError(done.error.replace(path_text(src.path), shown))

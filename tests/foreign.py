@@ -1,0 +1,125 @@
+"""Workbook and Word versions of the foreign-layout fixtures (``tests/data/foreign/*.txt``).
+
+Each text fixture is a real published table (its source address is its first line) rewritten in our
+own words. The workbook holds the same table the way other offices lay one out in Excel: a merged
+title row and a money-unit note above, the table shifted right by one column, the section labels
+("年度绩效指标", "年度履职目标") merged down over their rows, the indicator columns in another order
+for some fixtures, and the source note and a signature row below. ``python -m tests.foreign``
+writes the .xlsx files next to the text; the test reads both and compares the Documents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document as WordDocument
+from openpyxl import Workbook
+
+from xlgoals.fields import IndicatorField
+from xlgoals.formats.labelled import GridRow, text_rows
+from xlgoals.synonyms import DEFAULT
+
+HERE = Path(__file__).parent / "data" / "foreign"
+TEXTS = sorted(HERE.glob("*.txt"))
+# Fixtures whose workbook puts the indicator columns in another order (value first, then the name).
+REORDERED = {"department_hubei_guangshui", "national_shaanxi_jiaxian"}
+
+
+def _rows(text: Path) -> tuple[list[GridRow], list[str]]:
+    lines = text.read_text(encoding="utf-8").split("\n")
+    rows = text_rows(lines, str(text))
+    notes = [r.cells[0].text for r in rows if r.free and r.cells[0].text.startswith("来源")]
+    return [r for r in rows if not (r.free and r.cells[0].text.startswith("来源"))], notes
+
+
+def _order(row: GridRow, header: dict[int, int] | None) -> dict[int, str]:
+    """Column → text of a row, with the indicator columns permuted by ``header`` (old → new)."""
+    out = {c.col: c.text for c in row.cells}
+    if header is None:
+        return out
+    return {header.get(col, col): v for col, v in out.items()}
+
+
+def build_workbook(text: Path) -> Workbook:
+    rows, notes = _rows(text)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "绩效目标表"
+    ws.cell(1, 1, "（本表自预算系统导出）")
+    r = 2
+    permutation: dict[int, int] | None = None
+    first_filled: list[tuple[int, bool]] = []  # (sheet row, column-0 cell filled) of each table row
+    for row in rows:
+        if text.stem in REORDERED and _column(row, IndicatorField.NAME) is not None:
+            name, value = _column(row, IndicatorField.NAME), _column(row, IndicatorField.VALUE)
+            assert name is not None and value is not None
+            permutation = {name: value, value: name}
+        if row.free:
+            ws.cell(r, 2, row.cells[0].text)
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=8)
+            first_filled.append((r, True))
+            r += 1
+            continue
+        values = _order(row, permutation)
+        for col, v in values.items():
+            ws.cell(r, col + 2, float(v) if _number(v) else v)
+        first_filled.append((r, bool(values.get(0))))
+        r += 1
+    # Merge each section label down over the rows below it that leave that column blank.
+    k = 0
+    while k < len(first_filled):
+        top, filled = first_filled[k]
+        j = k + 1
+        while j < len(first_filled) and not first_filled[j][1]:
+            j += 1
+        if filled and j - 1 > k:
+            ws.merge_cells(start_row=top, start_column=2, end_row=first_filled[j - 1][0], end_column=2)
+        k = j
+    for note in notes:
+        r += 1
+        ws.cell(r, 2, "注：" + note)
+    ws.cell(r + 1, 2, "填报人：（签字）")
+    return wb
+
+
+def _column(row: GridRow, f: IndicatorField) -> int | None:
+    return next((c.col for c in row.cells if DEFAULT.column_field(c.text) == f), None)
+
+
+def _number(v: str) -> bool:
+    try:
+        float(v)
+    except ValueError:
+        return False
+    return "." in v  # amounts ("182.60"); counts and codes stay text
+
+
+def build_docx(text: Path, out: Path) -> None:
+    """The table as a Word document: one Word table, the title and notes as paragraphs."""
+    rows, _notes = _rows(text)
+    d = WordDocument()
+    table = None
+    for row in rows:
+        if row.free:
+            d.add_paragraph(row.cells[0].text)
+            table = None
+            continue
+        width = max((c.col for c in row.cells), default=0) + 1
+        if table is None or width > len(table.columns):
+            table = d.add_table(rows=0, cols=max(width, 8))
+        cells = table.add_row().cells
+        for c in row.cells:
+            cells[c.col].text = c.text
+    d.save(str(out))
+
+
+def main() -> None:
+    for text in TEXTS:
+        out = text.with_suffix(".xlsx")
+        build_workbook(text).save(out)
+        print(out)
+
+
+if __name__ == "__main__":
+    main()
