@@ -114,11 +114,73 @@ def build_docx(text: Path, out: Path) -> None:
     d.save(str(out))
 
 
+# A 预算管理一体化 export: one row per indicator, the project in columns, in the system's words and
+# order. Its content is the three national fixtures; the project codes are made up (6-digit 区划 of
+# the region, the year, "P", 12 digits), since the published tables had none.
+EXPORT = HERE / "export_national_listing.xlsx"
+EXPORT_COLUMNS = (
+    ("预算单位名称", "unit_name"), ("项目代码", "project_code"), ("项目名称", "project_name"),
+    ("实施单位", "implementer"), ("项目起止时间", "period"), ("年度资金总额", "budget.total"),
+    ("财政拨款", "budget.fiscal"), ("其他资金", "budget.other"), ("年度目标", "goals"),
+    ("一级指标", "level1"), ("二级指标", "level2"), ("指标名称", "name"), ("指标值", "value"),
+    ("计量单位", "unit_column"), ("权重", "score"), ("指标解释", "explanation"),
+)  # fmt: skip
+EXPORT_CODES = {
+    "national_hunan_ningxiang": "430182",
+    "national_chongqing_fengjie": "500236",
+    "national_shaanxi_jiaxian": "610828",
+}
+
+
+def build_export() -> Workbook:
+    from xlgoals.formats import read_document
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "项目绩效目标"
+    ws.cell(1, 1, "项目支出绩效目标（预算管理一体化系统导出）")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(EXPORT_COLUMNS))
+    ws.cell(2, 1, "金额单位：万元")
+    for k, (label, _) in enumerate(EXPORT_COLUMNS, start=1):
+        ws.cell(3, k, label)
+    r = 4
+    for stem, region in EXPORT_CODES.items():
+        doc = read_document(HERE / f"{stem}.txt")
+        t = doc.tables[0]
+        code = f"{region}{(doc.meta.budget_year or 2024) % 100:02d}P{len(stem):012d}"
+        project = {
+            "unit_name": t.unit_name, "project_code": code, "project_name": t.project_name,
+            "implementer": t.implementer, "period": t.period, "goals": "\n".join(t.goals),
+            "budget.total": t.budget.total, "budget.fiscal": t.budget.fiscal, "budget.other": t.budget.other,
+        }  # fmt: skip
+        top = r
+        for ind in t.indicators:
+            values = {
+                "level1": ind.level1, "level2": ind.level2, "name": ind.name, "value": ind.value_raw,
+                "unit_column": ind.unit_column, "score": ind.score, "explanation": ind.explanation,
+            }  # fmt: skip
+            for k, (_, key) in enumerate(EXPORT_COLUMNS, start=1):
+                v = project.get(key) if r == top else values.get(key)
+                if key in values:
+                    v = values[key]
+                if v not in (None, ""):
+                    ws.cell(r, k, float(v) if key.startswith("budget.") else v)  # type: ignore[arg-type]
+            r += 1
+        for k, (_, key) in enumerate(EXPORT_COLUMNS, start=1):  # the project's cells, merged down
+            if key in project and r - 1 > top:
+                ws.merge_cells(start_row=top, start_column=k, end_row=r - 1, end_column=k)
+    ws.cell(r + 1, 1, "注：本表为测试用构造数据，内容取自本目录三个申报表文本，项目代码为虚构。")
+    return wb
+
+
 def main() -> None:
     for text in TEXTS:
         out = text.with_suffix(".xlsx")
         build_workbook(text).save(out)
         print(out)
+    build_export().save(EXPORT)
+    print(EXPORT)
 
 
 if __name__ == "__main__":

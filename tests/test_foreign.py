@@ -290,3 +290,25 @@ def test_a_hebei_table_in_someone_elses_workbook_reads_and_checks_as_the_templat
     cells = lambda r: {(f.code, str(f.location)) for f in r.findings}  # noqa: E731
     # the same findings at the same cells; only the 公开说明 sheet's (DOC-001/003) are not in theirs
     assert cells(found_b) == {x for x in cells(found_a) if not x[1].startswith("公开说明")}
+
+
+def test_a_system_export_with_one_row_per_indicator_reads_one_table_per_project():
+    from tests.foreign import EXPORT, EXPORT_CODES
+
+    doc = read_document(EXPORT)
+    assert doc.layout == Layout.NATIONAL
+    assert [t.project_code[:6] for t in doc.tables] == list(EXPORT_CODES.values())
+    for t, stem in zip(doc.tables, EXPORT_CODES, strict=True):
+        want = read_document(HERE / f"{stem}.txt").tables[0]
+        fields = ("unit_name", "project_name", "implementer", "period", "goals")
+        assert [getattr(t, f) for f in fields] == [getattr(want, f) for f in fields]
+        assert (t.budget.total, t.budget.fiscal, t.budget.other) == (
+            want.budget.total,
+            want.budget.fiscal,
+            want.budget.other,
+        )
+        got = [(i.level1, i.level2, i.name, i.value_raw, i.score, i.explanation) for i in t.indicators]
+        assert got == [
+            (i.level1, i.level2, i.name, i.value_raw, i.score, i.explanation) for i in want.indicators
+        ]
+        assert t.locations[TableField.PROJECT_CODE].sheet == "项目绩效目标"

@@ -291,6 +291,17 @@ class _Table:
         if title is not None:
             t.title = re.sub(r"\s*\n\s*", "", title.text).strip()
             t.locations[TableField.TITLE] = title.location
+        self.fill(t)
+        if self.layout == Layout.DEPARTMENT:
+            t.noun = "部门"
+        if t.indicators:
+            t.locations[TableField.INDICATORS] = next(iter(t.indicators[0].locations.values()))
+        elif first_ind < len(self.rows) and self.rows[first_ind].cells:
+            t.locations[TableField.INDICATORS] = self.rows[first_ind].cells[0].location
+        return t
+
+    def fill(self, t: GoalTable) -> None:
+        """The header fields found (``put``) into the table, with their locations."""
         for f, got in self.found.items():
             t.locations[f] = got.location
             if f in (TableField.BUDGET_TOTAL, TableField.BUDGET_FISCAL, TableField.BUDGET_OTHER):
@@ -309,13 +320,6 @@ class _Table:
             t.locations.setdefault(f, where)  # a blank field is reported at its label
         self.plan(t)
         self.other(t)
-        if self.layout == Layout.DEPARTMENT:
-            t.noun = "部门"
-        if t.indicators:
-            t.locations[TableField.INDICATORS] = next(iter(t.indicators[0].locations.values()))
-        elif first_ind < len(self.rows) and self.rows[first_ind].cells:
-            t.locations[TableField.INDICATORS] = self.rows[first_ind].cells[0].location
-        return t
 
     def other(self, t: GoalTable) -> None:
         """其他资金 as the sum of the other sources a form lists one by one, when it gives no total."""
@@ -446,6 +450,75 @@ def sheet_rows(sheet: SheetGrid, file: str) -> list[GridRow]:
     return out
 
 
+# --- one row per indicator ---------------------------------------------------------------------
+
+
+def _listing_header(row: GridRow, synonyms: Synonyms) -> dict[int, TableField] | None:
+    """Column → header field of an indicator table that also names its project in each row
+    (项目名称 or 项目编码 beside 一级指标 … 指标值), as the 预算管理一体化 system exports it."""
+    if _indicator_header(row, synonyms) is None:
+        return None
+    fields = {c.col: f for c in row.cells if (f := synonyms.header_field(c.text)) is not None}
+    if {TableField.PROJECT_NAME, TableField.PROJECT_CODE} & set(fields.values()):
+        return fields
+    return None
+
+
+def parse_listing(rows: list[GridRow], at: int, synonyms: Synonyms) -> list[GoalTable]:
+    """Tables of a listing: consecutive rows of one project (by its code, else its name; a blank,
+    merged project cell continues the project above) make one table."""
+    header = _listing_header(rows[at], synonyms)
+    columns = _indicator_header(rows[at], synonyms)
+    assert header is not None and columns is not None
+    by_field = {f: col for col, f in header.items()}
+    key_col = by_field.get(TableField.PROJECT_CODE, by_field.get(TableField.PROJECT_NAME))
+    groups: list[list[GridRow]] = []
+    last = ""
+    for row in rows[at + 1 :]:
+        if not row.cells or row.free or _is_end(row):
+            continue
+        if _indicator_header(row, synonyms) is not None:
+            break
+        cell = row.at(key_col) if key_col is not None else None
+        key = cell.text if cell is not None else ""
+        if not groups or (key and key != last):
+            groups.append([])
+        last = key or last
+        groups[-1].append(row)
+    tables = []
+    for k, group in enumerate(groups, start=1):
+        t = _Table([rows[at], *group], Layout.NATIONAL, synonyms, "")
+        labels = {c.col: c.text for c in rows[at].cells}
+        for row in group:
+            for c in row.cells:
+                f = header.get(c.col)
+                if f is not None:
+                    t.put(f, c.text, c.value, c.location, labels[c.col])
+        table = GoalTable(index=k)
+        level1 = level2 = ""
+        for row in group:
+            ind = Indicator()
+            for c in row.cells:
+                g = columns.get(c.col)
+                if g == IndicatorField.VALUE:
+                    ind.value_raw = raw_text(c.value)
+                elif g is not None:
+                    setattr(ind, g.value, c.text)
+                if g is not None:
+                    ind.locations[g] = c.location
+            if not any((ind.name, ind.value_raw)) or _filler(ind):
+                continue
+            level1 = _level1(ind.level1) if ind.level1 else level1
+            level2 = ind.level2 or level2
+            ind.level1, ind.level2 = level1, level2
+            table.indicators.append(ind)
+        t.fill(table)
+        if table.indicators:
+            table.locations[TableField.INDICATORS] = next(iter(table.indicators[0].locations.values()))
+        tables.append(table)
+    return tables
+
+
 def budget_year(rows: list[GridRow]) -> int | None:
     """The year a form states above its table: "（2021年度）", "2024年度项目支出绩效目标申报表"."""
     for row in rows[:200]:
@@ -464,10 +537,16 @@ def missing(rows: list[GridRow], synonyms: Synonyms) -> str:
 
 def read_rows(rows: list[GridRow], synonyms: Synonyms, file: str, fmt: SourceFormat) -> Document | None:
     """A Document of the tables these rows hold, or None when no form is recognised."""
-    layout = kind_of(rows, synonyms)
-    if layout is None:
-        return None
-    doc = Document(source=file, layout=layout, format=fmt, tables=parse_rows(rows, layout, synonyms, file))
+    listing = next((k for k, r in enumerate(rows) if _listing_header(r, synonyms)), None)
+    if listing is not None:  # one row per indicator, the project in columns (a system's export)
+        layout = Layout.NATIONAL
+        tables = parse_listing(rows, listing, synonyms)
+    else:
+        found = kind_of(rows, synonyms)
+        if found is None:
+            return None
+        layout, tables = found, parse_rows(rows, found, synonyms, file)
+    doc = Document(source=file, layout=layout, format=fmt, tables=tables)
     doc.meta.budget_year = budget_year(rows)
     doc.meta.title = doc.tables[0].title
     infer_region_and_year(doc)
