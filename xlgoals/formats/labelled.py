@@ -249,32 +249,18 @@ class _Table:
         return annual, long_term
 
     def block(self, k: int, columns: dict[int, IndicatorField], out: list[Indicator]) -> int:
-        level1 = level2 = ""
+        """The indicator rows from rows[k:] into ``out``; the index of the first row after them."""
+        rows: list[GridRow] = []
         first = min(columns)
         while k < len(self.rows):
             row = self.rows[k]
             if row.free or _is_end(row) or _indicator_header(row, self.syn) is not None:
-                return k
+                break
             if any(self.syn.header_field(c.text) for c in row.cells if c.col >= first):
-                return k
-            ind = Indicator()
-            for c in row.cells:
-                f = columns.get(c.col)
-                if f == IndicatorField.VALUE and c.text:
-                    ind.value_raw = raw_text(c.value)  # as typed: " =100%" is reported with its space
-                    ind.locations[f] = c.location
-                elif f is not None and c.text:
-                    setattr(ind, f.value, c.text)
-                    ind.locations[f] = c.location
+                break
+            rows.append(row)
             k += 1
-            if not any((ind.name, ind.value_raw, ind.level2, ind.description)) or _filler(ind):
-                if ind.level1:
-                    level1 = _level1(ind.level1)
-                continue
-            level1 = _level1(ind.level1) if ind.level1 else level1
-            level2 = ind.level2 if ind.level2 else level2
-            ind.level1, ind.level2 = level1, level2
-            out.append(ind)
+        out.extend(_indicators(rows, columns))
         return k
 
     def build(self, index: int) -> GoalTable:
@@ -353,6 +339,31 @@ class _Table:
         plan.header = Label.PLAN_PERCENT if percent else f"{Label.PLAN}（{PLAN_MODE_AMOUNT}）"
         t.spend_plan = plan
         t.locations[TableField.SPEND_PLAN] = next(p.location for p in points if p is not None)
+
+
+def _indicators(rows: list[GridRow], columns: dict[int, IndicatorField]) -> list[Indicator]:
+    """The indicators of rows under an indicator header; 一级/二级 carried down from the row above
+    (a merged or blank cell), a form's empty slots ("……", "1.") skipped."""
+    out: list[Indicator] = []
+    level1 = level2 = ""
+    for row in rows:
+        ind = Indicator()
+        for c in row.cells:
+            f = columns.get(c.col)
+            if f == IndicatorField.VALUE and c.text:
+                ind.value_raw = raw_text(c.value)  # as typed: " =100%" is reported with its space
+                ind.locations[f] = c.location
+            elif f is not None and c.text:
+                setattr(ind, f.value, c.text)
+                ind.locations[f] = c.location
+        if not any((ind.name, ind.value_raw, ind.level2, ind.description)) or _filler(ind):
+            level1 = _level1(ind.level1) if ind.level1 else level1
+            continue
+        level1 = _level1(ind.level1) if ind.level1 else level1
+        level2 = ind.level2 or level2
+        ind.level1, ind.level2 = level1, level2
+        out.append(ind)
+    return out
 
 
 def _level1(text: str) -> str:
@@ -494,24 +505,7 @@ def parse_listing(rows: list[GridRow], at: int, synonyms: Synonyms) -> list[Goal
                 f = header.get(c.col)
                 if f is not None:
                     t.put(f, c.text, c.value, c.location, labels[c.col])
-        table = GoalTable(index=k)
-        level1 = level2 = ""
-        for row in group:
-            ind = Indicator()
-            for c in row.cells:
-                g = columns.get(c.col)
-                if g == IndicatorField.VALUE:
-                    ind.value_raw = raw_text(c.value)
-                elif g is not None:
-                    setattr(ind, g.value, c.text)
-                if g is not None:
-                    ind.locations[g] = c.location
-            if not any((ind.name, ind.value_raw)) or _filler(ind):
-                continue
-            level1 = _level1(ind.level1) if ind.level1 else level1
-            level2 = ind.level2 or level2
-            ind.level1, ind.level2 = level1, level2
-            table.indicators.append(ind)
+        table = GoalTable(index=k, indicators=_indicators(group, columns))
         t.fill(table)
         if table.indicators:
             table.locations[TableField.INDICATORS] = next(iter(table.indicators[0].locations.values()))
