@@ -90,6 +90,20 @@ def test_api_check_workbook_equals_cli_json(client: TestClient, tmp_path: Path) 
     assert expected["summary"]["error"] > 0  # type: ignore[index]  # not a vacuous comparison
 
 
+@pytest.mark.parametrize(
+    "name", ["national_hunan_ningxiang.xlsx", "department_sichuan_form.txt", "export_national_listing.xlsx"]
+)
+def test_api_checks_the_other_forms_as_the_cli_does(client: TestClient, name: str, tmp_path: Path) -> None:
+    """A 申报表, a 部门整体 table, a system export uploaded to the service: read by their labels."""
+    src = tmp_path / name
+    src.write_bytes((Path(__file__).parent / "data" / "foreign" / name).read_bytes())
+    answer = client.post("/api/check", files=_files(src))
+    assert answer.status_code == 200
+    expected = _cli_json(src, tmp_path)
+    assert answer.json() == expected
+    assert expected["files"][0]["tables"]  # type: ignore[index]  # read, not refused
+
+
 def test_several_files_and_a_folder_zip(client: TestClient, tmp_path: Path) -> None:
     """A zipped folder is a reviewer's batch: members checked, clutter skipped with its reason,
     names as in the zip (GBK names from Chinese Windows included)."""
