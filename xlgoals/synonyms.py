@@ -58,7 +58,7 @@ FOREIGN_HEADER: dict[TableField, tuple[str, ...]] = {
     TableField.PROJECT_NAME: ("项目支出名称", "专项名称"),
     TableField.PROJECT_CODE: ("项目代码", "项目编号"),
     TableField.IMPLEMENTER: ("项目实施单位", "项目单位", "实施主体", "项目承担单位"),
-    TableField.PROJECT_KIND: ("项目类型", "项目分类", "项目类别"),
+    TableField.PROJECT_KIND: ("项目性质", "项目类型", "项目分类", "项目类别"),
     TableField.PERIOD: ("项目实施期", "项目起止时间", "建设周期", "项目期限", "实施周期", "项目实施时间"),
     TableField.BUDGET_TOTAL: (
         "年度资金总额",
@@ -69,7 +69,6 @@ FOREIGN_HEADER: dict[TableField, tuple[str, ...]] = {
         "项目资金总额",
         "部门整体预算",
         "预算总额",
-        "项目预算",
         "收入合计",
         "总额",
         "合计",
@@ -95,13 +94,20 @@ FOREIGN_HEADER: dict[TableField, tuple[str, ...]] = {
 FOREIGN_COLUMNS: dict[IndicatorField, tuple[str, ...]] = {
     IndicatorField.NAME: ("指标名称", "指标内容", "具体指标", "三级指标名称"),
     IndicatorField.DESCRIPTION: ("指标描述",),
-    IndicatorField.VALUE: ("目标值", "绩效指标值", "年度指标值", "指标目标值", "预期指标值"),
+    IndicatorField.VALUE: (
+        "目标值",
+        "绩效指标值",
+        "年度指标值",
+        "指标目标值",
+        "预期指标值",
+        "当年预期实现值",
+    ),
     IndicatorField.BASIS: ("确定依据", "指标值设定依据"),
     IndicatorField.UNIT_COLUMN: ("计量单位",),
     IndicatorField.VALUE_TYPE: ("指标性质", "指标方向"),
     IndicatorField.SCORE: ("权重", "权重（分值）", "指标权重", "分值（权重）"),
     IndicatorField.SCORING_RULE: ("评（计）分标准", "评分标准", "计分标准", "扣分标准"),
-    IndicatorField.EXPLANATION: ("指标说明", "指标值说明"),
+    IndicatorField.EXPLANATION: ("指标说明", "指标值说明", "绩效标准"),
 }
 # Our own labels of a field besides its name: the printed labels of the Hebei table.
 _PRINTED: dict[TableField | IndicatorField, tuple[str, ...]] = {

@@ -20,6 +20,7 @@ from xlgoals.fields import PLAN_POINTS, IndicatorField, TableField
 from xlgoals.formats.cells import money, raw_text
 from xlgoals.formats.cells import text as cell_text
 from xlgoals.formats.text_cells import PAGE_NUMBER, clean_line
+from xlgoals.frameworks import FRAMEWORK_A, canonical_level2
 from xlgoals.io.grid import SheetGrid
 from xlgoals.layout import PLAN_MODE_AMOUNT, Label, cell_name, field_name
 from xlgoals.model import (
@@ -363,7 +364,26 @@ def _indicators(rows: list[GridRow], columns: dict[int, IndicatorField]) -> list
         level2 = ind.level2 or level2
         ind.level1, ind.level2 = level1, level2
         out.append(ind)
+    if IndicatorField.NAME not in columns.values() and _one_level_up(out):
+        for ind in out:  # "一级指标 | 二级指标" that hold our 二级 and 三级 (鄂州): move them down
+            ind.name, ind.level2 = ind.level2, ind.level1
+            ind.level1 = _PARENT[canonical_level2(ind.level2)]
+            for here, there in (
+                (IndicatorField.LEVEL2, IndicatorField.NAME),
+                (IndicatorField.LEVEL1, IndicatorField.LEVEL2),
+            ):
+                if here in ind.locations:
+                    ind.locations[there] = ind.locations.pop(here)
     return out
+
+
+# 二级 → its 一级 (the 2019 framework, where 成本指标 is an output): for tables one level short.
+_PARENT = {l2: l1 for l1, l2s in FRAMEWORK_A.allowed.items() for l2 in l2s}
+
+
+def _one_level_up(indicators: list[Indicator]) -> bool:
+    """Every 一级 cell holds a 二级 name (数量指标, 社会效益指标 …) and the table has no 三级 column."""
+    return bool(indicators) and all(canonical_level2(i.level1) in _PARENT for i in indicators)
 
 
 def _level1(text: str) -> str:
