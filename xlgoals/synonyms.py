@@ -209,6 +209,13 @@ class Synonyms:
             return None  # a paragraph that happens to begin with a label's words
         return target, value
 
+    def cell_field(self, text: str) -> TableField | None:
+        """The header field a cell names, as a label alone or with its value inline."""
+        found = self.header_field(text)
+        if found is None and (inline := self.inline(text)) is not None:
+            found = inline[0]
+        return found
+
     def is_label(self, text: object) -> bool:
         key = normal(text)
         return bool(key) and (key in self.header or key in self.columns or key.startswith(END_LABELS))

@@ -80,8 +80,7 @@ def kind_of(rows: list[GridRow], synonyms: Synonyms) -> Layout | None:
     for row in rows:
         for c in row.cells:
             key = normal(c.text)
-            f = synonyms.header_field(c.text) or (inline[0] if (inline := synonyms.inline(c.text)) else None)
-            if f is not None:
+            if (f := synonyms.cell_field(c.text)) is not None:
                 header.add(f)
             if any(w in key for w in _DEPARTMENT_WORDS) and len(key) <= 30:
                 department = True
@@ -123,11 +122,8 @@ def _anchor_rows(rows: list[GridRow], layout: Layout, synonyms: Synonyms) -> lis
     anchor = _anchor(layout)
     out = []
     for k, row in enumerate(rows):
-        for c in row.cells:
-            inline = synonyms.inline(c.text)
-            if synonyms.header_field(c.text) == anchor or (inline is not None and inline[0] == anchor):
-                out.append(k)
-                break
+        if any(synonyms.cell_field(c.text) == anchor for c in row.cells):
+            out.append(k)
     if layout == Layout.DEPARTMENT:  # 部门名称 may repeat inside one table (填报单位 and 部门名称)
         out = [
             k for j, k in enumerate(out) if j == 0 or _has_indicators_between(rows, out[j - 1], k, synonyms)
@@ -160,7 +156,7 @@ def _heads_table(row: GridRow, synonyms: Synonyms) -> bool:
         return True
     if _is_end(row) or _indicator_header(row, synonyms) is not None:
         return False
-    return any(synonyms.header_field(c.text) or synonyms.inline(c.text) for c in row.cells)
+    return any(synonyms.cell_field(c.text) is not None for c in row.cells)
 
 
 @dataclass
@@ -174,11 +170,10 @@ class _Found:
 class _Table:
     """One table's rows → GoalTable."""
 
-    def __init__(self, rows: list[GridRow], layout: Layout, synonyms: Synonyms, file: str) -> None:
+    def __init__(self, rows: list[GridRow], layout: Layout, synonyms: Synonyms) -> None:
         self.rows = rows
         self.layout = layout
         self.syn = synonyms
-        self.file = file
         self.found: dict[TableField, _Found] = {}
         self.other_parts: list[_Found] = []  # 自有资金, 事业收入, 其他 … listed one by one
         self.blank: dict[TableField, Location] = {}  # labels the form prints with nothing filled in
@@ -414,7 +409,7 @@ def parse_rows(rows: list[GridRow], layout: Layout, synonyms: Synonyms, file: st
     for (start, end), has in zip(spans, with_indicators, strict=True):
         if not has and any(with_indicators):
             continue  # a list of projects (a 项目清单 sheet), a cover page: not a table
-        t = _Table(rows[start:end], layout, synonyms, file).build(len(tables) + 1)
+        t = _Table(rows[start:end], layout, synonyms).build(len(tables) + 1)
         if t.indicators or t.project_name or t.unit_name:
             tables.append(t)
     if not tables:
@@ -518,7 +513,7 @@ def parse_listing(rows: list[GridRow], at: int, synonyms: Synonyms) -> list[Goal
         groups[-1].append(row)
     tables = []
     for k, group in enumerate(groups, start=1):
-        t = _Table([rows[at], *group], Layout.NATIONAL, synonyms, "")
+        t = _Table([rows[at], *group], Layout.NATIONAL, synonyms)
         labels = {c.col: c.text for c in rows[at].cells}
         for row in group:
             for c in row.cells:
