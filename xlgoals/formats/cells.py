@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from xlgoals.values import parse_amount
+from xlgoals.model import PlanPoint
+from xlgoals.values import parse_amount, parse_plan_point
 
 CENT = Decimal("0.01")
 
@@ -52,3 +53,26 @@ def number(v: Any) -> Decimal | None:
     if d is not None and d == d.to_integral_value():
         return Decimal(int(d))
     return d
+
+
+def plan_point(cell: Any, percent: bool) -> PlanPoint:
+    """A 资金支出计划 cell. In percent mode a number at most 1 is a fraction (0.25 shown as 25%), as the
+    spreadsheet stores a percent-formatted cell; text is read as typed ("25%", "1500.00")."""
+    if cell is None:
+        return PlanPoint()
+    if isinstance(cell, str):
+        value, is_percent = parse_plan_point(cell)
+        if percent and value is not None and not is_percent and value <= 1:
+            value = value * 100
+        return PlanPoint(
+            raw=cell.strip(), value=value.normalize() if value is not None and percent else value
+        )
+    d = parse_amount(cell)
+    if d is None:
+        return PlanPoint(raw=text(cell))
+    if percent:
+        points = (d * 100 if d <= 1 else d).normalize()
+        points = Decimal(int(points)) if points == points.to_integral_value() else points
+        return PlanPoint(raw=f"{points:f}%", value=points)
+    value, raw = money(cell)
+    return PlanPoint(raw=raw, value=value)

@@ -11,13 +11,15 @@ Which words mean which field: ``xlgoals.synonyms`` (extendable from xlgoals.toml
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from xlgoals.errors import NotATableError
 from xlgoals.fields import PLAN_POINTS, IndicatorField, TableField
-from xlgoals.formats.cells import money, raw_text
+from xlgoals.formats.cells import money, plan_point, raw_text
 from xlgoals.formats.cells import text as cell_text
 from xlgoals.formats.text_cells import PAGE_NUMBER, clean_line
 from xlgoals.frameworks import FRAMEWORK_A, canonical_level2
@@ -30,13 +32,11 @@ from xlgoals.model import (
     Layout,
     Location,
     PlanMode,
-    PlanPoint,
     SourceFormat,
     SpendPlan,
     infer_region_and_year,
 )
 from xlgoals.synonyms import END_LABELS, LONG_TEXT, OTHER_PARTS, Synonyms, normal
-from xlgoals.values import parse_plan_point
 
 
 @dataclass
@@ -54,6 +54,7 @@ class GridCell:
 class GridRow:
     cells: list[GridCell] = field(default_factory=list)  # non-blank cells, left to right
     free: bool = False  # a line outside the table (a title, "填报单位：…")
+    locate: Callable[[int], Location] | None = None  # where a blank cell of this row is (a sheet's row)
 
     def at(self, col: int) -> GridCell | None:
         return next((c for c in self.cells if c.col == col), None)
@@ -61,14 +62,13 @@ class GridRow:
 
 # Labels that only the national 申报表 has, and those that only the 部门整体 table has.
 _NATIONAL = {TableField.IMPLEMENTER, TableField.PERIOD, TableField.LONG_TERM_GOALS, TableField.PROJECT_KIND}
-_DEPARTMENT_WORDS = ("整体支出", field_name(TableField.FUNCTIONS), "年度履职目标", "部门整体")
+_DEPARTMENT_WORDS = ("整体支出", "部门整体")  # in the form's title
 _HEBEI = {TableField.FUND_USE, *PLAN_POINTS}
 _LONG_TERM = ("长期", "中长期", field_name(TableField.PERIOD), "总体")
 _SCORE_RANGE = re.compile(r"[（(][\d.\-–~分]+[)）]分?$")  # on text without white space
 _TICKS = "√☑✓■"
 _TITLE = re.compile(r"绩效目标.{0,8}表")
 UNIT_CODE = re.compile(r"^\d{6}$")
-_CELL = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
 
 
 def kind_of(rows: list[GridRow], synonyms: Synonyms) -> Layout | None:
@@ -88,6 +88,7 @@ def kind_of(rows: list[GridRow], synonyms: Synonyms) -> Layout | None:
             has_indicators = True
     if not has_indicators:
         return None
+    department = department or TableField.FUNCTIONS in header  # 部门职能, 年度履职目标's columns …
     if department and TableField.PROJECT_NAME not in header:
         return Layout.DEPARTMENT
     if TableField.PROJECT_NAME not in header:
@@ -224,9 +225,9 @@ class _Table:
                     break  # one value; a column of them below a label is a list, not this field
         if parts:
             self.put(f, "\n".join(p.text for p in parts), parts[0].value, parts[0].location, label)
-        elif (where := self.blank.get(f)) is not None and where.cell and (m := _CELL.match(where.cell)):
+        elif k + 1 < len(self.rows) and (locate := self.rows[k + 1].locate) is not None:
             # nothing below the label: a blank is reported where its value belongs, the cell below
-            self.blank[f] = where.model_copy(update={"cell": f"{m.group(1)}{int(m.group(2)) + 1}"})
+            self.blank[f] = locate(col)
 
     def indicators(self, start: int) -> tuple[list[Indicator], list[Indicator]]:
         """(annual, long-term) indicators of the tables from rows[start:]."""
@@ -319,18 +320,13 @@ class _Table:
         points = [self.found.get(p) for p in PLAN_POINTS]
         if not any(points):
             return
-        plan = SpendPlan(points=[])
-        # A workbook's percent cells hold fractions (0.25 shown as 25%): all four at most 1.
-        numbers = [p.raw for p in points if p is not None and isinstance(p.raw, int | float)]
-        fractions = bool(numbers) and all(0 <= x <= 1 for x in numbers)
-        percent = False
-        for p in points:
-            raw = "" if p is None else p.value
-            if p is not None and fractions and isinstance(p.raw, int | float):
-                raw = f"{Decimal(repr(float(p.raw))) * 100:f}".rstrip("0").rstrip(".") + "%"
-            value, is_percent = parse_plan_point(raw) if raw else (None, False)
-            percent = percent or is_percent
-            plan.points.append(PlanPoint(raw=raw, value=value))
+        raws = [p.raw for p in points if p is not None]
+        numbers = [x for x in raws if isinstance(x, int | float) and not isinstance(x, bool)]
+        # "25%" typed, or a workbook's percent cells, which hold fractions (0.25 shown as 25%)
+        percent = any(isinstance(x, str) and x.strip().endswith("%") for x in raws) or (
+            bool(numbers) and all(0 <= x <= 1 for x in numbers)
+        )
+        plan = SpendPlan(points=[plan_point(p.raw if p is not None else None, percent) for p in points])
         plan.mode = PlanMode.PERCENT if percent else PlanMode.AMOUNT
         plan.header = Label.PLAN_PERCENT if percent else f"{Label.PLAN}（{PLAN_MODE_AMOUNT}）"
         t.spend_plan = plan
@@ -461,17 +457,19 @@ def text_rows(lines: list[str], file: str) -> list[GridRow]:
     return rows
 
 
+def _sheet_cell(file: str, sheet: str, row: int, col: int) -> Location:
+    return Location(file=file, sheet=sheet, cell=cell_name(col + 1, row))
+
+
 def sheet_rows(sheet: SheetGrid, file: str) -> list[GridRow]:
     """Rows of a workbook sheet: the filled cells of each row with their columns (a merged area's
     value is in its top-left cell; the rest read blank)."""
     out = []
     for r, values in enumerate(sheet.rows, start=1):
-        row = GridRow()
+        row = GridRow(locate=partial(_sheet_cell, file, sheet.name, r))
         for c, v in enumerate(values):
             if v is not None and cell_text(v):
-                row.cells.append(
-                    GridCell(v, c, Location(file=file, sheet=sheet.name, cell=cell_name(c + 1, r)))
-                )
+                row.cells.append(GridCell(v, c, _sheet_cell(file, sheet.name, r, c)))
         out.append(row)
     return out
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from xlgoals import layout as L
 from xlgoals.errors import NotATableError, XlgoalsInputError
 from xlgoals.fields import PLAN_POINTS, IndicatorField, MetaField, TableField, attribute
-from xlgoals.formats.cells import money, number, raw_text, text
+from xlgoals.formats.cells import money, number, plan_point, raw_text, text
 from xlgoals.formula import cell_value
 from xlgoals.io.grid import SheetGrid, WorkbookGrid
 from xlgoals.model import (
@@ -37,7 +36,6 @@ from xlgoals.model import (
     TocEntry,
     infer_region_and_year,
 )
-from xlgoals.values import parse_amount, parse_plan_point
 
 P = L.PROJECT
 
@@ -130,7 +128,7 @@ def read_project(path: str, sheet: SheetGrid, index: int) -> GoalTable:
     percent = text(value(TableField.PLAN_MODE)) != L.PLAN_MODE_AMOUNT
     points: list[PlanPoint] = []
     for f in PLAN_POINTS:
-        points.append(_plan_point(value(f), percent))
+        points.append(plan_point(value(f), percent))
         locs[f] = rd.loc(*where(f))
     filled = any(p.raw for p in points)
     mode = (PlanMode.PERCENT if percent else PlanMode.AMOUNT) if filled else PlanMode.UNKNOWN
@@ -202,27 +200,6 @@ def _indicators(rd: _SheetReader, first: int, view: SheetView) -> list[Indicator
     while view.rows and view.rows[-1].indicator is None:
         view.rows.pop()  # the empty rows prepared below the last indicator are not "blank rows"
     return out
-
-
-def _plan_point(cell: Any, percent: bool) -> PlanPoint:
-    if cell is None:
-        return PlanPoint()
-    if isinstance(cell, str):
-        value, is_percent = parse_plan_point(cell)
-        if percent and value is not None and not is_percent and value <= 1:
-            value = value * 100
-        return PlanPoint(
-            raw=cell.strip(), value=value.normalize() if value is not None and percent else value
-        )
-    d = parse_amount(cell)
-    if d is None:
-        return PlanPoint(raw=text(cell))
-    if percent:
-        points = (d * 100 if d <= 1 else d).normalize()
-        points = Decimal(int(points)) if points == points.to_integral_value() else points
-        return PlanPoint(raw=f"{points:f}%", value=points)
-    value, raw = money(cell)
-    return PlanPoint(raw=raw, value=value)
 
 
 @dataclass
