@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.foreign import TEXTS, build_docx, build_workbook
 from xlgoals.check import check_document, check_file
@@ -26,6 +27,7 @@ from xlgoals.formats import document_json, read_document
 from xlgoals.formats.template_workbook import read_template
 from xlgoals.formats.workbook import read_grid_document
 from xlgoals.io import xlsx as xlsx_io
+from xlgoals.layout import LIST, LIST_SHEET
 from xlgoals.model import Document, Layout
 from xlgoals.synonyms import DEFAULT
 from xlgoals.template.builder import build_bytes
@@ -223,6 +225,17 @@ def test_the_synonym_table_is_one_table_of_fields():
     assert DEFAULT.inline("1.项目实施单位：怀来县官厅镇人民政府；全年开展森林防火宣传") is None
 
 
+def test_a_remarks_column_is_not_read_as_scores(tmp_path: Path):
+    """备注 heads the flat layout's 分值 column, but in a 申报表 it holds remarks: no WEIGHT finding."""
+    text = (HERE / "national_shaanxi_jiaxian.txt").read_text(encoding="utf-8")
+    path = tmp_path / "佳县.txt"
+    path.write_text(text.replace("\t1200公里\n\t\n", "\t1200公里\n\t按养护台账统计\n", 1), encoding="utf-8")
+    result, doc = check_file(path)
+    assert doc is not None and "按养护台账统计" in path.read_text(encoding="utf-8")
+    assert all(i.score == "" for i in doc.tables[0].indicators)
+    assert not {f.code for f in result.findings if f.code.startswith("WEIGHT")}
+
+
 def test_national_tables_skip_the_rules_of_fields_they_do_not_have(expected: dict[str, Any]):
     codes = {f.split()[0] for e in expected.values() for f in e["findings"]}
     assert not {c for c in codes if c.startswith(("PLAN-", "FUND-002", "STRUCT-012", "DOC-004"))}
@@ -256,15 +269,31 @@ def test_the_guide_shows_the_synonym_table_the_readers_use():
     )
 
 
-def _values_only(src: Path, out: Path) -> None:
+def _values_only(src: Path, out: Path, with_list: bool = False) -> None:
     """The project sheets of an xlgoals workbook as another office would hold them: values only (no
-    formulas, no 提示 column), no 项目清单, no hidden sheets — a Hebei table only its labels identify."""
+    formulas, no 提示 column), no hidden sheets — a Hebei table only its labels identify; ``with_list``:
+    a list of the projects (项目名称, 项目编码 … one per row) in front, as offices keep one."""
     from openpyxl import Workbook, load_workbook
 
     book = load_workbook(src)
     wb = Workbook()
     assert wb.active is not None
     wb.remove(wb.active)
+    if with_list:  # its header as our 项目清单's, its rows the projects' values
+        listing = wb.create_sheet("项目一览")
+        header = [c.value for c in book[LIST_SHEET][LIST.first_row - 1]][:6]
+        listing.append(header)
+        for t in read_document(src).tables:
+            listing.append(
+                [
+                    t.index,
+                    t.project_name,
+                    f"{t.unit_code} {t.unit_name}",
+                    t.project_code,
+                    t.project_name,
+                    float(t.budget.total or 0),
+                ]
+            )
     for ws in book.worksheets:
         if not ws.title[:1].isdigit():
             continue
@@ -290,6 +319,18 @@ def test_a_hebei_table_in_someone_elses_workbook_reads_and_checks_as_the_templat
     cells = lambda r: {(f.code, str(f.location)) for f in r.findings}  # noqa: E731
     # the same findings at the same cells; only the 公开说明 sheet's (DOC-001/003) are not in theirs
     assert cells(found_b) == {x for x in cells(found_a) if not x[1].startswith("公开说明")}
+
+
+def test_a_list_of_projects_in_front_is_not_read_as_a_table(tmp_path: Path):
+    from xlgoals.convert import convert
+
+    seed = Path(__file__).parent.parent / "examples" / "published" / "000_fbb7a527b95200de.txt"
+    ours, theirs = tmp_path / "ours.xlsx", tmp_path / "theirs.xlsx"
+    convert(seed, ours)
+    _values_only(ours, theirs, with_list=True)
+    listing = [c.value for c in load_workbook(theirs)["项目一览"][1]]
+    assert "项目名称" in listing and "项目编码" in listing  # the list's header names projects
+    assert read_document(theirs).comparable().tables == read_document(ours).comparable().tables
 
 
 def test_a_system_export_with_one_row_per_indicator_reads_one_table_per_project():

@@ -104,6 +104,30 @@ def test_api_checks_the_other_forms_as_the_cli_does(client: TestClient, name: st
     assert expected["files"][0]["tables"]  # type: ignore[index]  # read, not refused
 
 
+def test_the_bureaus_labels_from_serve_config_reach_check_and_convert(tmp_path: Path) -> None:
+    """``xlgoals serve --config``: a county's own label words are read in uploads, for check and convert."""
+    src = tmp_path / "表.txt"
+    text = (Path(__file__).parent / "data" / "foreign" / "department_sichuan_form.txt").read_text(
+        encoding="utf-8"
+    )
+    src.write_text(text.replace("\t年度资金总额", "\t年度预算申请数"), encoding="utf-8")
+    config = tmp_path / "xlgoals.toml"
+    config.write_text('[labels]\n"budget.total" = ["年度预算申请数"]\n', encoding="utf-8")
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    plain = TestClient(create_app(_settings(tmp_path / "a")))
+    with TestClient(create_app(_settings(tmp_path / "b", config=config))) as bureau, plain:
+
+        def codes(c: TestClient) -> set[str]:
+            answer = c.post("/api/check", files=_files(src)).json()
+            return {f["code"] for f in answer["files"][0]["findings"]}
+
+        assert "FUND-001" in codes(plain) and "FUND-001" not in codes(bureau)
+        converted = bureau.post("/api/convert?to=json", files=_files(src))
+        assert converted.status_code == 200
+        assert json.loads(converted.content)["tables"][0]["budget"]["total"] == "1260.00"
+
+
 def test_several_files_and_a_folder_zip(client: TestClient, tmp_path: Path) -> None:
     """A zipped folder is a reviewer's batch: members checked, clutter skipped with its reason,
     names as in the zip (GBK names from Chinese Windows included)."""
