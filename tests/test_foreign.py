@@ -353,3 +353,18 @@ def test_a_system_export_with_one_row_per_indicator_reads_one_table_per_project(
             (i.level1, i.level2, i.name, i.value_raw, i.score, i.explanation) for i in want.indicators
         ]
         assert t.locations[TableField.PROJECT_CODE].sheet == "项目绩效目标"
+
+
+@pytest.mark.parametrize("name", ["national_hunan_ningxiang", "department_sichuan_form"])
+def test_a_blank_row_of_a_workbook_is_reported_at_the_empty_cell_beside_its_label(name: str):
+    path = HERE / f"{name}.xlsx"
+    result, _ = check_file(path)
+    blanks = [f for f in result.findings if f.code == "STRUCT-017"]
+    ws = load_workbook(path).active
+    assert blanks and ws is not None
+    for f in blanks:
+        assert f.location is not None and f.location.cell is not None
+        cell = ws[f.location.cell]
+        assert cell.value is None  # where the clerk types the value
+        label = ws.cell(cell.row, cell.column - 1).value
+        assert DEFAULT.header_field(label) is not None, label

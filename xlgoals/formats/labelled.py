@@ -225,8 +225,17 @@ class _Table:
                     break  # one value; a column of them below a label is a list, not this field
         if parts:
             self.put(f, "\n".join(p.text for p in parts), parts[0].value, parts[0].location, label)
+            return
+        # Nothing filled in: the blank is reported where its value belongs — right of a label that ends
+        # its row after a value or alone ("主管部门 | 某镇 | 主管部门编码 | ▢"), below a run of labels
+        # ("3月底 | 6月底 | 10月底 | 12月底" over ▢ ▢ ▢ ▢).
+        row = self.rows[k]
+        i = next(n for n, c in enumerate(row.cells) if c.col == col)
+        last = i == len(row.cells) - 1
+        after_value = i == 0 or not self.syn.is_label(row.cells[i - 1].text)
+        if last and after_value and row.locate is not None:
+            self.blank[f] = row.locate(col + 1)
         elif k + 1 < len(self.rows) and (locate := self.rows[k + 1].locate) is not None:
-            # nothing below the label: a blank is reported where its value belongs, the cell below
             self.blank[f] = locate(col)
 
     def indicators(self, start: int) -> tuple[list[Indicator], list[Indicator]]:
