@@ -368,3 +368,18 @@ def test_a_blank_row_of_a_workbook_is_reported_at_the_empty_cell_beside_its_labe
         assert cell.value is None  # where the clerk types the value
         label = ws.cell(cell.row, cell.column - 1).value
         assert DEFAULT.header_field(label) is not None, label
+
+
+def test_labels_in_a_workbooks_own_config_sheet_are_refused_with_where_they_belong(tmp_path: Path):
+    """The _config sheet cannot decide how its own workbook is read; the template does not offer it."""
+    from xlgoals.convert import convert
+    from xlgoals.layout import CONFIG_SHEET
+
+    path = tmp_path / "表.xlsx"
+    convert(Path(__file__).parent.parent / "examples" / "published" / "000_fbb7a527b95200de.txt", path)
+    book = load_workbook(path)
+    assert all(row[0] != "# labels" for row in book[CONFIG_SHEET].iter_rows(values_only=True))
+    book[CONFIG_SHEET].append(["labels", "年度预算申请数"])
+    book.save(path)
+    result, _ = check_file(path)
+    assert "labels" in result.error and "xlgoals.toml" in result.error and CONFIG_SHEET in result.error

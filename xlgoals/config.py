@@ -110,6 +110,8 @@ class Config(BaseModel):
 
 
 GENERAL_KEYS = tuple(k for k in Config.model_fields if k != "params")
+# Settings that decide how a file is read, so the file itself cannot make them (its _config sheet).
+FILE_ONLY_KEYS = ("labels",)
 # What each general key means, with an example value (the rule thresholds document themselves).
 GENERAL_DOCS = {
     "select": ("只运行这些规则（代码或前缀，逗号分隔）", "STRUCT,CODE,FUND"),
@@ -203,6 +205,12 @@ def config_for(
     for data, origin in sources.found:
         cfg = cfg.merged(data, origin)
     if sheet:
+        if misplaced := [k for k in sheet if k in FILE_ONLY_KEYS]:
+            raise XlgoalsInputError(
+                f"配置项“{misplaced[0]}”决定怎样读取文件，只能写在 xlgoals.toml 或 --config 指定的文件中，"
+                "不能写在工作簿的 _config 工作表里。",
+                file=f"{path}（工作表 _config）",
+            )
         cfg = cfg.merged(sheet, f"{path}（工作表 _config）")
     if sources.explicit is not None:
         cfg = cfg.merged(*sources.explicit)

@@ -5,7 +5,7 @@ from the registry."""
 from __future__ import annotations
 
 from xlgoals import layout as L
-from xlgoals.config import GENERAL_DOCS, PARAMS
+from xlgoals.config import FILE_ONLY_KEYS, GENERAL_DOCS, PARAMS
 from xlgoals.fields import PLAN_POINTS, TableField
 from xlgoals.rules.registry import REGISTRY
 from xlgoals.rules.satisfaction import SATISFACTION_MIN
@@ -105,6 +105,8 @@ def config_examples() -> list[tuple[str, str]]:
     """The hidden _config sheet's rows: every setting a workbook can make, commented out."""
     rows = [("# 校验配置", "A列写配置项，B列写值；以 # 开头的行不生效。命令行 --config 的设置优先于本表。")]
     for key, (doc, example) in GENERAL_DOCS.items():
+        if key in FILE_ONLY_KEYS:
+            continue
         name = "severity.VAL-003" if key == "severity" else key
         rows.append((f"# {name}", f"{doc}，如 {example.split(' = ')[-1]}"))
     rows += [(f"# {p.name}", f"{p.doc}，默认 {p.shown()}") for p in PARAMS.values()]
