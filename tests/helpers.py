@@ -8,10 +8,10 @@ import sys
 from functools import cache
 from pathlib import Path
 
+from tests.forkrun import ROOT, Completed, xlgoals
 from xlgoals.formats import read_document
 from xlgoals.model import Document
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "published"
 SEEDS = {p.name[:3]: p for p in sorted(EXAMPLES.glob("*.txt"))}
 
@@ -26,15 +26,22 @@ def seed(prefix: str) -> Document:
     return _load(prefix)
 
 
-def run(
-    *args: str, cwd: Path | None = None, timeout: int = 600, env: dict[str, str] | None = None
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Completed:
+    """``xlgoals ARGS`` in a process of its own, as a user runs it (``env``: extra variables). The
+    process is forked from one that imported the command line already (tests/forkrun.py);
+    ``fresh_run`` starts a new interpreter where the imports themselves are under test."""
+    return xlgoals(*args, cwd=cwd, env=env)
+
+
+def fresh_run(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``xlgoals ARGS`` in a fresh interpreter, as a user runs it (``env``: extra variables)."""
+    """``python -m xlgoals ARGS`` in a new interpreter."""
     return subprocess.run(
         [sys.executable, "-m", "xlgoals", *args],
         capture_output=True,
         text=True,
         cwd=cwd or ROOT,
-        timeout=timeout,
+        timeout=600,
         env={**os.environ, **env} if env else None,
     )
