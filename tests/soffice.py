@@ -1,17 +1,25 @@
-"""LibreOffice as a test oracle: recalculate workbooks and render them to PDF.
+"""LibreOffice as a test oracle and a host: recalculate workbooks, render them to PDF, edit them as a
+clerk does — one LibreOffice per test process for the whole run.
 
-LibreOffice recalculates xlsx formulas on load only with the profile below (docs/tooling.md);
-each process gets its own profile. Tests skip where soffice is missing, and fail instead when
-XLGOALS_REQUIRE_SOFFICE=1 (CI), so a missing install is never hidden.
+LibreOffice recalculates xlsx formulas on load only with the profile below (docs/tooling.md). The
+first request starts ``soffice --headless`` on a private profile and a resident helper on Debian's
+python3 (``tests/uno_worker.py``, which has the ``uno`` bridge the venv lacks) that drives it over UNO;
+later requests reuse both, so a run pays LibreOffice's start once instead of once per call. Tests
+skip where soffice or python3-uno is missing, and fail instead when XLGOALS_REQUIRE_SOFFICE=1 (CI),
+so a missing install is never hidden.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,19 +29,15 @@ RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
-
-_profile: Path | None = None
-
-
-def require_soffice() -> str:
-    exe = shutil.which("soffice")
-    if exe is None:
-        if os.environ.get("XLGOALS_REQUIRE_SOFFICE") == "1":
-            pytest.fail(
-                "soffice (LibreOffice) is required here (XLGOALS_REQUIRE_SOFFICE=1) but not installed"
-            )
-        pytest.skip("soffice (LibreOffice) not installed")
-    return exe
+# What ``soffice --convert-to`` calls each format: (export filter, suffix).
+FILTERS = {
+    "xlsx": ("Calc MS Excel 2007 XML", ".xlsx"),
+    "pdf": ("calc_pdf_Export", ".pdf"),
+    "xls": ("MS Excel 97", ".xls"),
+    "ods": ("calc8", ".ods"),
+}
+UNO_PYTHON = "/usr/bin/python3"
+HERE = Path(__file__).resolve().parent
 
 
 def missing(what: str) -> None:
@@ -43,33 +47,102 @@ def missing(what: str) -> None:
     pytest.skip(f"{what} not installed")
 
 
-def _profile_dir() -> Path:
-    global _profile
-    if _profile is None:
-        _profile = Path(tempfile.mkdtemp(prefix="xlgoals-lo-"))
-        user = _profile / "user"
-        user.mkdir(parents=True)
-        (user / "registrymodifications.xcu").write_text(RECALC_XCU, encoding="utf-8")
-    return _profile
+def require_soffice() -> str:
+    exe = shutil.which("soffice")
+    if exe is None:
+        missing("soffice (LibreOffice)")
+    assert exe is not None
+    return exe
+
+
+def require_uno() -> str:
+    """Debian's python3 with LibreOffice's bridge (package python3-uno)."""
+    require_soffice()
+    ok = Path(UNO_PYTHON).exists() and (
+        subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+    )
+    if not ok:
+        missing("python3-uno (LibreOffice's Python bridge, Debian package python3-uno)")
+    return UNO_PYTHON
+
+
+def new_profile(prefix: str = "xlgoals-lo-") -> Path:
+    """A private LibreOffice profile that recalculates every formula on load."""
+    profile = Path(tempfile.mkdtemp(prefix=prefix))
+    user = profile / "user"
+    user.mkdir(parents=True)
+    (user / "registrymodifications.xcu").write_text(RECALC_XCU, encoding="utf-8")
+    return profile
+
+
+class _Office:
+    """The resident helper (and its LibreOffice) of this test process."""
+
+    def __init__(self) -> None:
+        python = require_uno()
+        self.profile = new_profile()
+        self.process = subprocess.Popen(
+            [python, str(HERE / "uno_worker.py"), str(self.profile)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        assert self.process.stdout is not None
+        first = self.process.stdout.readline()
+        if '"ready"' not in first:
+            raise RuntimeError(f"LibreOffice's UNO helper did not start: {first!r}")
+        self.lock = threading.Lock()
+
+    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        with self.lock:
+            self.process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+            self.process.stdin.flush()
+            line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("LibreOffice's UNO helper went away")
+        answer: dict[str, Any] = json.loads(line)
+        if "error" in answer:
+            raise AssertionError(f"LibreOffice failed: {answer['error']}")
+        return answer
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+_lock = threading.Lock()
+_office: _Office | None = None
+
+
+def office() -> _Office:
+    global _office
+    with _lock:
+        if _office is None or _office.process.poll() is not None:
+            _office = _Office()
+            atexit.register(_office.close)
+        return _office
 
 
 def convert(files: list[Path], fmt: str, outdir: Path) -> list[Path]:
-    """``soffice --convert-to fmt`` for all files in one call; returns the output paths."""
-    exe = require_soffice()
-    outdir.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        exe,
-        f"-env:UserInstallation={_profile_dir().as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        fmt,
-        "--outdir",
-        str(outdir),
-        *map(str, files),
-    ]
-    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    outs = [outdir / f"{f.stem}.{fmt.split(':')[0]}" for f in files]
-    missing = [o for o in outs if not o.exists()]
-    assert not missing, f"LibreOffice did not write {missing}: {res.stdout}\n{res.stderr}"
+    """What ``soffice --convert-to fmt`` gives for each file (formulas recalculated); the output paths."""
+    filter_name, suffix = FILTERS[fmt]
+    answer = office().ask(
+        {"convert": [str(f) for f in files], "filter": filter_name, "suffix": suffix, "outdir": str(outdir)}
+    )
+    outs = [Path(p) for p in answer["written"]]
+    assert all(o.exists() for o in outs), outs
     return outs
+
+
+def edit(src: Path, out: Path, steps: list[dict[str, Any]]) -> Path:
+    """A clerk's edits (tests/uno_edit.py) applied in LibreOffice, recalculated, stored as .xlsx."""
+    office().ask({"edit": str(src), "out": str(out), "steps": steps})
+    return out

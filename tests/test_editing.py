@@ -4,16 +4,12 @@ in a real LibreOffice through UNO, leave the live flags and the 项目清单 tot
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from tests import parity, soffice
-from tests.helpers import ROOT
 from xlgoals import layout as L
 from xlgoals.check import check_file
 from xlgoals.formats import read_document
@@ -23,19 +19,8 @@ P = L.PROJECT
 NEW = "7 新项目"
 
 
-def _uno_python() -> str:
-    soffice.require_soffice()
-    py = shutil.which("python3", path="/usr/bin")
-    probe = subprocess.run([py or "python3", "-c", "import uno"], capture_output=True) if py else None
-    if probe is None or probe.returncode != 0:
-        soffice.missing("python3-uno (LibreOffice's Python bridge, Debian package python3-uno)")
-    assert py is not None
-    return py
-
-
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory) -> Path:
-    py = _uno_python()
     tmp = tmp_path_factory.mktemp("uno")
     src = parity.CORPUS / "clean.xlsx"
     first = parity.project_sheets(openpyxl.load_workbook(src))[0]
@@ -58,14 +43,7 @@ def edited(tmp_path_factory) -> Path:
         {"copy_sheet": first, "as": NEW},
         {"set": NEW, "cells": {"B3": "13073024P00047410099X", "E3": "新项目", "C4": 100, "E4": 100}},
     ]
-    (tmp / "steps.json").write_text(json.dumps(steps, ensure_ascii=False), encoding="utf-8")
-    out = tmp / "edited.xlsx"
-    subprocess.run(
-        [py, str(ROOT / "tests" / "uno_edit.py"), str(src), str(out), str(tmp / "steps.json")],
-        check=True,
-        timeout=300,
-    )
-    return out
+    return soffice.edit(src, tmp / "edited.xlsx", steps)
 
 
 def test_inserted_rows_keep_the_live_flag_and_the_merge(edited):

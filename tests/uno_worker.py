@@ -1,0 +1,163 @@
+"""One LibreOffice for a whole test run, driven over UNO (run with Debian's python3, which has ``uno``).
+
+    /usr/bin/python3 tests/uno_worker.py PROFILE_DIR
+
+Starts ``soffice --headless`` on the given profile (tests/soffice.py writes it: recalculate on load),
+then answers requests, one JSON object per line on stdin, with one JSON line on stdout:
+
+* ``{"convert": [IN…], "filter": NAME, "suffix": ".pdf", "outdir": DIR}`` — load each file (formulas
+  recalculated), store it with the export filter NAME as DIR/<stem><suffix>;
+* ``{"edit": IN, "out": OUT, "steps": [...]}`` — a clerk's edits (tests/uno_edit.py), stored as .xlsx.
+
+Answers are ``{"ok": true, ...}`` or ``{"error": "..."}``. If soffice dies (it has dropped the bridge
+once on a brand-new profile) it is started again and the request retried once. Every document is
+opened from a private copy, so LibreOffice's lock files never land beside the caller's files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import uno_edit
+
+
+def props(**kw: object) -> tuple[object, ...]:
+    out = []
+    for k, v in kw.items():
+        p = PropertyValue()
+        p.Name, p.Value = k, v
+        out.append(p)
+    return tuple(out)
+
+
+class Office:
+    def __init__(self, profile: Path) -> None:
+        self.profile = profile
+        self.process: subprocess.Popen[bytes] | None = None
+        self.desktop: object = None
+
+    def start(self) -> None:
+        pipe = f"xlgoals-tests-{os.getpid()}-{time.monotonic_ns()}"
+        self.process = subprocess.Popen(
+            [
+                "soffice",
+                f"-env:UserInstallation={self.profile.as_uri()}",
+                "--headless",
+                "--invisible",
+                "--norestore",
+                "--nologo",
+                "--nodefault",
+                f"--accept=pipe,name={pipe};urp;",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+        for _ in range(240):
+            try:
+                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+                self.desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+                return
+            except Exception:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.25)
+        raise RuntimeError("LibreOffice did not start")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(Exception):  # it may be gone already
+            self.desktop.terminate()  # type: ignore[attr-defined]
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def load(self, path: Path) -> object:
+        return self.desktop.loadComponentFromURL(path.as_uri(), "_blank", 0, props(Hidden=True))  # type: ignore[attr-defined]
+
+
+def convert(office: Office, request: dict, scratch: Path) -> dict:
+    outdir = Path(request["outdir"])
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in request["convert"]:
+        src = Path(name)
+        work = scratch / f"in{src.suffix}"
+        shutil.copy(src, work)
+        doc = office.load(work)
+        try:
+            doc.calculateAll()
+            target = outdir / f"{src.stem}{request['suffix']}"
+            doc.storeToURL(target.as_uri(), props(FilterName=request["filter"]))
+            written.append(str(target))
+        finally:
+            doc.close(True)
+            work.unlink(missing_ok=True)
+    return {"ok": True, "written": written}
+
+
+def edit(office: Office, request: dict, scratch: Path) -> dict:
+    src, out = Path(request["edit"]), Path(request["out"])
+    work = scratch / f"edit{src.suffix}"
+    shutil.copy(src, work)
+    doc = office.load(work)
+    try:
+        uno_edit.apply(doc, request["steps"])
+        doc.calculateAll()
+        doc.storeToURL(out.as_uri(), props(FilterName="Calc MS Excel 2007 XML"))
+    finally:
+        doc.close(True)
+        work.unlink(missing_ok=True)
+    return {"ok": True}
+
+
+def main() -> None:
+    office = Office(Path(sys.argv[1]))
+    office.start()
+    scratch = Path(tempfile.mkdtemp(prefix="xlgoals-uno-scratch-"))
+    sys.stdout.write(json.dumps({"ready": True}) + "\n")
+    sys.stdout.flush()
+    try:
+        for line in sys.stdin:
+            request = json.loads(line)
+            handler = convert if "convert" in request else edit
+            try:
+                try:
+                    answer = handler(office, request, scratch)
+                except Exception as exc:
+                    if "Disposed" not in type(exc).__name__ and (
+                        office.process and office.process.poll() is None
+                    ):
+                        raise
+                    office.stop()  # LibreOffice went away: once more on a new one
+                    office.start()
+                    answer = handler(office, request, scratch)
+            except Exception:
+                answer = {"error": traceback.format_exc()}
+            sys.stdout.write(json.dumps(answer) + "\n")
+            sys.stdout.flush()
+    finally:
+        office.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
