@@ -13,6 +13,7 @@ import pytest
 
 from tests.helpers import run, seed
 from xlgoals.batch import Progress, check_paths
+from xlgoals.runcontext import RunContext
 from xlgoals.template.builder import build_bytes
 
 
@@ -85,10 +86,10 @@ def test_a_folder_with_junk_reports_good_files_and_names_each_bad_one(folder, tm
 
 
 def test_workers_do_not_change_the_report(folder):
-    one = check_paths([folder], workers=1, progress=False).report
-    two = check_paths([folder], workers=2, progress=False).report
+    one = check_paths([folder], RunContext(workers=1), progress=False).report
+    two = check_paths([folder], RunContext(workers=2), progress=False).report
     assert one.model_dump() == two.model_dump()
-    glob = check_paths([folder], workers=1, pattern="0*.xlsx", progress=False).report
+    glob = check_paths([folder], RunContext(workers=1), pattern="0*.xlsx", progress=False).report
     assert sorted(Path(f.path).name for f in glob.files) == [
         "000.xlsx",
         "001.xlsx",
@@ -142,10 +143,10 @@ def test_lock_file_of_a_single_file_is_exit_2(folder):
 
 
 def test_a_streamed_run_keeps_counts_and_unreadable_files_only(folder):
-    kept = check_paths([folder], workers=1, progress=False).report
+    kept = check_paths([folder], RunContext(workers=1), progress=False).report
     seen: list[str] = []
     streamed = check_paths(
-        [folder], workers=1, progress=False, keep=False, on_result=lambda fr: seen.append(fr.path)
+        [folder], RunContext(workers=1), progress=False, keep=False, on_result=lambda fr: seen.append(fr.path)
     ).report
     assert seen == [f.path for f in kept.files]  # every result passed on, in input order
     assert streamed.counts() == kept.counts() and streamed.by_rule() == kept.by_rule()

@@ -11,7 +11,9 @@ import pytest
 
 from tests.helpers import run, seed
 from xlgoals.batch import check_paths
+from xlgoals.config import ConfigPolicy
 from xlgoals.crossfile import ACROSS_FILES
+from xlgoals.runcontext import RunContext
 from xlgoals.template.builder import build_bytes
 
 
@@ -55,7 +57,9 @@ def test_one_file_alone_has_nothing_across_files(two_units: Path) -> None:
 
 
 def test_ignore_turns_it_off(two_units: Path) -> None:
-    batch = check_paths([two_units], progress=False, cli={"ignore": "CODE-005"})
+    batch = check_paths(
+        [two_units], RunContext(ConfigPolicy.load(overrides={"ignore": "CODE-005"})), progress=False
+    )
     assert not batch.repeated and "CODE-005" not in batch.report.by_rule()
 
 

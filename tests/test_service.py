@@ -20,6 +20,8 @@ from fastapi.testclient import TestClient
 
 from tests import hostile
 from tests.helpers import ROOT, SEEDS, run
+from xlgoals import layout as L
+from xlgoals.config import ConfigPolicy
 from xlgoals.crossfile import ACROSS_FILES
 from xlgoals.pool import Budget, ResidentPool
 from xlgoals.rules.registry import REGISTRY
@@ -116,7 +118,12 @@ def test_the_bureaus_labels_from_serve_config_reach_check_and_convert(tmp_path: 
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
     plain = TestClient(create_app(_settings(tmp_path / "a")))
-    with TestClient(create_app(_settings(tmp_path / "b", config=config))) as bureau, plain:
+    with (
+        TestClient(
+            create_app(_settings(tmp_path / "b", config=ConfigPolicy.load(config, nearby=False)))
+        ) as bureau,
+        plain,
+    ):
 
         def codes(c: TestClient) -> set[str]:
             answer = c.post("/api/check", files=_files(src)).json()
@@ -126,6 +133,32 @@ def test_the_bureaus_labels_from_serve_config_reach_check_and_convert(tmp_path: 
         converted = bureau.post("/api/convert?to=json", files=_files(src))
         assert converted.status_code == 200
         assert json.loads(converted.content)["tables"][0]["budget"]["total"] == "1260.00"
+
+
+def test_annotated_copies_follow_serve_config_as_check_does(tmp_path: Path) -> None:
+    """``serve --config`` applies to the marked copy exactly as to /api/check. A published text is
+    turned into the template and checked again for its copy: that second check once ran without the
+    service's configuration, so a rule the bureau turned off was listed on the copy after all."""
+    src = SEEDS["000"]
+    config = tmp_path / "xlgoals.toml"
+    config.write_text('ignore = ["SAT-001"]\n', encoding="utf-8")
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+
+    def listed(settings: Settings) -> tuple[set[str], set[str]]:
+        with TestClient(create_app(settings)) as c:
+            checked = c.post("/api/check", files=_files(src)).json()["files"][0]["findings"]
+            copy = c.post("/api/annotate", files=_files(src))
+        assert copy.status_code == 200
+        wb = openpyxl.load_workbook(io.BytesIO(copy.content))
+        return {f["code"] for f in checked}, {
+            r[1] for r in wb[L.RESULTS_SHEET].iter_rows(min_row=2, values_only=True)
+        }
+
+    plain = listed(_settings(tmp_path / "a"))
+    bureau = listed(_settings(tmp_path / "b", config=ConfigPolicy.load(config, nearby=False)))
+    assert "SAT-001" in plain[0] and "SAT-001" in plain[1]
+    assert "SAT-001" not in bureau[0] and "SAT-001" not in bureau[1]
 
 
 def test_several_files_and_a_folder_zip(client: TestClient, tmp_path: Path) -> None:

@@ -23,7 +23,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from xlgoals import layout as L
 from xlgoals import printing
 from xlgoals.atomic import write_atomic
-from xlgoals.check import check_document, config_of
+from xlgoals.check import check_document
+from xlgoals.config import NEARBY, ConfigPolicy, Sources
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import Finding
 from xlgoals.formats.workbook import read as read_workbook
@@ -185,20 +186,21 @@ def annotate_result(
     out_dir: Path,
     *,
     findings: Sequence[Finding] | None = None,
-    explicit_config: Path | None = None,
-    cli: dict[str, Any] | None = None,
+    policy: ConfigPolicy = NEARBY,
+    sources: Sources | None = None,
 ) -> Path:
     """Write the annotated copy of one checked file under out_dir (mirroring its place below root).
 
     A workbook of the current layout is marked as it is (``findings``: what checking it found). Any
     other input — text, Word, JSON, a workbook of an older layout, or one openpyxl cannot load (a
-    crafted INF cell, an invalid character reference) — becomes the current template first."""
+    crafted INF cell, an invalid character reference) — becomes the current template first, checked
+    with the configuration ``policy`` gives the original (``sources``: its files, when read elsewhere)."""
     target_dir = annotation_target(src, root, out_dir).parent
     name = annotated_name(src)
     current = doc.layout_version is None or doc.layout_version >= L.LAYOUT_VERSION
     if src.suffix.lower() in WORKBOOK_SUFFIXES and current:
         if findings is None:
-            findings = check_document(doc, config_of(src, doc, explicit_config, cli))
+            findings = check_document(doc, policy.checking(src, doc, sources))
         labels = {t.index: t.label for t in doc.tables}
         try:
             return write_annotated(src, src.read_bytes(), findings, labels, target_dir, name)
@@ -210,6 +212,6 @@ def annotate_result(
         wb_path.write_bytes(data)
         converted = read_workbook(wb_path)
     converted.source = path_text(src)
-    rebuilt = check_document(converted, config_of(src, converted, explicit_config, cli))
+    rebuilt = check_document(converted, policy.checking(src, converted, sources))
     labels = {t.index: t.label for t in converted.tables}
     return write_annotated(src, data, rebuilt, labels, target_dir, name)

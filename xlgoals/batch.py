@@ -17,21 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from xlgoals import limits
 from xlgoals.annotate import annotate_result, annotation_target
 from xlgoals.check import check_file
-from xlgoals.config import Sources, config_for, explicit_sources
-from xlgoals.crossfile import ACROSS_FILES, CrossFile
+from xlgoals.config import Sources
+from xlgoals.crossfile import CrossFile
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import FileResult, Report, status_of
 from xlgoals.inputs import Input, Skipped, collect
 from xlgoals.model import Document
 from xlgoals.oserrors import describe, read_failure
-from xlgoals.pool import DIED, MEMORY, TIMEOUT, Budget, GuardedPool, cpu_count
+from xlgoals.pool import DIED, MEMORY, TIMEOUT, GuardedPool, cpu_count
+from xlgoals.runcontext import DEFAULT, RunContext
 from xlgoals.safetext import path_text
 from xlgoals.totals import ProjectRow, project_row
-
-DEFAULT_BUDGET = Budget(limits.FILE_SECONDS, limits.FILE_MEMORY_MB)
 
 
 @dataclass(frozen=True)
@@ -39,11 +37,7 @@ class Job:
     path: Path
     root: Path
     in_folder: bool
-    explicit_config: Path | None = None
-    cli: dict[str, Any] = field(default_factory=dict)
-    fast: bool = True
-    annotate_dir: Path | None = None
-    rows: bool = False  # also compute the 汇总 rows of its tables
+    context: RunContext = DEFAULT
     sources: Sources | None = None  # its configuration files, already read (a remote worker has no folders)
 
 
@@ -63,20 +57,13 @@ def run_job(job: Job) -> Outcome:
     """Check one file (and annotate it, and total it, if asked); every failure becomes that file's."""
     shown = path_text(job.path)
     try:
-        result, doc = check_file(
-            job.path,
-            explicit_config=job.explicit_config,
-            cli=job.cli,
-            fast=job.fast,
-            skip_non_tables=job.in_folder,
-            sources=job.sources,
-        )
+        result, doc = check_file(job.path, job.context, skip_non_tables=job.in_folder, sources=job.sources)
         if doc is None:
             return Outcome(result)
         outcome = Outcome(result)
-        if job.rows:
+        if job.context.rows:
             outcome.rows = [project_row(shown, t, _status(result, t.index)) for t in doc.tables]
-        if job.annotate_dir is not None:
+        if job.context.annotate_dir is not None:
             outcome.annotated = _annotate(job, doc, result)
         return outcome
     except XlgoalsInputError as exc:
@@ -98,21 +85,22 @@ def run_job(job: Job) -> Outcome:
 
 
 def _annotate(job: Job, doc: Document, result: FileResult) -> Path | None:
-    assert job.annotate_dir is not None
+    out_dir = job.context.annotate_dir
+    assert out_dir is not None
     try:
         return annotate_result(
             job.path,
             job.root,
             doc,
-            job.annotate_dir,
+            out_dir,
             findings=result.findings,
-            explicit_config=job.explicit_config,
-            cli=job.cli,
+            policy=job.context.config,
+            sources=job.sources,
         )
     except XlgoalsInputError as exc:
         result.error = f"标注副本未写出：{exc}"
     except OSError as exc:
-        target = annotation_target(job.path, job.root, job.annotate_dir)
+        target = annotation_target(job.path, job.root, out_dir)
         result.error = f"标注副本未写出：{path_text(target)}：{describe(exc)}。"
     return None
 
@@ -161,10 +149,6 @@ class Progress:
             self.shown = False
 
 
-def default_jobs() -> int:
-    return cpu_count()
-
-
 @dataclass
 class Batch:
     report: Report
@@ -173,13 +157,21 @@ class Batch:
     repeated: set[str] = field(default_factory=set)  # 项目编码 found in several files (CODE-005)
 
 
-def outcomes(jobs: list[Job], workers: int, budget: Budget = DEFAULT_BUDGET) -> Iterator[Outcome]:
+Runner = Callable[[list[Job], RunContext], Iterator[Outcome]]
+
+
+def outcomes(jobs: list[Job], context: RunContext) -> Iterator[Outcome]:
     """Run ``run_job`` over the jobs in guarded worker processes; outcomes in job order."""
-    pool: GuardedPool[Job, Outcome] = GuardedPool(run_job, failed, min(workers, len(jobs)) or 1, budget)
+    workers = context.workers if context.workers is not None else cpu_count()
+    pool: GuardedPool[Job, Outcome] = GuardedPool(
+        run_job, failed, min(workers, len(jobs)) or 1, context.budget
+    )
     yield from pool.map(jobs)
 
 
-def check_paths(paths: list[Path], *, pattern: str | None = None, **options: Any) -> Batch:
+def check_paths(
+    paths: list[Path], context: RunContext = DEFAULT, *, pattern: str | None = None, **options: Any
+) -> Batch:
     """Check every file named and every file found in the folders named (``check_inputs``)."""
     inputs, skipped = collect(paths, pattern)
     if not inputs:
@@ -187,33 +179,27 @@ def check_paths(paths: list[Path], *, pattern: str | None = None, **options: Any
             "没有找到可检查的文件（.xlsx、.xlsm、.txt、.docx、.json）。",
             file="、".join(map(path_text, paths)),
         )
-    return check_inputs(inputs, skipped, **options)
+    return check_inputs(inputs, skipped, context, **options)
 
 
 def check_inputs(
     inputs: list[Input],
     skipped: list[Skipped],
+    context: RunContext = DEFAULT,
     *,
-    workers: int | None = None,
-    explicit_config: Path | None = None,
-    cli: dict[str, Any] | None = None,
-    fast: bool = True,
-    annotate_dir: Path | None = None,
-    rows: bool = False,
-    budget: Budget = DEFAULT_BUDGET,
     progress: bool = True,
     stream: TextIO | None = None,
     on_result: Callable[[FileResult], None] | None = None,
     keep: bool = True,
     forbidden: tuple[Path, ...] = (),
-    runner: Callable[[list[Job], int, Budget], Iterator[Outcome]] | None = None,
-    sources: Sources | None = None,
+    runner: Runner | None = None,
 ) -> Batch:
-    """Check every input. Each FileResult goes to ``on_result`` as it arrives (in input order); with
-    ``keep=False`` the Report keeps only counts and the unreadable or skipped files (flat memory).
-    ``forbidden``: output paths no input may be (a report must never overwrite what it reports on).
-    ``runner`` runs the jobs (default: a local guarded pool; Dask; the service's resident workers).
-    ``sources``: the configuration files for every input (default: found beside each input)."""
+    """Check every input as ``context`` says. Each FileResult goes to ``on_result`` as it arrives (in
+    input order); with ``keep=False`` the Report keeps only counts and the unreadable or skipped files
+    (flat memory). ``forbidden``: output paths no input may be (a report must never overwrite what it
+    reports on). ``runner`` runs the jobs (default: a local guarded pool; Dask; the service's resident
+    workers)."""
+    annotate_dir = context.annotate_dir
     _refuse_overwrites(inputs, annotate_dir, forbidden)
     if annotate_dir is not None:
         try:  # before any file is read: a folder that cannot be made fails the run, not every file
@@ -222,10 +208,7 @@ def check_inputs(
             raise XlgoalsInputError(
                 f"无法创建标注文件夹：{describe(exc)}。", file=path_text(annotate_dir)
             ) from None
-    jobs = [
-        Job(i.path, i.root, i.in_folder, explicit_config, dict(cli or {}), fast, annotate_dir, rows, sources)
-        for i in inputs
-    ]
+    jobs = [Job(i.path, i.root, i.in_folder, context) for i in inputs]
     bar = Progress(len(jobs), stream or sys.stderr, progress)
     batch = Batch(Report())
     run = runner or outcomes
@@ -236,7 +219,7 @@ def check_inputs(
             if on_result is not None:
                 on_result(result)
             batch.report.add(result, keep=keep)
-        for outcome in run(jobs, workers if workers is not None else default_jobs(), budget):
+        for outcome in run(jobs, context):
             bar.clear()
             if on_result is not None:
                 on_result(outcome.result)
@@ -248,8 +231,7 @@ def check_inputs(
             bar.step(outcome.result.path)
     finally:
         bar.clear()
-    config = config_for(Path(ACROSS_FILES), explicit_config, None, cli, explicit_sources(explicit_config))
-    found = across.result(config)
+    found = across.result(context.config.across_files())
     if found is not None:
         batch.repeated = across.repeated
         if on_result is not None:

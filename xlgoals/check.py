@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from xlgoals.config import Config, Sources, config_for, sheet_overrides, sources_for
+from xlgoals.config import Config, Sources
 from xlgoals.errors import NotATableError, XlgoalsInputError
 from xlgoals.fields import TableField
 from xlgoals.findings import FileResult, Finding, ProjectRef
@@ -13,6 +12,7 @@ from xlgoals.formats import read_document
 from xlgoals.model import Document
 from xlgoals.rules import all_rules
 from xlgoals.rules.registry import Scope, run_rule
+from xlgoals.runcontext import DEFAULT, RunContext
 from xlgoals.safetext import path_text
 
 
@@ -31,33 +31,22 @@ def check_document(doc: Document, config: Config | None = None) -> list[Finding]
     return findings
 
 
-def config_of(
-    path: Path,
-    doc: Document,
-    explicit_config: Path | None = None,
-    cli: dict[str, Any] | None = None,
-    sources: Sources | None = None,
-) -> Config:
-    """The configuration that applies to ``doc`` read from ``path`` (including the file's own settings)."""
-    return config_for(path, explicit_config, sheet_overrides(doc.settings), cli, sources)
-
-
 def check_file(
     path: Path,
+    context: RunContext = DEFAULT,
     *,
-    explicit_config: Path | None = None,
-    cli: dict[str, Any] | None = None,
-    fast: bool = True,
     skip_non_tables: bool = False,
     sources: Sources | None = None,
 ) -> tuple[FileResult, Document | None]:
     """Read and check one file. A file that holds no 绩效目标表 is refused — or, with
-    ``skip_non_tables`` (a file met in a folder), passed over with the reason."""
+    ``skip_non_tables`` (a file met in a folder), passed over with the reason. ``sources``: its
+    configuration files when they were read elsewhere (a Dask worker has no folders)."""
+    policy = context.config
     try:
-        sources = sources if sources is not None else sources_for(path, explicit_config)
-        synonyms = config_for(path, explicit_config, None, cli, sources).synonyms()  # before the file's own
-        doc = read_document(path, fast=fast, synonyms=synonyms)
-        config = config_of(path, doc, explicit_config, cli, sources)
+        sources = sources if sources is not None else policy.sources(path)
+        synonyms = policy.reading(path, sources).synonyms()  # before the file's own settings
+        doc = read_document(path, fast=context.fast, synonyms=synonyms)
+        config = policy.checking(path, doc, sources)
     except NotATableError as exc:
         if skip_non_tables:
             return FileResult(path=path_text(path), skipped=exc.message), None

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.model import Document
 from xlgoals.rules import rule_params
 from xlgoals.rules.registry import Param
 from xlgoals.synonyms import DEFAULT as DEFAULT_SYNONYMS
@@ -162,14 +163,14 @@ def _ancestors(start: Path) -> list[Path]:
 class Sources:
     """The configuration files that apply to one input, already read: the nearest pyproject.toml's
     [tool.xlgoals] and the nearest xlgoals.toml (``found``), and ``--config FILE`` (``explicit``).
-    Data, so that a worker on another machine can check a file without its folders."""
+    Data, so that a worker on another machine can check a file without its folders (Dask)."""
 
     found: tuple[tuple[dict[str, Any], str], ...] = ()
     explicit: tuple[dict[str, Any], str] | None = None
 
 
-def sources_for(path: Path, explicit: Path | None = None) -> Sources:
-    """The configuration files that apply to checking ``path``."""
+def _found_near(path: Path) -> tuple[tuple[dict[str, Any], str], ...]:
+    """The nearest pyproject.toml's [tool.xlgoals] and the nearest xlgoals.toml above ``path``."""
     found: list[tuple[dict[str, Any], str]] = []
     for folder in _ancestors(path):
         pyproject = folder / "pyproject.toml"
@@ -183,39 +184,82 @@ def sources_for(path: Path, explicit: Path | None = None) -> Sources:
         if own.is_file():
             found.append((_load_toml(own), str(own)))
             break
-    return Sources(tuple(found), (_load_toml(explicit), str(explicit)) if explicit is not None else None)
+    return tuple(found)
 
 
-def explicit_sources(explicit: Path | None) -> Sources:
-    """Only the configuration file given (the service: never a file found near a temporary copy)."""
-    return Sources((), (_load_toml(explicit), str(explicit)) if explicit is not None else None)
+@dataclass(frozen=True)
+class ConfigPolicy:
+    """Where the configuration of every file of a run comes from, decided once by the command line or
+    the service and handed to every piece of work (it is data: it travels to worker processes).
+
+    ``explicit``: the file given with ``--config`` (or ``serve --config``), already read and checked;
+    ``overrides``: the command line's ``--select``/``--ignore``; ``nearby``: also the pyproject.toml
+    and xlgoals.toml found above each file (the command line) — never for the service, whose files are
+    temporary copies of uploads."""
+
+    explicit: tuple[dict[str, Any], str] | None = None
+    overrides: tuple[tuple[str, Any], ...] = ()
+    nearby: bool = True
+
+    @classmethod
+    def load(
+        cls, explicit: Path | None = None, overrides: dict[str, Any] | None = None, *, nearby: bool = True
+    ) -> ConfigPolicy:
+        """Read ``explicit`` and check it with the overrides now, so a mistake in either is one sentence
+        before any file is read."""
+        policy = cls(
+            (_load_toml(explicit), str(explicit)) if explicit is not None else None,
+            tuple((overrides or {}).items()),
+            nearby,
+        )
+        policy.across_files()
+        return policy
+
+    def sources(self, path: Path) -> Sources:
+        """The configuration files that apply to checking ``path``."""
+        return Sources(_found_near(path) if self.nearby else (), self.explicit)
+
+    def reading(self, path: Path, sources: Sources | None = None) -> Config:
+        """What applies before the file itself is read (its labels): everything but its own settings."""
+        return _merge(path, sources if sources is not None else self.sources(path), None, self.overrides)
+
+    def checking(self, path: Path, doc: Document, sources: Sources | None = None) -> Config:
+        """What applies to checking ``doc``, read from ``path`` (its own _config sheet included)."""
+        sheet = sheet_overrides(doc.settings)
+        return _merge(path, sources if sources is not None else self.sources(path), sheet, self.overrides)
+
+    def across_files(self) -> Config:
+        """What applies to the checks across the files of a run (CODE-005): no file's own settings."""
+        return _merge(None, Sources((), self.explicit), None, self.overrides)
 
 
-def config_for(
-    path: Path,
-    explicit: Path | None = None,
-    sheet: dict[str, Any] | None = None,
-    cli: dict[str, Any] | None = None,
-    sources: Sources | None = None,
+NEARBY = ConfigPolicy()  # the command line without --config: the files found near each input
+
+
+def _merge(
+    path: Path | None,
+    sources: Sources,
+    sheet: dict[str, Any] | None,
+    overrides: tuple[tuple[str, Any], ...],
 ) -> Config:
-    """The configuration that applies to checking ``path``: its files (``sources``, found from the
-    path when not given), then the workbook's own _config sheet, ``--config``, the command line."""
-    sources = sources if sources is not None else sources_for(path, explicit)
+    """The defaults, then the files found near the input, its own _config sheet, the explicit file and
+    the command line, later ones winning."""
     cfg = Config()
     for data, origin in sources.found:
         cfg = cfg.merged(data, origin)
     if sheet:
+        where = f"{path}（工作表 _config）"
         if misplaced := [k for k in sheet if k in FILE_ONLY_KEYS]:
             raise XlgoalsInputError(
                 f"配置项“{misplaced[0]}”决定怎样读取文件，只能写在 xlgoals.toml 或 --config 指定的文件中，"
                 "不能写在工作簿的 _config 工作表里。",
-                file=f"{path}（工作表 _config）",
+                file=where,
             )
-        cfg = cfg.merged(sheet, f"{path}（工作表 _config）")
+        cfg = cfg.merged(sheet, where)
     if sources.explicit is not None:
         cfg = cfg.merged(*sources.explicit)
-    if cli:
-        cfg = cfg.merged(cli, "命令行")
+    if overrides:
+        cfg = cfg.merged(dict(overrides), "命令行")
     return cfg
 
 

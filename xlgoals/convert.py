@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xlgoals.atomic import write_atomic
-from xlgoals.batch import DEFAULT_BUDGET
-from xlgoals.config import config_for
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.formats import FORMATS, output_format, read_document
+from xlgoals.formats import by_name, output_format, read_document
 from xlgoals.model import Document, relocate
 from xlgoals.oserrors import read_failure
-from xlgoals.pool import DIED, MEMORY, TIMEOUT, Budget, GuardedPool
+from xlgoals.pool import DIED, MEMORY, TIMEOUT, GuardedPool
+from xlgoals.runcontext import DEFAULT, RunContext
 from xlgoals.safetext import path_text
-from xlgoals.synonyms import DEFAULT, Synonyms
+from xlgoals.synonyms import DEFAULT as DEFAULT_LABELS
+from xlgoals.synonyms import Synonyms
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Job:
     format: str  # the name of the output Format
     fast: bool
     shown: str = ""  # the name the output records as its source (the service: the uploaded name)
-    synonyms: Synonyms = DEFAULT  # the labels of a region's own tables (``labels`` in xlgoals.toml)
+    synonyms: Synonyms = DEFAULT_LABELS  # the labels of a region's own tables (``labels`` in xlgoals.toml)
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,12 @@ class Result:
 
 def render(job: Job) -> Result:
     """Read ``job.src`` and write it in the output format (in a worker process)."""
-    writer = next(f.write for f in FORMATS if f.name == job.format)
-    assert writer is not None
+    fmt = by_name(job.format)
     try:
         doc = read_document(job.src, fast=job.fast, synonyms=job.synonyms)
         if job.shown:
             _rename(doc, path_text(job.src), job.shown)
-        return Result(data=writer(doc))
+        return Result(data=fmt.write(doc))
     except XlgoalsInputError as exc:
         return Result(error=str(exc))
     except OSError as exc:
@@ -71,23 +70,15 @@ def failed(job: Job, why: str) -> Result:
     return Result(error=f"{path_text(job.src)}：{failure_text(why)}")
 
 
-def convert(
-    src: Path,
-    dst: Path,
-    *,
-    fast: bool = True,
-    layout: str = "template",
-    budget: Budget = DEFAULT_BUDGET,
-    config: Path | None = None,
-) -> None:
-    """``src`` → ``dst``; the labels of a region's tables come from the xlgoals.toml beside ``src``
-    (or ``config``)."""
+def convert(src: Path, dst: Path, context: RunContext = DEFAULT, *, layout: str = "template") -> None:
+    """``src`` → ``dst``; the labels of a region's tables come from the configuration ``context`` gives
+    ``src`` (the xlgoals.toml beside it, or ``--config``)."""
     fmt = output_format(dst, layout)
-    synonyms = config_for(src, config).synonyms()
+    synonyms = context.config.reading(src).synonyms()
     if dst.exists() and src.exists() and dst.resolve() == src.resolve():
         raise XlgoalsInputError("输出文件不能与输入文件相同（不会覆盖原文件）。", file=path_text(dst))
-    pool: GuardedPool[Job, Result] = GuardedPool(render, failed, 1, budget)
-    (result,) = pool.map([Job(src, fmt.name, fast, synonyms=synonyms)])
+    pool: GuardedPool[Job, Result] = GuardedPool(render, failed, 1, context.budget)
+    (result,) = pool.map([Job(src, fmt.name, context.fast, synonyms=synonyms)])
     if result.error:
         raise XlgoalsInputError(result.error)
     write_atomic(dst, result.data)

@@ -12,6 +12,7 @@ from xlgoals.formats import read_document
 from xlgoals.formats.document_json import dumps
 from xlgoals.formats.workbook import read as read_workbook
 from xlgoals.report import render_text
+from xlgoals.runcontext import RunContext
 from xlgoals.template.builder import build_bytes
 
 
@@ -46,7 +47,7 @@ def run_demo(examples: Path, out: Path) -> int:
     print(f"共 {len(files)} 个文件，{total_tables} 张绩效目标表。")
     print()
     print("校验转换后的工作簿（xlgoals check out/xlsx --annotate out/annotated）：")
-    report = check_paths([out / "xlsx"], annotate_dir=out / "annotated", progress=False).report
+    report = check_paths([out / "xlsx"], RunContext(annotate_dir=out / "annotated"), progress=False).report
     text = render_text(report)  # with the fix for each finding: that is what an officer acts on
     lines = text.splitlines()
     shown = (

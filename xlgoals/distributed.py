@@ -19,19 +19,20 @@ import importlib
 import multiprocessing
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from xlgoals import limits
-from xlgoals.batch import Job, Outcome, failed, outcomes, run_job
-from xlgoals.config import Sources, sources_for
+from xlgoals.batch import Job, Outcome, Runner, failed, outcomes, run_job
+from xlgoals.config import Sources
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import FileResult
 from xlgoals.io.container import open_regular
 from xlgoals.oserrors import describe, read_failure
-from xlgoals.pool import DIED, Budget
+from xlgoals.pool import DIED
+from xlgoals.runcontext import RunContext
 from xlgoals.safetext import path_text
 
 MAX_SHIPPED = max(
@@ -47,10 +48,8 @@ class Shipment:
     name: str  # the file name (the worker keeps it: the suffix and name decide how it is read)
     data: bytes
     in_folder: bool
-    sources: Sources
-    cli: dict[str, Any]
-    fast: bool
-    budget: Budget
+    sources: Sources  # its configuration files, read here
+    context: RunContext
 
 
 def check_shipment(shipment: Shipment) -> FileResult:
@@ -58,42 +57,35 @@ def check_shipment(shipment: Shipment) -> FileResult:
     with tempfile.TemporaryDirectory(prefix="xlgoals-") as folder:
         path = Path(folder) / shipment.name
         path.write_bytes(shipment.data)
-        job = Job(
-            path,
-            Path(folder),
-            shipment.in_folder,
-            cli=shipment.cli,
-            fast=shipment.fast,
-            sources=shipment.sources,
-        )
+        job = Job(path, Path(folder), shipment.in_folder, shipment.context, shipment.sources)
         if multiprocessing.current_process().daemon:
             # A daemonic Dask worker may not start processes: check in the worker itself (its nanny
             # restarts it if a file kills it; the time budget needs DASK_DISTRIBUTED__WORKER__DAEMON=False).
             outcome = run_job(job)
         else:
-            (outcome,) = outcomes([job], 1, shipment.budget)
+            (outcome,) = outcomes([job], shipment.context.but(workers=1))
         return outcome.result.renamed(path_text(path), shipment.shown)
 
 
-def _ship(job: Job, budget: Budget) -> Shipment | FileResult:
+def _ship(job: Job) -> Shipment | FileResult:
     """The shipment of one job, or the result of a file that cannot even be sent (missing, too big, a FIFO)."""
     shown = path_text(job.path)
     try:
         data = open_regular(job.path, MAX_SHIPPED, "文件")
-        sources = sources_for(job.path, job.explicit_config)
+        sources = job.context.config.sources(job.path)
     except XlgoalsInputError as exc:
         return FileResult(path=shown, error=str(exc))
     except OSError as exc:
         return FileResult(path=shown, error=read_failure(shown, exc))
-    return Shipment(shown, job.path.name, data, job.in_folder, sources, job.cli, job.fast, budget)
+    return Shipment(shown, job.path.name, data, job.in_folder, sources, job.context)
 
 
-def dask_runner(address: str, window: int = 64) -> Callable[[list[Job], int, Budget], Iterator[Outcome]]:
+def dask_runner(address: str, window: int = 64) -> Runner:
     """A ``batch.check_paths`` runner that sends the jobs to the Dask scheduler at ``address``; at most
     ``window`` files are in flight at once, so neither this process nor the scheduler holds a whole
     province's files in memory."""
 
-    def run(jobs: list[Job], _workers: int, budget: Budget) -> Iterator[Outcome]:
+    def run(jobs: list[Job], _context: RunContext) -> Iterator[Outcome]:
         try:  # the optional extra, loaded only when asked for
             client_class = importlib.import_module("distributed").Client
         except ImportError:
@@ -112,7 +104,7 @@ def dask_runner(address: str, window: int = 64) -> Callable[[list[Job], int, Bud
                 job = next(queue, None)
                 if job is None:
                     return
-                shipment = _ship(job, budget)
+                shipment = _ship(job)
                 if isinstance(shipment, FileResult):
                     pending.append((job, shipment))
                 else:

@@ -9,14 +9,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from xlgoals.exitcodes import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE
 from xlgoals.model import Location
-
-EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
-EXIT_CODES = """退出码（所有命令相同）：
-  0  全部读取，没有发现错误
-  1  发现错误（报告中级别为“错误”的问题）
-  2  有文件无法读取、输入或输出有问题（报告或提示中写明原因；其余文件照常检查）
-  3  xlgoals 内部错误（不应出现；详细信息写入日志，见提示）"""
 
 
 class Severity(StrEnum):
@@ -152,10 +146,10 @@ class Report(BaseModel):
         """The exit code of every command (EXIT_CODES): 2 when an input could not be read (the report
         covers the others), else 1 when errors were found, else 0. Skipped files change nothing."""
         if self.unreadable_count:
-            return 2
+            return EXIT_UNREADABLE
         if self.counts()[Severity.ERROR]:
-            return 1
-        return 0
+            return EXIT_ERRORS
+        return EXIT_OK
 
     def summary_line(self) -> str:
         c = self.counts()

@@ -20,7 +20,7 @@ from xlgoals.formats import FORMATS
 from xlgoals.io.container import is_lock_file
 from xlgoals.oserrors import describe
 
-READ_SUFFIXES = tuple(s for f in FORMATS if f.read is not None for s in f.suffixes)
+READ_SUFFIXES = tuple(s for f in FORMATS if f.readable for s in f.suffixes)
 CLUTTER = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 

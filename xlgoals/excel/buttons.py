@@ -18,8 +18,8 @@ import xlwings as xw
 
 from xlgoals import layout as L
 from xlgoals.atomic import write_atomic
-from xlgoals.check import check_document, config_of
-from xlgoals.config import Config
+from xlgoals.check import check_document
+from xlgoals.config import NEARBY, Config, ConfigPolicy
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.fields import TableField
 from xlgoals.findings import Severity
@@ -59,9 +59,9 @@ def run_guarded(book: Any, action: Callable[[Any], str]) -> str:
     return message
 
 
-def _document_and_config(book: Any) -> tuple[Document, Config]:
+def _document_and_config(book: Any, policy: ConfigPolicy) -> tuple[Document, Config]:
     doc = read_grid_document(grid_from_book(book))
-    return doc, config_of(Path(str(book.fullname)), doc)
+    return doc, policy.checking(Path(str(book.fullname)), doc)
 
 
 def _protection(book: Any) -> Callable[[str], dict[str, bool] | None]:
@@ -70,8 +70,8 @@ def _protection(book: Any) -> Callable[[str], dict[str, bool] | None]:
     return lambda name: L.protection_of(name, project=name in projects)
 
 
-def validate_book(book: Any) -> str:
-    doc, config = _document_and_config(book)
+def validate_book(book: Any, policy: ConfigPolicy = NEARBY) -> str:
+    doc, config = _document_and_config(book, policy)
     findings = check_document(doc, config)
     apply_marks(book, findings, {t.index: t.label for t in doc.tables}, _protection(book))
     e = sum(f.severity == Severity.ERROR for f in findings)
@@ -81,8 +81,8 @@ def validate_book(book: Any) -> str:
     return f"发现 {e} 个错误、{w} 个警告，详见『{L.RESULTS_SHEET}』"
 
 
-def totals_book(book: Any) -> str:
-    doc, _ = _document_and_config(book)
+def totals_book(book: Any, policy: ConfigPolicy = NEARBY) -> str:
+    doc, _ = _document_and_config(book, policy)
     rows = [project_row(str(book.fullname), t, "") for t in doc.tables]
     sheet = book.sheets[L.LIST_SHEET]
     header = [
@@ -118,8 +118,8 @@ def totals_book(book: Any) -> str:
     return f"已汇总 {len(rows)} 个项目：预算数合计 {total.total:.2f} 万元（见『{L.LIST_SHEET}』{L.column_letter(L.LIST_TOTALS_COLUMN)}列起）。"
 
 
-def export_book(book: Any) -> str:
-    doc, _ = _document_and_config(book)
+def export_book(book: Any, policy: ConfigPolicy = NEARBY) -> str:
+    doc, _ = _document_and_config(book, policy)
     full = Path(str(book.fullname))
     if not full.parent.is_dir():
         raise XlgoalsInputError("请先保存工作簿，再导出（导出文件写在工作簿旁边）。")
@@ -135,7 +135,7 @@ def export_book(book: Any) -> str:
     return f"已导出到 {full.parent}：{'、'.join(written)}"
 
 
-def new_project_book(book: Any) -> str:
+def new_project_book(book: Any, policy: ConfigPolicy = NEARBY) -> str:
     grid = grid_from_book(book)
     projects = [s.name for s in grid.sheets if is_project_sheet(s)]
     if not projects:

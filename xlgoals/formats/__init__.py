@@ -8,65 +8,88 @@ county 汇总 workbook (``summary_workbook``) is written from totals, not from o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.formats import csv, document_json, docx, flat_workbook, published_text, workbook
 from xlgoals.model import Document
 from xlgoals.synonyms import DEFAULT, Synonyms
-from xlgoals.template.builder import build_bytes
+
+
+def _function(where: str) -> Any:
+    """``"module:name"`` → that function, its module imported now (the registry loads on first use:
+    checking a text needs neither the workbook writer nor the Word reader)."""
+    module, name = where.split(":")
+    return getattr(importlib.import_module(module), name)
 
 
 @dataclass(frozen=True)
 class Format:
+    """A format: its name, how messages call it, what it reads and how, what it writes and how.
+    ``reads``/``writes`` name the function ("module:name"); ``labels``: the reader searches labels
+    (it takes the synonym table); ``reader``: it chooses between python-calamine and openpyxl."""
+
     name: str
-    title: str  # how messages name it
-    suffixes: tuple[str, ...]  # what it reads
-    read: Callable[[Path, bool, Synonyms], Document] | None = None  # (path, fast, labels) → Document
-    write: Callable[[Document], bytes] | None = None
-    write_suffix: str = ""  # what it writes
+    title: str
+    suffixes: tuple[str, ...] = ()
+    reads: str = ""  # (path[, synonyms=][, fast=]) → Document
+    writes: str = ""  # (Document) → bytes
+    write_suffix: str = ""
+    labels: bool = False
+    reader: bool = False
+
+    @property
+    def readable(self) -> bool:
+        return bool(self.reads)
+
+    def read(self, path: Path, fast: bool, synonyms: Synonyms) -> Document:
+        options: dict[str, Any] = {}
+        if self.labels:
+            options["synonyms"] = synonyms
+        if self.reader:
+            options["fast"] = fast
+        doc: Document = _function(self.reads)(path, **options)
+        return doc
+
+    def write(self, doc: Document) -> bytes:
+        data: bytes = _function(self.writes)(doc)
+        return data
 
 
-def _write_json(doc: Document) -> bytes:
-    return document_json.dumps(doc).encode("utf-8")
-
-
-def _read_json(path: Path, fast: bool, synonyms: Synonyms) -> Document:
-    return document_json.read(path)  # JSON names its fields; no labels to search
-
-
-def _read_labelled(
-    reader: Callable[[Path, Synonyms], Document],
-) -> Callable[[Path, bool, Synonyms], Document]:
-    def read(path: Path, fast: bool, synonyms: Synonyms) -> Document:
-        return reader(path, synonyms)
-
-    return read
-
-
-JSON = Format("json", "文档 JSON", (".json",), _read_json, _write_json, ".json")
+JSON = Format("json", "文档 JSON", (".json",), "xlgoals.formats.document_json:read",
+              "xlgoals.formats.document_json:dump_bytes", ".json")  # fmt: skip
 WORKBOOK = Format(
-    "workbook", "绩效目标表工作簿或平铺格式", (".xlsx", ".xlsm"), workbook.read, build_bytes, ".xlsx"
+    "workbook", "绩效目标表工作簿或平铺格式", (".xlsx", ".xlsm"), "xlgoals.formats.workbook:read",
+    "xlgoals.template.builder:build_bytes", ".xlsx", labels=True, reader=True,
+)  # fmt: skip
+DOCX = Format("docx", "公开文件", (".docx",), "xlgoals.formats.docx:read", "xlgoals.formats.docx:build_docx",
+              ".docx", labels=True)  # fmt: skip
+TEXT = Format("text", "公开文本", (".txt", ".text"), "xlgoals.formats.published_text:read", labels=True)
+CSV = Format("csv", "CSV", writes="xlgoals.formats.csv:build_csv", write_suffix=".csv")
+FLAT_WORKBOOK = Format(
+    "flat-workbook", "项目支出绩效目标表（平铺格式）", writes="xlgoals.formats.flat_workbook:build_flat"
 )
-DOCX = Format("docx", "公开文件", (".docx",), _read_labelled(docx.read), docx.build_docx, ".docx")
-TEXT = Format("text", "公开文本", (".txt", ".text"), _read_labelled(published_text.read))
-CSV = Format("csv", "CSV", (), write=csv.build_csv, write_suffix=".csv")
-FLAT_WORKBOOK = Format("flat-workbook", "项目支出绩效目标表（平铺格式）", (), write=flat_workbook.build_flat)
-OLD_WORKBOOK = Format("xls", "旧版 Excel 或 WPS 工作簿", (".xls", ".et"), workbook.read)  # read to explain it
+# Read only to explain what to do with it.
+OLD_WORKBOOK = Format("xls", "旧版 Excel 或 WPS 工作簿", (".xls", ".et"), "xlgoals.formats.workbook:read",
+                      labels=True, reader=True)  # fmt: skip
 FORMATS = (JSON, WORKBOOK, DOCX, TEXT, CSV, FLAT_WORKBOOK, OLD_WORKBOOK)
 
-READABLE = tuple(f for f in FORMATS if f.read is not None and f is not OLD_WORKBOOK)
+READABLE = tuple(f for f in FORMATS if f.readable and f is not OLD_WORKBOOK)
 READABLE_SUFFIXES = tuple(s for f in READABLE for s in f.suffixes)
 WRITABLE_SUFFIXES = tuple(f.write_suffix for f in FORMATS if f.write_suffix)
+
+
+def by_name(name: str) -> Format:
+    return next(f for f in FORMATS if f.name == name)
 
 
 def input_format(path: Path) -> Format:
     """The format that reads ``path``, by its extension; a Chinese sentence when there is none."""
     suffix = path.suffix.lower()
     for f in FORMATS:
-        if f.read is not None and suffix in f.suffixes:
+        if f.readable and suffix in f.suffixes:
             return f
     readable = "、".join(f"{'/'.join(f.suffixes)}（{f.title}）" for f in READABLE)
     raise XlgoalsInputError(f"不支持的文件类型“{suffix or '无扩展名'}”：可读取 {readable}。", file=str(path))
@@ -92,6 +115,4 @@ def read_document(path: Path, *, fast: bool = True, synonyms: Synonyms = DEFAULT
         raise XlgoalsInputError("文件不存在。", file=str(path))
     if path.is_dir():
         raise XlgoalsInputError("这是一个文件夹，不是文件。", file=str(path))
-    reader = input_format(path).read
-    assert reader is not None
-    return reader(path, fast, synonyms)
+    return input_format(path).read(path, fast, synonyms)

@@ -171,6 +171,11 @@ def document_to_dict(doc: Document) -> JsonDict:
     }
 
 
+def dump_bytes(doc: Document) -> bytes:
+    """The Document JSON file's content (UTF-8)."""
+    return dumps(doc).encode("utf-8")
+
+
 def dumps(doc: Document) -> str:
     return json.dumps(document_to_dict(doc), ensure_ascii=False, indent=2) + "\n"
 

@@ -47,6 +47,7 @@ from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xlgoals import __version__, limits
+from xlgoals.config import ConfigPolicy
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.rulesdoc import rules_data
 from xlgoals.service import page
@@ -82,12 +83,15 @@ NO_XLWINGS_KEY = (
 )
 
 
+SERVICE_DEFAULT = ConfigPolicy(nearby=False)  # no --config: the defaults (nothing is found near an upload)
+
+
 @dataclass(frozen=True)
 class Settings:
     limits: Limits
     max_upload_mb: int = 100
     token: str | None = None
-    config: Path | None = None  # the bureau's xlgoals.toml for every check
+    config: ConfigPolicy = SERVICE_DEFAULT  # serve --config: the bureau's xlgoals.toml for every check
     temp_root: Path | None = None  # where request folders are made (default: the system's)
 
 
@@ -383,7 +387,9 @@ def create_app(settings: Settings) -> FastAPI:
         if not os.environ.get("XLWINGS_LICENSE_KEY"):
             raise Refused(503, NO_XLWINGS_KEY)
         authorize(request, None)
-        result = await run_in_threadpool(engine().script, ScriptCall(script, await request.body()))
+        result = await run_in_threadpool(
+            engine().script, ScriptCall(script, await request.body(), engine().context.config)
+        )
         if result.error:
             raise Refused(
                 400 if "JSON" in result.error or "xlwings 客户端" in result.error else 422, result.error

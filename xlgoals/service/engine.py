@@ -19,14 +19,15 @@ from pathlib import Path, PurePosixPath
 
 from xlgoals import convert
 from xlgoals.annotate import annotated_name, annotation_target
-from xlgoals.batch import Batch, Job, Outcome, check_inputs, failed, run_job
-from xlgoals.config import config_for, explicit_sources
+from xlgoals.batch import Batch, Job, Outcome, Runner, check_inputs, failed, run_job
+from xlgoals.config import ConfigPolicy
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import FileResult, Report
 from xlgoals.formats import output_format
 from xlgoals.formats.summary_workbook import build_summary
 from xlgoals.pool import Budget, ResidentPool
 from xlgoals.report import JsonStream, render_xlsx
+from xlgoals.runcontext import RunContext
 from xlgoals.safetext import path_text
 from xlgoals.service.scripts import ScriptCall, ScriptResult, run_script
 from xlgoals.service.uploads import Uploads
@@ -66,9 +67,10 @@ class Limits:
 
 
 class Engine:
-    def __init__(self, limits: Limits, config: Path | None = None) -> None:
+    def __init__(self, limits: Limits, config: ConfigPolicy) -> None:
         self.limits = limits
-        self.sources = explicit_sources(config)  # xlgoals serve --config; nothing found near an upload
+        # One context for every request: serve --config, never a file found near an upload's copy.
+        self.context = RunContext(config, budget=limits.budget, workers=limits.workers)
         self.pool: ResidentPool[Task, Done] = ResidentPool(
             run_task, task_failed, limits.workers, limits.budget, preload=("xlgoals.service.engine",)
         )
@@ -76,7 +78,7 @@ class Engine:
     def close(self) -> None:
         self.pool.close()
 
-    def _runner(self, uploads: Uploads) -> Callable[[list[Job], int, Budget], Iterator[Outcome]]:
+    def _runner(self, uploads: Uploads) -> Runner:
         deadline = time.monotonic() + self.limits.request_seconds
 
         def one(job: Job) -> Outcome:
@@ -88,7 +90,7 @@ class Engine:
                 row.source = original
             return done
 
-        def run(jobs: list[Job], _workers: int, _budget: Budget) -> Iterator[Outcome]:
+        def run(jobs: list[Job], _context: RunContext) -> Iterator[Outcome]:
             # One thread per worker at most: a batch uses the free workers, other requests queue with it.
             with ThreadPoolExecutor(max_workers=max(1, min(self.limits.workers, len(jobs)))) as threads:
                 for future in [threads.submit(one, job) for job in jobs]:
@@ -111,14 +113,10 @@ class Engine:
         return check_inputs(
             uploads.inputs,
             uploads.skipped,
-            workers=self.limits.workers,
-            annotate_dir=annotate_dir,
-            rows=rows,
-            budget=self.limits.budget,
+            self.context.but(annotate_dir=annotate_dir, rows=rows),
             progress=False,
             on_result=on_result,
             runner=self._runner(uploads),
-            sources=self.sources,
         )
 
     def script(self, call: ScriptCall) -> ScriptResult:
@@ -133,7 +131,7 @@ class Engine:
         shown = uploads.display(src.path)
         name = f"{PurePosixPath(shown).stem or '未命名'}.{to}"
         fmt = output_format(Path(name))
-        synonyms = config_for(src.path, sources=self.sources).synonyms()
+        synonyms = self.context.config.reading(src.path).synonyms()
         done = self.pool.call(convert.Job(src.path, fmt.name, True, shown, synonyms))
         assert isinstance(done, convert.Result)
         if done.error:

@@ -18,6 +18,7 @@ from typing import Any
 
 import xlwings as xw
 
+from xlgoals.config import ConfigPolicy
 from xlgoals.excel.buttons import new_project_book, run_guarded, totals_book, validate_book
 
 EXPORT_ELSEWHERE = (
@@ -26,11 +27,11 @@ EXPORT_ELSEWHERE = (
 )
 
 
-def _export_book(_book: Any) -> str:
+def _export_book(_book: Any, _policy: ConfigPolicy) -> str:
     return EXPORT_ELSEWHERE
 
 
-SCRIPTS: dict[str, Callable[[Any], str]] = {
+SCRIPTS: dict[str, Callable[[Any, ConfigPolicy], str]] = {
     "xg_validate": validate_book,
     "xg_totals": totals_book,
     "xg_new_project": new_project_book,
@@ -42,6 +43,7 @@ SCRIPTS: dict[str, Callable[[Any], str]] = {
 class ScriptCall:
     script: str  # a key of SCRIPTS
     body: bytes  # the payload as posted: parsed in the worker, never in the server process
+    policy: ConfigPolicy  # the service's configuration (serve --config), as for every other check
 
 
 @dataclass(frozen=True)
@@ -64,5 +66,5 @@ def run_script(call: ScriptCall) -> ScriptResult:
         return ScriptResult(
             error=f"无法读取客户端发送的工作簿（{type(exc).__name__}）：请确认加载项或模板是最新版本。"
         )
-    run_guarded(book, SCRIPTS[call.script])
+    run_guarded(book, lambda b: SCRIPTS[call.script](b, call.policy))
     return ScriptResult(actions=list(book.json()["actions"]))

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import uvicorn
 
-from xlgoals.findings import EXIT_OK
+from xlgoals.config import ConfigPolicy
+from xlgoals.exitcodes import EXIT_OK
 from xlgoals.pool import Budget, cpu_count
 from xlgoals.service.app import Settings, create_app
 from xlgoals.service.engine import Limits
@@ -30,7 +31,7 @@ def run_service(
         Limits(workers or cpu_count(), budget, request_seconds),
         max_upload_mb=max_upload_mb,
         token=token,
-        config=config,
+        config=ConfigPolicy.load(config, nearby=False),  # a mistake in it stops the start, in one sentence
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     shown = "0.0.0.0（本机所有地址）" if host == "0.0.0.0" else host
