@@ -399,11 +399,18 @@ def test_logs_carry_no_file_content(client: TestClient, caplog: pytest.LogCaptur
 
 
 def _job(what: str) -> str:
-    """A job for the resident pool: one that works, dies, hangs, exhausts memory, or takes a while."""
+    """A job for the resident pool: one that works, dies, spins, hangs, exhausts memory, waits, or
+    takes a while."""
     if what == "die":
         os._exit(3)
-    if what == "hang":
-        time.sleep(60)
+    if what == "spin":  # uses CPU without end
+        while True:
+            pass
+    if what == "hang":  # blocked: uses no CPU and never ends
+        time.sleep(600)
+    if what == "wait":  # slow on the clock but cheap, as on a machine busy with other work
+        time.sleep(2.5)
+        return "waited"
     if what == "memory":
         bytearray(3 << 30)
     if what == "slow":
@@ -413,14 +420,16 @@ def _job(what: str) -> str:
 
 
 def test_resident_pool_replaces_what_dies_and_bounds_the_work() -> None:
-    pool: ResidentPool[str, str] = ResidentPool(_job, lambda job, why: f"{job}:{why}", 2, Budget(3, 1024))
+    pool: ResidentPool[str, str] = ResidentPool(_job, lambda job, why: f"{job}:{why}", 2, Budget(1, 1024))
     try:
         assert pool.call("a") == "aa"
         assert pool.call("die") == "die:died"
-        assert pool.call("hang") == "hang:timeout"
+        assert pool.call("spin") == "spin:timeout"  # past its CPU budget
+        assert pool.call("hang") == "hang:timeout"  # past the clock's backstop (4 × the budget)
+        assert pool.call("wait") == "waited"  # 2.5 s on the clock, no CPU: within its budget
         assert pool.call("memory") == "memory:memory"
         assert pool.call("b") == "bb"  # replaced workers serve on
-        assert pool.replaced == 3
+        assert pool.replaced == 4
         pids: list[str] = []
         start = time.monotonic()
         threads = [threading.Thread(target=lambda: pids.append(pool.call("slow"))) for _ in range(6)]

@@ -39,7 +39,7 @@ def run_command(args: argparse.Namespace) -> int:
 def _limits_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--timeout", type=float, default=limits.FILE_SECONDS, metavar="秒",
-        help=f"每个文件的处理时间上限，超过则报告“超时”并继续（默认 {limits.FILE_SECONDS}）",
+        help=f"每个文件可用的 CPU 时间（秒），超过则报告“超时”并继续；电脑忙时不会因此误报（默认 {limits.FILE_SECONDS}）",
     )  # fmt: skip
     p.add_argument(
         "--max-memory", type=int, default=limits.FILE_MEMORY_MB, metavar="MB",

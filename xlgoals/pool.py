@@ -1,7 +1,11 @@
 """A pool of worker processes that survives its workers.
 
-Each job runs in a worker process under a budget: a time limit (the worker is killed past it) and,
-where the system allows, a memory limit (RLIMIT_AS: an allocation past it fails inside the worker).
+Each job runs in a worker process under a budget: a limit on the CPU time the job uses (the worker
+is killed past it) and, where the system allows, a memory limit (RLIMIT_AS: an allocation past it
+fails inside the worker). CPU time, not time on the clock: a machine busy with other work slows a
+file down but does not make it fail. A job that uses no CPU and never ends (blocked on a read) is
+stopped by a clock limit of ``WALL_FACTOR`` times the budget. Where the CPU time of another process
+cannot be read (not Linux), the clock is the budget.
 A worker that dies — a native abort in a reader, the kernel killing it, a hang cut short — is
 replaced, and only its job is reported as failed; every other job goes on. Results come back in the
 order the jobs were given, as soon as each is ready.
@@ -21,7 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
@@ -40,10 +44,57 @@ except ImportError:  # pragma: no cover
     resource = None  # type: ignore[assignment]
 
 
+WALL_FACTOR = 4  # a job blocked without using CPU is stopped after this many times its CPU budget
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") and "SC_CLK_TCK" in os.sysconf_names else 100
+
+
 @dataclass(frozen=True)
 class Budget:
-    seconds: float  # per job; 0 = no limit
+    seconds: float  # CPU seconds per job; 0 = no limit
     memory_mb: int  # per worker process; 0 = no limit
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user + system) process ``pid`` has used, or None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    try:
+        return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime (fields 14 and 15)
+    except (IndexError, ValueError):
+        return None
+
+
+@dataclass
+class _Clock:
+    """How much of its budget a job has used: its worker's CPU time since the job started (or the
+    clock where CPU time cannot be read), and the clock, for the backstop."""
+
+    pid: int
+    started: float = field(default_factory=time.monotonic)
+    cpu_start: float | None = None
+
+    def __post_init__(self) -> None:
+        self.cpu_start = cpu_seconds(self.pid)
+
+    def used(self) -> float:
+        now = cpu_seconds(self.pid) if self.cpu_start is not None else None
+        if now is None or self.cpu_start is None:
+            return time.monotonic() - self.started
+        return now - self.cpu_start
+
+    def over(self, limit: float) -> bool:
+        return limit > 0 and (self.used() > limit or time.monotonic() - self.started > WALL_FACTOR * limit)
+
+    def wait_at_most(self, limit: float) -> float | None:
+        """How long to wait before looking again: CPU time never runs ahead of the clock, so the
+        budget left is a safe wait."""
+        if limit <= 0:
+            return None
+        wall_left = WALL_FACTOR * limit - (time.monotonic() - self.started)
+        return max(0.05, min(limit - self.used(), wall_left))
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -94,7 +145,7 @@ class _Slot:
     process: BaseProcess
     conn: Connection
     job: tuple[int, object] | None = None  # (index, job) it is running
-    started: float = 0.0
+    clock: _Clock | None = None  # the budget the running job has used
 
 
 def _spawn(ctx: Any, fn: Callable[[Any], Any], memory_mb: int) -> _Slot:
@@ -162,8 +213,9 @@ class GuardedPool(_Guarded[J, R]):
                     if item is None:
                         exhausted = True
                         break
-                    idle.job, idle.started = item, time.monotonic()
+                    idle.job = item
                     idle.conn.send(item[1])
+                    idle.clock = _Clock(idle.process.pid or 0)
                 busy = [s for s in self.slots if s.job is not None]
                 if not busy and exhausted:
                     break
@@ -179,9 +231,9 @@ class GuardedPool(_Guarded[J, R]):
 
     def _collect(self, busy: list[_Slot], done: dict[int, R]) -> None:
         """Wait for a result, a death or a timeout among the busy workers."""
-        now = time.monotonic()
         limit = self.budget.seconds
-        wait_for = None if limit <= 0 else max(0.0, min(s.started + limit for s in busy) - now)
+        waits = [s.clock.wait_at_most(limit) for s in busy if s.clock is not None]
+        wait_for = None if limit <= 0 or not waits else min(w for w in waits if w is not None)
         waitables: list[object] = [s.conn for s in busy] + [s.process.sentinel for s in busy]
         ready = wait(waitables, timeout=wait_for)  # type: ignore[arg-type]
         for slot in busy:
@@ -201,7 +253,7 @@ class GuardedPool(_Guarded[J, R]):
             elif slot.process.sentinel in ready:
                 done[index] = self.on_failure(job, DIED)  # type: ignore[arg-type]
                 self._retire(slot, kill=False)
-            elif limit > 0 and time.monotonic() - slot.started > limit:
+            elif slot.clock is not None and slot.clock.over(limit):
                 done[index] = self.on_failure(job, TIMEOUT)  # type: ignore[arg-type]
                 self._retire(slot, kill=True)
 
@@ -254,7 +306,11 @@ class ResidentPool(_Guarded[J, R]):
             slot = _spawn(self.ctx, self.fn, self.budget.memory_mb)
             slot.conn.send(job)
         limit = self.budget.seconds
-        ready = wait([slot.conn, slot.process.sentinel], timeout=limit if limit > 0 else None)
+        clock = _Clock(slot.process.pid or 0)
+        while True:
+            ready = wait([slot.conn, slot.process.sentinel], timeout=clock.wait_at_most(limit))
+            if ready or clock.over(limit):
+                break
         status: str = TIMEOUT
         result: Any = None
         if slot.conn in ready:
