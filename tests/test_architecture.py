@@ -1,15 +1,22 @@
 """The shape of the package, held by tests: one definition of each thing, no cycles, a thin core.
 
 * No module but ``layout.py`` spells a cell address or a label of the official table.
-* The import graph of the package has no cycle; imports are at the top of modules.
-* The core (model, values, rules, formula, livecheck …) never imports a spreadsheet library.
+* The import graph of the package has no cycle, and no module imports one of a layer above it
+  (``LAYERS``); imports are at the top of modules (what loads on first use is named in a registry:
+  the formats, the subcommands, the service's routes).
+* The core (the first three layers) imports nothing but pydantic, even through other modules; the
+  command line loads a subcommand's libraries only when it runs.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from xlgoals import layout as L
 from xlgoals.fields import IndicatorField, MetaField, TableField
@@ -109,9 +116,7 @@ def test_no_function_local_imports():
 
 
 def test_the_import_graph_has_no_cycle():
-    graph = {_module(p): _imports(p)[0] - {_module(p)} for p in MODULES}
-    for module in graph:  # a package imports its __init__ first: an edge to the parent is not a cycle
-        graph[module] = {m for m in graph[module] if not module.startswith(m + ".")}
+    graph = _graph()
     state: dict[str, int] = {}
     path: list[str] = []
 
@@ -132,31 +137,139 @@ def test_the_import_graph_has_no_cycle():
             visit(m)
 
 
-CORE = (
-    "xlgoals.model",
-    "xlgoals.fields",
-    "xlgoals.values",
-    "xlgoals.frameworks",
-    "xlgoals.formula",
-    "xlgoals.livecheck",
-    "xlgoals.findings",
-    "xlgoals.layout",
-    "xlgoals.marks",
-    "xlgoals.totals",
-    "xlgoals.config",
+# The package in layers, lowest first: a module imports only modules of its own layer or below.
+# (Within a layer the graph has no cycle either: test_the_import_graph_has_no_cycle.)
+LAYERS: tuple[tuple[str, ...], ...] = (
+    (  # plumbing that knows nothing of 绩效目标表
+        "xlgoals",
+        "xlgoals.safetext",
+        "xlgoals.errors",
+        "xlgoals.limits",
+        "xlgoals.exitcodes",
+        "xlgoals.oserrors",
+        "xlgoals.atomic",
+        "xlgoals.errorlog",
+        "xlgoals.stdio",
+        "xlgoals.pool",
+        "xlgoals.printing",
+        "xlgoals.template",
+        "xlgoals.template.cfb",
+        "xlgoals.template.ovba",
+    ),
+    (  # the core: the table's vocabulary, the data, the live checks
+        "xlgoals.fields",
+        "xlgoals.values",
+        "xlgoals.formula",
+        "xlgoals.layout",
+        "xlgoals.model",
+        "xlgoals.findings",
+        "xlgoals.frameworks",
+        "xlgoals.synonyms",
+        "xlgoals.livecheck",
+        "xlgoals.totals",
+    ),
+    (  # the core: the rules, their configuration, and what 校验 marks
+        "xlgoals.rules*",
+        "xlgoals.config",
+        "xlgoals.crossfile",
+        "xlgoals.rulesdoc",
+        "xlgoals.runcontext",
+        "xlgoals.marks",
+        "xlgoals.template.formulas",
+        "xlgoals.template.instructions",
+    ),
+    (  # the formats and the spreadsheet adapters
+        "xlgoals.io*",
+        "xlgoals.formats*",
+        "xlgoals.template.builder",
+        "xlgoals.template.udf_vba",
+        "xlgoals.template.vbaproject",
+        "xlgoals.wps*",
+    ),
+    (  # what a command does: read, check, mark, total, convert, many files at once
+        "xlgoals.inputs",
+        "xlgoals.check",
+        "xlgoals.annotate",
+        "xlgoals.convert",
+        "xlgoals.report",
+        "xlgoals.batch",
+        "xlgoals.summary",
+        "xlgoals.distributed",
+        "xlgoals.demo",
+    ),
+    (  # the doors: the command line, the service, the Excel glue
+        "xlgoals.excel*",
+        "xlgoals.service*",
+        "xlgoals.commands*",
+        "xlgoals.cli",
+        "xlgoals.__main__",
+    ),
 )
+CORE_LAYERS = 3  # the first three: pure Python on pydantic models
 
 
-def test_the_core_never_imports_a_spreadsheet_library():
-    heavy = ("openpyxl", "xlsxwriter", "xlwings", "python_calamine", "docx")
-    for path in MODULES:
-        module = _module(path)
-        if not (module in CORE or module.startswith("xlgoals.rules")):
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                names = (
-                    [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
-                )
-                assert not any(n.split(".")[0] in heavy for n in names), (module, names)
+def _layer(module: str) -> int:
+    for k, names in enumerate(LAYERS):
+        for name in names:
+            if module == name or (name.endswith("*") and (module + ".").startswith(name[:-1] + ".")):
+                return k
+            if name.endswith("*") and module == name[:-1]:
+                return k
+    raise AssertionError(f"{module} is in no layer of tests/test_architecture.py: put it in one")
+
+
+def _graph() -> dict[str, set[str]]:
+    graph = {_module(p): _imports(p)[0] - {_module(p)} for p in MODULES}
+    for module in graph:  # a package imports its __init__ first: an edge to the parent is not an import
+        graph[module] = {m for m in graph[module] if not module.startswith(m + ".")}
+    return graph
+
+
+def test_no_module_imports_one_above_it():
+    wrong = [
+        f"{m} (layer {_layer(m)}) imports {n} (layer {_layer(n)})"
+        for m, deps in sorted(_graph().items())
+        for n in sorted(deps)
+        if _layer(n) > _layer(m)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def _third_party(path: Path) -> set[str]:
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            out.add((node.module or "").split(".")[0])
+    return out - {"xlgoals", "__future__"} - set(sys.stdlib_module_names)
+
+
+def test_the_core_imports_nothing_but_pydantic_even_through_other_modules():
+    """Transitively: a core module importing an adapter that imports openpyxl is caught too."""
+    graph = _graph()
+    paths = {_module(p): p for p in MODULES}
+    for module in sorted(m for m in graph if _layer(m) < CORE_LAYERS):
+        seen, todo = set(), [module]
+        while todo:
+            m = todo.pop()
+            if m not in seen:
+                seen.add(m)
+                todo.extend(graph[m])
+        libraries = set().union(*(_third_party(paths[m]) for m in seen))
+        assert libraries <= {"pydantic"}, (module, sorted(libraries))
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["rules", "SAT-001"], ["rules"]])
+def test_version_and_rules_load_no_spreadsheet_library_word_or_web(argv):
+    """``xlgoals --version`` and ``xlgoals rules`` in a fresh interpreter: the subcommand's module
+    alone is imported, never openpyxl, xlsxwriter, python-calamine, python-docx, xlwings or FastAPI."""
+    probe = (
+        "import sys\n"
+        "from xlgoals.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "heavy = ('openpyxl', 'xlsxwriter', 'python_calamine', 'docx', 'xlwings', 'fastapi', 'starlette', 'uvicorn')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=120)
+    assert res.stderr.strip().splitlines()[-1] == "[]", res.stderr

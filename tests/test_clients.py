@@ -31,7 +31,8 @@ from xlgoals.annotate import annotate_result
 from xlgoals.check import check_file
 from xlgoals.excel import buttons
 from xlgoals.pool import Budget
-from xlgoals.service.app import Settings, create_app
+from xlgoals.service.app import create_app
+from xlgoals.service.endpoint import Settings
 from xlgoals.service.engine import Limits
 from xlgoals.template.builder import build_bytes
 from xlgoals.wps.package import FOLDER, addin_files, build_package

@@ -25,7 +25,8 @@ from xlgoals.config import ConfigPolicy
 from xlgoals.crossfile import ACROSS_FILES
 from xlgoals.pool import Budget, ResidentPool
 from xlgoals.rules.registry import REGISTRY
-from xlgoals.service.app import Settings, create_app
+from xlgoals.service.app import create_app
+from xlgoals.service.endpoint import Settings
 from xlgoals.service.engine import Limits
 from xlgoals.template.builder import build_bytes
 

@@ -12,7 +12,8 @@ import uvicorn
 from xlgoals.config import ConfigPolicy
 from xlgoals.exitcodes import EXIT_OK
 from xlgoals.pool import Budget, cpu_count
-from xlgoals.service.app import Settings, create_app
+from xlgoals.service.app import create_app
+from xlgoals.service.endpoint import Settings
 from xlgoals.service.engine import Limits
 
 

@@ -27,7 +27,6 @@ from xlgoals.findings import Severity
 from xlgoals.formula import Value
 from xlgoals.frameworks import level1_lists
 from xlgoals.livecheck import LiveCheck, derived_header, derived_view
-from xlgoals.marks import fill
 from xlgoals.model import Document, GoalTable, Indicator, Layout
 from xlgoals.rules.registry import REGISTRY
 from xlgoals.template import formulas as F
@@ -269,7 +268,7 @@ class _Builder:
     def _fill(self, c: LiveCheck) -> Format:
         severity = REGISTRY[c.code].severity
         if severity not in self.fills:
-            self.fills[severity] = self.wb.add_format({"bg_color": "#" + fill(severity)})
+            self.fills[severity] = self.wb.add_format({"bg_color": "#" + L.MARK_FILLS[severity.value]})
         return self.fills[severity]
 
     def project_list(self, ws: Worksheet, rows: Sequence[tuple[str, GoalTable, int]]) -> None:
