@@ -152,6 +152,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "xlgoals.stdio",
         "xlgoals.pool",
         "xlgoals.printing",
+        "xlgoals.clientcode",
         "xlgoals.template",
         "xlgoals.template.cfb",
         "xlgoals.template.ovba",

@@ -51,7 +51,7 @@ def test_build_is_reproducible_and_equals_the_committed_file(built):
 
 
 def test_the_committed_vba_project_is_what_the_generator_builds():
-    """The builder embeds xlgoals/template/vba/vbaProject.bin (package data: users need no build tools)."""
+    """The builder embeds macros/excel/vbaProject.bin (package data: users need no build tools)."""
     assert (MACROS / "vbaProject.bin").read_bytes() == build_vba_project(), "run: ./dev vba"
 
 

@@ -104,7 +104,7 @@ def _guard(ws: Any, func: str, cells: Sequence[Any] = ()) -> None:
 
 
 def _run_macro(wb: Any, args: list[Any]) -> None:
-    """The template's client-side macros (xlgoals/template/vba/Module1.bas)."""
+    """The template's client-side macros (macros/excel/Module1.bas)."""
     name = args[0].rsplit("!", 1)[-1]
     ws = wb[args[1]]
     if name == "XgUnprotect":

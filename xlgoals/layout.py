@@ -772,7 +772,7 @@ META_INCOMPLETE = "incomplete"  # a row: incomplete | sheet | reason
 MARK_KEY = "mark"  # a row: mark | sheet | cell — a cell 校验 marked (cleared by the next 校验)
 
 # The macro-enabled template: its buttons and the hidden sheet xlwings reads its settings from.
-BUTTONS = (  # (caption, VBA Sub in template/vba/Module1.bas); the first is also on every project sheet
+BUTTONS = (  # (caption, VBA Sub in macros/excel/Module1.bas); the first is also on every project sheet
     ("校验", "XlGoalsValidate"),
     ("汇总", "XlGoalsTotals"),
     ("导出", "XlGoalsExport"),

@@ -13,7 +13,6 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from importlib.resources import files
 from typing import Any
 
 import xlsxwriter
@@ -21,6 +20,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from xlgoals import clientcode
 from xlgoals import layout as L
 from xlgoals.fields import IndicatorField, TableField
 from xlgoals.findings import Severity
@@ -488,7 +488,7 @@ def build_bytes(doc: Document | None = None, *, macros: bool = False) -> bytes:
     wb.set_properties({"title": L.Label.TITLE, "author": "xlgoals", "created": FIXED_TIME})
     wb.set_calc_mode("auto")
     if macros:
-        vba = files("xlgoals.template").joinpath("vba/vbaProject.bin").read_bytes()
+        vba = clientcode.macros("excel", "vbaProject.bin").read_bytes()
         wb.add_vba_project(io.BytesIO(vba), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
     _Builder(wb, doc, macros).build()

@@ -1,13 +1,13 @@
 """The VBA project of the macro-enabled template, built on Linux (docs/tooling.md, "option B").
 
-A development tool: ``./dev vba`` runs it and writes ``xlgoals/template/vba/vbaProject.bin``, which
+A development tool: ``./dev vba`` runs it and writes ``macros/excel/vbaProject.bin``, which
 the template builder embeds and a test compares with a fresh build (it needs the dev extra olefile;
 users of ``xlgoals template`` need nothing).
 
 
 Start from the vbaProject.bin inside the pinned xlwings wheel (quickstart_standalone.xlsm: the whole
 xlwings VBA module, produced by xlwings' own build) and replace only Module1's source with ours
-(``vba/Module1.bas``): compress it (``ovba.compress``), set Module1's MODULEOFFSET to 0 in the dir
+(``macros/excel/Module1.bas``): compress it (``ovba.compress``), set Module1's MODULEOFFSET to 0 in the dir
 stream so no stale p-code is kept (Excel recompiles from source), and rewrite the OLE container
 (``cfb``, our own writer). Added beside it, from the same wheel: xlwings' VBA client of a remote
 Python (Remote, WebHelpers and the Web* classes), so the buttons can call an xlgoals service instead
@@ -33,11 +33,12 @@ from pathlib import Path
 import olefile
 import xlwings
 
+from xlgoals.clientcode import macros
 from xlgoals.template import cfb
 from xlgoals.template.ovba import compress
 from xlgoals.template.udf_vba import generate_udf_wrappers
 
-VBA_DIR = Path(__file__).resolve().parent / "vba"
+VBA_DIR = macros("excel")
 ADDIN_DIR = Path(xlwings.__file__).resolve().parent / "addin"
 # xlwings' VBA client of a remote Python (RunRemotePython / RunServerPython) and what it needs: the
 # buttons call it when the workbook names an xlgoals service (xlwings.conf: XLGOALS_SERVICE_URL).

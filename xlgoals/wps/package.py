@@ -1,6 +1,6 @@
 """Build the WPS add-in for one service address: ``xlgoals wps-addin --url URL -o FILE.zip``.
 
-The add-in's sources (``addin/``) are plain files; only ``js/config.js`` is written here, with the
+The add-in's sources (``macros/wps/``) are plain files; only ``js/config.js`` is written here, with the
 service address (and, for an offline package, optionally the access token). The package has the
 layout of WPS's ``jsaddons`` folder: the add-in in ``xlgoals_<version>/``, ``jsplugins.xml`` for an
 offline install and ``publish.xml`` naming the service's online copy. The same files are served by
@@ -13,13 +13,13 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from xlgoals import __version__
+from xlgoals.clientcode import macros
 from xlgoals.errors import XlgoalsInputError
 
-SOURCES = Path(__file__).resolve().parent / "addin"
+SOURCES = macros("wps")
 NAME = "xlgoals"
 FOLDER = f"{NAME}_{__version__}"
 STAMP = (2024, 1, 1, 0, 0, 0)
