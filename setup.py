@@ -5,7 +5,10 @@ every file of every folder in it; so are the service's static files."""
 from setuptools import find_namespace_packages, setup
 
 PACKAGES = find_namespace_packages(include=["xlgoals", "xlgoals.*"], exclude=["*.__pycache__"])
-MACROS = ["xlgoals.macros", *(f"xlgoals.macros.{p}" for p in find_namespace_packages("macros", exclude=["*__pycache__"]))]
+MACROS = [
+    "xlgoals.macros",
+    *(f"xlgoals.macros.{p}" for p in find_namespace_packages("macros", exclude=["*__pycache__"])),
+]
 DATA = ["xlgoals.service.static", *MACROS]
 
 setup(

@@ -197,6 +197,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "xlgoals.summary",
         "xlgoals.distributed",
         "xlgoals.demo",
+        "xlgoals.gendocs",
     ),
     (  # the doors: the command line, the service, the Excel glue
         "xlgoals.excel*",

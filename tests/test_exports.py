@@ -81,12 +81,12 @@ def test_hebei_tables_in_the_flat_layout_keep_their_values(tmp_path):
 def test_csv_has_a_bom_and_a_row_per_indicator():
     data = build_csv(seed("000"))
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert tuple(rows[0]) == COLUMNS
-    assert len(rows) == 1 + 40
-    sat = next(r for r in rows if r[19] == "≥1.9")
-    assert sat[4] == "怀财字【2024】7号 城乡居民养老保险县级配套" and sat[5] == "2800.00"
-    assert sat[20] == "≥" and Decimal(sat[21]) == Decimal("1.9")
+    assert len(rows) == 40
+    sat = next(r for r in rows if r["指标值"] == "≥1.9")
+    assert sat["项目名称"] == "怀财字【2024】7号 城乡居民养老保险县级配套" and sat["预算数"] == "2800.00"
+    assert sat["比较符"] == "≥" and Decimal(sat["数值"]) == Decimal("1.9")
 
 
 def test_unknown_output_format_is_refused(tmp_path):

@@ -260,15 +260,6 @@ def test_a_grid_from_any_adapter_finds_the_form():
     assert doc.layout == Layout.NATIONAL and doc.tables[0].long_term_indicators
 
 
-def test_the_guide_shows_the_synonym_table_the_readers_use():
-    from xlgoals.synonyms import render_markdown
-
-    guide = (Path(__file__).parent.parent / "docs" / "导入其他表式.md").read_text(encoding="utf-8")
-    assert render_markdown() in guide, (
-        "regenerate the table in docs/导入其他表式.md from synonyms.render_markdown()"
-    )
-
-
 def _values_only(src: Path, out: Path, with_list: bool = False) -> None:
     """The project sheets of an xlgoals workbook as another office would hold them: values only (no
     formulas, no 提示 column), no hidden sheets — a Hebei table only its labels identify; ``with_list``:

@@ -1,4 +1,5 @@
-"""The fields of a 绩效目标表 as typed paths: what a location or a finding can point at.
+"""The fields of a 绩效目标表 as typed paths: what a location or a finding can point at; and the
+official forms (``Layout``), which decide which fields a table has.
 
 Three enums, one per level of the model: a table's fields (``TableField``), an indicator row's
 (``IndicatorField``) and the document's (``MetaField``). Each value is the key under which
@@ -12,6 +13,20 @@ which imports this module.)
 from __future__ import annotations
 
 from enum import StrEnum
+
+
+class Layout(StrEnum):
+    """Which official form a document's tables follow; it decides which fields exist (each field's
+    ``layouts`` in ``xlgoals.layout.FIELDS``).
+
+    The reader sets it; rules ask it (through the fields), never guess from the content."""
+
+    HEBEI = "hebei"  # one 绩效目标表 per project: header block, 资金支出计划, 绩效目标, six indicator columns
+    FLAT = "flat"  # 项目支出绩效目标表: one row per indicator, with 度量单位/指标值类型/分值/评分标准
+    # 项目支出绩效目标申报表 (the national form): 主管部门/实施单位/实施期, 中长期目标 and 年度目标,
+    # indicators with 指标解释/评分标准/权重 (分值)/度量单位 where a region adds them
+    NATIONAL = "national"
+    DEPARTMENT = "department"  # 部门（单位）整体支出绩效目标表: 部门职能, 年度履职目标, 部门整体预算
 
 
 class TableField(StrEnum):

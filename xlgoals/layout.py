@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from xlgoals.fields import PLAN_POINTS, Field, IndicatorField, MetaField, TableField
+from xlgoals.fields import PLAN_POINTS, Field, IndicatorField, Layout, MetaField, TableField
 from xlgoals.values import DOC_NUMBER
 
 LAYOUT_VERSION = 2
@@ -85,54 +85,83 @@ class Label:
 PLAN_MODE_PERCENT = "%"
 PLAN_MODE_AMOUNT = "万元"
 
-_TABLE_NAMES: dict[TableField, str] = {
-    TableField.TITLE: "表格标题",
-    TableField.UNIT_CODE: "单位编码",
-    TableField.UNIT_NAME: "单位名称",
-    TableField.PROJECT_CODE: Label.PROJECT_CODE,
-    TableField.PROJECT_NAME: Label.PROJECT_NAME,
-    TableField.BUDGET_TOTAL: Label.BUDGET_TOTAL,
-    TableField.BUDGET_FISCAL: "财政资金",
-    TableField.BUDGET_OTHER: Label.BUDGET_OTHER,
-    TableField.FUND_USE: Label.FUND_USE,
-    TableField.SPEND_PLAN: Label.PLAN,
-    TableField.PLAN_MODE: Label.PLAN_MODE,
-    **{f: f"{Label.PLAN} {p}" for f, p in zip(PLAN_POINTS, Label.PLAN_POINTS, strict=True)},
-    TableField.GOALS: Label.GOALS,
-    TableField.INDICATORS: "绩效指标",
-    TableField.IMPLEMENTER: "实施单位",
-    TableField.PROJECT_KIND: "项目属性",
-    TableField.PERIOD: "实施期",
-    TableField.LONG_TERM_GOALS: "中长期目标",
-    TableField.FUNCTIONS: "部门职能",
+H, F, N, D = Layout.HEBEI, Layout.FLAT, Layout.NATIONAL, Layout.DEPARTMENT
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """Everything xlgoals knows of a field besides its path, in one place. The layouts' field sets
+    (``model.LAYOUT_FIELDS``), the CSV columns, the Document JSON and its documentation, and every
+    message naming the field are made from it (docs/document-json.md: ``./dev docs``)."""
+
+    name: str  # its Chinese name, as messages, reports and the docs show it
+    layouts: tuple[Layout, ...] = ()  # the official forms that have it (a new field says which)
+    csv: str | None = None  # its column in the CSV export (None: not a column of its own)
+    doc: str = ""  # what it holds
+
+
+# Table fields: one per row of the official forms (budget, plan, …: one per cell), in the order of the
+# CSV columns.
+TABLE_FIELDS: dict[TableField, FieldInfo] = {
+    TableField.TITLE: FieldInfo("表格标题", (H, F), "表格标题", "表格上方的标题，如“1.城乡低保资金县级配套绩效目标表”"),
+    TableField.UNIT_CODE: FieldInfo("单位编码", (H, F, N, D), "预算单位编码", "预算单位（主管部门）编码"),
+    TableField.UNIT_NAME: FieldInfo("单位名称", (H, N, D), Label.UNIT, "预算单位名称；部门整体表的部门名称"),
+    TableField.PROJECT_CODE: FieldInfo(Label.PROJECT_CODE, (H, N), Label.PROJECT_CODE, "项目编码"),
+    TableField.PROJECT_NAME: FieldInfo(Label.PROJECT_NAME, (H, F, N), Label.PROJECT_NAME, "项目名称"),
+    TableField.BUDGET_TOTAL: FieldInfo(Label.BUDGET_TOTAL, (H, F, N, D), Label.BUDGET_TOTAL, "预算数（万元），精确的十进制文本"),
+    TableField.BUDGET_FISCAL: FieldInfo("财政资金", (H, N, D), "财政资金", "其中：财政资金（万元）"),
+    TableField.BUDGET_OTHER: FieldInfo(Label.BUDGET_OTHER, (H, N, D), Label.BUDGET_OTHER, "其他资金（万元）"),
+    TableField.FUND_USE: FieldInfo(Label.FUND_USE, (H,), Label.FUND_USE, "资金用途"),
+    TableField.SPEND_PLAN: FieldInfo(Label.PLAN, (H,), None, "资金支出计划：标题、填写方式和四个累计节点"),
+    **{
+        f: FieldInfo(f"{Label.PLAN} {p}", (H,), p, f"截至{p}的累计支出计划，照写的文本")
+        for f, p in zip(PLAN_POINTS, Label.PLAN_POINTS, strict=True)
+    },
+    TableField.PLAN_MODE: FieldInfo(Label.PLAN_MODE, (H,), "支出计划方式", "填写方式：percent（%）、amount（万元）或 unknown"),
+    TableField.GOALS: FieldInfo(Label.GOALS, (H, F, N, D), Label.GOALS, "绩效目标（申报表的年度目标），每个编号一行"),
+    TableField.INDICATORS: FieldInfo("绩效指标", (H, F, N, D), None, "绩效指标表，每行一个指标"),
+    TableField.IMPLEMENTER: FieldInfo("实施单位", (N,), "实施单位", "实施单位（申报表）"),
+    TableField.PROJECT_KIND: FieldInfo("项目属性", (N,), "项目属性", "项目属性：新增或延续，照写（勾选的一项）"),
+    TableField.PERIOD: FieldInfo("实施期", (N,), "实施期", "实施期或项目起止时间，照写"),
+    TableField.LONG_TERM_GOALS: FieldInfo("中长期目标", (N,), "中长期目标", "中长期目标（实施期目标），每个编号一行"),
+    TableField.FUNCTIONS: FieldInfo("部门职能", (D,), "部门职能", "部门职能（部门整体表）"),
+}  # fmt: skip
+# Indicator fields: one per column of the indicator tables.
+INDICATOR_FIELDS: dict[IndicatorField, FieldInfo] = {
+    IndicatorField.LEVEL1: FieldInfo(Label.LEVEL1, (H, F, N, D), Label.LEVEL1, "一级指标（合并单元格向下填充）"),
+    IndicatorField.LEVEL2: FieldInfo(Label.LEVEL2, (H, F, N, D), Label.LEVEL2, "二级指标（合并单元格向下填充）"),
+    IndicatorField.NAME: FieldInfo(Label.NAME, (H, F, N, D), Label.NAME, "三级指标（指标名称）"),
+    IndicatorField.DESCRIPTION: FieldInfo(Label.DESCRIPTION, (H, F), Label.DESCRIPTION, "绩效指标描述（平铺表：指标值内容）"),
+    IndicatorField.VALUE: FieldInfo(Label.VALUE, (H, F, N, D), Label.VALUE, "指标值，照写；解析出的比较符、数值、单位随之给出"),
+    IndicatorField.BASIS: FieldInfo(Label.BASIS, (H,), Label.BASIS, "指标值确定依据"),
+    IndicatorField.UNIT_COLUMN: FieldInfo(Label.UNIT_COLUMN, (F, N, D), Label.UNIT_COLUMN, "度量单位（单独一列时）"),
+    IndicatorField.VALUE_TYPE: FieldInfo(Label.VALUE_TYPE, (F, N, D), Label.VALUE_TYPE, "指标值类型（≥ ≤ 定性 …，单独一列时）"),
+    IndicatorField.SCORE: FieldInfo(Label.SCORE, (F, N, D), Label.SCORE, "分值或权重"),
+    IndicatorField.SCORING_RULE: FieldInfo(Label.SCORING_RULE, (F, N, D), Label.SCORING_RULE, "评（扣）分标准"),
+    IndicatorField.EXPLANATION: FieldInfo(Label.EXPLANATION, (N, D), Label.EXPLANATION, "指标解释：指标衡量什么、怎样计算（申报表）"),
+}  # fmt: skip
+META_FIELDS: dict[MetaField, FieldInfo] = {
+    MetaField.TITLE: FieldInfo("标题", doc="文件标题"),
+    MetaField.BUDGET_YEAR: FieldInfo("预算年度", doc="预算年度"),
+    MetaField.REGION_CODE: FieldInfo("区划代码", doc="6 位区划代码"),
+    MetaField.ISSUER: FieldInfo("发文单位", doc="落款单位"),
+    MetaField.ISSUE_DATE: FieldInfo("落款日期", doc="落款日期，照写"),
+    MetaField.DOC_NUMBER: FieldInfo("文号", doc="文号，照写"),
+    MetaField.INTRO: FieldInfo("说明", doc="公开说明的正文"),
+    MetaField.STATED_COUNT: FieldInfo("说明中的项目个数", doc="说明中写的项目个数"),
+    MetaField.STATED_TOTAL: FieldInfo("说明中的资金合计", doc="说明中写的资金合计（万元）"),
+    MetaField.LISTED_ITEMS: FieldInfo("说明中列出的项目", doc="说明中逐项列出的项目及金额"),
+    MetaField.TOC: FieldInfo("目录", doc="目录条目"),
+    MetaField.DEPARTMENT_GOALS: FieldInfo("部门整体绩效目标", doc="部门整体绩效目标一节的正文"),
 }
-_INDICATOR_NAMES: dict[IndicatorField, str] = {
-    IndicatorField.LEVEL1: Label.LEVEL1,
-    IndicatorField.LEVEL2: Label.LEVEL2,
-    IndicatorField.NAME: Label.NAME,
-    IndicatorField.DESCRIPTION: Label.DESCRIPTION,
-    IndicatorField.VALUE: Label.VALUE,
-    IndicatorField.BASIS: Label.BASIS,
-    IndicatorField.UNIT_COLUMN: Label.UNIT_COLUMN,
-    IndicatorField.VALUE_TYPE: Label.VALUE_TYPE,
-    IndicatorField.SCORE: Label.SCORE,
-    IndicatorField.SCORING_RULE: Label.SCORING_RULE,
-    IndicatorField.EXPLANATION: Label.EXPLANATION,
-}
-_META_NAMES: dict[MetaField, str] = {
-    MetaField.TITLE: "标题",
-    MetaField.BUDGET_YEAR: "预算年度",
-    MetaField.REGION_CODE: "区划代码",
-    MetaField.ISSUER: "发文单位",
-    MetaField.ISSUE_DATE: "落款日期",
-    MetaField.DOC_NUMBER: "文号",
-    MetaField.INTRO: "说明",
-    MetaField.STATED_COUNT: "说明中的项目个数",
-    MetaField.STATED_TOTAL: "说明中的资金合计",
-    MetaField.LISTED_ITEMS: "说明中列出的项目",
-    MetaField.TOC: "目录",
-    MetaField.DEPARTMENT_GOALS: "部门整体绩效目标",
-}
+
+
+def field_info(f: Field) -> FieldInfo:
+    if isinstance(f, TableField):
+        return TABLE_FIELDS[f]
+    if isinstance(f, IndicatorField):
+        return INDICATOR_FIELDS[f]
+    return META_FIELDS[f]
 
 
 def label_key(text: object) -> str:
@@ -144,11 +173,7 @@ def label_key(text: object) -> str:
 
 def field_name(f: Field) -> str:
     """The Chinese name of a field, as messages and reports show it."""
-    if isinstance(f, TableField):
-        return _TABLE_NAMES[f]
-    if isinstance(f, IndicatorField):
-        return _INDICATOR_NAMES[f]
-    return _META_NAMES[f]
+    return field_info(f).name
 
 
 # The flat 项目支出绩效目标表 (one row per indicator): its 13 column labels, in order, and the

@@ -16,7 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from xlgoals.fields import BUDGET_FIELDS, IndicatorField, MetaField, TableField, attribute
+from xlgoals.fields import PLAN_POINTS, IndicatorField, MetaField, TableField, attribute, plan_index
+from xlgoals.fields import Layout as Layout  # where every reader and rule has always found it
+from xlgoals.layout import INDICATOR_FIELDS, TABLE_FIELDS, FieldInfo
 from xlgoals.safetext import printable
 from xlgoals.values import IndicatorValue, parse_value
 
@@ -48,19 +50,6 @@ class Location(BaseModel):
         if self.line is not None:
             return f"{self.file or ''}:{self.line}"
         return self.file or ""
-
-
-class Layout(StrEnum):
-    """Which official form a document's tables follow; it decides which fields exist (``LAYOUT_FIELDS``).
-
-    The reader sets it; rules ask it (through the fields), never guess from the content."""
-
-    HEBEI = "hebei"  # one 绩效目标表 per project: header block, 资金支出计划, 绩效目标, six indicator columns
-    FLAT = "flat"  # 项目支出绩效目标表: one row per indicator, with 度量单位/指标值类型/分值/评分标准
-    # 项目支出绩效目标申报表 (the national form): 主管部门/实施单位/实施期, 中长期目标 and 年度目标,
-    # indicators with 指标解释/评分标准/权重 (分值)/度量单位 where a region adds them
-    NATIONAL = "national"
-    DEPARTMENT = "department"  # 部门（单位）整体支出绩效目标表: 部门职能, 年度履职目标, 部门整体预算
 
 
 # What each layout is called where users see it: (short name, full name).
@@ -314,69 +303,37 @@ def infer_region_and_year(doc: Document) -> None:
 
 
 # The six indicator columns of the Hebei table, in order.
-HEBEI_INDICATOR_FIELDS = (
-    IndicatorField.LEVEL1,
-    IndicatorField.LEVEL2,
-    IndicatorField.NAME,
-    IndicatorField.DESCRIPTION,
-    IndicatorField.VALUE,
-    IndicatorField.BASIS,
-)
-# The fields only the national 申报表 and the 部门整体 table have.
-FOREIGN_TABLE_FIELDS = frozenset(
-    (
-        TableField.IMPLEMENTER,
-        TableField.PROJECT_KIND,
-        TableField.PERIOD,
-        TableField.LONG_TERM_GOALS,
-        TableField.FUNCTIONS,
-    )
-)
-# Which fields each layout has: a rule about a field runs only where the layout has it.
+# Which fields each layout has (each field says which layouts have it, in ``layout.FIELDS``): a rule
+# about a field runs only where the layout has it.
+_ALL_FIELDS: list[tuple[TableField | IndicatorField, FieldInfo]] = [
+    *TABLE_FIELDS.items(),
+    *INDICATOR_FIELDS.items(),
+]
 LAYOUT_FIELDS: dict[Layout, frozenset[TableField | IndicatorField]] = {
-    Layout.HEBEI: (frozenset(TableField) - FOREIGN_TABLE_FIELDS) | frozenset(HEBEI_INDICATOR_FIELDS),
-    Layout.FLAT: frozenset(
-        (
-            TableField.TITLE,
-            TableField.UNIT_CODE,
-            TableField.PROJECT_NAME,
-            TableField.BUDGET_TOTAL,
-            TableField.GOALS,
-            TableField.INDICATORS,
-        )
-    )
-    | (frozenset(IndicatorField) - {IndicatorField.BASIS, IndicatorField.EXPLANATION}),
-    # No 资金支出计划 and no 资金用途 row: the national form states 实施期 and the two goals instead.
-    # Its title is the form's name, not the project's; it has no 指标值确定依据 or 绩效指标描述 column.
-    Layout.NATIONAL: frozenset(
-        (
-            TableField.UNIT_CODE,
-            TableField.UNIT_NAME,
-            TableField.PROJECT_CODE,
-            TableField.PROJECT_NAME,
-            *BUDGET_FIELDS,
-            TableField.GOALS,
-            TableField.INDICATORS,
-            TableField.IMPLEMENTER,
-            TableField.PROJECT_KIND,
-            TableField.PERIOD,
-            TableField.LONG_TERM_GOALS,
-        )
-    )
-    | (frozenset(IndicatorField) - {IndicatorField.BASIS, IndicatorField.DESCRIPTION}),
-    # A department's whole budget: no project code, no plan; 部门职能 and 年度履职目标 instead.
-    Layout.DEPARTMENT: frozenset(
-        (
-            TableField.UNIT_CODE,
-            TableField.UNIT_NAME,
-            *BUDGET_FIELDS,
-            TableField.GOALS,
-            TableField.INDICATORS,
-            TableField.FUNCTIONS,
-        )
-    )
-    | (frozenset(IndicatorField) - {IndicatorField.BASIS, IndicatorField.DESCRIPTION}),
+    layout: frozenset(f for f, info in _ALL_FIELDS if layout in info.layouts) for layout in Layout
 }
+# The six columns of the Hebei indicator table, in the order it prints them.
+HEBEI_INDICATOR_FIELDS = tuple(f for f in IndicatorField if f in LAYOUT_FIELDS[Layout.HEBEI])
+
+
+def field_text(owner: GoalTable | Indicator, field: TableField | IndicatorField) -> str:
+    """A table's or an indicator's field as text: amounts with two decimals, a plan point as written,
+    lines joined by newlines, a mode by its value (the CSV export and the round-trip tests)."""
+    if field in PLAN_POINTS:
+        assert isinstance(owner, GoalTable)
+        return owner.spend_plan.points[plan_index(field)].raw
+    value: Any = owner
+    for part in attribute(field).split("."):
+        value = getattr(value, part)
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return str(value)
 
 
 def has_field(doc: Document, field: TableField | IndicatorField) -> bool:

@@ -1,21 +1,39 @@
-"""CSV, one row per indicator with its project's fields; UTF-8 with BOM so Excel opens it in Chinese."""
+"""CSV, one row per indicator with its project's fields; UTF-8 with BOM so Excel opens it in Chinese.
+
+The columns are the fields that have one in the field table (``layout.TABLE_FIELDS`` and
+``INDICATOR_FIELDS``, their ``csv`` label, in that order), with the parts of the parsed 指标值 right
+after it: a new field with a CSV label is a new column, with no change here."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from xlgoals.fields import IndicatorField, TableField
-from xlgoals.layout import Label, field_name
-from xlgoals.model import Document
+from xlgoals.fields import IndicatorField
+from xlgoals.layout import INDICATOR_FIELDS, TABLE_FIELDS
+from xlgoals.model import Document, Indicator, field_text
 
-COLUMNS = (
-    "序号", "预算单位编码", Label.UNIT, Label.PROJECT_CODE, Label.PROJECT_NAME, Label.BUDGET_TOTAL,
-    field_name(TableField.BUDGET_FISCAL), Label.BUDGET_OTHER, Label.FUND_USE, *Label.PLAN_POINTS, "支出计划方式",
-    Label.GOALS, *Label.INDICATOR_HEADER[:4], Label.VALUE, "比较符", "数值", "单位", "指标类型", Label.BASIS,
-    *(field_name(f) for f in (IndicatorField.UNIT_COLUMN, IndicatorField.VALUE_TYPE, IndicatorField.SCORE)),
-    field_name(IndicatorField.EXPLANATION),
-)  # fmt: skip
+INDEX = "序号"
+VALUE_PARTS = ("比较符", "数值", "单位", "指标类型")  # from the parsed 指标值
+_TABLE = [(f, info.csv) for f, info in TABLE_FIELDS.items() if info.csv]
+_INDICATOR = [(f, info.csv) for f, info in INDICATOR_FIELDS.items() if info.csv]
+
+
+def _columns() -> tuple[str, ...]:
+    out = [INDEX, *(label for _, label in _TABLE)]
+    for f, label in _INDICATOR:
+        out.append(label)
+        if f == IndicatorField.VALUE:
+            out.extend(VALUE_PARTS)
+    return tuple(out)
+
+
+COLUMNS = _columns()
+
+
+def _value_parts(ind: Indicator) -> list[str]:
+    v = ind.value
+    return [v.op, "" if v.number is None else f"{v.number:f}", v.unit, v.kind.value]
 
 
 def build_csv(doc: Document) -> bytes:
@@ -23,17 +41,12 @@ def build_csv(doc: Document) -> bytes:
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(COLUMNS)
     for t in doc.tables:
-        b = t.budget
-        plan = [p.raw for p in t.spend_plan.points]
-        project = [
-            t.index, t.unit_code, t.unit_name, t.project_code, t.project_name,
-            "" if b.total is None else f"{b.total:.2f}", "" if b.fiscal is None else f"{b.fiscal:.2f}",
-            "" if b.other is None else f"{b.other:.2f}", t.fund_use, *plan, t.spend_plan.mode.value, "\n".join(t.goals),
-        ]  # fmt: skip
+        project = [str(t.index), *(field_text(t, f) for f, _ in _TABLE)]
         for ind in t.indicators:
-            v = ind.value
-            number = "" if v.number is None else f"{v.number:f}"
-            value = [ind.value_raw, v.op, number, v.unit, v.kind.value]
-            extra = [ind.basis, ind.unit_column, ind.value_type, ind.score, ind.explanation]
-            w.writerow([*project, ind.level1, ind.level2, ind.name, ind.description, *value, *extra])
+            row = list(project)
+            for f, _ in _INDICATOR:
+                row.append(field_text(ind, f))
+                if f == IndicatorField.VALUE:
+                    row.extend(_value_parts(ind))
+            w.writerow(row)
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -8,17 +8,19 @@ files (whose "layout" also named the source format: "hebei-text", "flat-workbook
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from xlgoals import limits
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.fields import IndicatorField, MetaField, TableField
+from xlgoals.fields import IndicatorField, MetaField, TableField, attribute
 from xlgoals.formats.encoding import read_text
 from xlgoals.frameworks import detect_framework
+from xlgoals.layout import INDICATOR_FIELDS, TABLE_FIELDS
 from xlgoals.model import (
     Budget,
     Document,
@@ -68,29 +70,41 @@ def _loc(location: Location | None) -> JsonDict | None:
     return None if location is None else location.model_dump(exclude_none=True)
 
 
+def _plain(model: type[BaseModel], fields: Iterable[TableField | IndicatorField]) -> list[tuple[str, bool]]:
+    """(key, is a list of lines) of each field that is plain text in ``model`` — a ``str`` or a
+    ``list[str]`` attribute of its own — in the field table's order. A new field of that kind is in
+    the JSON (both ways) without a change here; amounts, the plan and the indicators have their own
+    structure below."""
+    out = []
+    for f in fields:
+        key = attribute(f)
+        info = model.model_fields.get(key)
+        if key != f.value or info is None:  # kept elsewhere (the plan points, value_raw in "value")
+            continue
+        if info.annotation is str or info.annotation == list[str]:
+            out.append((key, info.annotation is not str))
+    return out
+
+
+_INDICATOR_TEXT = _plain(Indicator, INDICATOR_FIELDS)
+_TABLE_TEXT = _plain(GoalTable, TABLE_FIELDS)
+
+
 def indicator_to_dict(ind: Indicator) -> JsonDict:
     v = ind.value
+    value = {
+        "raw": ind.value_raw,
+        "op": v.op,
+        "number": _dec(v.number),
+        "unit": v.unit,
+        "kind": v.kind.value,
+        "form": v.form.value,
+        "normalized": v.normalized,
+        "normalizations": [n.value for n in v.normalizations],
+    }
     return {
-        "level1": ind.level1,
-        "level2": ind.level2,
-        "name": ind.name,
-        "description": ind.description,
-        "basis": ind.basis,
-        "value": {
-            "raw": ind.value_raw,
-            "op": v.op,
-            "number": _dec(v.number),
-            "unit": v.unit,
-            "kind": v.kind.value,
-            "form": v.form.value,
-            "normalized": v.normalized,
-            "normalizations": [n.value for n in v.normalizations],
-        },
-        "unit_column": ind.unit_column,
-        "value_type": ind.value_type,
-        "score": ind.score,
-        "scoring_rule": ind.scoring_rule,
-        "explanation": ind.explanation,
+        **{key: getattr(ind, key) for key, _ in _INDICATOR_TEXT},
+        "value": value,
         "locations": _locs(ind.locations),
     }
 
@@ -98,11 +112,7 @@ def indicator_to_dict(ind: Indicator) -> JsonDict:
 def table_to_dict(t: GoalTable) -> JsonDict:
     return {
         "index": t.index,
-        "title": t.title,
-        "unit_code": t.unit_code,
-        "unit_name": t.unit_name,
-        "project_code": t.project_code,
-        "project_name": t.project_name,
+        **{key: list(getattr(t, key)) if lines else getattr(t, key) for key, lines in _TABLE_TEXT},
         "budget": {
             "total": _dec(t.budget.total),
             "fiscal": _dec(t.budget.fiscal),
@@ -111,23 +121,16 @@ def table_to_dict(t: GoalTable) -> JsonDict:
             "fiscal_raw": t.budget.fiscal_raw,
             "other_raw": t.budget.other_raw,
         },
-        "fund_use": t.fund_use,
         "spend_plan": {
             "header": t.spend_plan.header,
             "mode": t.spend_plan.mode.value,
             "points": [{"raw": p.raw, "value": _dec(p.value)} for p in t.spend_plan.points],
         },
-        "goals": list(t.goals),
         "framework": detect_framework(t).value,
         "complete": t.complete,
         "incomplete_reason": t.incomplete_reason,
         "indicators": [indicator_to_dict(i) for i in t.indicators],
-        "implementer": t.implementer,
-        "project_kind": t.project_kind,
-        "period": t.period,
-        "long_term_goals": list(t.long_term_goals),
         "long_term_indicators": [indicator_to_dict(i) for i in t.long_term_indicators],
-        "functions": t.functions,
         "locations": _locs(t.locations),
     }
 
@@ -258,22 +261,16 @@ class _Reader:
                 out[keys(key)] = loc
         return out
 
+    def text_fields(self, d: JsonDict, path: str, fields: list[tuple[str, bool]]) -> dict[str, Any]:
+        return {key: self.texts(d, key, path) if lines else self.str_(d, key, path) for key, lines in fields}
+
     def indicator(self, data: Any, path: str) -> Indicator:
         d = self.obj(data, path)
         value = d.get("value", {})
         raw = value if isinstance(value, str) else self.str_(self.obj(value, f"{path}.value"), "raw", path)
         return Indicator(
-            level1=self.str_(d, "level1", path),
-            level2=self.str_(d, "level2", path),
-            name=self.str_(d, "name", path),
-            description=self.str_(d, "description", path),
-            basis=self.str_(d, "basis", path),
+            **self.text_fields(d, path, _INDICATOR_TEXT),
             value_raw=raw,
-            unit_column=self.str_(d, "unit_column", path),
-            value_type=self.str_(d, "value_type", path),
-            score=self.str_(d, "score", path),
-            scoring_rule=self.str_(d, "scoring_rule", path),
-            explanation=self.str_(d, "explanation", path),
             locations=self.locations(d, path, IndicatorField),
         )
 
@@ -304,38 +301,26 @@ class _Reader:
             b, "fiscal_raw", path, "" if budget.fiscal is None else str(budget.fiscal)
         )
         budget.other_raw = self.str_(b, "other_raw", path, "" if budget.other is None else str(budget.other))
-        goals = self.texts(d, "goals", path)
         complete = d.get("complete", True)
         if not isinstance(complete, bool):
             raise self.fail(f"{path}.complete", "应为 true 或 false")
         return GoalTable(
             index=self.int_(d, "index", path) or index,
-            title=self.str_(d, "title", path),
-            unit_code=self.str_(d, "unit_code", path),
-            unit_name=self.str_(d, "unit_name", path),
-            project_code=self.str_(d, "project_code", path),
-            project_name=self.str_(d, "project_name", path),
+            **self.text_fields(d, path, _TABLE_TEXT),
             budget=budget,
-            fund_use=self.str_(d, "fund_use", path),
             spend_plan=SpendPlan(
                 header=self.str_(sp, "header", path), mode=PlanMode(mode), points=plan_points
             ),
-            goals=goals,
             indicators=[
                 self.indicator(x, f"{path}.indicators[{k}]")
                 for k, x in enumerate(self.list_(d, "indicators", path))
             ],
             complete=complete,
             incomplete_reason=self.str_(d, "incomplete_reason", path),
-            implementer=self.str_(d, "implementer", path),
-            project_kind=self.str_(d, "project_kind", path),
-            period=self.str_(d, "period", path),
-            long_term_goals=self.texts(d, "long_term_goals", path),
             long_term_indicators=[
                 self.indicator(x, f"{path}.long_term_indicators[{k}]")
                 for k, x in enumerate(self.list_(d, "long_term_indicators", path))
             ],
-            functions=self.str_(d, "functions", path),
             locations=self.locations(d, path, TableField),
         )
 
