@@ -60,9 +60,20 @@ def _edit(data: bytes, fn: Callable[[str, bytes], bytes | None]) -> bytes:
     return _zip(out)
 
 
+def _project_sheet_part(members: dict[str, bytes]) -> tuple[str, str, str, int]:
+    """(part name, sheetId, relationship id, 0-based position) of the first project sheet ("1 …")."""
+    workbook = members["xl/workbook.xml"].decode()
+    sheets = re.findall(r'<sheet name="([^"]*)" sheetId="(\d+)" r:id="(rId\d+)"/>', workbook)
+    position, (_name, sheet_id, rid) = next((k, s) for k, s in enumerate(sheets) if s[0].startswith("1 "))
+    rels = members["xl/_rels/workbook.xml.rels"].decode()
+    target = re.search(rf'<Relationship Id="{rid}" [^>]*Target="([^"]+)"', rels)
+    assert target is not None
+    return "xl/" + target.group(1), sheet_id, rid, position
+
+
 def _first_project_sheet(members: dict[str, bytes]) -> str:
-    """The part name of the first project sheet (the 4th worksheet: 填表说明, 项目清单, 公开说明, then projects)."""
-    return "xl/worksheets/sheet4.xml"
+    """The part name of the first project sheet."""
+    return _project_sheet_part(members)[0]
 
 
 def _set_cell(sheet_xml: bytes, ref: str, cell: bytes) -> bytes:
@@ -117,24 +128,31 @@ def build(folder: Path) -> list[Case]:
     one_project = seed("000").model_copy(deep=True)
     one_project.tables = one_project.tables[:1]
 
+    one = build_bytes(one_project)
+    part, sheet_id, rid, position = _project_sheet_part(_members(one))
+
     def no_project(name: str, content: bytes) -> bytes | None:
         """The workbook of one project with that project's sheet deleted (as a careless clerk would)."""
-        if name == sheet:
+        if name == part:
             return None
         if name == "xl/workbook.xml":
-            content = re.sub(rb'<sheet name="1 [^"]*" sheetId="4" r:id="rId4"/>', b"", content)
+            content = re.sub(
+                rf'<sheet name="1 [^"]*" sheetId="{sheet_id}" r:id="{rid}"/>'.encode(), b"", content
+            )
             return re.sub(
-                rb'<definedName name="_xlnm.Print_Area" localSheetId="3">[^<]*</definedName>', b"", content
+                rf'<definedName name="_xlnm.Print_Area" localSheetId="{position}">[^<]*</definedName>'.encode(),
+                b"",
+                content,
             )
         if name == "xl/_rels/workbook.xml.rels":
-            return re.sub(rb'<Relationship Id="rId4" [^>]*/>', b"", content)
+            return re.sub(rf'<Relationship Id="{rid}" [^>]*/>'.encode(), b"", content)
         if name == "[Content_Types].xml":
             return content.replace(
-                b'<Override PartName="/xl/worksheets/sheet4.xml"', b'<Override PartName="/xl/unused.xml"'
+                f'<Override PartName="/{part}"'.encode(), b'<Override PartName="/xl/unused.xml"'
             )
         return content
 
-    add(Case("no_project_sheet.xlsx", "refused", "项目表"), _edit(build_bytes(one_project), no_project))
+    add(Case("no_project_sheet.xlsx", "refused", "项目表"), _edit(one, no_project))
     add(
         Case(
             "other_workbook.xlsx",

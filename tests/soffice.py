@@ -1,7 +1,8 @@
 """LibreOffice as a test oracle and a host: recalculate workbooks, render them to PDF, edit them as a
 clerk does — one LibreOffice per test process for the whole run.
 
-LibreOffice recalculates xlsx formulas on load only with the profile below (docs/tooling.md). The
+LibreOffice recalculates xlsx formulas on load only with the profile below (docs/tooling.md); the
+profile also lets a workbook's macros run when a test calls them (``run_basic``). The
 first request starts ``soffice --headless`` on a private profile and a resident helper on Debian's
 python3 (``tests/uno_worker.py``, which has the ``uno`` bridge the venv lacks) that drives it over UNO;
 later requests reuse both, so a run pays LibreOffice's start once instead of once per call. Tests
@@ -27,6 +28,7 @@ RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
 # What ``soffice --convert-to`` calls each format: (export filter, suffix).
@@ -140,6 +142,15 @@ def convert(files: list[Path], fmt: str, outdir: Path) -> list[Path]:
     outs = [Path(p) for p in answer["written"]]
     assert all(o.exists() for o in outs), outs
     return outs
+
+
+def run_basic(
+    workbook: Path, calls: list[dict[str, Any]], *, stub: list[str], replace: dict[str, str]
+) -> list[Any]:
+    """Run functions of ``workbook``'s VBA project in LibreOffice's Basic (tests/uno_worker.py)."""
+    answer = office().ask({"basic": str(workbook), "stub": stub, "replace": replace, "calls": calls})
+    results: list[Any] = answer["results"]
+    return results
 
 
 def edit(src: Path, out: Path, steps: list[dict[str, Any]]) -> Path:

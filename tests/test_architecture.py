@@ -168,6 +168,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "xlgoals.synonyms",
         "xlgoals.livecheck",
         "xlgoals.totals",
+        "xlgoals.protocol",
     ),
     (  # the core: the rules, their configuration, and what 校验 marks
         "xlgoals.rules*",
@@ -184,6 +185,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "xlgoals.formats*",
         "xlgoals.template.builder",
         "xlgoals.template.udf_vba",
+        "xlgoals.template.vba_text",
         "xlgoals.template.vbaproject",
         "xlgoals.wps*",
     ),
@@ -197,6 +199,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "xlgoals.summary",
         "xlgoals.distributed",
         "xlgoals.demo",
+        "xlgoals.press",
         "xlgoals.gendocs",
     ),
     (  # the doors: the command line, the service, the Excel glue

@@ -1,6 +1,8 @@
-"""The Excel front door on Linux, honest to the edge: buttons through xlwings' remote engine (payloads
-built from real workbooks, returned actions replayed with openpyxl), worksheet functions as plain
-functions. Real Excel on Windows is the manual checklist's job."""
+"""Excel with local Python, honest to the edge: the RunPython buttons on a strict double of Excel as
+xlwings shows it (tests/excel_double.py — it raises where Excel and xlwings raise: a second note on
+a cell, a write to a locked cell of a protected sheet, part of a merged cell; it adds a sheet before
+the active one when told no place), started from real workbooks; worksheet functions as plain
+functions. Real Excel on Windows is the release checklist's job (docs/使用说明.md §7)."""
 
 from __future__ import annotations
 
@@ -11,181 +13,297 @@ import openpyxl
 import pytest
 import xlwings as xw
 
+from tests.excel_double import Book, ExcelError
 from tests.helpers import seed
-from tests.xw_fake import Protected, apply_actions, protection_state, remote_book, vba_client_actions
 from xlgoals import layout as L
+from xlgoals.annotate import annotate_result
 from xlgoals.check import check_file
 from xlgoals.excel import buttons
 from xlgoals.excel.udfs import XG_CHECK_CODE, XG_CHECK_PLAN, XG_CHECK_VALUE, XG_TOTAL, XG_VALUE
-from xlgoals.io.xw import unprotected
+from xlgoals.io.xw import XlwingsHost
 from xlgoals.marks import result_rows
 from xlgoals.template import formulas as F
 from xlgoals.template.builder import build_bytes
 
 SAT_SHEET = "1 城乡居民养老保险县级配套"
+BUTTONS = {
+    "校验": buttons.validate_button,
+    "汇总": buttons.totals_button,
+    "导出": buttons.export_button,
+    "新增项目": buttons.new_project_button,
+}
 
 
 @pytest.fixture
-def wb000(tmp_path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)  # the remote book's fullname is its bare name: logs/exports land here
+def wb000(tmp_path: Path) -> Path:
     path = tmp_path / "000.xlsx"
     path.write_bytes(build_bytes(seed("000")))
     return path
 
 
-def press(monkeypatch, book, button) -> list[dict]:
+def press(monkeypatch: pytest.MonkeyPatch, book: Book, button: object) -> str:
+    """Press a button of ``book`` as Excel would run its RunPython target; the message shown."""
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
-    button()
-    return book.json()["actions"]
+    before = len(book.app.alerts)
+    button()  # type: ignore[operator]
+    (message,) = book.app.alerts[before:]
+    return message
 
 
-def test_pressing_validate_marks_the_cells_and_matches_xlgoals_check(wb000, tmp_path, monkeypatch):
-    book = remote_book(wb000)
-    original_order = [
-        s.name for s in book.sheets
-    ]  # action positions refer to the order before 校验结果 is added
-    actions = press(monkeypatch, book, buttons.validate_button)
+def test_validate_marks_the_cells_and_lists_what_xlgoals_check_finds(wb000, monkeypatch):
+    book = Book.from_xlsx(wb000)
+    message = press(monkeypatch, book, buttons.validate_button)
     headless, _ = check_file(wb000)
-    expected_rows = result_rows(headless.findings, dict(headless.tables))
-    # The 校验结果 sheet holds exactly what `xlgoals check` finds.
-    written = next(a for a in actions if a["func"] == "setValues" and a["values"][0][0] == "严重程度")
-    assert written["values"][1:] == expected_rows
-    # The cell holding "≥1.9" is filled red and carries a note naming SAT-001.
-    sat_pos = original_order.index(SAT_SHEET)
-    fills = [a for a in actions if a["func"] == "setRangeColor" and a["sheet_position"] == sat_pos]
-    assert any(a["start_row"] == 14 and a["start_column"] == 5 and a["args"] == ["#FFC7CE"] for a in fills)
-    notes = [a for a in actions if a["func"] == "addNote" and a["args"][0] == "$F$15"]
-    assert notes and "SAT-001" in notes[0]["args"][1]
-    links = [a["args"][0] for a in actions if a["func"] == "addHyperlink"]
-    assert f"#'{SAT_SHEET}'!F15" in links
-    (alert,) = [a["args"][0] for a in actions if a["func"] == "alert"]
-    e = sum(r[0] == "错误" for r in expected_rows)
-    w = sum(r[0] == "警告" for r in expected_rows)
-    assert alert == f"发现 {e} 个错误、{w} 个警告，详见『校验结果』"
+    expected = result_rows(headless.findings, dict(headless.tables))
+    results = book.sheets[L.RESULTS_SHEET]
+    written = [[results.cell(r, c).value for c in range(1, 7)] for r in range(2, 2 + len(expected))]
+    assert written == expected
+    fill_, note = book.marks()[(SAT_SHEET, "F15")]
+    assert fill_ == "FFC7CE" and note is not None and "SAT-001" in note
+    links = {results.cell(r, L.RESULTS.link_column).link for r in range(2, 2 + len(expected))}
+    assert f"'{SAT_SHEET}'!F15" in links
+    e = sum(r[0] == "错误" for r in expected)
+    w = sum(r[0] == "警告" for r in expected)
+    assert message == f"发现 {e} 个错误、{w} 个警告，详见『校验结果』"
 
 
-def test_replayed_actions_give_the_same_marks_as_annotate(wb000, tmp_path, monkeypatch):
-    book = remote_book(wb000)
-    actions = press(monkeypatch, book, buttons.validate_button)
-    replayed = tmp_path / "replayed.xlsx"
-    apply_actions(wb000, actions, replayed)
-    from xlgoals.annotate import annotate_result
-
+def test_the_marks_are_the_ones_the_annotated_copy_has(wb000, tmp_path, monkeypatch):
+    book = Book.from_xlsx(wb000)
+    press(monkeypatch, book, buttons.validate_button)
     _, doc = check_file(wb000)
-    annotated = annotate_result(wb000, tmp_path, doc, tmp_path / "ann")
-    a, b = openpyxl.load_workbook(replayed), openpyxl.load_workbook(annotated)
-
-    def marks(wb) -> dict[tuple[str, str], str]:
-        """The cells each path recorded as marked in _xlgoals, with their fill colour."""
-        meta = wb[L.META_SHEET]
-        recorded = [(r[1], r[2]) for r in meta.iter_rows(values_only=True) if r[0] == "mark"]
-        return {(sh, cell): wb[sh][cell].fill.fgColor.rgb[-6:] for sh, cell in recorded}
-
-    assert marks(a) == marks(b)
-    assert marks(a)[(SAT_SHEET, "F15")] == "FFC7CE"
-    rows_a = list(a[L.RESULTS_SHEET].iter_rows(values_only=True))
-    rows_b = list(b[L.RESULTS_SHEET].iter_rows(values_only=True))
-    assert rows_a == rows_b
-    assert a[L.RESULTS_SHEET]["D3"].hyperlink.location == b[L.RESULTS_SHEET]["D3"].hyperlink.location
+    annotated = Book.from_xlsx(annotate_result(wb000, tmp_path, doc, tmp_path / "ann"))
+    pressed = {k: v[0] for k, v in book.marks().items() if k[0] != L.RESULTS_SHEET}
+    copied = {k: v[0] for k, v in annotated.marks().items() if k[0] != L.RESULTS_SHEET}
+    assert pressed == copied and pressed[(SAT_SHEET, "F15")] == "FFC7CE"
 
 
-def test_a_vba_client_gets_only_actions_it_can_execute(wb000, monkeypatch):
-    book = remote_book(wb000, client="VBA")
-    actions = press(monkeypatch, book, buttons.validate_button)
-    allowed = vba_client_actions()
-    assert {"setValues", "setRangeColor", "addSheet", "addHyperlink", "alert"} <= allowed
-    assert {a["func"] for a in actions} <= allowed  # no addNote: the messages are on 校验结果
+def test_pressing_validate_twice_gives_the_workbook_pressing_once_gives(wb000, monkeypatch):
+    """The second press once failed: every mark added a note and xlwings raises on a cell that
+    already has one (the double does too)."""
+    book = Book.from_xlsx(wb000)
+    book.sheets[SAT_SHEET].api.Unprotect()
+    with pytest.raises(ValueError, match="already has a note"):  # the double is as strict as xlwings
+        rng = book.sheets[SAT_SHEET]["F15"]
+        rng.add_note("a")
+        rng.add_note("b")
+    book = Book.from_xlsx(wb000)
+    first = press(monkeypatch, book, buttons.validate_button)
+    once = book.snapshot()
+    second = press(monkeypatch, book, buttons.validate_button)
+    assert second == first and book.snapshot() == once
 
 
-def test_pressing_validate_twice_clears_the_previous_marks(wb000, tmp_path, monkeypatch):
-    first = remote_book(wb000)
-    replayed = tmp_path / "after-first.xlsx"
-    apply_actions(wb000, press(monkeypatch, first, buttons.validate_button), replayed)
-    second = remote_book(replayed)
-    actions = press(monkeypatch, second, buttons.validate_button)
-    cleared = [a for a in actions if a["func"] == "setRangeColor" and a["args"] == [None]]
-    assert cleared  # the recorded marks are undone before new ones are made
-    assert any(a["func"] == "sheetClearContents" for a in actions)  # 校验结果 rewritten, not duplicated
-    assert not any(a["func"] == "addSheet" for a in actions)
+def test_a_fixed_cell_loses_its_mark_and_the_others_keep_theirs(wb000, monkeypatch):
+    book = Book.from_xlsx(wb000)
+    press(monkeypatch, book, buttons.validate_button)
+    before = book.marks()
+    results = book.sheets[L.RESULTS_SHEET]
+
+    def listed() -> list[str]:
+        return [results.cell(r, 2).value for r in range(2, 300) if results.cell(r, 2).value]
+
+    listed_before = listed()
+    sheet = book.sheets[SAT_SHEET]
+    sheet.api.Unprotect()
+    sheet["F15"].value = "≥90%"  # the clerk fixes 满意度 ≥1.9
+    sheet.api.Protect(DrawingObjects=True, Contents=True, AllowInsertingRows=True, AllowDeletingRows=True,
+                      AllowFormattingRows=True, AllowFormattingColumns=True)  # fmt: skip
+    press(monkeypatch, book, buttons.validate_button)
+    after = book.marks()
+    assert (SAT_SHEET, "F15") in before and (SAT_SHEET, "F15") not in after
+    assert book.sheets[SAT_SHEET].cell(15, 6).note is None and book.sheets[SAT_SHEET].cell(15, 6).fill is None
+    kept = {k: v for k, v in before.items() if k[0] != L.RESULTS_SHEET and k != (SAT_SHEET, "F15")}
+    assert kept and all(after.get(k) == v for k, v in kept.items())
+    assert "SAT-001" in listed_before and "SAT-001" not in listed()
+    assert len(listed()) == len(listed_before) - 1  # the rest rewritten, nothing left of the old list
 
 
-def test_totals_button_writes_the_cores_totals_beside_the_list(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+@pytest.mark.parametrize("active", [SAT_SHEET, L.DOCUMENT_SHEET, L.INSTRUCTIONS_SHEET])
+def test_a_workbook_without_the_results_sheet_gets_it_after_the_list_from_any_sheet(
+    wb000, monkeypatch, active
+):
+    """Workbooks of an earlier template have no 校验结果: it is added right after 项目清单, whichever
+    sheet is active (Excel's Sheets.Add without a place inserts before the active sheet — the
+    service's old client then wrote the results over 公开说明)."""
+    wb = openpyxl.load_workbook(wb000)
+    del wb[L.RESULTS_SHEET]
+    wb.save(wb000)
+    book = Book.from_xlsx(wb000, active=active)
+
+    def document() -> dict[tuple[int, int], object]:  # what 公开说明 holds (its marks aside)
+        return {
+            (r, c): (cell.value, cell.formula) for (r, c), cell in book.sheets[L.DOCUMENT_SHEET].cells.items()
+        }
+
+    before = document()
+    press(monkeypatch, book, buttons.validate_button)
+    names = book.names()
+    assert names[names.index(L.LIST_SHEET) + 1] == L.RESULTS_SHEET
+    assert document() == before
+
+
+@pytest.fixture(params=["template", "000"])
+def shipped(request, tmp_path: Path) -> Path:
+    """The blank template and seed 000's workbook, protected as the builder protects them."""
+    path = tmp_path / f"{request.param}.xlsx"
+    path.write_bytes(build_bytes(None if request.param == "template" else seed(request.param)))
+    return path
+
+
+@pytest.mark.parametrize("name", list(BUTTONS))
+def test_every_button_works_on_the_protected_template_and_protects_it_again(shipped, name, monkeypatch):
+    book = Book.from_xlsx(shipped)
+    before = book.snapshot()["protection"]
+    assert before[L.META_SHEET][0] and any(
+        on for n, (on, _) in before.items() if n[0].isdigit() or (n.startswith("项目") and n != L.LIST_SHEET)
+    )
+    message = press(monkeypatch, book, BUTTONS[name])
+    assert not message.startswith(("xlgoals 出错了", "无法完成")), message
+    after = book.snapshot()["protection"]
+    for sheet, state in before.items():
+        assert after[sheet] == state, sheet
+    for sheet in set(after) - set(before):  # 新增项目: the copy is protected like its source
+        source = next(n for n in book.names() if n in before and before[n] == after[sheet])
+        assert after[sheet][0], (sheet, source)
+
+
+def test_a_failure_halfway_protects_again_and_says_one_sentence(wb000, tmp_path, monkeypatch):
+    calls = {"n": 0}
+    real = XlwingsHost.fill
+
+    def flaky(self, sheet, cells, color):  # the fifth fill fails, after some sheets were unprotected
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise ExcelError("1004: something Excel refused")
+        real(self, sheet, cells, color)
+
+    monkeypatch.setattr(XlwingsHost, "fill", flaky)
+    book = Book.from_xlsx(wb000)
+    before = book.snapshot()["protection"]
+    message = press(monkeypatch, book, buttons.validate_button)
+    assert message.startswith("xlgoals 出错了") and "Traceback" not in message
+    assert "ExcelError" in (tmp_path / "xlgoals-error.log").read_text(encoding="utf-8")
+    assert book.snapshot()["protection"] == before
+
+
+def test_totals_writes_the_cores_totals_beside_the_list(tmp_path, monkeypatch):
     path = tmp_path / "001.xlsx"
     path.write_bytes(build_bytes(seed("001")))
-    book = remote_book(path)
-    actions = press(monkeypatch, book, buttons.totals_button)
-    out = tmp_path / "after.xlsx"
-    alerts = apply_actions(path, actions, out)
-    ws = openpyxl.load_workbook(out)[L.LIST_SHEET]
+    book = Book.from_xlsx(path)
+    message = press(monkeypatch, book, buttons.totals_button)
+    ws = book.sheets[L.LIST_SHEET]
     col = L.LIST_TOTALS_COLUMN
-    assert ws.cell(L.LIST.header_row, col).value == "xlgoals 汇总（核心计算）"
+    assert ws.cell(L.LIST.header_row, col).value == L.LIST_TOTALS_TITLE
     total_row = L.LIST.header_row + 1 + 44
     assert ws.cell(total_row, col).value == "合计"
     assert abs(ws.cell(total_row, col + 1).value - 24596.12) < 0.005
     assert ws.cell(L.LIST.header_row + 1, col + 4).value == 45.0  # 180.00 × 25 % at 3月底
-    assert "44 个项目" in alerts[0] and "24596.12" in alerts[0]
+    assert "44 个项目" in message and "24596.12" in message
+    press(monkeypatch, book, buttons.totals_button)  # again: the same block, nothing left over
+    assert ws.cell(total_row, col).value == "合计" and ws.cell(total_row + 1, col).value is None
 
 
-def test_export_button_writes_beside_the_workbook(wb000, tmp_path, monkeypatch):
-    book = remote_book(wb000)
-    actions = press(monkeypatch, book, buttons.export_button)
-    assert (
-        (tmp_path / "000.json").exists()
-        and (tmp_path / "000.docx").exists()
-        and (tmp_path / "000.csv").exists()
-    )
-    (alert,) = [a["args"][0] for a in actions if a["func"] == "alert"]
-    assert "000.json" in alert and "000.docx" in alert
+def test_export_writes_beside_the_workbook(wb000, tmp_path, monkeypatch):
+    message = press(monkeypatch, Book.from_xlsx(wb000), buttons.export_button)
+    for suffix in (".json", ".docx", ".csv"):
+        assert (tmp_path / f"000{suffix}").exists()
+    assert "000.json" in message and "000.docx" in message
 
 
-def test_new_project_button_adds_a_sheet_and_lists_it(wb000, tmp_path, monkeypatch):
+def test_new_project_adds_a_protected_sheet_lists_it_and_validate_covers_it(wb000, monkeypatch):
     # The last project has 35 indicators: more rows than the template prepares.
     doc = seed("000").model_copy(deep=True)
     last = doc.tables[-1]
     last.indicators = [last.indicators[k % len(last.indicators)].model_copy() for k in range(35)]
     wb000.write_bytes(build_bytes(doc))
-    book = remote_book(wb000)
-    actions = press(monkeypatch, book, buttons.new_project_button)
-    funcs = [a["func"] for a in actions]
-    assert "copySheet" in funcs and "setSheetName" in funcs
-    assert any(a["func"] == "setSheetName" and a["args"] == ["项目7"] for a in actions)
-    (listed,) = [a for a in actions if a["func"] == "setValues" and a["values"][0][:2] == [7, "项目7"]]
-    row = listed["values"][0]  # the whole 项目清单 row: its formulas point at the new sheet
+    book = Book.from_xlsx(wb000)
+    source = book.names()[book.names().index(L.LISTS_SHEET) - 1]
+    message = press(monkeypatch, book, buttons.new_project_button)
+    assert message == "已新增项目表『项目7』，并已加入『项目清单』。"
+    names = book.names()
+    assert names[names.index(source) + 1] == "项目7"
+    new = book.sheets["项目7"]
+    assert new.protection.on and new.protection.allowed == book.sheets[source].protection.allowed
     footer = L.PROJECT.first_indicator_row + 35
-    assert row[2:] == F.list_row(7, "项目7", footer - 1)[2:] and "'项目7'!$C$4" in row[5]
-    # the new sheet is cleared down to its footer: all 35 indicator rows, not the template's 30
-    new_sheet = next(a["sheet_position"] for a in actions if a["func"] == "setSheetName")
-    cleared = [a for a in actions if a["func"] == "rangeClearContents" and a["sheet_position"] == new_sheet]
-    assert any(a["start_row"] == L.PROJECT.first_indicator_row - 1 and a["row_count"] == 35 for a in cleared)
-    # the 合计 of the counted columns covers the new row
-    assert any(a["func"] == "setValues" and a["values"] == [["=SUM(I4:I10)"]] for a in actions)
-    vba = remote_book(wb000, client="VBA")
-    res = press(monkeypatch, vba, buttons.new_project_button)
-    assert [a["func"] for a in res] == ["alert"] and "桌面版 Excel" in res[0]["args"][0]
+    assert all(
+        new.cell(r, c).value is None
+        for r in range(L.PROJECT.first_indicator_row, footer)
+        for c in range(1, 8)
+    )
+    assert new.cell(footer, 1).value == L.Label.FOOTER
+    lst = book.sheets[L.LIST_SHEET]
+    row = L.LIST.first_row + 6
+    assert lst.cell(row, 2).value == "项目7" and lst.cell(row, 2).link == "'项目7'!A1"
+    expected = F.list_row(7, "项目7", footer - 1)
+    assert [lst.cell(row, c).formula for c in range(3, len(expected) + 1)] == expected[2:]
+    counted = [
+        c for c, spec in enumerate(L.LIST.columns, start=1) if spec.total and spec.kind != L.ListKind.FIELD
+    ]
+    assert lst.cell(row + 1, counted[0]).formula == F.list_sum(counted[0], L.LIST.first_row, row)
+    press(monkeypatch, book, buttons.validate_button)  # 新增项目, then 校验: the new sheet is checked too
+    assert any(s == "项目7" for s, _ in book.marks())
 
 
 def test_failures_show_one_chinese_sentence(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
     other = openpyxl.Workbook()
     other.active["A1"] = "姓名"
     path = tmp_path / "other.xlsx"
     other.save(path)
-    actions = press(monkeypatch, remote_book(path), buttons.validate_button)
-    (alert,) = [a["args"][0] for a in actions if a["func"] == "alert"]
-    assert alert.startswith("无法完成：不是 xlgoals 绩效目标表模板") and "Traceback" not in alert
+    message = press(monkeypatch, Book.from_xlsx(path), buttons.validate_button)
+    assert message.startswith("无法完成：") and "Traceback" not in message
 
 
 def test_an_internal_error_is_logged_not_shown(wb000, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("xlgoals.excel.buttons.check_document", boom)
-    actions = press(monkeypatch, remote_book(wb000), buttons.validate_button)
-    (alert,) = [a["args"][0] for a in actions if a["func"] == "alert"]
-    assert "xlgoals 出错了" in alert and "RuntimeError" not in alert
-    log = tmp_path / "xlgoals-error.log"
-    assert "RuntimeError: bug" in log.read_text(encoding="utf-8")
+    monkeypatch.setattr("xlgoals.press.check_document", boom)
+    message = press(monkeypatch, Book.from_xlsx(wb000), buttons.validate_button)
+    assert "xlgoals 出错了" in message and "RuntimeError" not in message
+    assert "RuntimeError: bug" in (tmp_path / "xlgoals-error.log").read_text(encoding="utf-8")
+
+
+def test_validate_writes_what_it_found_into_each_sheets_footer(wb000, monkeypatch):
+    """The printed sheet says what 校验 painted: its 表内校验 row gets the counts of that sheet."""
+    book = Book.from_xlsx(wb000)
+    press(monkeypatch, book, buttons.validate_button)
+    footer_row = L.PROJECT.footer_row(L.PROJECT.indicator_rows)
+    projects = [n for n in book.names() if n[:1].isdigit()]
+    footers = [book.sheets[n].cell(footer_row, 2).formula for n in projects]
+    assert len(footers) == 6 and all(f.startswith("=IF(COUNTIF(") and "校验发现" in f for f in footers)
+    first = check_file(wb000)[0].findings
+    on_first = [f for f in first if f.location and f.location.sheet == projects[0]]
+    errors = sum(1 for f in on_first if f.severity.value == "error")
+    assert (f"错误 {errors} 处" in footers[0]) if errors else ("错误" not in footers[0])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "amount_thousands_text",
+        "amount_fullwidth",
+        "percent_whole_30",
+        "blank_row_inside",
+        "value_placeholder",
+    ],
+)
+def test_validate_marks_what_a_clerk_typed_at_the_cell_the_sheet_flags(name, tmp_path, monkeypatch):
+    """The mistakes of the parity corpus: 校验 paints exactly the cells where the live 提示 column
+    (and `xlgoals check`) put the same rule."""
+    from tests import parity
+
+    path = tmp_path / f"{name}.xlsx"
+    path.write_bytes((parity.CORPUS / f"{name}.xlsx").read_bytes())
+    book = Book.from_xlsx(path)
+    press(monkeypatch, book, buttons.validate_button)
+    marks = book.marks()
+    first = parity.project_sheets(openpyxl.load_workbook(path))[0]
+    mine = [(s, c, code) for s, c, code in parity.expected()[name]["findings"] if s == first]
+    assert mine, name
+    for sheet, cell, code in mine:
+        fill_, note = marks[(sheet, cell)]
+        assert fill_ in L.MARK_FILLS.values(), (sheet, cell)
+        assert note is not None and code in note, (sheet, cell, code)
 
 
 def test_worksheet_functions_as_plain_functions():
@@ -203,160 +321,6 @@ def test_worksheet_functions_as_plain_functions():
     assert XG_CHECK_PLAN(0.25, 0.5, 0.4, 1.0, 100).startswith("PLAN-002")
     assert XG_CHECK_PLAN(None, 0.5, 0.75, 1.0).startswith("PLAN-001")
     assert XG_TOTAL(2800, 2800, None) == "" and XG_TOTAL(2800, 2700).startswith("FUND-001")
-    # Garbage in never raises.
-    for f in (XG_VALUE, XG_CHECK_VALUE, XG_CHECK_CODE, XG_TOTAL):
+    for f in (XG_VALUE, XG_CHECK_VALUE, XG_CHECK_CODE, XG_TOTAL):  # garbage in never raises
         assert isinstance(f(object()), str)
     assert isinstance(XG_CHECK_PLAN(object(), [], {}, "x"), str)
-
-
-# --- protected sheets: every button works on the template as shipped, and leaves it protected ------
-
-
-def _protection(path: Path) -> dict[str, tuple[bool, dict[str, bool]]]:
-    return {ws.title: protection_state(ws) for ws in openpyxl.load_workbook(path).worksheets}
-
-
-@pytest.fixture(params=["template", "000"])
-def shipped(request, tmp_path, monkeypatch) -> Path:
-    """The blank template and seed 000's workbook, protected as the builder protects them."""
-    monkeypatch.chdir(tmp_path)
-    path = tmp_path / f"{request.param}.xlsx"
-    path.write_bytes(build_bytes(None if request.param == "template" else seed(request.param)))
-    return path
-
-
-@pytest.mark.parametrize(
-    "button",
-    [buttons.validate_button, buttons.totals_button, buttons.export_button, buttons.new_project_button],
-    ids=["校验", "汇总", "导出", "新增项目"],
-)
-def test_buttons_work_on_protected_sheets_and_protect_them_again(shipped, button, tmp_path, monkeypatch):
-    before = _protection(shipped)
-    project = next(
-        name for name in before if name[0].isdigit() or (name.startswith("项目") and name != L.LIST_SHEET)
-    )
-    assert before[project][0] and before[L.META_SHEET][0]  # shipped protected
-    actions = press(monkeypatch, remote_book(shipped), button)
-    out = tmp_path / "after.xlsx"
-    alerts = apply_actions(shipped, actions, out)  # raises Protected on a write Excel would refuse
-    assert alerts and not alerts[0].startswith(("xlgoals 出错了", "无法完成")), alerts
-    after = _protection(out)
-    for name, state in before.items():
-        assert after[name] == state, name  # protection back on, with the template's options
-    for name in set(after) - set(before):  # 新增项目: the copy is protected like its source
-        if name != L.RESULTS_SHEET:
-            assert after[name] == before[project]
-    if button is buttons.validate_button:
-        marked = [a for a in actions if a["func"] == "setRangeColor"]
-        assert marked and openpyxl.load_workbook(out)[L.RESULTS_SHEET]["A2"].value
-
-
-def test_today_s_actions_without_unprotecting_would_fail_in_excel(wb000, monkeypatch):
-    """The fake enforces protection: the same marks written without XgUnprotect are refused."""
-    actions = press(monkeypatch, remote_book(wb000), buttons.validate_button)
-    bare = [a for a in actions if a["func"] != "runMacro"]
-    with pytest.raises(Protected):
-        apply_actions(wb000, bare, wb000.with_name("bare.xlsx"))
-
-
-def test_protection_comes_back_when_an_action_fails_halfway(wb000, tmp_path, monkeypatch):
-    def half(book, findings, labels):
-        book.sheets[SAT_SHEET]["F15"].color = "#FFC7CE"
-        raise RuntimeError("half way")
-
-    monkeypatch.setattr("xlgoals.io.xw._apply_marks", half)
-    before = _protection(wb000)
-    actions = press(monkeypatch, remote_book(wb000), buttons.validate_button)
-    funcs = [a["func"] for a in actions]
-    assert funcs.index("setRangeColor") < max(i for i, f in enumerate(funcs) if f == "runMacro")
-    out = tmp_path / "after.xlsx"
-    (alert,) = apply_actions(wb000, actions, out)
-    assert "xlgoals 出错了" in alert
-    assert _protection(out) == before
-
-
-def test_on_excel_the_sheet_object_is_unprotected_and_protected_with_the_layout_options():
-    """The COM path (real Excel): the calls the Worksheet object receives."""
-
-    class Api:
-        def __init__(self) -> None:
-            self.ProtectContents = True
-            self.calls: list[tuple[str, dict]] = []
-            self.EnableSelection = None
-
-        def Unprotect(self) -> None:
-            self.calls.append(("Unprotect", {}))
-            self.ProtectContents = False
-
-        def Protect(self, **kwargs) -> None:
-            self.calls.append(("Protect", kwargs))
-            self.ProtectContents = True
-
-    sheets = {name: types.SimpleNamespace(api=Api()) for name in ("1 项目", L.LIST_SHEET)}
-    book = types.SimpleNamespace(api=object(), sheets=sheets)
-    with unprotected(book, ["1 项目", L.LIST_SHEET], lambda n: L.protection_of(n, project=n == "1 项目")):
-        assert not sheets["1 项目"].api.ProtectContents
-    api = sheets["1 项目"].api
-    (_, args) = api.calls[-1]
-    assert api.calls[0][0] == "Unprotect" and api.ProtectContents
-    assert args["AllowInsertingRows"] and args["AllowDeletingRows"] and args["AllowFormattingRows"]
-    assert not args["AllowFormattingCells"] and args["Contents"] and args["DrawingObjects"]
-    assert api.EnableSelection == 0  # locked and unlocked cells selectable
-    assert sheets[L.LIST_SHEET].api.calls == []  # the template leaves 项目清单 unprotected
-
-
-def test_validate_writes_what_it_found_into_each_sheets_footer(wb000, monkeypatch):
-    """The printed sheet says what 校验 painted: its 表内校验 row gets the counts of that sheet."""
-    actions = press(monkeypatch, remote_book(wb000), buttons.validate_button)
-    footer_row = L.PROJECT.footer_row(L.PROJECT.indicator_rows)
-    footers = [
-        a["values"][0][0]
-        for a in actions
-        if a["func"] == "setValues" and a["start_row"] == footer_row - 1 and a["start_column"] == 1
-    ]
-    assert len(footers) == 6
-    assert all(f.startswith("=IF(COUNTIF(") and "校验发现" in f for f in footers)
-    first = check_file(wb000)[0].findings
-    on_first = [f for f in first if f.location and f.location.sheet and f.location.sheet.startswith("1 ")]
-    errors = sum(1 for f in on_first if f.severity.value == "error")
-    assert f"错误 {errors} 处" in footers[0] if errors else "错误" not in footers[0]
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "amount_thousands_text",
-        "amount_fullwidth",
-        "percent_whole_30",
-        "blank_row_inside",
-        "value_placeholder",
-    ],
-)
-def test_validate_marks_what_a_clerk_typed_at_the_cell_the_sheet_flags(name, tmp_path, monkeypatch):
-    """The mistakes of the parity corpus: 校验 through the remote engine paints exactly the cells
-    where the live 提示 column (and `xlgoals check`) put the same rule."""
-    from tests import parity
-
-    monkeypatch.chdir(tmp_path)
-    path = tmp_path / f"{name}.xlsx"
-    path.write_bytes((parity.CORPUS / f"{name}.xlsx").read_bytes())
-    book = remote_book(path)
-    order = [s.name for s in book.sheets]
-    actions = press(monkeypatch, book, buttons.validate_button)
-    painted = {
-        (order[a["sheet_position"]], L.cell_name(a["start_column"] + 1, a["start_row"] + 1))
-        for a in actions
-        if a["func"] == "setRangeColor" and a["args"] != [None] and a["sheet_position"] < len(order)
-    }
-    notes = {
-        (order[a["sheet_position"]], a["args"][0].replace("$", ""), a["args"][1])
-        for a in actions
-        if a["func"] == "addNote"
-    }
-    expected = parity.expected()[name]["findings"]
-    first = parity.project_sheets(openpyxl.load_workbook(path))[0]
-    mine = [(s, c, code) for s, c, code in expected if s == first]
-    assert mine, name
-    for sheet, cell, code in mine:
-        assert (sheet, cell) in painted, (sheet, cell)
-        assert any(s == sheet and c == cell and code in text for s, c, text in notes), (sheet, cell, code)

@@ -26,7 +26,7 @@ from xlgoals.template.builder import build_bytes
 
 TABLE = Path(__file__).parent / "data" / "hostile_outcomes.md"
 MEMORY = 3 << 30  # address-space cap per run: a bomb must be refused, not swallowed
-CPU = 60  # CPU seconds per run (the command and its workers): far above any case, far below a hang
+CPU = 180  # CPU seconds per run (the command and its workers): above any case (the product stops a file at 120), far below a hang
 COMMANDS = ("check", "check-json", "json", "xlsx", "docx", "csv", "summary", "annotate")
 
 

@@ -16,11 +16,12 @@ from oletools.olevba import VBA_Parser
 
 from tests.helpers import ROOT, seed
 from xlgoals.excel import buttons
-from xlgoals.io.xw import COM_ALLOW, PROTECT_MACRO, UNPROTECT_MACRO
+from xlgoals.io.xw import COM_ALLOW
 from xlgoals.layout import BUTTONS, XLWINGS_CONF
-from xlgoals.service.scripts import SCRIPTS
+from xlgoals.protocol import ACTIONS
 from xlgoals.template.builder import build_bytes
 from xlgoals.template.udf_vba import generate_udf_wrappers
+from xlgoals.template.vba_text import generate_text_module
 from xlgoals.template.vbaproject import CLIENT_MODULES, VBA_DIR, build_vba_project, module_source
 
 XLSM = ROOT / "workbook_templates" / "绩效目标表.xlsm"
@@ -55,8 +56,9 @@ def test_the_committed_vba_project_is_what_the_generator_builds():
     assert (MACROS / "vbaProject.bin").read_bytes() == build_vba_project(), "run: ./dev vba"
 
 
-def test_udf_wrappers_are_current():
+def test_udf_wrappers_and_client_sentences_are_current():
     assert (MACROS / "udf_wrappers.bas").read_text(encoding="ascii") == generate_udf_wrappers()
+    assert (MACROS / "XgStrings.bas").read_text(encoding="ascii") == generate_text_module(), "run: ./dev vba"
 
 
 def test_vba_sources_are_ascii_only():
@@ -65,20 +67,15 @@ def test_vba_sources_are_ascii_only():
 
 
 def test_olevba_shows_exactly_our_source_and_xlwings_own_module(modules):
-    client = set(CLIENT_MODULES)  # xlwings' VBA client of a remote Python (the service)
-    assert (
-        set(modules)
-        == {"ThisWorkbook.cls", "Sheet1.cls", "Sheet2.cls", "Module1.bas", "xlwings.bas", "Dictionary.cls"}
-        | client
-    )
+    assert set(modules) == {
+        "ThisWorkbook.cls", "Sheet1.cls", "Sheet2.cls", "Module1.bas", "xlwings.bas", "Dictionary.cls",
+        *CLIENT_MODULES,  # our client of an xlgoals service: no xlwings Remote/Web* modules any more
+    }  # fmt: skip
     assert _norm(modules["Module1.bas"]) == _norm(module_source())
     wheel = (Path(xlwings.__file__).parent / "xlwings.bas").read_text(encoding="utf-8", errors="replace")
     assert _norm(modules["xlwings.bas"]) == _norm(wheel)
-    for name in client:  # xlwings' VBA client of a remote Python, exactly as the pinned wheel ships it
-        shipped = (Path(xlwings.__file__).parent / "addin" / name).read_text(encoding="ascii")
-        if name.endswith(".cls"):
-            shipped = shipped[shipped.index("Attribute VB_Name") :]
-        assert _norm(modules[name]) == _norm(shipped), name
+    for name in CLIENT_MODULES:
+        assert _norm(modules[name]) == _norm((MACROS / name).read_text(encoding="ascii")), name
 
 
 def test_the_embedded_xlwings_vba_is_the_pinned_version(modules):
@@ -95,19 +92,15 @@ def test_every_button_runs_a_sub_that_calls_into_xlgoals_excel_buttons(built, mo
     for macro in targets:
         body = re.search(rf"^Sub {macro}\(\)\n(.*?)^End Sub", code, re.M | re.S)
         assert body, macro
-        # With a service URL: that script on the service; without: that function in local Python.
-        ((script, func),) = re.findall(r'XgRun "(\w+)", "(\w+)"', body.group(1))
-        assert callable(getattr(buttons, func))
-        assert (
-            SCRIPTS[script].__name__.removesuffix("_book") == func.removesuffix("_button")
-            or script == "xg_export"
-        )
+        # With a service URL: that button of the protocol; without: that function in local Python.
+        ((action, func),) = re.findall(r'XgRun "(\w+)", "(\w+)"', body.group(1))
+        assert callable(getattr(buttons, func)) and action in ACTIONS
     run = re.search(
-        r"^Private Sub XgRun\(script As String, button As String\)\n(.*?)^End Sub", code, re.M | re.S
+        r"^Private Sub XgRun\(action As String, button As String\)\n(.*?)^End Sub", code, re.M | re.S
     )
     assert run is not None
     assert 'GetConfig("XLGOALS_SERVICE_URL", "")' in run.group(1)
-    assert 'RunServerPython url & "/xlwings/custom-scripts-call/" & script' in run.group(1)
+    assert 'XgServicePress action, url, GetConfig("XLGOALS_TOKEN", "")' in run.group(1)
     assert 'RunPython "import xlgoals.excel.buttons as m; m." & button & "()"' in run.group(1)
     for udf in ("XG_VALUE", "XG_CHECK_VALUE", "XG_CHECK_CODE", "XG_CHECK_PLAN", "XG_TOTAL"):
         assert f"Function {udf}(" in code
@@ -146,20 +139,39 @@ def test_libreoffice_imports_every_module_of_the_vba_project(tmp_path):
     with zipfile.ZipFile(ods) as zf:
         listed = zf.read("Basic/VBAProject/script-lb.xml").decode("utf-8")
         module1 = zf.read("Basic/VBAProject/Module1.xml").decode("utf-8")
-    for name in ("Module1", "xlwings", "Dictionary", "ThisWorkbook", "Sheet1", "Sheet2", "Remote", "WebHelpers",
-                 "IWebAuthenticator", "WebClient", "WebRequest", "WebResponse"):  # fmt: skip
+    for name in (
+        "Module1",
+        "xlwings",
+        "Dictionary",
+        "ThisWorkbook",
+        "Sheet1",
+        "Sheet2",
+        "XgClient",
+        "XgHost",
+        "XgStrings",
+    ):
         assert f'library:name="{name}"' in listed
     assert "Sub XlGoalsValidate()" in module1 and "Function XG_CHECK_VALUE(" in module1
 
 
-def test_the_protection_macros_the_buttons_call_are_in_the_project(modules):
-    """Actions from a remote xlgoals call XgUnprotect(sheet) and XgProtect(sheet, allowed); the
-    runMacro action passes the workbook first."""
-    source = modules["Module1.bas"]
-    assert f"Sub {UNPROTECT_MACRO}(wb As Workbook, sheetName As String)" in source
-    assert f"Sub {PROTECT_MACRO}(wb As Workbook, sheetName As String, allowed As String)" in source
-    for option, argument in COM_ALLOW.items():  # every option the Python side can send is understood
+def test_the_vba_protects_with_every_option_the_layout_can_name(modules):
+    """XgHostProtect reads the options the answer names; each one the layout uses is understood."""
+    source = modules["XgHost.bas"]
+    for option, argument in COM_ALLOW.items():
         assert f'{argument}:=(InStr(a, ",{option},") > 0)' in source
+
+
+def test_the_vba_keeps_the_rules_excel_holds_it_to(modules):
+    """What broke the old client, checked in the source (the LibreOffice run checks the behaviour):
+    no Integer (rows past 32 767), a sheet added at a named place, a note removed before it is added,
+    and every write-path error handled."""
+    client, host = modules["XgClient.bas"], modules["XgHost.bas"]
+    for source in (client, host):
+        assert not re.search(r"\bAs Integer\b", source)
+    assert "Worksheets.Add(After:=" in host and "Sheets.Add" not in host.replace("Worksheets.Add(After:=", "")
+    note = re.search(r"Sub XgHostNote\(.*?End Sub", host, re.S)
+    assert note and note.group(0).index("Comment.Delete") < note.group(0).index("AddComment")
+    assert "On Error GoTo" in client and "XgHostProtect" in client
 
 
 def test_the_compound_file_writer_round_trips_through_olefile():

@@ -43,7 +43,18 @@ def test_no_excel_2010_extensions(template_bytes):
 
 
 def test_sheets_and_hidden_sheets(wb):
-    assert wb.sheetnames[:4] == [L.INSTRUCTIONS_SHEET, L.LIST_SHEET, L.DOCUMENT_SHEET, "项目1"]
+    assert wb.sheetnames[:5] == [
+        L.INSTRUCTIONS_SHEET,
+        L.LIST_SHEET,
+        L.RESULTS_SHEET,
+        L.DOCUMENT_SHEET,
+        "项目1",
+    ]
+    # 校验结果 is part of the template: no button ever has to add it (where a host may misplace it)
+    results = wb[L.RESULTS_SHEET]
+    assert [c.value for c in results[1]] == list(L.RESULTS.columns) and results[
+        "A2"
+    ].value == L.RESULTS.pending
     assert wb[L.LISTS_SHEET].sheet_state == "hidden"
     assert wb[L.META_SHEET].sheet_state == "hidden"
     assert wb[L.META_SHEET]["A1"].value == L.META_MARKER and wb[L.META_SHEET]["B1"].value == L.LAYOUT_VERSION

@@ -7,7 +7,11 @@ then answers requests, one JSON object per line on stdin, with one JSON line on 
 
 * ``{"convert": [IN…], "filter": NAME, "suffix": ".pdf", "outdir": DIR}`` — load each file (formulas
   recalculated), store it with the export filter NAME as DIR/<stem><suffix>;
-* ``{"edit": IN, "out": OUT, "steps": [...]}`` — a clerk's edits (tests/uno_edit.py), stored as .xlsx.
+* ``{"edit": IN, "out": OUT, "steps": [...]}`` — a clerk's edits (tests/uno_edit.py), stored as .xlsx;
+* ``{"basic": IN, "stub": [MODULE…], "replace": {MODULE: SOURCE}, "calls": [{"module", "function",
+  "args"}]}`` — open a workbook with its VBA project (LibreOffice runs VBA as Basic in its VBA mode),
+  empty the modules ``stub`` names (those that cannot compile here, such as xlwings' with its DLL
+  declarations), put SOURCE in place of a module, call the functions in order; their results.
 
 Answers are ``{"ok": true, ...}`` or ``{"error": "..."}``. If soffice dies (it has dropped the bridge
 once on a brand-new profile) it is started again and the request retried once. Every document is
@@ -129,6 +133,43 @@ def edit(office: Office, request: dict, scratch: Path) -> dict:
     return {"ok": True}
 
 
+_HEADER = "Rem Attribute VBA_ModuleType=VBAModule\nOption VBASupport 1\n"
+
+
+def _basic_source(text: str) -> str:
+    """A VBA module's text as LibreOffice keeps it: VBA mode on, the export header gone."""
+    body = [ln for ln in text.replace("\r\n", "\n").split("\n") if not ln.startswith("Attribute VB_")]
+    return _HEADER + "\n".join(body)
+
+
+def basic(office: Office, request: dict, scratch: Path) -> dict:
+    src = Path(request["basic"])
+    work = scratch / f"basic{src.suffix}"
+    shutil.copy(src, work)
+    doc = office.desktop.loadComponentFromURL(  # type: ignore[attr-defined]
+        work.as_uri(), "_blank", 0, props(Hidden=True, MacroExecutionMode=4)
+    )
+    try:
+        doc.getCurrentController().getFrame().activate()  # ActiveWorkbook and scripts need it
+        libs = doc.BasicLibraries
+        libs.loadLibrary("VBAProject")
+        lib = libs.getByName("VBAProject")
+        for name in request.get("stub", []):
+            lib.replaceByName(name, _HEADER)
+        for name, source in request.get("replace", {}).items():
+            lib.replaceByName(name, _basic_source(source))
+        provider = doc.getScriptProvider()
+        results = []
+        for call in request["calls"]:
+            url = f"vnd.sun.star.script:VBAProject.{call['module']}.{call['function']}?language=Basic&location=document"
+            value, _out, _ = provider.getScript(url).invoke(tuple(call.get("args", [])), (), ())
+            results.append(value)
+        return {"ok": True, "results": results}
+    finally:
+        doc.close(True)
+        work.unlink(missing_ok=True)
+
+
 def main() -> None:
     office = Office(Path(sys.argv[1]))
     office.start()
@@ -138,7 +179,7 @@ def main() -> None:
     try:
         for line in sys.stdin:
             request = json.loads(line)
-            handler = convert if "convert" in request else edit
+            handler = convert if "convert" in request else basic if "basic" in request else edit
             try:
                 try:
                     answer = handler(office, request, scratch)

@@ -742,6 +742,7 @@ LIST = ListSheet(
 # Where the 汇总 button writes the core's totals on 项目清单 (beside the live formulas).
 LIST_TOTALS_COLUMN = 12
 LIST_TOTALS_TITLE = "xlgoals 汇总（核心计算）"
+LIST_TOTALS_ROWS = 200  # the rows the 汇总 button empties before writing (its block: 项目数 + 2 rows)
 
 
 # === 公开说明 =====================================================================================
@@ -821,6 +822,17 @@ XLWINGS_CONF = (  # xlwings reads A1 down to the first blank row of a sheet name
     ),
     ("XLGOALS_TOKEN", "", "校验服务的访问口令（如有）"),
 )
+# The VBA client's own sentences (everything else it shows comes from the service): written into the
+# template's VBA as character codes by ./dev vba (macros/excel/XgStrings.bas), so the source stays ASCII.
+CLIENT_TEXTS = {
+    "title": "xlgoals",
+    "unreachable": "无法连接校验服务 {0}：请检查网络，或联系财政局信息科。",
+    "http_error": "校验服务出错（状态 {0}），请稍后重试；一直如此时请联系财政局信息科。",
+    "bad_answer": "校验服务的回答无法识别：请确认 xlwings.conf 工作表中的 XLGOALS_SERVICE_URL 是 xlgoals 校验服务的地址。",
+    "newer": "校验服务比此模板新：请从校验服务网页下载新模板，把内容复制过去后再试。",
+    "unknown_op": "校验服务要求的操作此模板不认识：请从校验服务网页下载新模板后再试。",
+    "failed": "xlgoals 未能完成操作（{0}），各工作表的保护已恢复；请重试，或把工作簿交给财政局信息科。",
+}
 BUTTON_SIZE = {"width": 80, "height": 26}
 CONFIG_WIDTHS = (22, 70)
 XLWINGS_CONF_WIDTHS = (30, 44, 60)
@@ -829,6 +841,12 @@ INSTRUCTIONS_TITLE = "绩效目标表 填表说明"
 INSTRUCTIONS_FIRST_ROW = 3
 INSTRUCTIONS_TITLE_HEIGHT = 30.0
 LOCKED_SHEET_PROTECTION = {"select_locked_cells": True, "select_unlocked_cells": True}
+
+
+def protection_text(options: dict[str, bool]) -> str:
+    """The options a sheet is protected with again, as the client protocol says them: the allowed
+    ones, comma-separated and sorted ("delete_rows,format_rows,…")."""
+    return ",".join(sorted(k for k, v in options.items() if v))
 
 
 def protection_of(sheet_name: str, *, project: bool = False) -> dict[str, bool] | None:
@@ -859,6 +877,10 @@ class ResultsSheet:
     page: PageSetup = field(default_factory=lambda: PageSetup(landscape=True))
     empty: str = "未发现问题"
     freeze_rows: int = 1
+    # What the template's sheet says before the first 校验.
+    pending: str = (
+        "尚未校验：点“校验”按钮（或在校验服务网页上传本工作簿）后，发现的问题逐条列在这里，并链接到单元格。"
+    )
 
 
 # Fills of the cells 校验 marks, by severity (info is not the template's header blue).

@@ -17,6 +17,7 @@ order the jobs were given, as soon as each is ready.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
 import queue
@@ -35,6 +36,8 @@ R = TypeVar("R")  # its result
 
 TIMEOUT = "timeout"
 DIED = "died"
+READY = "ready"
+STARTUP_SECONDS = 600.0  # a worker that has not started by then (imports hanging) is given up
 MEMORY = "memory"
 ERROR = "error"
 
@@ -111,6 +114,7 @@ def _worker(conn: Connection, fn: Callable[[J], R], memory_mb: int) -> None:
     """A worker: run jobs until told to stop; after a MemoryError, report it and stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory(memory_mb)
+    conn.send((READY, None))  # started (its imports done): a job's budget counts from here
     while True:
         try:
             job = conn.recv()
@@ -146,6 +150,23 @@ class _Slot:
     conn: Connection
     job: tuple[int, object] | None = None  # (index, job) it is running
     clock: _Clock | None = None  # the budget the running job has used
+    started: bool = False  # it said it is ready
+
+    def send(self, job: object) -> None:
+        """Give the worker a job once it has started (its start-up is not the job's budget). Raises
+        OSError when the worker died before starting."""
+        if not self.started:
+            if not self.conn.poll(STARTUP_SECONDS):
+                raise OSError("the worker did not start")
+            try:
+                status, _ = self.conn.recv()
+            except EOFError:
+                raise OSError("the worker died while starting") from None
+            if status != READY:
+                raise OSError(f"the worker said {status} while starting")
+            self.started = True
+        self.conn.send(job)
+        self.clock = _Clock(self.process.pid or 0)
 
 
 def _spawn(ctx: Any, fn: Callable[[Any], Any], memory_mb: int) -> _Slot:
@@ -196,7 +217,7 @@ class GuardedPool(_Guarded[J, R]):
         _stop(slot, kill)
 
     def map(self, jobs: Iterable[J]) -> Iterator[R]:
-        todo = iter(enumerate(jobs))
+        todo: Iterator[tuple[int, J]] = iter(enumerate(jobs))
         done: dict[int, R] = {}
         next_out = 0
         exhausted = False
@@ -214,8 +235,13 @@ class GuardedPool(_Guarded[J, R]):
                         exhausted = True
                         break
                     idle.job = item
-                    idle.conn.send(item[1])
-                    idle.clock = _Clock(idle.process.pid or 0)
+                    try:
+                        idle.send(item[1])
+                    except OSError:  # it died before it started: the job goes to a new worker
+                        idle.job = None
+                        self._retire(idle, kill=True)
+                        todo = itertools.chain([item], todo)
+                        continue
                 busy = [s for s in self.slots if s.job is not None]
                 if not busy and exhausted:
                     break
@@ -300,13 +326,14 @@ class ResidentPool(_Guarded[J, R]):
     def call(self, job: J) -> R:
         slot = self.idle.get()
         try:
-            slot.conn.send(job)
-        except OSError:  # it died while idle: replace it, then run the job on the new one
+            slot.send(job)
+        except OSError:  # it died while idle or starting: replace it, then run the job on the new one
             _stop(slot, kill=True)
             slot = _spawn(self.ctx, self.fn, self.budget.memory_mb)
-            slot.conn.send(job)
+            slot.send(job)
         limit = self.budget.seconds
-        clock = _Clock(slot.process.pid or 0)
+        clock = slot.clock
+        assert clock is not None
         while True:
             ready = wait([slot.conn, slot.process.sentinel], timeout=clock.wait_at_most(limit))
             if ready or clock.over(limit):

@@ -29,21 +29,21 @@ from xlgoals.pool import Budget, ResidentPool
 from xlgoals.report import JsonStream, render_xlsx
 from xlgoals.runcontext import RunContext
 from xlgoals.safetext import path_text
-from xlgoals.service.scripts import ScriptCall, ScriptResult, run_script
+from xlgoals.service.buttons import PressCall, PressResult, failed_press, run_press
 from xlgoals.service.uploads import Uploads
 
-Task = Job | convert.Job | ScriptCall
-Done = Outcome | convert.Result | ScriptResult
+Task = Job | convert.Job | PressCall
+Done = Outcome | convert.Result | PressResult
 LATE = "late"
 ANNOTATED = "annotated"  # the request's folder of annotated copies
 
 
 def run_task(task: Task) -> Done:
-    """In a worker: check (and annotate, and total) one file, convert one, or run a button's script."""
+    """In a worker: check (and annotate, and total) one file, convert one, or answer a button."""
     if isinstance(task, Job):
         return run_job(task)
-    if isinstance(task, ScriptCall):
-        return run_script(task)
+    if isinstance(task, PressCall):
+        return run_press(task)
     return convert.render(task)
 
 
@@ -54,8 +54,8 @@ def task_failed(task: Task, why: str) -> Done:
             text = "本次请求的处理时间已用完，该文件未检查；请减少一次上传的文件数后重试。"
             return Outcome(FileResult(path=shown, error=f"{shown}：{text}"))
         return failed(task, why)
-    if isinstance(task, ScriptCall):
-        return ScriptResult(error="工作簿" + convert.failure_text(why))
+    if isinstance(task, PressCall):
+        return failed_press(task, convert.failure_text(why))
     return convert.failed(task, why)
 
 
@@ -119,10 +119,10 @@ class Engine:
             runner=self._runner(uploads),
         )
 
-    def script(self, call: ScriptCall) -> ScriptResult:
-        """A button of a client (Excel's VBA client, the WPS add-in): its actions."""
+    def press(self, call: PressCall) -> PressResult:
+        """A button of a client (Excel's VBA, the WPS add-in, LibreOffice): the encoded answer."""
         done = self.pool.call(call)
-        assert isinstance(done, ScriptResult)
+        assert isinstance(done, PressResult)
         return done
 
     def convert(self, uploads: Uploads, to: str) -> tuple[str, bytes]:

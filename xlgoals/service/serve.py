@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -39,8 +38,7 @@ def run_service(
     print(
         f"xlgoals 校验服务：http://{host if host != '0.0.0.0' else '127.0.0.1'}:{port}/ "
         f"（监听 {shown}，{settings.limits.workers} 个校验进程，上传上限 {max_upload_mb} MB"
-        f"{'，已设访问口令' if token else ''}；Excel/WPS 按钮"
-        f"{'已启用' if os.environ.get('XLWINGS_LICENSE_KEY') else '未启用：需设置 XLWINGS_LICENSE_KEY'}）。按 Ctrl+C 停止。",
+        f"{'，已设访问口令' if token else ''}；Excel、WPS、LibreOffice 的按钮可用）。按 Ctrl+C 停止。",
         file=sys.stderr,
     )
     # One server process; the checking runs in the engine's own worker processes.

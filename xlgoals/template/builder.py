@@ -82,6 +82,7 @@ class _Builder:
                     L.LIST.buttons_col - 1 + 2 * k,
                     {"macro": macro, "caption": caption, **L.BUTTON_SIZE},
                 )
+        self.results_sheet(self.wb.add_worksheet(worksheet_class=_Worksheet, name=L.RESULTS_SHEET))
         docsheet = self.wb.add_worksheet(worksheet_class=_Worksheet, name=L.DOCUMENT_SHEET)
         rows = [self.project(name, t) for name, t in zip(self.sheet_names, self.doc.tables, strict=True)]
         self.project_list(lst, rows)
@@ -271,6 +272,21 @@ class _Builder:
             self.fills[severity] = self.wb.add_format({"bg_color": "#" + L.MARK_FILLS[severity.value]})
         return self.fills[severity]
 
+    def results_sheet(self, ws: Worksheet) -> None:
+        """校验结果, part of the template (a button never has to add it where a host may misplace it):
+        its header, what it says before the first 校验, set up to print."""
+        spec = L.RESULTS
+        wrap = self.wb.add_format(
+            {"font_name": L.FONT, "font_size": L.FONT_SIZE, "text_wrap": True, "valign": "top"}
+        )
+        for col, (label, width) in enumerate(zip(spec.columns, spec.widths, strict=True)):
+            ws.write_string(0, col, label, self.fmt[L.Style.HEAD])
+            ws.set_column(col, col, width, wrap if col + 1 >= spec.wrap_from else None)
+        ws.write_string(1, 0, spec.pending, self.fmt[L.Style.PLAIN])
+        ws.freeze_panes(spec.freeze_rows, 0)
+        self._page(ws, spec.page)
+        ws.repeat_rows(0, spec.freeze_rows - 1)
+
     def project_list(self, ws: Worksheet, rows: Sequence[tuple[str, GoalTable, int]]) -> None:
         spec = L.LIST
         ncols = len(spec.columns)
@@ -302,6 +318,11 @@ class _Builder:
                 ws.write_formula(r, col, formula, total_money if money else total_fmt, value)
             else:
                 ws.write_string(r, col, "", total_fmt)
+        # The 汇总 button writes its amounts beside the list: shown with two decimals like the list's.
+        first_amount = L.LIST_TOTALS_COLUMN  # 0-based: the column after the block's labels
+        ws.set_column(
+            first_amount, first_amount + len(L.Label.PLAN_POINTS) + 2, None, self.fmt[L.Style.AMOUNT_NUMFMT]
+        )
         ws.freeze_panes(spec.header_row, 0)
         self._page(ws, spec.page)
 

@@ -9,9 +9,9 @@ Start from the vbaProject.bin inside the pinned xlwings wheel (quickstart_standa
 xlwings VBA module, produced by xlwings' own build) and replace only Module1's source with ours
 (``macros/excel/Module1.bas``): compress it (``ovba.compress``), set Module1's MODULEOFFSET to 0 in the dir
 stream so no stale p-code is kept (Excel recompiles from source), and rewrite the OLE container
-(``cfb``, our own writer). Added beside it, from the same wheel: xlwings' VBA client of a remote
-Python (Remote, WebHelpers and the Web* classes), so the buttons can call an xlgoals service instead
-of a local Python; each module is a copy of the dir records of xlwings' own module of its kind,
+(``cfb``, our own writer). Added beside it: our client of an xlgoals service (``macros/excel/``
+XgClient, XgHost, XgStrings), so the buttons can call a service instead of a local Python; each module
+is a copy of the dir records of xlwings' own standard module,
 renamed, source at offset 0, and _VBA_PROJECT carries no performance cache (version 0xFFFF,
 [MS-OVBA] 2.3.4.1), so every module is compiled from its source.
 
@@ -37,31 +37,15 @@ from xlgoals.clientcode import macros
 from xlgoals.template import cfb
 from xlgoals.template.ovba import compress
 from xlgoals.template.udf_vba import generate_udf_wrappers
+from xlgoals.template.vba_text import generate_text_module
 
 VBA_DIR = macros("excel")
-ADDIN_DIR = Path(xlwings.__file__).resolve().parent / "addin"
-# xlwings' VBA client of a remote Python (RunRemotePython / RunServerPython) and what it needs: the
-# buttons call it when the workbook names an xlgoals service (xlwings.conf: XLGOALS_SERVICE_URL).
-CLIENT_MODULES = (
-    "Remote.bas",
-    "WebHelpers.bas",
-    "IWebAuthenticator.cls",
-    "WebClient.cls",
-    "WebRequest.cls",
-    "WebResponse.cls",
-)
+# Our client of an xlgoals service (the button protocol), beside Module1: the buttons call it when
+# the workbook names a service (xlwings.conf: XLGOALS_SERVICE_URL). XgStrings is generated.
+CLIENT_MODULES = ("XgClient.bas", "XgHost.bas", "XgStrings.bas")
 # [MS-OVBA] 2.3.4.1: a _VBA_PROJECT stream without a performance cache (version 0xFFFF): the VBA
 # host compiles every module from its source, so no stale or missing p-code is ever used.
 VBA_PROJECT_NO_CACHE = b"\xcc\x61\xff\xff\x00\x00\x00"
-CLASS_ATTRIBUTES = (  # as in the Dictionary class module of xlwings' own build
-    'Attribute VB_Base = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"',
-    "Attribute VB_GlobalNameSpace = False",
-    "Attribute VB_Creatable = False",
-    "Attribute VB_PredeclaredId = False",
-    "Attribute VB_Exposed = True",
-    "Attribute VB_TemplateDerived = False",
-    "Attribute VB_Customizable = False",
-)
 
 MODULE_OFFSET = 0x0031
 MODULE_NAME = 0x0019
@@ -202,13 +186,8 @@ def add_to_project_streams(
 
 
 def client_module_source(file: str) -> str:
-    """A module of xlwings' VBA client as it goes into the project (a class without its export header)."""
-    text = (ADDIN_DIR / file).read_text(encoding="ascii").replace("\r\n", "\n")
-    if file.endswith(".cls"):
-        body = text.split("\n")
-        first = next(i for i, line in enumerate(body) if line.startswith("Attribute VB_Name"))
-        rest = [line for line in body[first + 1 :] if not line.startswith("Attribute VB_")]
-        text = "\n".join([body[first], *CLASS_ATTRIBUTES, *rest])
+    """One of our client modules as it goes into the project (CRLF line ends)."""
+    text = (VBA_DIR / file).read_text(encoding="ascii").replace("\r\n", "\n")
     return text.replace("\n", "\r\n")
 
 
@@ -247,9 +226,11 @@ def build_vba_project(source: str | None = None) -> bytes:
 
 
 def main() -> None:
-    """``./dev vba``: regenerate the worksheet functions' VBA wrappers, then vba/vbaProject.bin."""
+    """``./dev vba``: regenerate the worksheet functions' VBA wrappers and the client's sentences,
+    then macros/excel/vbaProject.bin."""
     wrappers = VBA_DIR / "udf_wrappers.bas"
     wrappers.write_text(generate_udf_wrappers(), encoding="ascii")
+    (VBA_DIR / "XgStrings.bas").write_text(generate_text_module(), encoding="ascii")
     target = VBA_DIR / "vbaProject.bin"
     target.write_bytes(build_vba_project())
     print(f"wrote {wrappers} and {target}")

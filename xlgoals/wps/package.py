@@ -1,11 +1,17 @@
 """Build the WPS add-in for one service address: ``xlgoals wps-addin --url URL -o FILE.zip``.
 
 The add-in's sources (``macros/wps/``) are plain files; only ``js/config.js`` is written here, with the
-service address (and, for an offline package, optionally the access token). The package has the
-layout of WPS's ``jsaddons`` folder: the add-in in ``xlgoals_<version>/``, ``jsplugins.xml`` for an
-offline install and ``publish.xml`` naming the service's online copy. The same files are served by
-the service itself under ``/wps/`` (online mode: WPS fetches ``/wps/jsplugins.xml``). Builds are
-byte-for-byte reproducible: fixed order, fixed timestamps.
+service address (and, for an offline package, optionally the access token — otherwise the add-in asks
+for it). The forms WPS reads (wpsjs 2.2.3, Kingsoft's add-in tool: ``debug_xmlplugin.js``,
+``build.js``, ``publish.js``; docs/服务.md §9):
+
+* online — the service itself serves the add-in: ``/wps/jsplugins.xml`` lists it as
+  ``<jspluginonline name type url="…/wps/xlgoals_VERSION/"/>`` and WPS fetches its files from there;
+* offline — ``xlgoals.7z`` holds the folder ``xlgoals_VERSION/`` (what ``wpsjs build`` makes), and a
+  ``jsplugins.xml`` lists it as ``<jsplugin name type url="…/xlgoals.7z" version/>``; the package also
+  carries the folder unpacked, as WPS unpacks it into its ``jsaddons`` folder.
+
+Builds are byte-for-byte reproducible: fixed order, fixed timestamps.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from xml.sax.saxutils import quoteattr
 from xlgoals import __version__
 from xlgoals.clientcode import macros
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.wps import sevenzip
 
 SOURCES = macros("wps")
 NAME = "xlgoals"
@@ -49,26 +56,33 @@ def addin_files(url: str, token: str | None = None) -> dict[str, bytes]:
     return dict(sorted(files.items()))
 
 
+ARCHIVE = f"{NAME}.7z"
+
+
 def plugins_xml(url: str, *, online: bool) -> bytes:
-    """jsplugins.xml (offline: the add-in's folder beside it) or publish.xml (the service's copy)."""
-    where = f"{check_url(url)}/wps/{FOLDER}/" if online else f"{FOLDER}/"
-    extra = ' enable="enable" install="null"' if online else ""
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<jsplugins>\n'
-        f'  <jsplugin name="{NAME}" type="et" url={quoteattr(where)} version="{__version__}"{extra}/>\n'
-        "</jsplugins>\n"
-    ).encode()
+    """jsplugins.xml: the online add-in the service serves, or the offline archive."""
+    base = f"{check_url(url)}/wps/"
+    if online:
+        entry = f'<jspluginonline name="{NAME}" type="et" url={quoteattr(base + FOLDER + "/")}/>'
+    else:
+        entry = f'<jsplugin name="{NAME}" type="et" url={quoteattr(base + ARCHIVE)} version="{__version__}"/>'
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<jsplugins>\n  {entry}\n</jsplugins>\n'.encode()
+
+
+def archive(url: str, token: str | None = None) -> bytes:
+    """The offline add-in as WPS installs it: ``xlgoals.7z`` holding ``xlgoals_VERSION/``."""
+    return sevenzip.build({f"{FOLDER}/{k}": v for k, v in addin_files(url, token).items()})
 
 
 def build_package(url: str, token: str | None = None) -> bytes:
     buf = io.BytesIO()
     entries = {f"jsaddons/{FOLDER}/{k}": v for k, v in addin_files(url, token).items()}
     entries["jsaddons/jsplugins.xml"] = plugins_xml(url, online=False)
-    entries["jsaddons/publish.xml"] = plugins_xml(url, online=True)
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+    entries[ARCHIVE] = archive(url, token)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as package:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, STAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, entries[name])
+            package.writestr(info, entries[name])
     return buf.getvalue()

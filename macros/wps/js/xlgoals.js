@@ -1,17 +1,27 @@
-/* xlgoals WPS 加载项: the buttons of the template, done by the xlgoals service.
+/* xlgoals WPS 加载项: the template's buttons, answered by the xlgoals service through the xlgoals
+   button protocol (docs/服务.md §8; the same answers Excel's VBA and LibreOffice get).
 
-   校验 and 汇总 send the open workbook to the service in the xlwings client format (the values of
-   every sheet) and apply the actions it answers with — the same actions Excel's buttons get:
-   setValues, setRangeColor, addNote, addHyperlink, addSheet, rangeClearContents,
-   sheetClearContents, setNumberFormat, setSheetName, activateSheet, runMacro (XgUnprotect /
-   XgProtect: sheet protection, done here as the template's VBA does it), alert.
-   Plain ES5 and the WPS table object model only (Application.ActiveWorkbook.Sheets.Item(i).Range(...)),
-   so it runs in the WPS of 信创 machines. The service address comes from js/config.js (written when
-   the add-in is built: xlgoals wps-addin --url ...). */
+   A press sends the workbook's values (every sheet's UsedRange.Value2, in one call per sheet) as
+   JSON; the answer's operations are applied, in order, to the workbook that was active when the
+   button was pressed (not to whichever is active when the answer arrives). A sheet is unprotected
+   only when the answer says so and protected again, with the options it names, once the operations
+   are done or one of them failed. A second press while one runs is refused with a sentence. The
+   access token (if the service has one) travels in the request body, so any characters work; when
+   the service refuses it, the add-in asks for it once and remembers it.
+
+   Plain ES5 and the WPS table object model only, so it runs in the WPS of 信创 machines. The
+   service address comes from js/config.js (xlgoals wps-addin --url …, or the service itself). */
 var XlGoals = (function () {
   'use strict';
   var config = window.XLGOALS_CONFIG || {};
-  var NO_FILL = -4142; /* xlNone */
+  var PROTOCOL = 1;
+  var CLIENT_VERSION = config.version || '';
+  var NO_FILL = -4142; /* xlColorIndexNone */
+  var TOKEN_KEY = 'xlgoals.token';
+  var busy = false;
+  /* Excel's error values as Value2 hands them over (CVErr codes as HRESULTs): sent as their text. */
+  var ERRORS = { '-2146826288': '#NULL!', '-2146826281': '#DIV/0!', '-2146826273': '#VALUE!',
+    '-2146826265': '#REF!', '-2146826259': '#NAME?', '-2146826252': '#NUM!', '-2146826246': '#N/A' };
 
   function column(n) {
     var s = '';
@@ -19,60 +29,55 @@ var XlGoals = (function () {
     return s;
   }
 
-  function address(row, col, rows, cols) {
-    var first = column(col) + row;
-    if ((rows || 1) === 1 && (cols || 1) === 1) { return first; }
-    return first + ':' + column(col + cols - 1) + (row + rows - 1);
+  function cellValue(v) {
+    if (v === null || v === undefined || v === '') { return null; }
+    if (typeof v === 'number') { return ERRORS.hasOwnProperty(String(v)) ? ERRORS[String(v)] : v; }
+    if (typeof v === 'boolean' || typeof v === 'string') { return v; }
+    return String(v);
   }
 
-  function grid(value, rows, cols) {
-    /* Value2 of a range: a 2-D array, a 1-D array (one row) or a single value; blanks as "". */
-    var out = [];
+  function grid(value) {
+    /* Value2 of a range: a 2-D array (a 1-D array for one row, a single value for one cell). */
     if (value && typeof value.toArray === 'function') { value = value.toArray(); }
-    if (!(value instanceof Array)) { value = [[value]]; } else if (rows === 1 && !(value[0] instanceof Array)) { value = [value]; }
-    for (var r = 0; r < rows; r++) {
+    if (!(value instanceof Array)) { return [[cellValue(value)]]; }
+    if (!(value[0] instanceof Array)) { value = [value]; }
+    var out = [];
+    for (var r = 0; r < value.length; r++) {
       var row = [];
-      for (var c = 0; c < cols; c++) {
-        var v = value[r] instanceof Array ? value[r][c] : undefined;
-        row.push(v === null || v === undefined ? '' : v);
-      }
+      for (var c = 0; c < value[r].length; c++) { row.push(cellValue(value[r][c])); }
       out.push(row);
     }
     return out;
   }
 
   function values(sheet) {
+    /* The sheet's values from A1 (the used range may start further down and right). */
     var used = sheet.UsedRange;
-    var rows = used.Row + used.Rows.Count - 1;
-    var cols = used.Column + used.Columns.Count - 1;
-    if (rows < 1 || cols < 1) { return [['']]; }
-    return grid(sheet.Range(address(1, 1, rows, cols)).Value2, rows, cols);
+    var top = used.Row, left = used.Column;
+    var block = grid(used.Value2);
+    var rows = [];
+    for (var r = 1; r < top; r++) { rows.push([]); }
+    for (var k = 0; k < block.length; k++) {
+      var row = [];
+      for (var c = 1; c < left; c++) { row.push(null); }
+      rows.push(row.concat(block[k]));
+    }
+    return rows;
   }
 
-  function payload(app) {
-    var wb = app.ActiveWorkbook;
+  function request(wb, action, token) {
     var sheets = [];
     for (var i = 1; i <= wb.Sheets.Count; i++) {
       var sheet = wb.Sheets.Item(i);
-      sheets.push({ name: sheet.Name, values: values(sheet), pictures: [], tables: [], notes: [] });
+      sheets.push({ name: sheet.Name, hidden: sheet.Visible !== -1 && sheet.Visible !== true, rows: values(sheet) });
     }
-    /* "Office.js" is the xlwings client whose action vocabulary (notes included) this add-in applies. */
-    return {
-      client: 'Office.js',
-      version: 'wps',
-      book: { name: wb.Name, active_sheet_index: Math.max(0, wb.ActiveSheet.Index - 1), selection: 'A1' },
-      names: [],
-      sheets: sheets
-    };
+    return { xlgoals: PROTOCOL, client: 'wps', client_version: CLIENT_VERSION, action: action,
+      book: wb.Name, can: [], token: token || '', sheets: sheets };
   }
 
   function bgr(hex) {
-    var n = parseInt(hex.replace('#', ''), 16);
+    var n = parseInt(hex, 16);
     return ((n >> 16) & 255) + ((n >> 8) & 255) * 256 + (n & 255) * 65536;
-  }
-
-  function rangeOf(sheet, a) {
-    return sheet.Range(address(a.start_row + 1, a.start_column + 1, a.row_count, a.column_count));
   }
 
   function protect(sheet, allowed) {
@@ -81,7 +86,7 @@ var XlGoals = (function () {
     /* Worksheet.Protect(Password, DrawingObjects, Contents, Scenarios, UserInterfaceOnly,
        AllowFormattingCells, AllowFormattingColumns, AllowFormattingRows, AllowInsertingColumns,
        AllowInsertingRows, AllowInsertingHyperlinks, AllowDeletingColumns, AllowDeletingRows,
-       AllowSorting, AllowFiltering, AllowUsingPivotTables) — as the template's XgProtect. */
+       AllowSorting, AllowFiltering, AllowUsingPivotTables) — positional, as the template's VBA. */
     sheet.Protect('', !has('objects'), true, !has('scenarios'), false, has('format_cells'),
       has('format_columns'), has('format_rows'), has('insert_columns'), has('insert_rows'),
       has('insert_hyperlinks'), has('delete_columns'), has('delete_rows'), has('sort'), has('autofilter'),
@@ -89,95 +94,166 @@ var XlGoals = (function () {
     sheet.EnableSelection = has('select_locked_cells') ? 0 : (has('select_unlocked_cells') ? 1 : -4142);
   }
 
-  var actions = {
-    setValues: function (wb, sheet, a) {
-      var rows = a.values.length;
-      var cols = rows ? a.values[0].length : 0;
-      if (rows && cols) { sheet.Range(address(a.start_row + 1, a.start_column + 1, rows, cols)).Value2 = a.values; }
+  function literal(v) {
+    /* What to assign so the cell keeps the value as sent: text with the text prefix (never read as a
+       number or a formula), numbers and booleans as they are, blanks as nothing. */
+    if (v === null || v === undefined || v === '') { return ''; }
+    if (typeof v === 'string') { return "'" + v; }
+    return v;
+  }
+
+  function block(rows) {
+    var width = 0, out = [], r, c;
+    for (r = 0; r < rows.length; r++) { width = Math.max(width, rows[r].length); }
+    for (r = 0; r < rows.length; r++) {
+      var row = [];
+      for (c = 0; c < width; c++) { row.push(literal(rows[r][c])); }
+      out.push(row);
+    }
+    return { rows: out, width: width };
+  }
+
+  function resize(cell, height, width) {
+    var m = /^([A-Z]+)(\d+)$/.exec(cell);
+    var first = parseInt(m[2], 10), col = 0;
+    for (var i = 0; i < m[1].length; i++) { col = col * 26 + m[1].charCodeAt(i) - 64; }
+    return cell + ':' + column(col + width - 1) + (first + height - 1);
+  }
+
+  function sheetOf(wb, name) { return wb.Sheets.Item(name); }
+
+  var operations = {
+    fill: function (wb, op) {
+      var interior = sheetOf(wb, op.sheet).Range(op.cell).Interior;
+      if (op.color === null || op.color === undefined || op.color === '') { interior.ColorIndex = NO_FILL; } else { interior.Color = bgr(op.color); }
     },
-    setRangeColor: function (wb, sheet, a) {
-      var interior = rangeOf(sheet, a).Interior;
-      if (a.args[0] === null) { interior.ColorIndex = NO_FILL; } else { interior.Color = bgr(a.args[0]); }
-    },
-    addNote: function (wb, sheet, a) {
-      var cell = sheet.Range(a.args[0].replace(/\$/g, ''));
+    note: function (wb, op) {
+      var cell = sheetOf(wb, op.sheet).Range(op.cell);
       if (cell.Comment) { cell.Comment.Delete(); }
-      cell.AddComment(a.args[1]);
+      if (op.text) { cell.AddComment(op.text); }
     },
-    addHyperlink: function (wb, sheet, a) {
-      var target = a.args[0];
-      var inside = target.charAt(0) === '#';
-      sheet.Hyperlinks.Add(rangeOf(sheet, a), inside ? '' : target, inside ? target.substring(1) : '',
-        a.args[2] || '', a.args[1] || '');
+    clear: function (wb, op) {
+      var range = sheetOf(wb, op.sheet).Range(op.cell);
+      range.ClearContents();
+      range.Hyperlinks.Delete(); /* ClearContents keeps a cell's link */
     },
-    addSheet: function (wb, sheet, a) {
-      var index = parseInt(a.args[0], 10);
-      var added = index > 0 ? wb.Sheets.Add(null, wb.Sheets.Item(index)) : wb.Sheets.Add(wb.Sheets.Item(1));
-      added.Name = a.args[1];
+    values: function (wb, op) {
+      var b = block(op.rows);
+      if (b.rows.length && b.width) { sheetOf(wb, op.sheet).Range(resize(op.cell, b.rows.length, b.width)).Value2 = b.rows; }
     },
-    rangeClearContents: function (wb, sheet, a) { rangeOf(sheet, a).ClearContents(); },
-    sheetClearContents: function (wb, sheet) { sheet.Cells.ClearContents(); },
-    setNumberFormat: function (wb, sheet, a) { rangeOf(sheet, a).NumberFormat = a.args[0]; },
-    setSheetName: function (wb, sheet, a) { sheet.Name = a.args[0]; },
-    activateSheet: function (wb, sheet, a) { wb.Sheets.Item(parseInt(a.args[0], 10) + 1).Activate(); },
-    runMacro: function (wb, sheet, a) {
-      var name = String(a.args[0]).split('!').pop();
-      var target = wb.Sheets.Item(a.args[1]);
-      if (name === 'XgUnprotect') { target.Unprotect(); } else if (name === 'XgProtect') { protect(target, a.args[2] || ''); } else { throw new Error(name); }
+    formula: function (wb, op) { sheetOf(wb, op.sheet).Range(op.cell).Formula = op.text; },
+    link: function (wb, op) {
+      var sheet = sheetOf(wb, op.sheet);
+      sheet.Hyperlinks.Add(sheet.Range(op.cell), '', op.target, '', op.text || '');
     },
-    alert: function (wb, sheet, a) { window.alert(a.args[0]); }
+    add_sheet: function (wb, op) {
+      var added = wb.Sheets.Add(null, sheetOf(wb, op.after)); /* after the named sheet: never before the active one */
+      added.Name = op.name;
+    },
+    copy_sheet: function (wb, op) {
+      var before = wb.Sheets.Count;
+      sheetOf(wb, op.sheet).Copy(null, sheetOf(wb, op.after));
+      if (wb.Sheets.Count !== before + 1) { throw new Error('复制工作表失败'); }
+      var index = sheetOf(wb, op.after).Index + 1;
+      wb.Sheets.Item(index).Name = op.name;
+    },
+    insert_rows: function (wb, op) {
+      sheetOf(wb, op.sheet).Range(op.row + ':' + (op.row + op.count - 1)).Insert();
+    }
   };
 
-  function apply(app, list) {
-    var wb = app.ActiveWorkbook;
-    for (var i = 0; i < list.length; i++) {
-      var a = list[i];
-      var handler = actions[a.func];
-      if (!handler) { throw new Error('不支持的操作 ' + a.func + '，请更新 xlgoals 加载项。'); }
-      var sheet = typeof a.sheet_position === 'number' ? wb.Sheets.Item(a.sheet_position + 1) : null;
-      handler(wb, sheet, a);
+  function apply(wb, answer) {
+    /* The answer's operations, in order; every sheet unprotected is protected again at the end,
+       also when an operation fails. Returns the message to show. */
+    if (answer.error) { throw new Error(answer.error); }
+    if (typeof answer.xlgoals !== 'number' || answer.xlgoals > PROTOCOL) {
+      throw new Error('校验服务比此加载项新：请联系财政局信息科更新 WPS 加载项后再试。');
     }
+    var unprotected = [];
+    try {
+      var ops = answer.ops || [];
+      for (var i = 0; i < ops.length; i++) {
+        var op = ops[i];
+        if (op.op === 'unprotect') {
+          var sheet = sheetOf(wb, op.sheet);
+          if (sheet.ProtectContents) { sheet.Unprotect(); unprotected.push([op.sheet, op.allow || '']); }
+        } else if (operations.hasOwnProperty(op.op)) {
+          operations[op.op](wb, op);
+        } else {
+          throw new Error('校验服务要求的操作“' + op.op + '”此加载项不认识：请更新 WPS 加载项后再试。');
+        }
+      }
+    } finally {
+      for (var k = unprotected.length - 1; k >= 0; k--) {
+        try { protect(sheetOf(wb, unprotected[k][0]), unprotected[k][1]); } catch (ignored) { /* protect the others */ }
+      }
+    }
+    return answer.message || '';
   }
 
   function service() { return String(config.url || '').replace(/\/+$/, ''); }
 
-  function run(script, app, done) {
-    var xhr = new XMLHttpRequest();
-    xhr.open('POST', service() + '/xlwings/custom-scripts-call/' + script);
-    xhr.setRequestHeader('Content-Type', 'application/json');
-    if (config.token) { xhr.setRequestHeader('Authorization', config.token); }
-    xhr.onload = function () {
-      try {
-        if (xhr.status === 200) {
-          apply(app, JSON.parse(xhr.responseText).actions);
-        } else {
-          var sentence = '';
-          try { sentence = JSON.parse(xhr.responseText).error; } catch (e) { sentence = ''; }
-          window.alert(sentence || ('校验服务出错（' + xhr.status + '），请稍后重试。'));
-        }
-      } catch (err) {
-        window.alert('xlgoals 加载项未能完成操作：' + (err && err.message ? err.message : err));
-      }
-      if (done) { done(); }
-    };
-    xhr.onerror = function () {
-      window.alert('无法连接校验服务 ' + service() + '，请检查网络，或联系财政局信息科。');
-      if (done) { done(); }
-    };
-    xhr.send(JSON.stringify(payload(app)));
+  function storedToken() {
+    try { return window.localStorage.getItem(TOKEN_KEY) || config.token || ''; } catch (e) { return config.token || ''; }
   }
 
-  function press(id, app, done) {
-    var scripts = { btnValidate: 'xg_validate', btnTotals: 'xg_totals', btnExport: 'xg_export' };
+  function rememberToken(token) {
+    try { window.localStorage.setItem(TOKEN_KEY, token); } catch (e) { /* not kept: asked again next time */ }
+  }
+
+  function post(body, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', service() + '/api/press');
+    xhr.setRequestHeader('Content-Type', 'application/json');
+    xhr.onload = function () {
+      var answer = null;
+      try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
+      done(xhr.status, answer);
+    };
+    xhr.onerror = function () { done(0, null); };
+    xhr.send(JSON.stringify(body));
+  }
+
+  function press(action, app, done) {
+    function finish(message) {
+      busy = false;
+      if (message) { window.alert(message); }
+      if (done) { done(); }
+    }
+    if (busy) { window.alert('上一次操作还在进行，请等它完成后再点。'); if (done) { done(); } return; }
+    var wb = app.ActiveWorkbook; /* the workbook of this press, whatever is active when the answer comes */
+    if (!wb) { window.alert('请先打开要校验的绩效目标表。'); if (done) { done(); } return; }
+    busy = true;
+    var body;
+    try { body = request(wb, action, storedToken()); } catch (err) {
+      finish('无法读取工作簿：' + (err && err.message ? err.message : err)); return;
+    }
+    var asked = false;
+    function answered(status, answer) {
+      if (status === 401 && !asked) {
+        asked = true;
+        var token = window.prompt('校验服务需要访问口令，请输入财政局提供的访问口令：', '');
+        if (token) { rememberToken(token); body.token = token; post(body, answered); return; }
+      }
+      if (status === 0) { finish('无法连接校验服务 ' + service() + '，请检查网络，或联系财政局信息科。'); return; }
+      if (!answer) { finish('校验服务出错（' + status + '），请稍后重试。'); return; }
+      try { finish(apply(wb, answer)); } catch (err) {
+        finish(answer.error ? answer.error : 'xlgoals 加载项未能完成操作：' + (err && err.message ? err.message : err));
+      }
+    }
+    post(body, answered);
+  }
+
+  function onButton(id, app, done) {
+    var actions = { btnValidate: 'validate', btnTotals: 'totals', btnExport: 'export', btnNewProject: 'new_project' };
     if (id === 'btnTemplate') {
       window.open(service() + '/template');
       if (done) { done(); }
       return;
     }
-    if (!scripts[id]) { return; }
-    if (!app.ActiveWorkbook) { window.alert('请先打开要校验的绩效目标表。'); if (done) { done(); } return; }
-    run(scripts[id], app, done);
+    if (!actions[id]) { if (done) { done(); } return; }
+    press(actions[id], app, done);
   }
 
-  return { press: press, payload: payload, apply: apply, address: address };
+  return { press: onButton, request: request, apply: apply, column: column };
 }());
