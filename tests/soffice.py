@@ -78,9 +78,9 @@ def new_profile(prefix: str = "xlgoals-lo-") -> Path:
 
 
 class _Office:
-    """The resident helper (and its LibreOffice) of this test process."""
+    """A resident helper (and its LibreOffice) of this test process."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
         python = require_uno()
         self.profile = new_profile()
         self.process = subprocess.Popen(
@@ -89,6 +89,7 @@ class _Office:
             stdout=subprocess.PIPE,
             text=True,
             encoding="utf-8",
+            env={**os.environ, **(env or {})},
         )
         assert self.process.stdout is not None
         first = self.process.stdout.readline()
@@ -121,16 +122,18 @@ class _Office:
 
 
 _lock = threading.Lock()
-_office: _Office | None = None
+_offices: dict[str, _Office] = {}
 
 
-def office() -> _Office:
-    global _office
+def office(key: str = "oracle", env: dict[str, str] | None = None) -> _Office:
+    """The LibreOffice of this test process for ``key``: the oracle (conversions, edits, VBA), or a
+    host of its own (with an extension installed, its environment given)."""
     with _lock:
-        if _office is None or _office.process.poll() is not None:
-            _office = _Office()
-            atexit.register(_office.close)
-        return _office
+        current = _offices.get(key)
+        if current is None or current.process.poll() is not None:
+            current = _offices[key] = _Office(env)
+            atexit.register(current.close)
+        return current
 
 
 def convert(files: list[Path], fmt: str, outdir: Path) -> list[Path]:

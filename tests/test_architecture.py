@@ -188,6 +188,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "xlgoals.template.vba_text",
         "xlgoals.template.vbaproject",
         "xlgoals.wps*",
+        "xlgoals.libreoffice*",
     ),
     (  # what a command does: read, check, mark, total, convert, many files at once
         "xlgoals.inputs",

@@ -11,7 +11,13 @@ then answers requests, one JSON object per line on stdin, with one JSON line on 
 * ``{"basic": IN, "stub": [MODULE…], "replace": {MODULE: SOURCE}, "calls": [{"module", "function",
   "args"}]}`` — open a workbook with its VBA project (LibreOffice runs VBA as Basic in its VBA mode),
   empty the modules ``stub`` names (those that cannot compile here, such as xlwings' with its DLL
-  declarations), put SOURCE in place of a module, call the functions in order; their results.
+  declarations), put SOURCE in place of a module, call the functions in order; their results;
+* ``{"install": OXT}`` — add an extension to the profile (the Extension Manager, as Tools → Extension
+  Manager does), then start LibreOffice again so it is loaded;
+* ``{"session": IN, "steps": [...]}`` — open IN where it is (a clerk's saved workbook) and apply the
+  steps in order: ``{"dispatch": URL}`` (a toolbar button or menu item: what the click dispatches),
+  ``{"set": SHEET, "cells": {...}}`` (typing), ``{"store": OUT}`` (a copy as .xlsx), ``{"save": true}``,
+  ``{"toolbar": NAME}`` (the titles of an add-on toolbar's items, in the UI's language).
 
 Answers are ``{"ok": true, ...}`` or ``{"error": "..."}``. If soffice dies (it has dropped the bridge
 once on a brand-new profile) it is started again and the request retried once. Every document is
@@ -32,7 +38,10 @@ import traceback
 from pathlib import Path
 
 import uno  # type: ignore[import-not-found]
+import unohelper  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+from com.sun.star.task import XInteractionHandler  # type: ignore[import-not-found]
+from com.sun.star.ucb import XCommandEnvironment  # type: ignore[import-not-found]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import uno_edit
@@ -52,6 +61,7 @@ class Office:
         self.profile = profile
         self.process: subprocess.Popen[bytes] | None = None
         self.desktop: object = None
+        self.ctx: object = None
 
     def start(self) -> None:
         pipe = f"xlgoals-tests-{os.getpid()}-{time.monotonic_ns()}"
@@ -75,6 +85,7 @@ class Office:
             try:
                 ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
                 self.desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+                self.ctx = ctx
                 return
             except Exception:
                 if self.process.poll() is not None:
@@ -170,6 +181,73 @@ def basic(office: Office, request: dict, scratch: Path) -> dict:
         work.unlink(missing_ok=True)
 
 
+class _Approve(unohelper.Base, XInteractionHandler):  # type: ignore[misc]
+    """Say yes to whatever the Extension Manager asks (a licence, a replacement)."""
+
+    def handle(self, request: object) -> None:
+        for choice in request.getContinuations():  # type: ignore[attr-defined]
+            if choice.queryInterface(uno.getTypeByName("com.sun.star.task.XInteractionApprove")):
+                choice.select()
+
+
+class _Commands(unohelper.Base, XCommandEnvironment):  # type: ignore[misc]
+    def getInteractionHandler(self) -> object:
+        return _Approve()
+
+    def getProgressHandler(self) -> None:
+        return None
+
+
+def install(office: Office, request: dict, scratch: Path) -> dict:
+    manager = office.ctx.getValueByName("/singletons/com.sun.star.deployment.ExtensionManager")  # type: ignore[attr-defined]
+    url = Path(request["install"]).resolve().as_uri()
+    manager.addExtension(url, (), "user", manager.createAbortChannel(), _Commands())
+    office.stop()
+    office.start()
+    return {"ok": True}
+
+
+def session(office: Office, request: dict, scratch: Path) -> dict:
+    path = Path(request["session"])
+    doc = office.load(path)
+    results: list[object] = []
+    try:
+        frame = doc.getCurrentController().getFrame()
+        frame.activate()
+        helper = office.ctx.ServiceManager.createInstanceWithContext(  # type: ignore[attr-defined]
+            "com.sun.star.frame.DispatchHelper", office.ctx
+        )
+        for step in request["steps"]:
+            if "dispatch" in step:
+                helper.executeDispatch(frame, step["dispatch"], "", 0, ())
+                results.append(None)
+            elif "set" in step:
+                uno_edit.apply(doc, [step])
+                results.append(None)
+            elif "store" in step:
+                doc.storeToURL(
+                    Path(step["store"]).resolve().as_uri(), props(FilterName="Calc MS Excel 2007 XML")
+                )
+                results.append(step["store"])
+            elif "save" in step:
+                doc.store()
+                results.append(None)
+            elif "toolbar" in step:  # the toolbar exists in the frame; its items, titled in Chinese
+                bar = frame.LayoutManager.getElement(f"private:resource/toolbar/addon_{step['toolbar']}")
+                provider = office.ctx.ServiceManager.createInstanceWithContext(  # type: ignore[attr-defined]
+                    "com.sun.star.configuration.ConfigurationProvider", office.ctx
+                )
+                node = f"/org.openoffice.Office.Addons/AddonUI/OfficeToolBar/{step['toolbar']}"
+                access = provider.createInstanceWithArguments(
+                    "com.sun.star.configuration.ConfigurationAccess", props(nodepath=node, Locale="zh-CN")
+                )
+                items = [access.getByName(n) for n in sorted(access.ElementNames)]
+                results.append({"exists": bar is not None, "items": [[i.URL, i.Title] for i in items]})
+    finally:
+        doc.close(True)
+    return {"ok": True, "results": results}
+
+
 def main() -> None:
     office = Office(Path(sys.argv[1]))
     office.start()
@@ -179,7 +257,8 @@ def main() -> None:
     try:
         for line in sys.stdin:
             request = json.loads(line)
-            handler = convert if "convert" in request else basic if "basic" in request else edit
+            kinds = {"convert": convert, "basic": basic, "install": install, "session": session}
+            handler = next((h for k, h in kinds.items() if k in request), edit)
             try:
                 try:
                     answer = handler(office, request, scratch)

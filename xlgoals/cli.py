@@ -26,6 +26,7 @@ COMMANDS = {
     "rules": "rules",
     "serve": "serve",
     "wps-addin": "wps_addin",
+    "libreoffice-addin": "libreoffice_addin",
     "template": "template",
 }
 
@@ -147,6 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", default="xlgoals-wps加载项.zip", help="加载项压缩包（默认 xlgoals-wps加载项.zip）"
     )
     wps.add_argument("--token", help="访问口令（写入加载项；仅用于离线部署）")
+
+    lo = command(
+        "libreoffice-addin",
+        "生成 LibreOffice 扩展（Calc 的“绩效目标”菜单和工具栏：校验、汇总、导出、新增项目），调用校验服务",
+    )
+    lo.add_argument("--url", required=True, help="校验服务的地址，如 http://10.1.2.3:8000")
+    lo.add_argument("-o", "--output", default="xlgoals.oxt", help="扩展文件（默认 xlgoals.oxt）")
+    lo.add_argument("--token", help="访问口令（写入扩展；也可在工作簿的 xlwings.conf 工作表中填写）")
 
     template = command("template", "生成空白绩效目标表模板（.xlsx，并在旁边生成启用宏的 .xlsm）")
     template.add_argument(

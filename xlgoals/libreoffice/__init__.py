@@ -1,0 +1,1 @@
+"""The LibreOffice extension (``xlgoals libreoffice-addin``): its sources live in ``macros/libreoffice``."""
