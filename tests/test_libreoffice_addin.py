@@ -8,8 +8,10 @@ links, protection — is what Excel's buttons leave on the strict Excel double, 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,8 +40,11 @@ def calc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any, P
     soffice.require_uno()
     tmp = tmp_path_factory.mktemp("lo-addin")
     with running_service(tmp / "service", "--workers", "2") as url:
-        oxt = tmp / "xlgoals.oxt"
-        oxt.write_bytes(build_extension(url))
+        oxt = tmp / "xlgoals.oxt"  # as a clerk gets it: the link on the service's page
+        with urllib.request.urlopen(url + "/libreoffice/xlgoals.oxt", timeout=60) as r:
+            assert "xlgoals.oxt" in r.headers["Content-Disposition"]
+            oxt.write_bytes(r.read())
+        assert oxt.read_bytes() == build_extension(url)  # the service's address built in
         log = tmp / "messages.log"
         office = soffice.office("extension", env={"XLGOALS_MESSAGE_LOG": str(log)})
         office.ask({"install": str(oxt)})
@@ -124,6 +129,7 @@ def test_the_toolbar_is_there_with_its_four_buttons(calc, tmp_path) -> None:
     path.write_bytes(build_bytes(None))
     (toolbar,) = _session(office, path, [{"toolbar": "org.xlgoals.libreoffice.toolbar"}])
     assert toolbar["exists"]
+    assert toolbar["name"] == "绩效目标" and toolbar["docked"]  # not a floating "Add-On 1"
     assert toolbar["items"] == [
         [f"vnd.xlgoals:{action}", title]
         for action, title in (
@@ -251,7 +257,5 @@ def test_the_marked_sheet_renders(calc, tmp_path) -> None:
     )
     (png,) = tmp_path.glob("page*.png")
     assert png.stat().st_size > 10_000
-    import os
-
     if os.environ.get("XLGOALS_UPDATE_SCREENSHOTS") == "1":
         shutil.copy(png, ROOT / "docs" / "images" / "libreoffice-marked.png")

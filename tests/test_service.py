@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import re
 import threading
 import time
 import zipfile
@@ -287,6 +288,17 @@ def test_rules_template_and_health(client: TestClient) -> None:
     assert "/api/check" in client.get("/openapi.json").json()["paths"]
     assert "SAT-001" in client.get("/rules").text
     assert "/api/annotate" in client.get("/api").text
+
+
+def test_every_link_on_the_page_answers(client: TestClient) -> None:
+    links = re.findall(r'href="(/[^"]*)"', client.get("/").text)
+    assert "/libreoffice/xlgoals.oxt" in links and "/template?macros=1" in links
+    for link in links:
+        answer = client.get(link)
+        assert answer.status_code == 200, link
+    oxt = client.get("/libreoffice/xlgoals.oxt")
+    assert oxt.headers["content-type"] == "application/vnd.openofficeorg.extension"
+    assert zipfile.ZipFile(io.BytesIO(oxt.content)).read("settings.json").startswith(b"{")
 
 
 def test_page_without_script(client: TestClient) -> None:

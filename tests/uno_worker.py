@@ -242,7 +242,22 @@ def session(office: Office, request: dict, scratch: Path) -> dict:
                     "com.sun.star.configuration.ConfigurationAccess", props(nodepath=node, Locale="zh-CN")
                 )
                 items = [access.getByName(n) for n in sorted(access.ElementNames)]
-                results.append({"exists": bar is not None, "items": [[i.URL, i.Title] for i in items]})
+                states = provider.createInstanceWithArguments(
+                    "com.sun.star.configuration.ConfigurationAccess",
+                    props(
+                        nodepath="/org.openoffice.Office.UI.CalcWindowState/UIElements/States", Locale="zh-CN"
+                    ),
+                )
+                resource = f"private:resource/toolbar/addon_{step['toolbar']}"
+                state = states.getByName(resource) if states.hasByName(resource) else None
+                results.append(
+                    {
+                        "exists": bar is not None,
+                        "items": [[i.URL, i.Title] for i in items],
+                        "name": state.UIName if state is not None else None,
+                        "docked": bool(state.Docked) if state is not None else None,
+                    }
+                )
     finally:
         doc.close(True)
     return {"ok": True, "results": results}

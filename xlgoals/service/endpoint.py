@@ -37,6 +37,7 @@ MEDIA = {
     ".json": "application/json",
     ".csv": "text/csv; charset=utf-8",
     ".zip": "application/zip",
+    ".oxt": "application/vnd.openofficeorg.extension",
 }
 SERVICE_DEFAULT = ConfigPolicy(nearby=False)  # no --config: the defaults (nothing is found near an upload)
 UPLOAD_BODY = {

@@ -69,6 +69,7 @@ def page_start(*, token: bool, max_upload_mb: int) -> str:
         "</form>\n"
         '<p class="links">没有模板？<a href="/template">下载空白模板（.xlsx）</a> · '
         '<a href="/template?macros=1">启用宏的模板（.xlsm，Excel 用）</a> · '
+        '<a href="/libreoffice/xlgoals.oxt">LibreOffice 按钮（扩展）</a> · '
         '<a href="/rules">全部校验规则</a> · <a href="/api">接口说明</a></p>\n'
         '<main id="results">'
     )

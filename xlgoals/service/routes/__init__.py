@@ -7,9 +7,10 @@ ROUTES = (
     "annotate",  # POST /api/annotate
     "summary",  # POST /api/summary
     "convert",  # POST /api/convert
-    "buttons",  # POST /xlwings/custom-scripts-call/{script}: the Excel and WPS buttons
+    "buttons",  # POST /api/press: every client's buttons (and old templates' xlwings calls)
     "rules",  # GET /api/rules, /rules, /api
     "template",  # GET /template
     "wps",  # GET /wps/…: the WPS add-in served online
+    "libreoffice",  # GET /libreoffice/xlgoals.oxt: the LibreOffice extension
     "health",  # GET /healthz
 )
