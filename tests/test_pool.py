@@ -37,3 +37,60 @@ def test_the_cpu_time_of_a_process_can_be_read() -> None:
         pass
     after = cpu_seconds(os.getpid())
     assert after is not None and after - before >= 0.2
+
+
+_KILLED_PARENT = """
+import os, signal, sys
+sys.path.insert(0, {root!r})
+from tests.test_pool import _job
+from xlgoals.pool import Budget, GuardedPool
+import multiprocessing
+pool = GuardedPool(_job, lambda job, why: why, 2, Budget(900, 0))
+results = pool.map(["ok", "hang"])
+next(results)  # one worker is idle now, the other in the middle of a job
+print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_no_worker_outlives_a_killed_command() -> None:
+    """A killed run's workers used to live on for good: an idle one blocked reading a pipe that its
+    own copy of the parent's end kept open, a busy one finished its file first (300–400 MB each)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if not Path("/proc/self/stat").exists():
+        import pytest
+
+        pytest.skip("needs /proc (Linux)")
+    root = str(Path(__file__).resolve().parent.parent)
+    # not capture_output: a surviving worker holds the output pipe open, the test must not wait for it
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_PARENT.format(root=root)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    proc.wait(timeout=120)
+    proc.stdout.close()
+    pids = [int(p) for p in line.split()]
+    assert len(pids) == 2, line
+    for _ in range(300):  # a worker that is told of its parent's death goes within a moment
+        if not any(_alive(p) for p in pids):
+            break
+        time.sleep(0.1)
+    alive = [p for p in pids if _alive(p)]
+    for p in alive:
+        import os
+        import signal
+
+        os.kill(p, signal.SIGKILL)
+    assert not alive, "workers outlived the killed command"

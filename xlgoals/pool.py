@@ -110,10 +110,39 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _worker(conn: Connection, fn: Callable[[J], R], memory_mb: int) -> None:
-    """A worker: run jobs until told to stop; after a MemoryError, report it and stop."""
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the process that started it dies (killed, say), even
+    in the middle of a job. Elsewhere the closed pipe ends an idle worker (``_worker``). The signal
+    follows the *thread* that forked: workers are forked only by a single-threaded process's main
+    thread (``context``) or by the forkserver's, which lives as long as its process."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the line above: do not outlive it
+            os._exit(0)
+
+
+def _worker(
+    conn: Connection, fn: Callable[[J], R], memory_mb: int, parent_end: Connection | None = None
+) -> None:
+    """A worker: run jobs until told to stop (or until the parent is gone); after a MemoryError,
+    report it and stop."""
+    if parent_end is not None:  # fork gave this process the parent's end too: keep only ours, so the
+        parent_end.close()  # pipe reports EOF when the parent dies and an idle worker ends
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory(memory_mb)
+    try:
+        _serve(conn, fn)
+    except (BrokenPipeError, ConnectionResetError):  # the parent is gone: nobody wants the result
+        return
+
+
+def _serve(conn: Connection, fn: Callable[[J], R]) -> None:
     conn.send((READY, None))  # started (its imports done): a job's budget counts from here
     while True:
         try:
@@ -171,7 +200,10 @@ class _Slot:
 
 def _spawn(ctx: Any, fn: Callable[[Any], Any], memory_mb: int) -> _Slot:
     parent, child = ctx.Pipe()
-    process = ctx.Process(target=_worker, args=(child, fn, memory_mb), daemon=True)
+    forked = ctx.get_start_method() == "fork"
+    process = ctx.Process(
+        target=_worker, args=(child, fn, memory_mb, parent if forked else None), daemon=True
+    )
     process.start()
     child.close()
     return _Slot(process, parent)
