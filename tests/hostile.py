@@ -188,6 +188,19 @@ def build(folder: Path) -> list[Case]:
         ),
     )
     add(
+        Case("huge_numbers.xlsx", "findings", note="1e308 as the 预算数 and in a % plan cell"),
+        _edit(
+            seed000,
+            lambda n, c: (
+                _set_cell(
+                    _set_cell(c, "C4", b'<c r="C4"><v>1e308</v></c>'), "D7", b'<c r="D7"><v>1e308</v></c>'
+                )
+                if n == sheet
+                else c
+            ),
+        ),
+    )
+    add(
         Case("nan_inf.xlsx", "findings"),
         _edit(
             seed000,
@@ -354,6 +367,14 @@ def build(folder: Path) -> list[Case]:
         (header + '"tables": [{"budget": {"total": NaN, "fiscal": 1e400}}]}').encode(),
     )
     add(
+        Case("huge_exponent.json", "refused", "金额"),
+        (header + '"tables": [{"budget": {"total": 9e999999999}}]}').encode(),
+    )
+    add(
+        Case("tiny_exponent.json", "refused", "金额"),
+        (header + '"tables": [{"budget": {"total": "-1e-999999999"}}]}').encode(),
+    )
+    add(
         Case("infinity.json", "refused", "数字"),
         (header + '"tables": [{"budget": {"total": Infinity}}]}').encode(),
     )
@@ -413,6 +434,13 @@ def build(folder: Path) -> list[Case]:
             commands=("check",),
         )
     )
+    (folder / "link_a.txt").symlink_to(folder / "link_b.txt")
+    (folder / "link_b.txt").symlink_to(folder / "link_a.txt")
+    cases.append(
+        Case("link_a.txt", "refused", "符号链接形成了循环", path=folder / "link_a.txt", note="a→b→a")
+    )
+    (folder / "link_self.xlsx").symlink_to(folder / "link_self.xlsx")
+    cases.append(Case("link_self.xlsx", "refused", "符号链接形成了循环", path=folder / "link_self.xlsx"))
     loop = folder / "loop"
     loop.mkdir()
     (loop / "self").symlink_to(loop, target_is_directory=True)

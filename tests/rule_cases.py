@@ -45,10 +45,12 @@ def _formula_without_value(t: GoalTable) -> None:
 
 
 def _renamed_sheet(d: Document) -> None:
-    """A workbook whose project sheet was renamed by hand: its 项目清单 still names the old sheet."""
+    """A workbook whose project sheet was renamed by hand: its 项目清单 still names the old sheet; and a
+    listed sheet whose header rows were deleted (there, but no longer read as a project)."""
     _t(d).locations[TableField.TITLE] = Location(file="t.xlsx", sheet="1 职业技能培训补助", cell="A1")
     d.source = "t.xlsx"
-    d.listed_sheets = [(4, "项目1")]
+    d.listed_sheets = [(4, "项目1"), (5, "2 表头被删")]
+    d.other_sheets = ["填表说明", "项目清单", "2 表头被删"]
 
 
 # --- clean baselines --------------------------------------------------------------------------

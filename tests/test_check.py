@@ -162,6 +162,27 @@ def test_configuration_sources(tmp_path):
     assert bad.returncode == 2 and "satisfaction_min" in bad.stdout + bad.stderr
 
 
+def test_a_config_file_that_is_not_text_or_cannot_be_followed_is_one_sentence(tmp_path):
+    src = tmp_path / "000.txt"
+    src.write_bytes(SEEDS["000"].read_bytes())
+    workbook = tmp_path / "a.xlsx"
+    workbook.write_bytes(build_bytes(None))
+    (tmp_path / "loop.toml").symlink_to(tmp_path / "loop.toml")
+    for config, said in (
+        (workbook, "不是 UTF-8 编码的文本"),
+        (tmp_path / "loop.toml", "符号链接形成了循环"),
+        (tmp_path, "应是一个文件"),
+    ):
+        res = run("check", str(src), "--config", str(config))
+        assert res.returncode == 2 and said in res.stderr and "Traceback" not in res.stderr, res.stderr
+    (tmp_path / "xlgoals.toml").write_text("ignore = [SAT]\n", encoding="utf-8")
+    res = run("check", str(src))
+    said = (
+        res.stdout + res.stderr
+    )  # a file found near the input: that input is unreadable, said in the report
+    assert res.returncode == 2 and "第 1 行" in said and "Invalid" not in said, said
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -191,6 +212,34 @@ def test_annotate_marks_a_copy_and_never_the_original(tmp_path):
     assert wb2["1 城乡居民养老保险县级配套"]["F15"].comment.text.count("SAT-001") == 1
     assert wb2["1 城乡居民养老保险县级配套"]["F10"].comment is None  # VAL-005's mark is cleared
     assert wb2[L.RESULTS_SHEET].max_row == 2
+
+
+def test_an_annotated_copy_never_replaces_a_file_it_did_not_write(tmp_path):
+    """check pair.txt --annotate <its own folder> used to replace an unrelated pair.xlsx there; and
+    pair.txt and pair.xlsx checked together wrote one copy over the other."""
+    folder = tmp_path / "单位"
+    folder.mkdir()
+    (folder / "pair.txt").write_bytes(SEEDS["000"].read_bytes())
+    precious = folder / "pair.xlsx"
+    precious.write_bytes(b"a clerk's own file")
+    res = run("check", str(folder / "pair.txt"), "-q", "--annotate", str(folder))
+    assert res.returncode == 1 and precious.read_bytes() == b"a clerk's own file"
+    copy = folder / "pair（标注）.xlsx"
+    assert "SAT-001" in openpyxl.load_workbook(copy)["1 城乡居民养老保险县级配套"]["F15"].comment.text
+    assert f"标注副本：{copy}（同名文件已存在且不是 xlgoals 写的标注副本" in res.stdout
+    again = run("check", str(folder / "pair.txt"), "-q", "--annotate", str(folder))  # its own copy: replaced
+    assert sorted(p.name for p in folder.iterdir()) == ["pair.txt", "pair.xlsx", "pair（标注）.xlsx"]
+    assert again.returncode == 1 and precious.read_bytes() == b"a clerk's own file"
+    both_in = tmp_path / "both"  # both checked: one copy each, neither lost
+    both_in.mkdir()
+    (both_in / "pair.txt").write_bytes(SEEDS["000"].read_bytes())
+    (both_in / "pair.xlsx").write_bytes(build_bytes(seed("001")))
+    both = run("check", str(both_in), "-q", "--select", "SAT", "--annotate", str(tmp_path / "out"))
+    assert both.returncode == 1
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == ["pair.xlsx", "pair（标注）.xlsx"]
+    sources = {openpyxl.load_workbook(p).custom_doc_props["xlgoals-annotated"].value for p in out.iterdir()}
+    assert sources == {"pair.txt", "pair.xlsx"}
 
 
 def test_annotate_a_published_text_converts_it_first(tmp_path):

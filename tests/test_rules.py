@@ -7,6 +7,7 @@ import pytest
 from tests.rule_cases import CASES, _b, _set_ind, _t, doc_of, table_a, table_b
 from xlgoals.check import check_document
 from xlgoals.config import Config
+from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import Severity
 from xlgoals.model import Document, Location
 from xlgoals.rules.registry import REGISTRY, Context, Family, Scope, rule
@@ -93,6 +94,28 @@ def test_thresholds_are_configurable():
     b = doc_of(table_b())
     assert "WEIGHT-001" in codes(b, Config().merged({"weight_totals": [100]}, "test"))
     assert "IND-003" in codes(doc_of(table_a()), Config().merged({"generic_names": ["培训合格率"]}, "test"))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("same_value_min_rows", 0, "应不小于 2"),  # with 0, VAL-002 divided by zero on an empty table
+        ("same_value_ratio", float("nan"), "不能是 nan 或 inf"),
+        ("same_value_ratio", 1.5, "应不大于 1"),
+        ("satisfaction_min", -5, "应不小于 0"),
+        ("weight_totals", [], "至少应有 1 项"),
+        ("weight_totals", ["九十"], "应为整数"),
+        ("weight_ranges", {"成本指标": [30, 20]}, "下限大于上限"),
+        ("weight_ranges", {"成本指标": [1]}, "至少应有 2 项"),
+    ],
+)
+def test_a_configured_value_out_of_range_is_one_chinese_sentence(key, value, said):
+    with pytest.raises(XlgoalsInputError) as caught:
+        Config().merged({key: value}, "xlgoals.toml")
+    assert key in str(caught.value) and said in str(caught.value), str(caught.value)
+    empty = doc_of(table_a())
+    empty.tables[0].indicators = []
+    check_document(empty, Config().merged({"same_value_min_rows": 2}, "test"))  # the smallest allowed
 
 
 def test_select_ignore_and_severity_overrides():

@@ -13,6 +13,7 @@ import pytest
 
 from tests.helpers import SEEDS, run, seed
 from xlgoals import layout as L
+from xlgoals.check import check_document
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.formats.workbook import read as read_workbook
 from xlgoals.model import Document, GoalTable, Indicator, Layout, SourceFormat
@@ -214,3 +215,19 @@ def test_bad_workbooks_exit_2_without_traceback_and_write_nothing(tmp_path):
         assert res.returncode == 2, (path, res.stderr)
         assert fragment in res.stderr and "Traceback" not in res.stderr
         assert not out.exists()
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_listed_sheet_that_is_no_longer_a_project_is_said_to_exist(tmp_path, fast):
+    """A project sheet emptied by hand (every row deleted) is still in the workbook: STRUCT-016 used to
+    call it deleted or renamed."""
+    path = tmp_path / "wb.xlsx"
+    path.write_bytes(build_bytes(seed("000")))
+    wb = openpyxl.load_workbook(path)
+    gutted = next(ws for ws in wb.worksheets if ws.title.startswith("2 "))
+    gutted.delete_rows(1, 60)
+    wb.save(path)
+    doc = read_workbook(path, fast=fast)
+    assert gutted.title in doc.other_sheets and len(doc.tables) == 5
+    (finding,) = [f for f in check_document(doc) if f.code == "STRUCT-016"]
+    assert f"“{gutted.title}”存在，但已不是完整的项目表" in finding.message

@@ -11,12 +11,14 @@ from __future__ import annotations
 import io
 import tempfile
 import warnings
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -38,10 +40,14 @@ from xlgoals.marks import (
     worst,
 )
 from xlgoals.model import Document
+from xlgoals.oserrors import resolved
 from xlgoals.safetext import path_text, xml_safe
 from xlgoals.template.builder import build_bytes
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# A custom document property every annotated copy carries (its value: the checked file's name). A file
+# without it is never replaced by an annotated copy: it is someone's workbook, whatever its name.
+ANNOTATED_MARK = "xlgoals-annotated"
 
 
 class UnloadableWorkbook(XlgoalsInputError):
@@ -52,7 +58,13 @@ def _solid(color: str) -> PatternFill:
     return PatternFill("solid", start_color=color, end_color=color)
 
 
-def annotate_bytes(data: bytes, keep_vba: bool, findings: Sequence[Finding], labels: dict[int, str]) -> bytes:
+def annotate_bytes(
+    data: bytes,
+    keep_vba: bool,
+    findings: Sequence[Finding],
+    labels: dict[int, str],
+    source_name: str = "",
+) -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -62,6 +74,8 @@ def annotate_bytes(data: bytes, keep_vba: bool, findings: Sequence[Finding], lab
             f"工作簿可以检查，但无法写出标注副本（{type(exc).__name__}：工作簿中有 Excel 无法识别的内容）。"
             "请在 Excel 或 WPS 中打开并另存后重试。"
         ) from None
+    if ANNOTATED_MARK not in wb.custom_doc_props.names:
+        wb.custom_doc_props.append(StringProperty(name=ANNOTATED_MARK, value=xml_safe(source_name)))
     meta = wb[L.META_SHEET] if L.META_SHEET in wb.sheetnames else None
     _clear_previous(wb, meta)
     if L.RESULTS_SHEET in wb.sheetnames:
@@ -156,54 +170,92 @@ def annotated_name(src: Path) -> str:
 
 
 def write_annotated(
-    src: Path,
-    data: bytes,
-    findings: Sequence[Finding],
-    labels: dict[int, str],
-    out_dir: Path,
-    name: str | None = None,
+    src: Path, data: bytes, findings: Sequence[Finding], labels: dict[int, str], dst: Path
 ) -> Path:
-    dst = out_dir / (name or annotated_name(src))
-    if dst.exists() and dst.resolve() == src.resolve():
+    if dst.exists() and resolved(dst) == resolved(src):
         raise XlgoalsInputError(
             "标注副本不能写到原文件所在位置（不会覆盖原文件），请换一个 --annotate 文件夹。", file=str(src)
         )
-    write_atomic(dst, annotate_bytes(data, src.suffix.lower() == ".xlsm", findings, labels))
+    if dst.exists() and not is_annotated_copy(dst):  # appeared since the run was planned
+        raise XlgoalsInputError(
+            "标注副本的位置已有同名文件，且不是 xlgoals 写的标注副本，未覆盖。", file=str(dst)
+        )
+    write_atomic(dst, annotate_bytes(data, src.suffix.lower() == ".xlsm", findings, labels, src.name))
     return dst
 
 
 def annotation_target(src: Path, root: Path, out_dir: Path) -> Path:
-    """Where the annotated copy of src goes: out_dir mirrors src's place below root."""
-    inside = src.resolve().is_relative_to(root.resolve())
-    rel = src.resolve().parent.relative_to(root.resolve()) if inside else Path()
+    """Where the annotated copy of src goes by default: out_dir mirrors src's place below root."""
+    inside = resolved(src).is_relative_to(resolved(root))
+    rel = resolved(src).parent.relative_to(resolved(root)) if inside else Path()
     return out_dir / rel / annotated_name(src)
+
+
+def is_annotated_copy(path: Path) -> bool:
+    """Whether ``path`` is an annotated copy xlgoals wrote (it carries ``ANNOTATED_MARK``)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/custom.xml")
+            return info.file_size < 1 << 20 and f'name="{ANNOTATED_MARK}"'.encode() in z.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+        return False
+
+
+# Why an annotated copy got another name than its file's (shown beside the copy's path).
+RENAMED_EXISTING = "同名文件已存在且不是 xlgoals 写的标注副本，未覆盖，另存为此名"
+RENAMED_TWIN = "与另一个文件的标注副本同名，另存为此名"
+
+
+def plan_targets(sources: Sequence[tuple[Path, Path]], out_dir: Path) -> list[tuple[Path, str | None]]:
+    """Where each (file, the folder it was found in)'s annotated copy goes, and why not under its
+    usual name: a copy never replaces a file that is not an earlier annotated copy (a clerk's
+    workbook that happens to share the name), nor another file's copy of this run (pair.txt and
+    pair.xlsx side by side); it takes the name "pair（标注）.xlsx", "pair（标注2）.xlsx" …"""
+    planned: list[tuple[Path, str | None]] = []
+    taken: set[Path] = set()
+    for src, root in sources:
+        target = annotation_target(src, root, out_dir)
+        why = None
+        k = 1
+        while True:
+            key = resolved(target)
+            if key in taken:
+                why = why or RENAMED_TWIN
+            elif target.exists() and not is_annotated_copy(target):
+                why = why or RENAMED_EXISTING
+            else:
+                break
+            target = target.with_name(
+                f"{Path(annotated_name(src)).stem}（标注{k if k > 1 else ''}）{target.suffix}"
+            )
+            k += 1
+        taken.add(resolved(target))
+        planned.append((target, why))
+    return planned
 
 
 def annotate_result(
     src: Path,
-    root: Path,
+    target: Path,
     doc: Document,
-    out_dir: Path,
     *,
     findings: Sequence[Finding] | None = None,
     policy: ConfigPolicy = NEARBY,
     sources: Sources | None = None,
 ) -> Path:
-    """Write the annotated copy of one checked file under out_dir (mirroring its place below root).
+    """Write the annotated copy of one checked file to ``target`` (``plan_targets`` chose it).
 
     A workbook of the current layout is marked as it is (``findings``: what checking it found). Any
     other input — text, Word, JSON, a workbook of an older layout, or one openpyxl cannot load (a
     crafted INF cell, an invalid character reference) — becomes the current template first, checked
     with the configuration ``policy`` gives the original (``sources``: its files, when read elsewhere)."""
-    target_dir = annotation_target(src, root, out_dir).parent
-    name = annotated_name(src)
     current = doc.layout_version is None or doc.layout_version >= L.LAYOUT_VERSION
     if src.suffix.lower() in WORKBOOK_SUFFIXES and current:
         if findings is None:
             findings = check_document(doc, policy.checking(src, doc, sources))
         labels = {t.index: t.label for t in doc.tables}
         try:
-            return write_annotated(src, src.read_bytes(), findings, labels, target_dir, name)
+            return write_annotated(src, src.read_bytes(), findings, labels, target)
         except UnloadableWorkbook:
             pass
     data = build_bytes(doc)
@@ -214,4 +266,4 @@ def annotate_result(
     converted.source = path_text(src)
     rebuilt = check_document(converted, policy.checking(src, converted, sources))
     labels = {t.index: t.label for t in converted.tables}
-    return write_annotated(src, data, rebuilt, labels, target_dir, name)
+    return write_annotated(src, data, rebuilt, labels, target)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from xlgoals.annotate import annotate_result, annotation_target
+from xlgoals import errorlog
+from xlgoals.annotate import annotate_result, annotation_target, plan_targets
 from xlgoals.check import check_file
 from xlgoals.config import Sources
 from xlgoals.crossfile import CrossFile
@@ -25,7 +25,7 @@ from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import FileResult, Report, status_of
 from xlgoals.inputs import Input, Skipped, collect
 from xlgoals.model import Document
-from xlgoals.oserrors import describe, read_failure
+from xlgoals.oserrors import describe, read_failure, resolved
 from xlgoals.pool import DIED, MEMORY, TIMEOUT, GuardedPool, cpu_count
 from xlgoals.runcontext import DEFAULT, RunContext
 from xlgoals.safetext import path_text
@@ -39,6 +39,7 @@ class Job:
     in_folder: bool
     context: RunContext = DEFAULT
     sources: Sources | None = None  # its configuration files, already read (a remote worker has no folders)
+    annotate_to: Path | None = None  # where its annotated copy goes (annotate.plan_targets), if asked for
 
 
 @dataclass
@@ -63,8 +64,8 @@ def run_job(job: Job) -> Outcome:
         outcome = Outcome(result)
         if job.context.rows:
             outcome.rows = [project_row(shown, t, _status(result, t.index)) for t in doc.tables]
-        if job.context.annotate_dir is not None:
-            outcome.annotated = _annotate(job, doc, result)
+        if job.annotate_to is not None:
+            outcome.annotated = _annotate(job, job.annotate_to, doc, result)
         return outcome
     except XlgoalsInputError as exc:
         return Outcome(FileResult(path=shown, error=str(exc)))
@@ -75,24 +76,15 @@ def run_job(job: Job) -> Outcome:
     except RecursionError:
         return Outcome(FileResult(path=shown, error=f"{shown}：结构嵌套过深，无法读取。"))
     except Exception as exc:  # a bug: isolate the file, one bad file must not stop a county's batch
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return Outcome(
-            FileResult(
-                path=shown,
-                error=f"{shown}：内部错误（{type(exc).__name__}，{Path(where.filename).name}:{where.lineno}），该文件未能检查。",
-            )
-        )
+        return Outcome(FileResult(path=shown, error=errorlog.internal(shown, exc)))
 
 
-def _annotate(job: Job, doc: Document, result: FileResult) -> Path | None:
-    out_dir = job.context.annotate_dir
-    assert out_dir is not None
+def _annotate(job: Job, target: Path, doc: Document, result: FileResult) -> Path | None:
     try:
         return annotate_result(
             job.path,
-            job.root,
+            target,
             doc,
-            out_dir,
             findings=result.findings,
             policy=job.context.config,
             sources=job.sources,
@@ -100,7 +92,6 @@ def _annotate(job: Job, doc: Document, result: FileResult) -> Path | None:
     except XlgoalsInputError as exc:
         result.error = f"标注副本未写出：{exc}"
     except OSError as exc:
-        target = annotation_target(job.path, job.root, out_dir)
         result.error = f"标注副本未写出：{path_text(target)}：{describe(exc)}。"
     return None
 
@@ -152,7 +143,9 @@ class Progress:
 @dataclass
 class Batch:
     report: Report
-    annotated: list[Path] = field(default_factory=list)
+    annotated: list[Path] = field(default_factory=list)  # the annotated copies written
+    annotated_from: dict[Path, Path] = field(default_factory=dict)  # each copy's planned place → its file
+    renamed: dict[Path, str] = field(default_factory=dict)  # a copy not under its usual name → why
     rows: list[ProjectRow] = field(default_factory=list)
     repeated: set[str] = field(default_factory=set)  # 项目编码 found in several files (CODE-005)
 
@@ -208,9 +201,17 @@ def check_inputs(
             raise XlgoalsInputError(
                 f"无法创建标注文件夹：{describe(exc)}。", file=path_text(annotate_dir)
             ) from None
-    jobs = [Job(i.path, i.root, i.in_folder, context) for i in inputs]
+    plan: list[tuple[Path | None, str | None]] = [(None, None)] * len(inputs)
+    if annotate_dir is not None:
+        plan = list(plan_targets([(i.path, i.root) for i in inputs], annotate_dir))
+    jobs = [
+        Job(i.path, i.root, i.in_folder, context, annotate_to=to)
+        for i, (to, _) in zip(inputs, plan, strict=True)
+    ]
     bar = Progress(len(jobs), stream or sys.stderr, progress)
     batch = Batch(Report())
+    batch.renamed = {to: why for to, why in plan if to is not None and why is not None}
+    batch.annotated_from = {to: i.path for i, (to, _) in zip(inputs, plan, strict=True) if to is not None}
     run = runner or outcomes
     across = CrossFile()
     try:
@@ -242,16 +243,16 @@ def check_inputs(
 
 def _refuse_overwrites(inputs: list[Input], annotate_dir: Path | None, forbidden: tuple[Path, ...]) -> None:
     """Refuse, before anything runs, an output that would land on an input."""
-    originals = {i.path.resolve() for i in inputs}
+    originals = {resolved(i.path) for i in inputs}
     for out in forbidden:
-        if out.resolve() in originals:
+        if resolved(out) in originals:
             raise XlgoalsInputError(
                 "输出文件不能是被检查的文件（不会覆盖原文件），请换一个输出文件名。", file=path_text(out)
             )
     if annotate_dir is None:
         return
     for i in inputs:
-        target = annotation_target(i.path, i.root, annotate_dir).resolve()
+        target = resolved(annotation_target(i.path, i.root, annotate_dir))
         if target in originals:
             raise XlgoalsInputError(
                 "标注副本会写到原文件的位置（会覆盖原文件），请换一个 --annotate 文件夹。",

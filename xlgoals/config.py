@@ -7,6 +7,7 @@ the workbook itself; and a file given with ``--config`` (the reviewer's word is 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.model import Document
+from xlgoals.oserrors import resolved
 from xlgoals.rules import rule_params
 from xlgoals.rules.registry import Param
 from xlgoals.synonyms import DEFAULT as DEFAULT_SYNONYMS
@@ -78,7 +80,8 @@ class Config(BaseModel):
                     params[key] = PARAMS[key].validate(value)
                 except ValidationError as exc:
                     raise XlgoalsInputError(
-                        f"配置项“{key}”的值不正确：{exc.errors()[0]['msg']}", file=source
+                        f"配置项“{key}”的值“{str(value)[:40]}”不正确：{invalid_value_text(exc)}。",
+                        file=source,
                     ) from None
             elif key not in GENERAL_KEYS:
                 raise XlgoalsInputError(f"配置项“{key}”不存在。可用：{'、'.join(known_keys())}", file=source)
@@ -148,13 +151,28 @@ def _load_toml_cached(path_text: str, _mtime: int, _size: int) -> dict[str, Any]
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise XlgoalsInputError(f"配置文件格式错误：{exc}", file=str(path)) from None
+        raise XlgoalsInputError(toml_error_text(exc), file=str(path)) from None
+    except UnicodeDecodeError:
+        raise XlgoalsInputError(
+            "配置文件不是 UTF-8 编码的文本：配置文件应是 xlgoals.toml 那样的文本文件（用记事本另存为 UTF-8）。",
+            file=str(path),
+        ) from None
     except OSError as exc:
         raise XlgoalsInputError(f"无法读取配置文件：{exc.strerror or exc}", file=str(path)) from None
 
 
+def toml_error_text(exc: tomllib.TOMLDecodeError) -> str:
+    """A TOML syntax error in Chinese, with where it is (tomllib's own message is English)."""
+    at = re.search(r"line (\d+), column (\d+)", str(exc))
+    where = f"（第 {at[1]} 行第 {at[2]} 列附近）" if at else ""
+    return (
+        f"配置文件格式错误{where}：请检查引号、等号和方括号；中文的名称要加英文引号，"
+        '如 "成本指标" = [0, 20]，文字的值也要加引号，如 "severity.VAL-003" = "info"。'
+    )
+
+
 def _ancestors(start: Path) -> list[Path]:
-    start = start.resolve()
+    start = resolved(start)
     folder = start if start.is_dir() else start.parent
     return [folder, *folder.parents]
 
@@ -281,3 +299,42 @@ def sheet_overrides(rows: list[tuple[str, Any]]) -> dict[str, Any]:
         else:
             out[key] = parse_sheet_value(key, value)
     return out
+
+
+_LIMITS = {
+    "greater_than_equal": ("ge", "应不小于 {}"),
+    "greater_than": ("gt", "应大于 {}"),
+    "less_than_equal": ("le", "应不大于 {}"),
+    "less_than": ("lt", "应小于 {}"),
+    "too_short": ("min_length", "至少应有 {} 项"),
+    "too_long": ("max_length", "至多应有 {} 项"),
+}
+_KINDS = {
+    "int": "应为整数",
+    "float": "应为数字",
+    "decimal": "应为数字",
+    "finite_number": "不能是 nan 或 inf",
+    "list": "应为列表，如 [90, 100]",
+    "dict": "应为表，如 {成本指标 = [0, 20]}",
+    "string": "应为文本",
+    "bool": "应为 true 或 false",
+}
+
+
+def invalid_value_text(exc: ValidationError) -> str:
+    """What is wrong with a configured value, in Chinese (pydantic's own messages are English)."""
+    error = exc.errors()[0]
+    kind, ctx = error["type"], error.get("ctx") or {}
+    where = "".join(f"[{p}]" if isinstance(p, int) else f"“{p}”" for p in error["loc"])
+    inside = f"其中 {where} " if where else ""
+    if kind in _LIMITS:
+        name, text = _LIMITS[kind]
+        return inside + text.format(ctx.get(name, ""))
+    if kind == "value_error":
+        return inside + str(ctx.get("error", "取值不对"))
+    prefix = kind.split("_")[0]
+    if kind in _KINDS:
+        return inside + _KINDS[kind]
+    if prefix in _KINDS:
+        return inside + _KINDS[prefix]
+    return inside + "类型或取值不对"

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from xlgoals import errorlog
 from xlgoals.atomic import write_atomic
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.formats import by_name, output_format, read_document
 from xlgoals.model import Document, relocate
-from xlgoals.oserrors import read_failure
+from xlgoals.oserrors import read_failure, resolved
 from xlgoals.pool import DIED, MEMORY, TIMEOUT, GuardedPool
 from xlgoals.runcontext import DEFAULT, RunContext
 from xlgoals.safetext import path_text
@@ -49,6 +50,12 @@ def render(job: Job) -> Result:
         return Result(error=str(exc))
     except OSError as exc:
         return Result(error=read_failure(path_text(job.src), exc))
+    except MemoryError:
+        raise  # the pool reports it ("过大") and replaces the worker
+    except RecursionError:
+        return Result(error=f"{path_text(job.src)}：结构嵌套过深，无法读取。")
+    except Exception as exc:  # a bug: one sentence (and a log), not "处理时出错"
+        return Result(error=errorlog.internal(path_text(job.src), exc, "转换"))
 
 
 def _rename(doc: Document, temporary: str, shown: str) -> None:
@@ -75,7 +82,7 @@ def convert(src: Path, dst: Path, context: RunContext = DEFAULT, *, layout: str 
     ``src`` (the xlgoals.toml beside it, or ``--config``)."""
     fmt = output_format(dst, layout)
     synonyms = context.config.reading(src).synonyms()
-    if dst.exists() and src.exists() and dst.resolve() == src.resolve():
+    if dst.exists() and src.exists() and resolved(dst) == resolved(src):
         raise XlgoalsInputError("输出文件不能与输入文件相同（不会覆盖原文件）。", file=path_text(dst))
     pool: GuardedPool[Job, Result] = GuardedPool(render, failed, 1, context.budget)
     (result,) = pool.map([Job(src, fmt.name, context.fast, synonyms=synonyms)])

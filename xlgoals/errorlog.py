@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 
@@ -34,3 +35,13 @@ def write(details: str) -> Path | None:
         except OSError:
             continue
     return None
+
+
+def internal(shown: str, exc: BaseException, what: str = "检查") -> str:
+    """The sentence for one file a bug stopped (its traceback goes to a log file): the run goes on."""
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    write("".join(traceback.format_exception(exc)))
+    return (
+        f"{shown}：内部错误（{type(exc).__name__}，{Path(where.filename).name}:{where.lineno}），"
+        f"该文件未能{what}。"
+    )

@@ -237,6 +237,8 @@ class Document(BaseModel):
     layout_version: int | None = Field(default=None, exclude=True)  # of an xlgoals workbook
     # An xlgoals workbook's 项目清单: (row, sheet name) of each project row, in order.
     listed_sheets: list[tuple[int, str]] | None = Field(default=None, exclude=True)
+    # An xlgoals workbook's sheets that were not read as project tables (填表说明, a gutted sheet …).
+    other_sheets: list[str] = Field(default_factory=list, exclude=True)
 
     @field_validator("source")
     @classmethod
@@ -254,6 +256,7 @@ class Document(BaseModel):
         doc.settings = []
         doc.layout_version = None
         doc.listed_sheets = None
+        doc.other_sheets = []
         doc.meta.locations = {}
         for item in doc.meta.listed_items:
             item.location = None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import os
+from pathlib import Path
 
 _MESSAGES = {
     errno.ENOENT: "文件或文件夹不存在",
@@ -32,3 +34,13 @@ def describe(exc: OSError) -> str:
 def read_failure(shown: str, exc: OSError) -> str:
     """The sentence for a file whose reading failed in the operating system."""
     return f"{shown}：无法读取：{describe(exc)}。"
+
+
+def resolved(path: Path) -> Path:
+    """``path`` made absolute with its links followed — or, where the operating system cannot follow
+    them (a link loop, a link to itself, an unreadable folder), made absolute as written: comparing
+    paths must never stop a run; opening such a path then fails with its own sentence."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Python < 3.13 on a symlink loop
+        return Path(os.path.abspath(path))

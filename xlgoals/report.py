@@ -14,6 +14,7 @@ from xlgoals import printing
 from xlgoals.crossfile import ACROSS_FILES
 from xlgoals.findings import FileResult, Finding, Report, Severity, status_of
 from xlgoals.marks import fill
+from xlgoals.oserrors import resolved
 from xlgoals.rules.registry import REGISTRY
 
 REPORT_SCHEMA = "xlgoals.report"
@@ -139,9 +140,9 @@ def _sheet_name(unit: str, taken: set[str]) -> str:
 
 def _target(path: str, base: Path) -> str:
     """The file relative to the report's folder when it lies below it (links survive moving both)."""
-    target = Path(path).resolve()
+    target = resolved(Path(path))
     try:
-        return str(target.relative_to(base.resolve()))
+        return str(target.relative_to(resolved(base)))
     except ValueError:
         return str(target)
 

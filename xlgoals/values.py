@@ -232,7 +232,7 @@ def parse_amount(raw: object) -> Decimal | None:
         text, _ = normalize_text(str(raw)[: limits.MAX_PATTERN_TEXT])
         text = text.removesuffix("万元")
         number = _decimal(text) if re.fullmatch(r"-?[0-9]{1,20}(?:\.[0-9]{1,20})?", text) else None
-    if number is None or not number.is_finite() or abs(number) >= MAX_AMOUNT:
+    if number is None or not number.is_finite() or number.copy_abs() >= MAX_AMOUNT:
         return None
     return number
 

@@ -67,5 +67,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"报告已写入 {path_text(output)}。" + batch.report.summary_line())
     to = sys.stderr if args.format == "json" and output is None else sys.stdout
     for path in batch.annotated:
-        print(f"标注副本：{path_text(path)}", file=to)
+        why = batch.renamed.get(path)
+        print(f"标注副本：{path_text(path)}" + (f"（{why}）" if why else ""), file=to)
     return batch.report.exit_code()

@@ -4,10 +4,13 @@ options, turned into the run's one ``RunContext``."""
 from __future__ import annotations
 
 import argparse
+import errno
+import stat
 from pathlib import Path
 
 from xlgoals.config import ConfigPolicy
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.oserrors import describe
 from xlgoals.pool import Budget
 from xlgoals.runcontext import RunContext
 from xlgoals.safetext import path_text
@@ -21,8 +24,17 @@ def budget(args: argparse.Namespace) -> Budget:
 
 def config_file(args: argparse.Namespace) -> Path | None:
     explicit = Path(args.config) if getattr(args, "config", None) else None
-    if explicit is not None and not explicit.is_file():
-        raise XlgoalsInputError("配置文件不存在。", file=path_text(explicit))
+    if explicit is None:
+        return None
+    try:
+        mode = explicit.stat().st_mode
+    except OSError as exc:
+        reason = "配置文件不存在" if exc.errno == errno.ENOENT else f"无法读取配置文件：{describe(exc)}"
+        raise XlgoalsInputError(f"{reason}。", file=path_text(explicit)) from None
+    if not stat.S_ISREG(mode):
+        raise XlgoalsInputError(
+            "配置文件应是一个文件（如 xlgoals.toml），这里给的不是。", file=path_text(explicit)
+        )
     return explicit
 
 

@@ -8,6 +8,7 @@ county 汇总 workbook (``summary_workbook``) is written from totals, not from o
 
 from __future__ import annotations
 
+import errno
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.model import Document
+from xlgoals.oserrors import describe
 from xlgoals.synonyms import DEFAULT, Synonyms
 
 
@@ -111,8 +113,11 @@ def output_format(path: Path, layout: str = "template") -> Format:
 def read_document(path: Path, *, fast: bool = True, synonyms: Synonyms = DEFAULT) -> Document:
     """Read any supported input; raise XlgoalsInputError with a Chinese message. ``synonyms``: the
     labels a region's tables use beyond the defaults (``labels`` in xlgoals.toml)."""
-    if not path.exists():
-        raise XlgoalsInputError("文件不存在。", file=str(path))
+    try:
+        path.stat()
+    except OSError as exc:  # a missing file, a link loop, no permission to the folder …
+        reason = "文件不存在" if exc.errno == errno.ENOENT else describe(exc)
+        raise XlgoalsInputError(f"{reason}。", file=str(path)) from None
     if path.is_dir():
         raise XlgoalsInputError("这是一个文件夹，不是文件。", file=str(path))
     return input_format(path).read(path, fast, synonyms)

@@ -18,8 +18,8 @@ def text(v: Any) -> str:
         return ""
     if isinstance(v, bool):
         return "是" if v else "否"
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, float):  # 2800.0 → "2800"; 1e308 stays "1e+308", not 309 digits
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
     return str(v).strip()
 
 

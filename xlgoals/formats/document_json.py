@@ -216,7 +216,8 @@ class _Reader:
             number = Decimal(str(value))
         except InvalidOperation:
             raise self.fail(f"{path}.{key}", f"“{printable(str(value))[:40]}”不是数字") from None
-        if not number.is_finite() or abs(number) >= MAX_AMOUNT:
+        # copy_abs and adjusted, not abs(): no arithmetic context, so 9e999999999 cannot overflow it
+        if not number.is_finite() or number.copy_abs() >= MAX_AMOUNT or (number and number.adjusted() < -8):
             raise self.fail(f"{path}.{key}", f"数字“{printable(str(value))[:40]}”不是合理的金额")
         return number
 

@@ -360,6 +360,8 @@ def read_template(grid: WorkbookGrid) -> Document:
         layout_version=meta_sheet.version,
     )
     doc.listed_sheets = _listed_sheets(grid.get(L.LIST_SHEET))
+    read = {loc.sheet for t in tables for loc in t.locations.values()}
+    doc.other_sheets = [s.name for s in grid.sheets if s.name not in read]
     config = grid.get(L.CONFIG_SHEET)
     if config is not None:
         doc.settings = [(text(config.value(r, 1)), config.value(r, 2)) for r in range(1, config.max_row + 1)]

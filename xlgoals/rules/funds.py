@@ -9,6 +9,11 @@ from xlgoals.rules.registry import Context, Family, Scope, rule
 from xlgoals.values import parse_amount
 
 FAMILY = Family("FUND", "金额与资金用途")
+_AMOUNTS = (
+    (TableField.BUDGET_TOTAL, "total"),
+    (TableField.BUDGET_FISCAL, "fiscal"),
+    (TableField.BUDGET_OTHER, "other"),
+)
 
 
 @rule(
@@ -41,6 +46,12 @@ def budget_sum(ctx: Context) -> None:
         elif fired.check.kind == "negative":
             ctx.emit_live(fired, f"{name}“{raw}”为负数。")
         else:
+            absurd = next(
+                (g for g, v in ((f, getattr(b, k)) for f, k in _AMOUNTS) if v is None and raws.get(g)), None
+            )
+            if absurd is not None:  # a number no amount can be (1e308): the sum means nothing
+                ctx.emit_live(fired, f"{field_name(absurd)}“{raws[absurd]}”不是有效金额（超出合理范围）。")
+                continue
             parts = (b.fiscal or 0) + (b.other or 0)
             ctx.emit_live(
                 fired, f"预算数 {b.total} ≠ 财政资金 {b.fiscal or 0} + 其他资金 {b.other or 0}（= {parts}）。"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Annotated
+
+from pydantic import Field
 
 from xlgoals.fields import IndicatorField
 from xlgoals.findings import Severity
@@ -13,8 +16,15 @@ from xlgoals.rules.registry import Context, Family, Param, rule
 from xlgoals.values import Form, Kind, Norm
 
 FAMILY = Family("VAL", field_name(IndicatorField.VALUE))
-SAME_VALUE_RATIO = Param("same_value_ratio", 0.8, "一张表中指标值相同的行所占比例达到多少即报告", float)
-SAME_VALUE_MIN_ROWS = Param("same_value_min_rows", 5, "至少有多少行指标才检查指标值是否都相同", int)
+SAME_VALUE_RATIO = Param(
+    "same_value_ratio",
+    0.8,
+    "一张表中指标值相同的行所占比例达到多少即报告",
+    Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)],
+)
+SAME_VALUE_MIN_ROWS = Param(
+    "same_value_min_rows", 5, "至少有多少行指标才检查指标值是否都相同", Annotated[int, Field(ge=2, le=10_000)]
+)
 
 NEGATIVE = re.compile(
     r"受害|事故|投诉|发生|损失|重复|虚报|差错|违规|违纪|死亡|伤亡|超标|不合格|失误|案件|火灾"

@@ -12,12 +12,14 @@ from xlgoals.rules.registry import Context, Family, rule
 
 FAMILY = Family("PLAN", field_name(TableField.SPEND_PLAN))
 LABELS = Label.PLAN_POINTS
+TYPED_PERCENT_MAX = 100_000
 
 
 def _whole_percent(ctx: Context, f: TableField | IndicatorField) -> Decimal | None:
-    """The number in a % cell that holds more than 1 (30 typed for 30 %: the sheet shows 3000 %)."""
+    """The number in a % cell that holds more than 1 (30 typed for 30 %: the sheet shows 3000 %) — a
+    number a clerk could have meant as a percentage, not any number at all (1e308)."""
     cell = ctx.t.sheet.header.get(f) if ctx.t.sheet is not None and isinstance(f, TableField) else None
-    if isinstance(cell, int | float) and not isinstance(cell, bool) and cell > 1:
+    if isinstance(cell, int | float) and not isinstance(cell, bool) and 1 < cell < TYPED_PERCENT_MAX:
         d = Decimal(repr(cell)).normalize()
         return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
     return None

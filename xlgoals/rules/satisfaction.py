@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field
 
 from xlgoals.rules.common import is_satisfaction_row, quote, rows
 from xlgoals.rules.registry import Context, Family, Param, rule
 from xlgoals.values import Form
 
 FAMILY = Family("SAT", "满意度")
-SATISFACTION_MIN = Param("satisfaction_min", Decimal(80), "满意度目标下限（%）", Decimal)
+SATISFACTION_MIN = Param(
+    "satisfaction_min",
+    Decimal(80),
+    "满意度目标下限（%）",
+    Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)],
+)
 
 
 @rule(

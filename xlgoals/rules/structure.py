@@ -317,7 +317,13 @@ def list_incomplete(ctx: Context) -> None:
             )
     file = ctx.doc.source
     for r, name in listed:
-        if name not in sheets:
+        if name not in sheets and name in ctx.doc.other_sheets:
+            ctx.emit(
+                f"“{LIST_SHEET}”第{r}行列出的工作表“{name}”存在，但已不是完整的项目表（找不到“项目编码”“一级指标”"
+                "等标签，多半是表头行被删除了），没有被检查：请恢复删除的行，或从空白项目表重新复制后填写。",
+                location=Location(file=file, sheet=LIST_SHEET, cell=cell_name(LIST_SHEET_COLUMN, r)),
+            )
+        elif name not in sheets:
             ctx.emit(
                 f"“{LIST_SHEET}”第{r}行列出的工作表“{name}”不存在（被删除或改名），这一行的公式会显示 #REF!。",
                 location=Location(file=file, sheet=LIST_SHEET, cell=cell_name(LIST_SHEET_COLUMN, r)),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
 
 from xlgoals.fields import IndicatorField, TableField
 from xlgoals.layout import field_name
@@ -11,12 +14,26 @@ from xlgoals.rules.common import l1, quote, rows
 from xlgoals.rules.registry import Context, Family, Param, rule
 
 FAMILY = Family("WEIGHT", field_name(IndicatorField.SCORE))
-WEIGHT_TOTALS = Param("weight_totals", [90, 100], "指标分值合计允许的值", list[int])
+_Score = Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
+
+
+def _ordered(bounds: list[float]) -> list[float]:
+    if bounds[0] > bounds[1]:
+        raise ValueError("区间的下限大于上限")
+    return bounds
+
+
+WEIGHT_TOTALS = Param(
+    "weight_totals",
+    [90, 100],
+    "指标分值合计允许的值",
+    Annotated[list[Annotated[int, Field(ge=0, le=1000)]], Field(min_length=1)],
+)
 WEIGHT_RANGES = Param(
     "weight_ranges",
     {"成本指标": [0.0, 20.0], "产出指标": [40.0, 50.0]},
     "各一级指标分值合计的区间",
-    dict[str, list[float]],
+    dict[str, Annotated[list[_Score], Field(min_length=2, max_length=2), AfterValidator(_ordered)]],
 )
 
 SCORE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*分?\s*$")

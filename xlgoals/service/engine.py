@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from xlgoals import convert
-from xlgoals.annotate import annotated_name, annotation_target
+from xlgoals.annotate import annotated_name
 from xlgoals.batch import Batch, Job, Outcome, Runner, check_inputs, failed, run_job
 from xlgoals.config import ConfigPolicy
 from xlgoals.errors import XlgoalsInputError
@@ -162,11 +162,10 @@ def summary_workbook(batch: Batch) -> bytes:
 
 def annotated_copies(batch: Batch, uploads: Uploads) -> tuple[str, bytes]:
     """The annotated copy (one file) or a zip of them, named as the user's files are."""
-    annotate_dir = uploads.folder / ANNOTATED
-    source = {annotation_target(i.path, i.root, annotate_dir): i.path for i in uploads.inputs}
     copies = []
     for path in batch.annotated:
-        shown = PurePosixPath(uploads.display(source[path]) if path in source else path.name)
+        source = batch.annotated_from.get(path)
+        shown = PurePosixPath(uploads.display(source) if source is not None else path.name)
         copies.append((str(shown.parent / annotated_name(Path(shown.name))), path))
     if not copies:
         errors = [f.error for f in batch.report.files if f.error]
