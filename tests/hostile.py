@@ -271,6 +271,24 @@ def build(folder: Path) -> list[Case]:
             ),
         ),
     )
+    for name, far in (
+        (
+            "far_cell_styled.xlsx",
+            b'<row r="1048576"><c s="0" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+        ),
+        (
+            "far_cell_quoted.xlsx",
+            b"<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>",
+        ),
+        ("far_row.xlsx", b'<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>'),
+    ):
+        add(
+            Case(name, "findings", note="a far cell written as other programs may write it"),
+            _edit(
+                seed000,
+                lambda n, c, far=far: c.replace(b"</sheetData>", far + b"</sheetData>") if n == sheet else c,
+            ),
+        )
     add(
         Case("far_dimension.xlsx", "findings"),
         _edit(
@@ -294,6 +312,22 @@ def build(folder: Path) -> list[Case]:
     add(
         Case("xxe.xlsx", "refused", "不安全"),
         _edit(seed000, lambda n, c: xxe if n == "xl/sharedStrings.xml" else c),
+    )
+    late = b'<?xml version="1.0"?><!--' + b"x" * 72_000 + b'--><!DOCTYPE x [<!ENTITY e "e">]><sst/>'
+    add(
+        Case("xxe_after_comment.xlsx", "refused", "不安全", note="a DTD after a 72 KB comment"),
+        _edit(seed000, lambda n, c: late if n == "xl/sharedStrings.xml" else c),
+    )
+    add(
+        Case("xxe_utf16.xlsx", "refused", "不安全", note="a DTD in UTF-16"),
+        _edit(
+            seed000,
+            lambda n, c: (
+                xxe.replace(b"1.0", b'1.0" encoding="UTF-16').decode().encode("utf-16")
+                if n == "xl/sharedStrings.xml"
+                else c
+            ),
+        ),
     )
     laughs = (
         b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'

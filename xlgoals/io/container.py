@@ -23,8 +23,16 @@ from xlgoals.oserrors import describe
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_DTD = re.compile(
+    rb"<!(?:DOCTYPE|ENTITY)|<\x00!\x00[DdEe]\x00|\x00<\x00!\x00[DdEe]", re.IGNORECASE
+)  # UTF-8 or -16
+# A cell's reference wherever the writer put it: after other attributes, in single quotes, with a
+# namespace prefix (<x:c s="0" r='XFD1048576'>) — a reader allocates the span it reaches. A row's own
+# number counts too (a cell without r sits in its row).
+_CELL = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]{0,20}:)?c\b[^>]{0,400}?\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["']"""
+)
+_ROW = re.compile(rb"""<(?:[A-Za-z_][\w.-]{0,20}:)?row\b[^>]{0,400}?\sr\s*=\s*["']([0-9]{1,7})["']""")
 # A formula cell saved without its value (written by a program, never opened and saved in a
 # spreadsheet): <c r="C4"><f>1400+1400</f></c>. Short formulas only — what a clerk types in an input cell.
 _UNCACHED = re.compile(
@@ -147,6 +155,7 @@ def _read_member(
     is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
     rows = cols = 0
     tail = b""
+    dtd = False
     uncached: set[tuple[int, int]] = set()
     try:
         with zf.open(info) as fh:
@@ -160,13 +169,18 @@ def _read_member(
                     )
                 if is_xml and len(head) < 65536:
                     head += chunk[: 65536 - len(head)]
+                if is_xml and not dtd:  # anywhere in the part: after a long comment too
+                    dtd = _DTD.search(tail[-16:] + chunk) is not None
                 if is_sheet:
-                    for m in _CELL.finditer(tail[-32:] + chunk):
-                        cols = max(cols, _column(m.group(1)))
+                    seen = tail + chunk  # a match inside the tail is seen twice: harmless for a maximum
+                    for m in _CELL.finditer(seen):
+                        cols = max(cols, _column(m.group(1).upper()))
                         rows = max(rows, int(m.group(2)))
+                    for m in _ROW.finditer(seen):
+                        rows = max(rows, int(m.group(1)))
                     for m in _UNCACHED.finditer(tail + chunk):
                         uncached.add((int(m.group(2)), _column(m.group(1))))
-                    tail = chunk[-_OVERLAP:]
+                tail = chunk[-_OVERLAP:]
     except XlgoalsInputError:
         raise
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
@@ -174,7 +188,7 @@ def _read_member(
             f"{kind}已损坏（部件 {info.filename} 无法解压或校验不符），请重新保存或重新获取该文件。",
             file=file,
         ) from None
-    if is_xml and _DTD.search(head):
+    if dtd:
         raise XlgoalsInputError(
             f"{kind}含有不安全的 XML 声明（部件 {info.filename} 中有 DTD/实体定义），已拒绝读取。"
             "正常的 Office 文件没有这种内容；请用 Excel/WPS/Word 重新保存后再试。",
