@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from xlgoals.config import Config, Sources
 from xlgoals.errors import NotATableError, XlgoalsInputError
@@ -19,14 +20,15 @@ from xlgoals.safetext import path_text
 def check_document(doc: Document, config: Config | None = None) -> list[Finding]:
     config = config or Config()
     findings: list[Finding] = []
+    shared: dict[str, Any] = {}  # what rules compute once per document (Context.shared)
     for r in all_rules():
         if not config.enabled(r.code):
             continue
         if r.scope == Scope.TABLE:
             for table in doc.tables:
-                findings.extend(run_rule(r, doc, table, config))
+                findings.extend(run_rule(r, doc, table, config, shared))
         else:
-            findings.extend(run_rule(r, doc, None, config))
+            findings.extend(run_rule(r, doc, None, config, shared))
     findings.sort(key=Finding.sort_key)
     return findings
 

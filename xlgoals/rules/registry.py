@@ -158,12 +158,28 @@ def rule(
 class Context:
     """What a rule sees: the document, the table (for table rules), the settings; and how it reports."""
 
-    def __init__(self, doc: Document, table: GoalTable | None, config: Settings, rule: Rule) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        table: GoalTable | None,
+        config: Settings,
+        rule: Rule,
+        shared: dict[str, Any] | None = None,
+    ) -> None:
         self.doc = doc
         self.table = table
         self.config = config
         self.rule = rule
         self.findings: list[Finding] = []
+        self._shared = shared if shared is not None else {}
+
+    def shared(self, key: str, make: Callable[[], T]) -> T:
+        """What ``make()`` gives, computed once per check of the document (an index over all its
+        tables, say): a table rule that looked at every other table for each table was quadratic."""
+        if key not in self._shared:
+            self._shared[key] = make()
+        value: T = self._shared[key]
+        return value
 
     @property
     def t(self) -> GoalTable:
@@ -266,10 +282,17 @@ class Context:
 UNKNOWN_RULE = "STRUCT-015"  # reports cells whose value is unknown (a formula saved without it)
 
 
-def run_rule(rule_: Rule, doc: Document, table: GoalTable | None, config: Settings) -> list[Finding]:
+def run_rule(
+    rule_: Rule,
+    doc: Document,
+    table: GoalTable | None,
+    config: Settings,
+    shared: dict[str, Any] | None = None,
+) -> list[Finding]:
+    """``rule_``'s findings on ``table`` (or the document); ``shared``: the check's memo (``Context.shared``)."""
     if not rule_.applies(doc.layout):
         return []
-    ctx = Context(doc, table, config, rule_)
+    ctx = Context(doc, table, config, rule_, shared)
     try:
         rule_.func(ctx)
     except Exception as exc:
