@@ -138,6 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="每次请求的处理时间上限，未开始的文件报告“未检查”（默认 600）",
     )  # fmt: skip
     serve.add_argument("--config", help="校验配置文件（TOML），用于所有上传的文件")
+    serve.add_argument(
+        "--allow-origin", action="append", metavar="来源",
+        help="允许从哪个网页来源（如 http://oa.czj.gov.cn）用浏览器调用接口，可重复；默认只允许本服务的网页和离线 WPS 加载项（null）",
+    )  # fmt: skip
+    serve.add_argument(
+        "--client-timeout", type=float, default=30, metavar="秒",
+        help="连接须在此时间内发完请求头，上传中途停顿也不得超过它（默认 30）",
+    )  # fmt: skip
     _limits_arguments(serve)
 
     wps = command(

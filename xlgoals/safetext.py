@@ -8,6 +8,7 @@ import os
 import re
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -22,5 +23,12 @@ def xml_safe(text: str) -> str:
 
 
 def path_text(path: os.PathLike[str] | str) -> str:
-    """A path as text for a person: bytes that were not valid in its encoding shown as U+FFFD."""
-    return printable(os.fspath(path))
+    """A path as text for a person: bytes that were not valid in its encoding shown as U+FFFD, and
+    control characters (a line break, ESC) as "?" — a name must not break a report's lines or send
+    a terminal escape sequences."""
+    return name_text(os.fspath(path))
+
+
+def name_text(name: str) -> str:
+    """A file name as text for a person (see ``path_text``)."""
+    return _CONTROLS.sub("?", printable(name))

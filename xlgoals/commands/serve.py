@@ -22,6 +22,8 @@ def run(args: argparse.Namespace) -> int:
         raise XlgoalsInputError("--workers 应为不小于1的整数。")
     if args.max_upload_mb < 1:
         raise XlgoalsInputError("--max-upload-mb 应为不小于1的整数。")
+    if not 1 <= args.client_timeout <= 3600:
+        raise XlgoalsInputError("--client-timeout 应在 1 到 3600 秒之间。")
     token = args.token if args.token is not None else os.environ.get("XLGOALS_TOKEN") or None
     code: int = serve.run_service(
         host=args.host,
@@ -32,5 +34,7 @@ def run(args: argparse.Namespace) -> int:
         max_upload_mb=args.max_upload_mb,
         token=token,
         config=options.config_file(args),
+        allow_origins=tuple(args.allow_origin) if args.allow_origin else serve.DEFAULT_ORIGINS,
+        client_seconds=args.client_timeout,
     )
     return code

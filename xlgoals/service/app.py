@@ -22,7 +22,7 @@ sentence: JSON ``{"error": ...}`` for programs, the page for browsers.
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -31,59 +31,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+from starlette.types import Message, Scope, Send
 
 from xlgoals import __version__, limits
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.service.endpoint import Refused, Settings, error, log, log_internal
 from xlgoals.service.engine import Engine
+from xlgoals.service.guards import BodyGuard, SecurityHeaders, TokenFirst
 from xlgoals.service.routes import ROUTES
 from xlgoals.template.builder import build_bytes
 
 STATIC = Path(__file__).parent / "static"
-
-
-class _BodyTooLarge(Exception):
-    pass
-
-
-class BodyLimit:
-    """Refuse a body past ``limit`` bytes with 413: at once when Content-Length says so, otherwise
-    the moment the streamed body passes it (nothing past the limit is read)."""
-
-    def __init__(self, app: ASGIApp, limit: int, answer: Callable[[Scope, Send], Awaitable[None]]) -> None:
-        self.app, self.limit, self.answer = app, limit, answer
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.limit:
-            await self.answer(scope, send)
-            return
-        seen = 0
-        started = False
-
-        async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _BodyTooLarge
-            return message
-
-        async def watched(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited, watched)
-        except _BodyTooLarge:
-            if not started:
-                await self.answer(scope, send)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -109,20 +69,33 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    too_large = f"上传的内容超过 {settings.max_upload_mb} MB 的上限，已拒绝；请分批上传或压缩后再试。"
+    refusals = {
+        413: f"上传的内容超过 {settings.max_upload_mb} MB 的上限，已拒绝；请分批上传或压缩后再试。",
+        408: "上传过慢或中途停止，已停止接收：请检查网络后重新上传。",
+        401: "访问口令不正确：请填写财政局提供的访问口令。",
+    }
 
-    async def answer_too_large(scope: Scope, send: Send) -> None:
-        log.info("413 %s", scope.get("path"))
-        await error(Request(scope), 413, too_large)(scope, _no_receive, send)
+    async def refuse_body(scope: Scope, send: Send, status: int) -> None:
+        log.info("%d %s", status, scope.get("path"))
+        await error(Request(scope), status, refusals[status])(scope, _no_receive, send)
 
-    app.add_middleware(BodyLimit, limit=settings.max_upload_mb * limits.MB, answer=answer_too_large)
-    # The WPS add-in's page comes from the add-in's own folder (file://) or another host: it may call us.
+    # Inside out: the token check reads through the body guard (size, pace), CORS wraps every answer.
+    app.add_middleware(TokenFirst, token=settings.token, answer=refuse_body)
+    app.add_middleware(
+        BodyGuard,
+        limit=settings.max_upload_mb * limits.MB,
+        client_seconds=settings.client_seconds,
+        answer=refuse_body,
+    )
+    # Browsers may call the API from the service's own pages and from the origins the bureau allows
+    # (default "null": the WPS add-in installed offline runs from local files).
     app.add_middleware(
         CORSMiddleware,
-        allow_origins=["*"],
+        allow_origins=list(settings.allow_origins),
         allow_methods=["GET", "POST"],
         allow_headers=["Authorization", "Content-Type"],
     )
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(Refused)
@@ -137,6 +110,19 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(XlgoalsInputError)
     async def unreadable(request: Request, exc: XlgoalsInputError) -> Response:
         return error(request, 422, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        sentence = {
+            404: "没有这个页面或接口：接口列表见 /api。",
+            405: "这个地址不接受这种请求方式：接口列表见 /api。",
+        }.get(exc.status_code, "请求不正确：接口列表见 /api。")
+        return error(request, exc.status_code, sentence)
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> Response:
+        log.info("client disconnected during %s", request.url.path)  # nobody is left to answer
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> Response:

@@ -19,12 +19,15 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
+from xlgoals import limits
 from xlgoals.config import ConfigPolicy
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.service import page
 from xlgoals.service.engine import Engine, Limits
+from xlgoals.service.guards import CLIENT_SECONDS, DEFAULT_ORIGINS
 from xlgoals.service.uploads import Uploads, UploadTooLarge, display_name, save
 
 log = logging.getLogger("xlgoals.service")
@@ -69,6 +72,8 @@ class Settings:
     token: str | None = None
     config: ConfigPolicy = SERVICE_DEFAULT  # serve --config: the bureau's xlgoals.toml for every check
     temp_root: Path | None = None  # where request folders are made (default: the system's)
+    allow_origins: tuple[str, ...] = DEFAULT_ORIGINS  # serve --allow-origin: web pages that may call the API
+    client_seconds: float = CLIENT_SECONDS  # serve --client-timeout: headers within, no body stall past
 
 
 class Refused(XlgoalsInputError):
@@ -132,13 +137,19 @@ async def received(request: Request) -> Uploads:
         authorize(request, None)  # before reading the body
     try:
         form = await request.form(max_files=MAX_FILES, max_fields=20)
-    except MultiPartException as exc:
-        raise Refused(400, f"上传内容格式不正确（{exc.message}）。") from None
+    except (MultiPartException, HTTPException):  # Starlette turns the parser's error into an HTTPException
+        raise Refused(
+            400,
+            "上传内容格式不正确：请用网页或接口说明中的方式上传（multipart/form-data，文件字段名 files）。",
+        ) from None
     if not request.headers.get("authorization"):
         token = form.get("token")
         authorize(request, token if isinstance(token, str) else None)
     folder = Path(tempfile.mkdtemp(prefix="xlgoals-request-", dir=settings.temp_root))
-    uploads = Uploads(folder)
+    # a request's zips may inflate to ten times what may be uploaded (workbooks compress about 5:1)
+    uploads = Uploads(
+        folder, inflate_limit=min(limits.MAX_TOTAL_INFLATED, 10 * settings.max_upload_mb * limits.MB)
+    )
     try:
         for item in form.getlist("files") + form.getlist("file"):
             if isinstance(item, UploadFile) and (item.filename or item.size):

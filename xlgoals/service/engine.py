@@ -91,8 +91,10 @@ class Engine:
             return done
 
         def run(jobs: list[Job], _context: RunContext) -> Iterator[Outcome]:
-            # One thread per worker at most: a batch uses the free workers, other requests queue with it.
-            with ThreadPoolExecutor(max_workers=max(1, min(self.limits.workers, len(jobs)))) as threads:
+            # A request uses all workers but one: however many files one upload brings (a zip of huge
+            # texts, say), a worker stays free for the other clerks' uploads and buttons.
+            share = max(1, self.limits.workers - 1)
+            with ThreadPoolExecutor(max_workers=max(1, min(share, len(jobs)))) as threads:
                 for future in [threads.submit(one, job) for job in jobs]:
                     yield future.result()
 

@@ -57,13 +57,13 @@ def page_start(*, token: bool, max_upload_mb: int) -> str:
         "<p>上传绩效目标表，立即得到每个单元格的问题和修改建议，并可下载标注副本、校验报告、汇总表和公开文件。"
         "无需安装任何软件；文件只在校验时使用，完成后立即删除，不会保存。</p></header>\n"
         f'<form id="upload" method="post" action="/check" enctype="multipart/form-data" data-max-mb="{max_upload_mb}">'
+        f"{token_field}"  # before the files: the token is sent first and a wrong one stops the upload at once
         '<div id="drop" class="drop">'
         f'<input id="files" type="file" name="files" multiple accept="{ACCEPT}">'
         '<p class="hint">把文件拖到这里，或点“选择文件”。可一次上传多个文件；整个文件夹请先压缩成 .zip 再上传。</p>'
         '<p class="kinds">可上传：工作簿（.xlsx/.xlsm）、公开文本（.txt）、Word 公开文件（.docx）、文档 JSON（.json）、'
         f"zip 压缩包。单次上传不超过 {max_upload_mb} MB。</p>"
         '<ul id="chosen"></ul></div>'
-        f"{token_field}"
         f'<p class="actions">{buttons}</p>'
         '<div id="status" role="status" aria-live="polite"></div>'
         "</form>\n"

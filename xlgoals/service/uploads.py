@@ -22,7 +22,7 @@ from xlgoals import limits
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.inputs import Input, Skipped, name_skip_reason
 from xlgoals.io.container import LOCK_PREFIXES
-from xlgoals.safetext import printable
+from xlgoals.safetext import name_text, printable
 
 _PLAIN_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
 _CHUNK = 1 << 20
@@ -43,6 +43,12 @@ class Uploads:
     skipped: list[Skipped] = field(default_factory=list)
     shown: dict[Path, str] = field(default_factory=dict)  # stored path → the name the user knows
     count: int = 0  # files received (each is stored under its number)
+    inflate_limit: int = limits.MAX_TOTAL_INFLATED  # what the request's zips may inflate to, together
+    inflated: int = 0
+
+    @property
+    def room(self) -> int:
+        return self.inflate_limit - self.inflated
 
     def display(self, path: Path) -> str:
         return self.shown.get(path, path.name)
@@ -51,7 +57,7 @@ class Uploads:
 def display_name(raw: str | None) -> str:
     """A client's file name made safe to show: its last component, printable, bounded."""
     name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = printable(name).strip()
+    name = name_text(name).strip()
     if len(name) > MAX_NAME:  # shortened in the middle: the suffix says how the file is read
         suffix = PurePosixPath(name).suffix[:10]
         name = name[: MAX_NAME - len(suffix) - 1] + "…" + suffix
@@ -100,11 +106,16 @@ def _unpack(uploads: Uploads, path: Path, name: str, index: int) -> None:
         members = [i for i in archive.infolist() if not i.is_dir()]
         if len(members) > limits.MAX_MEMBERS:
             raise UploadTooLarge(f"压缩包中文件过多（超过 {limits.MAX_MEMBERS} 个）。", file=name)
+        biggest = max(members, key=lambda i: i.file_size, default=None)
+        if biggest is not None and biggest.file_size > limits.MAX_MEMBER_INFLATED:
+            raise UploadTooLarge(_bomb(printable(_member_name(biggest))), file=name)
+        declared = sum(i.file_size for i in members)
+        if declared > uploads.room:  # honest sizes: refused before a byte is written
+            raise UploadTooLarge(_too_large(uploads), file=name)
         folder = uploads.folder / f"{index}.d"
         folder.mkdir()
-        total = 0
         for k, info in enumerate(sorted(members, key=_member_name), start=1):
-            inner = printable(_member_name(info)).replace("\\", "/")
+            inner = name_text(_member_name(info)).replace("\\", "/")
             shown = f"{name}/{inner}"[: MAX_NAME * 2]
             parts = PurePosixPath(inner).parts
             reason = name_skip_reason(parts[-1] if parts else "")
@@ -116,24 +127,39 @@ def _unpack(uploads: Uploads, path: Path, name: str, index: int) -> None:
                 uploads.skipped.append(Skipped(Path(shown), reason))
                 continue
             target = folder / stored_name(k, parts[-1])
-            total += _inflate(archive, info, target, limits.MAX_TOTAL_INFLATED - total, name)
+            uploads.inflated += _inflate(archive, info, target, uploads, name, shown)
             uploads.inputs.append(Input(target, uploads.folder, in_folder=True))
             uploads.shown[target] = shown
 
 
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, room: int, name: str) -> int:
-    """Inflate one member, stopping at the first byte past a limit; the bytes written."""
-    cap = min(limits.MAX_MEMBER_INFLATED, room)
+def _bomb(member: str) -> str:
+    return (
+        f"压缩包中的文件 {name_text(member)} 解压后超过 {limits.MAX_MEMBER_INFLATED // limits.MB} MB，"
+        "可能是“压缩炸弹”，已拒绝。"
+    )
+
+
+def _too_large(uploads: Uploads) -> str:
+    return (
+        f"压缩包解压后的文件合计超过 {uploads.inflate_limit // limits.MB} MB（一次上传的上限），已拒绝："
+        "请分成几个压缩包分批上传。"
+    )
+
+
+def _inflate(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, uploads: Uploads, name: str, shown: str
+) -> int:
+    """Inflate one member, stopping at the first byte past a limit (declared sizes can lie); the bytes
+    written."""
     written = 0
     try:
         with archive.open(info) as src, target.open("wb") as out:
             while chunk := src.read(_CHUNK):
                 written += len(chunk)
-                if written > cap:
-                    raise UploadTooLarge(
-                        f"压缩包解压后过大（超过 {cap // limits.MB} MB），可能是“压缩炸弹”，已拒绝。",
-                        file=name,
-                    )
+                if written > limits.MAX_MEMBER_INFLATED:
+                    raise UploadTooLarge(_bomb(shown), file=name)
+                if written > uploads.room:
+                    raise UploadTooLarge(_too_large(uploads), file=name)
                 out.write(chunk)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
         raise XlgoalsInputError("压缩包已损坏或使用了不支持的压缩方式，无法解压。", file=name) from None

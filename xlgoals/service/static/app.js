@@ -144,14 +144,14 @@
     if (!list || !list.length) { say('请先选择要上传的文件。', true); return; }
     var size = 0;
     var data = new FormData();
+    if (tokenInput) {  // first: a wrong token is refused before the files are sent
+      data.append('token', tokenInput.value);
+      if (store()) { store().setItem('xlgoals-token', tokenInput.value); }
+    }
     for (var i = 0; i < list.length; i++) { size += list[i].size; data.append('files', list[i], list[i].name); }
     if (size > maxMb * 1048576) {
       say('所选文件共 ' + mb(size) + '，超过 ' + maxMb + ' MB 的上限；请分批上传。', true);
       return;
-    }
-    if (tokenInput) {
-      data.append('token', tokenInput.value);
-      if (store()) { store().setItem('xlgoals-token', tokenInput.value); }
     }
     var action = button.getAttribute('formaction');
     if (button.getAttribute('data-kind') === 'check') { check(action, data); } else { download(action, data); }
