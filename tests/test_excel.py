@@ -71,7 +71,7 @@ def test_the_marks_are_the_ones_the_annotated_copy_has(wb000, tmp_path, monkeypa
     book = Book.from_xlsx(wb000)
     press(monkeypatch, book, buttons.validate_button)
     _, doc = check_file(wb000)
-    annotated = Book.from_xlsx(annotate_result(wb000, tmp_path, doc, tmp_path / "ann"))
+    annotated = Book.from_xlsx(annotate_result(wb000, tmp_path / "ann" / wb000.name, doc))
     pressed = {k: v[0] for k, v in book.marks().items() if k[0] != L.RESULTS_SHEET}
     copied = {k: v[0] for k, v in annotated.marks().items() if k[0] != L.RESULTS_SHEET}
     assert pressed == copied and pressed[(SAT_SHEET, "F15")] == "FFC7CE"

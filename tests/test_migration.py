@@ -50,7 +50,7 @@ def test_convert_upgrades_a_version_1_workbook_without_loss(tmp_path):
 def test_the_annotated_copy_of_a_version_1_workbook_is_upgraded(tmp_path):
     _, doc = check_file(V1 / "000.xlsx")
     assert doc is not None
-    copy = annotate_result(V1 / "000.xlsx", V1, doc, tmp_path)
+    copy = annotate_result(V1 / "000.xlsx", tmp_path / "000.xlsx", doc)
     upgraded = read_workbook(copy)
     assert upgraded.layout_version == L.LAYOUT_VERSION
     wb = openpyxl.load_workbook(copy)
