@@ -1,4 +1,6 @@
-"""Annotated copies (``xlgoals check --annotate``): the marks of ``xlgoals.marks`` written with openpyxl.
+"""Annotated copies (``xlgoals check --annotate``): the marks of ``xlgoals.marks`` written into a copy —
+as XML edits of the package (``xlgoals.io.xml_marks``: every part 校验 does not change is kept as it
+is), or through openpyxl for a package that editor does not handle.
 
 Works on a copy; the original is never written. Marks made by an earlier run are recorded in the
 hidden _xlgoals sheet and cleared first, so annotating twice does not pile up. A text, Word or JSON
@@ -30,6 +32,7 @@ from xlgoals.config import NEARBY, ConfigPolicy, Sources
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import Finding
 from xlgoals.formats.workbook import read as read_workbook
+from xlgoals.io import xml_marks
 from xlgoals.marks import (
     cell_marks,
     fill,
@@ -65,6 +68,23 @@ def annotate_bytes(
     labels: dict[int, str],
     source_name: str = "",
 ) -> bytes:
+    """``data`` (an .xlsx or .xlsm) with 校验's marks: edited as XML where the package allows
+    (everything 校验 does not change is kept byte for byte), else loaded and saved by openpyxl."""
+    try:
+        return xml_marks.annotate(data, findings, labels, {ANNOTATED_MARK: xml_safe(source_name)})
+    except xml_marks.Unpatchable:
+        return mark_with_openpyxl(data, keep_vba, findings, labels, source_name)
+
+
+def mark_with_openpyxl(
+    data: bytes,
+    keep_vba: bool,
+    findings: Sequence[Finding],
+    labels: dict[int, str],
+    source_name: str = "",
+) -> bytes:
+    """The same marks through openpyxl's load and save (parts openpyxl does not know are lost):
+    for packages ``xml_marks`` does not handle."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -1,0 +1,290 @@
+"""Annotated copies written as XML edits of the package (xlgoals/io/xml_marks.py): the same marks
+openpyxl's load-and-save writes, read back by openpyxl; every part 校验 does not change kept byte for
+byte (VBA, buttons, parts openpyxl drops); valid where Excel is strict (element order, declared
+prefixes, unique shape ids); and the openpyxl path taken for a package the editor does not handle."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from lxml import etree
+
+from tests.helpers import seed
+from xlgoals import layout as L
+from xlgoals.annotate import ANNOTATED_MARK, annotate_bytes, mark_with_openpyxl
+from xlgoals.check import check_file
+from xlgoals.findings import Finding
+from xlgoals.io import ooxml, xml_marks
+from xlgoals.template.builder import build_bytes
+
+
+def _checked(tmp_path: Path, name: str, data: bytes) -> tuple[bytes, list[Finding], dict[int, str]]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result, doc = check_file(path)
+    return data, list(result.findings), {t.index: t.label for t in doc.tables}
+
+
+def _view(data: bytes) -> dict[str, object]:
+    """What a person sees of 校验's marks, read by openpyxl: fills, notes, results, links, print setup."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+    out: dict[str, object] = {"sheets": wb.sheetnames}
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                rgb = c.fill.fgColor.rgb if c.fill.fill_type == "solid" else None
+                note = (c.comment.text, c.comment.author, c.comment.height) if c.comment else None
+                if rgb or note:
+                    cells[c.coordinate] = (rgb[-6:] if isinstance(rgb, str) else rgb, note)
+        out[ws.title] = cells
+        out[f"{ws.title} print"] = (ws.print_area, ws.page_setup.cellComments)
+        out[f"{ws.title} footer"] = [c.value for c in ws["B"] if str(c.value).startswith("=IF(")]
+    results = wb[L.RESULTS_SHEET]
+    out["results"] = [[c.value for c in row] for row in results.iter_rows()]
+    out["links"] = [
+        (c.coordinate, c.hyperlink.location) for row in results.iter_rows() for c in row if c.hyperlink
+    ]
+    out["results look"] = [
+        (c.coordinate, c.font.b, c.font.u, c.alignment.wrap_text, c.alignment.vertical)
+        for row in results.iter_rows(max_row=3)
+        for c in row
+    ]
+    out["results page"] = (
+        results.freeze_panes,
+        results.page_setup.orientation,
+        results.print_title_rows,
+        [results.column_dimensions[L.column_letter(k)].width for k in range(1, 7)],
+        [results.row_dimensions[r].height for r in range(2, 5)],
+    )
+    out["meta"] = [[c.value for c in row] for row in wb[L.META_SHEET].iter_rows()]
+    out["properties"] = [(p.name, p.value) for p in wb.custom_doc_props]
+    return out
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+@pytest.fixture(scope="module")
+def workbooks(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[bytes, list[Finding], dict[int, str]]]:
+    tmp = tmp_path_factory.mktemp("wb")
+    return {
+        "000": _checked(tmp, "000.xlsx", build_bytes(seed("000"))),
+        "001": _checked(tmp, "001.xlsx", build_bytes(seed("001"))),  # 44 projects
+        "xlsm": _checked(tmp, "000.xlsm", build_bytes(seed("000"), macros=True)),
+    }
+
+
+@pytest.mark.parametrize("name", ["000", "001", "xlsm"])
+def test_the_marks_are_the_ones_openpyxl_writes_first_and_second_time(workbooks, name):
+    data, findings, labels = workbooks[name]
+    assert findings
+    xlsm = name == "xlsm"
+    edited = xml_marks.annotate(data, findings, labels, {ANNOTATED_MARK: "x"})
+    saved = mark_with_openpyxl(data, xlsm, findings, labels, "x")
+    assert _view(edited) == _view(saved)
+    # pressed again after fixing all but two findings: the earlier marks go, the two stay
+    again = xml_marks.annotate(edited, findings[:2], labels, {ANNOTATED_MARK: "x"})
+    assert _view(again) == _view(mark_with_openpyxl(saved, xlsm, findings[:2], labels, "x"))
+    assert _noted(again) == {
+        (f.location.sheet, f.location.cell) for f in findings[:2] if f.location and f.location.cell
+    }
+    assert len(_noted(edited)) > 2
+
+
+def _noted(data: bytes) -> set[tuple[str, str]]:
+    """The cells carrying a note of 校验's."""
+    return {
+        (sheet, cell)
+        for sheet, cells in _view(data).items()
+        if isinstance(cells, dict)
+        for cell, (_, note) in cells.items()
+        if note is not None and note[1] == L.NOTE_AUTHOR
+    }
+
+
+def test_every_part_it_does_not_change_is_kept_byte_for_byte(workbooks):
+    data, findings, labels = workbooks["xlsm"]
+    before, after = _parts(data), _parts(annotate_bytes(data, True, findings, labels, "000.xlsm"))
+    changed = {n for n in before if before[n] != after.get(n)}
+    wb = ooxml.Workbook(ooxml.Package(data))
+    marked = {f.location.sheet for f in findings if f.location}
+    kept = [
+        n for n in wb.order if n in L.RESERVED_SHEETS and n not in {L.RESULTS_SHEET, L.META_SHEET, *marked}
+    ]
+    assert L.LIST_SHEET in kept
+    for name in kept:  # the guide, the list with its buttons, the hidden lists and settings
+        sheet = wb.sheet(name)
+        assert sheet is not None and sheet.part not in changed, name
+        drawing = sheet.legacy_drawing()
+        assert drawing is None or drawing[1] not in changed, name
+    for name in ("xl/vbaProject.bin", "xl/sharedStrings.xml", "xl/theme/theme1.xml", "docProps/app.xml"):
+        assert name in before and name not in changed, name
+    # new: the notes of each marked sheet (with a drawing where it had none) and the custom
+    # properties that say the copy is xlgoals'
+    new = set(after) - set(before)
+    allowed = r"xl/comments\d+\.xml|xl/drawings/vmlDrawing\d+\.vml|xl/worksheets/_rels/sheet\d+\.xml\.rels|docProps/custom\.xml"
+    assert new and all(re.fullmatch(allowed, n) for n in new), new
+
+
+def test_parts_openpyxl_would_drop_survive(workbooks):
+    """A custom XML part and an x14 extension list (Excel's cross-sheet dropdowns) on a project sheet."""
+    data, findings, labels = workbooks["000"]
+    parts = _parts(data)
+    sheet = next(f.location.sheet for f in findings if f.location and f.location.cell)
+    wb = etree.fromstring(parts["xl/workbook.xml"])
+    rels = etree.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    ns = {"m": ooxml.MAIN}
+    rid = wb.xpath("//m:sheet[@name=$n]/@r:id", namespaces={**ns, "r": ooxml.REL}, n=sheet)[0]
+    part = "xl/" + next(r.get("Target") for r in rels if r.get("Id") == rid)
+    ext = (
+        b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        b'<x14:dataValidations count="0" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"/></ext></extLst>'
+    )
+    parts[part] = parts[part].replace(b"</worksheet>", ext + b"</worksheet>")
+    parts["customXml/item1.xml"] = b'<?xml version="1.0"?><budget xmlns="urn:example">kept</budget>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    after = _parts(xml_marks.annotate(out.getvalue(), findings, labels, {}))
+    assert after["customXml/item1.xml"] == parts["customXml/item1.xml"]
+    assert b"x14:dataValidations" in after[part] and after[part].rstrip().endswith(b"</extLst></worksheet>")
+
+
+def _order(part: bytes) -> list[int]:
+    root = etree.fromstring(part)
+    rank = {n: k for k, n in enumerate(ooxml.WORKSHEET_ORDER)}
+    return [rank[etree.QName(c).localname] for c in root if isinstance(c.tag, str)]
+
+
+def test_what_it_writes_is_in_the_order_excel_requires(workbooks, tmp_path):
+    data, findings, labels = workbooks["000"]
+    # a workbook without the results sheet: it is created in its place, and the names follow it
+    no_results = _without_results_sheet(data)
+    after = _parts(xml_marks.annotate(no_results, findings, labels, {}))
+    for name, part in after.items():
+        if name.startswith("xl/worksheets/sheet"):
+            order = _order(part)
+            assert order == sorted(order), name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(xml_marks.annotate(no_results, findings, labels, {})))
+    assert wb.sheetnames.index(L.RESULTS_SHEET) == L.RESULTS.position
+    assert wb[L.RESULTS_SHEET].print_title_rows == "$1:$1"
+    projects = [ws for ws in wb.worksheets if ws.title not in L.RESERVED_SHEETS]
+    assert projects and all(ws.print_area and ws.title in ws.print_area for ws in projects)
+
+
+def _without_results_sheet(data: bytes) -> bytes:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+    del wb[L.RESULTS_SHEET]
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_notes_share_the_drawing_with_the_buttons_and_go_when_fixed(workbooks):
+    data, findings, labels = workbooks["xlsm"]
+    located = [f for f in findings if f.location and f.location.cell]
+    sheet = next(
+        s for s in {f.location.sheet for f in located if f.location} if s and b'"Button"' in _vml_of(data, s)
+    )
+    first = xml_marks.annotate(data, located, labels, {})
+    vml = _vml_of(first, sheet)
+    assert b'ObjectType="Button"' in vml and b'ObjectType="Note"' in vml
+    ids = re.findall(rb'id="(_x0000_s\d+)"', vml)
+    assert len(ids) == len(set(ids))
+    second = xml_marks.annotate(first, [], labels, {})
+    vml = _vml_of(second, sheet)
+    assert b'ObjectType="Button"' in vml and b'ObjectType="Note"' not in vml
+    assert not [k for k in _parts(second) if re.match(r"xl/comments\d+\.xml", k)]
+    assert _view(second)[sheet] == _view(data)[sheet]  # the cells look as before the first 校验
+
+
+def _vml_of(data: bytes, sheet: str) -> bytes:
+    pkg = ooxml.Package(data)
+    wb = ooxml.Workbook(pkg)
+    s = wb.sheet(sheet)
+    drawing = s.legacy_drawing() if s is not None else None
+    return bytes(pkg.zip.read(drawing[1])) if drawing is not None else b""
+
+
+def test_a_clerks_own_note_is_kept(workbooks):
+    data, findings, labels = workbooks["000"]
+    f = next(f for f in findings if f.location and f.location.cell)
+    sheet = f.location.sheet  # type: ignore[union-attr]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+    wb[sheet]["A1"].comment = openpyxl.comments.Comment("我的批注", "张三")
+    out = io.BytesIO()
+    wb.save(out)
+    once = xml_marks.annotate(out.getvalue(), findings, labels, {})
+    twice = xml_marks.annotate(once, [], labels, {})
+    for data_ in (once, twice):
+        assert _view(data_)[sheet]["A1"][1][:2] == ("我的批注", "张三")
+
+
+def test_prefixes_excel_declares_are_kept(workbooks):
+    """Excel writes mc:Ignorable="x14ac" and x14ac:dyDescent on rows: a rewrite must keep the prefix."""
+    data, findings, labels = workbooks["000"]
+    parts = _parts(data)
+    for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
+        parts[name] = (
+            parts[name]
+            .replace(
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                b'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac" '
+                b'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"',
+            )
+            .replace(b'<row r="1"', b'<row x14ac:dyDescent="0.25" r="1"')
+        )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    after = _parts(xml_marks.annotate(out.getvalue(), findings, labels, {}))
+    rewritten = [n for n in after if n.startswith("xl/worksheets/sheet") and after[n] != parts.get(n)]
+    assert len(rewritten) > 3
+    for name in rewritten:
+        part = after[name]
+        if b'mc:Ignorable="x14ac"' in part:
+            assert b'x14ac:dyDescent="0.25"' in part
+            assert b'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"' in part
+            assert part.startswith(ooxml.DECLARATION)
+
+
+def test_a_package_it_does_not_handle_is_marked_through_openpyxl(workbooks):
+    """Rows written without their numbers (allowed by the standard): the XML editor declines, and
+    the copy is still marked."""
+    data, findings, labels = workbooks["000"]
+    parts = _parts(data)
+    sheet_parts = [n for n in parts if n.startswith("xl/worksheets/sheet")]
+    for name in sheet_parts:
+        parts[name] = re.sub(rb'<row r="\d+"', b"<row", parts[name])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    with pytest.raises(xml_marks.Unpatchable):
+        xml_marks.annotate(out.getvalue(), findings, labels, {})
+    marked = _view(annotate_bytes(out.getvalue(), False, findings, labels, "000.xlsx"))
+    assert (ANNOTATED_MARK, "000.xlsx") in marked["properties"]  # type: ignore[operator]
+    assert any(v for k, v in marked.items() if k not in L.RESERVED_SHEETS and isinstance(v, dict))

@@ -1,0 +1,861 @@
+"""A spreadsheet package (.xlsx/.xlsm, transitional SpreadsheetML) edited part by part.
+
+The parts that change are parsed with lxml, edited and serialised again — keeping every namespace
+prefix a writer chose (Excel's mc:Ignorable lists prefixes by name) — and every other part is copied
+as it is. Cells are found by their reference; a new row or cell goes where the schema's order puts
+it; new cell formats are derived from a cell's own (identical ones shared); a sheet's comments and
+the note shapes of its legacy VML drawing (which may also hold buttons) are edited together.
+
+``Unpatchable``: a package this editor does not handle (strict OOXML, rows without their numbers,
+VML that is not XML, threaded comments …); the caller chooses another way.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from lxml import etree
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+VML = "urn:schemas-microsoft-com:vml"
+OFFICE = "urn:schemas-microsoft-com:office:office"
+EXCEL = "urn:schemas-microsoft-com:office:excel"
+
+T_OFFICE_DOCUMENT = REL + "/officeDocument"
+T_WORKSHEET = REL + "/worksheet"
+T_SHARED_STRINGS = REL + "/sharedStrings"
+T_STYLES = REL + "/styles"
+T_COMMENTS = REL + "/comments"
+T_VML = REL + "/vmlDrawing"
+T_CUSTOM = REL + "/custom-properties"
+T_THREADED = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+CT_CUSTOM = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+# The children of <worksheet>, in the order the schema requires (ECMA-376 Part 1, CT_Worksheet).
+WORKSHEET_ORDER = [
+    "sheetPr",
+    "dimension",
+    "sheetViews",
+    "sheetFormatPr",
+    "cols",
+    "sheetData",
+    "sheetCalcPr",
+    "sheetProtection",
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+]
+# The children of <workbook> up to <calcPr> (CT_Workbook).
+WORKBOOK_ORDER = [
+    "fileVersion",
+    "fileSharing",
+    "workbookPr",
+    "workbookProtection",
+    "bookViews",
+    "sheets",
+    "functionGroups",
+    "externalReferences",
+    "definedNames",
+    "calcPr",
+]
+
+DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
+TALL_MERGE = 200  # merged ranges taller than this are checked for every cell, not indexed by row
+_SHAPE_ID = re.compile(r"_x0000_s(\d+)")
+
+
+class Unpatchable(Exception):
+    """The package is of a kind this editor does not handle; mark it through openpyxl instead."""
+
+
+def q(ns: str, name: str) -> str:
+    return f"{{{ns}}}{name}"
+
+
+def m(name: str) -> str:
+    return q(MAIN, name)
+
+
+def _local(tag: object) -> str:
+    return tag.split("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """'C4' → (row 4, column 3)."""
+    hit = REF.match(ref)
+    if hit is None:
+        raise Unpatchable(f"cell reference {ref!r}")
+    col = 0
+    for ch in hit.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(hit.group(2)), col
+
+
+def _ref_key(ref: str | None) -> tuple[int, int]:
+    try:
+        return split_ref(ref or "")
+    except Unpatchable:
+        return (0, 0)
+
+
+def insert_ordered(parent: Any, child: Any, order: Sequence[str], unknown_after: str) -> None:
+    """Insert ``child`` among ``parent``'s children where ``order`` puts it. A child of an unknown
+    kind (mc:AlternateContent, say) is taken to stand where ``unknown_after`` stands."""
+    rank = {name: k for k, name in enumerate(order)}
+    mine = rank[_local(child.tag)]
+    for k, other in enumerate(parent):
+        if not isinstance(other.tag, str):
+            continue
+        theirs = rank.get(_local(other.tag), rank[unknown_after] + 0.5)
+        if theirs > mine:
+            parent.insert(k, child)
+            return
+    parent.append(child)
+
+
+def _parser() -> Any:
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=False)
+
+
+class Package:
+    """The parts of a zip package; parsed on first use, written back only if changed."""
+
+    def __init__(self, data: bytes) -> None:
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, ValueError) as exc:
+            raise Unpatchable("not a zip package") from exc
+        self.names = [i.filename for i in self.zip.infolist()]
+        self.trees: dict[str, Any] = {}
+        self.new: dict[str, bytes] = {}
+        self.removed: set[str] = set()
+
+    def has(self, name: str) -> bool:
+        return name in self.trees or name in self.new or (name in self.names and name not in self.removed)
+
+    def xml(self, name: str) -> Any:
+        if name not in self.trees:
+            try:
+                self.trees[name] = etree.fromstring(self.zip.read(name), _parser())
+            except (KeyError, etree.XMLSyntaxError) as exc:
+                raise Unpatchable(f"{name}: {exc}") from exc
+        return self.trees[name]
+
+    def touch(self, name: str, tree: Any) -> None:
+        """Record ``tree`` as the (new or changed) content of part ``name``."""
+        self.trees[name] = tree
+        self.new[name] = b""  # serialised at save time
+        self.removed.discard(name)
+
+    def remove(self, name: str) -> None:
+        self.removed.add(name)
+        self.new.pop(name, None)
+        self.trees.pop(name, None)
+
+    def free_name(self, pattern: str) -> str:
+        k = 1
+        while self.has(pattern.format(k)):
+            k += 1
+        return pattern.format(k)
+
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            written = set()
+            for info in self.zip.infolist():
+                name = info.filename
+                if name in self.removed:
+                    continue
+                data = self._bytes(name) if name in self.new else self.zip.read(info)
+                zi = zipfile.ZipInfo(name, date_time=info.date_time)
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                zi.external_attr = info.external_attr
+                z.writestr(zi, data)
+                written.add(name)
+            for name in self.new:
+                if name not in written:
+                    z.writestr(name, self._bytes(name))
+        return out.getvalue()
+
+    def _bytes(self, name: str) -> bytes:
+        body: bytes = etree.tostring(self.trees[name], encoding="UTF-8", xml_declaration=False)
+        if name.lower().endswith(".vml"):
+            return body  # legacy VML: no declaration, as Excel writes it
+        return DECLARATION + body
+
+    # --- relationships and content types ---------------------------------------------------
+
+    @staticmethod
+    def rels_name(part: str) -> str:
+        folder, base = posixpath.split(part)
+        return posixpath.join(folder, "_rels", base + ".rels")
+
+    def rels(self, part: str) -> Any:
+        name = self.rels_name(part)
+        if self.has(name):
+            return self.xml(name)
+        root = etree.Element(q(PKG_REL, "Relationships"), nsmap={None: PKG_REL})
+        self.touch(name, root)
+        return root
+
+    def related(self, part: str, kind: str) -> list[tuple[str, str]]:
+        """(relationship id, target part) of ``part``'s internal relationships of type ``kind``."""
+        name = self.rels_name(part)
+        if not self.has(name):
+            return []
+        out = []
+        for rel in self.xml(name):
+            if rel.get("Type") == kind and rel.get("TargetMode") != "External":
+                out.append((rel.get("Id", ""), self.target(part, rel.get("Target", ""))))
+        return out
+
+    @staticmethod
+    def target(part: str, target: str) -> str:
+        if target.startswith("/"):
+            return target.lstrip("/")
+        return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+
+    def relate(self, part: str, kind: str, target: str) -> str:
+        """Add a relationship from ``part`` to ``target``; its new id."""
+        root = self.rels(part)
+        ids = {rel.get("Id") for rel in root}
+        k = 1
+        while f"rId{k}" in ids:
+            k += 1
+        rel = etree.SubElement(root, q(PKG_REL, "Relationship"))
+        rel.set("Id", f"rId{k}")
+        rel.set("Type", kind)
+        rel.set("Target", posixpath.relpath(target, posixpath.dirname(part) or "."))
+        self.touch(self.rels_name(part), root)
+        return f"rId{k}"
+
+    def unrelate(self, part: str, rid: str) -> None:
+        root = self.rels(part)
+        for rel in list(root):
+            if rel.get("Id") == rid:
+                root.remove(rel)
+        self.touch(self.rels_name(part), root)
+
+    def content_type(self, part: str, kind: str | None) -> None:
+        """Declare (``kind``) or forget (None) the content type of ``part``."""
+        root = self.xml("[Content_Types].xml")
+        for o in root.findall(q(CONTENT_TYPES, "Override")):
+            if o.get("PartName") == "/" + part:
+                root.remove(o)
+        if kind is not None:
+            o = etree.SubElement(root, q(CONTENT_TYPES, "Override"))
+            o.set("PartName", "/" + part)
+            o.set("ContentType", kind)
+        self.touch("[Content_Types].xml", root)
+
+    def default_type(self, extension: str, kind: str) -> None:
+        root = self.xml("[Content_Types].xml")
+        if any(
+            d.get("Extension", "").lower() == extension for d in root.findall(q(CONTENT_TYPES, "Default"))
+        ):
+            return
+        d = etree.Element(q(CONTENT_TYPES, "Default"))
+        d.set("Extension", extension)
+        d.set("ContentType", kind)
+        root.insert(0, d)
+        self.touch("[Content_Types].xml", root)
+
+
+class Styles:
+    """The workbook's cell formats: new ones derived from existing ones, identical ones shared."""
+
+    def __init__(self, pkg: Package, part: str) -> None:
+        self.pkg, self.part = pkg, part
+        self.root = pkg.xml(part)
+        self.fills = self._list("fills")
+        self.fonts = self._list("fonts")
+        self.xfs = self._list("cellXfs")
+        self._known: dict[bytes, int] | None = None
+        self._fill_ids: dict[str, int] = {}
+        self._derived: dict[tuple[int, int | None, int | None, bool | None, bool], int] = {}
+
+    def _list(self, name: str) -> Any:
+        found = self.root.find(m(name))
+        if found is None or len(found) == 0:
+            raise Unpatchable(f"styles without {name}")
+        return found
+
+    def _append(self, parent: Any, child: Any) -> int:
+        parent.append(child)
+        parent.set("count", str(len(parent)))
+        self.pkg.touch(self.part, self.root)
+        return len(parent) - 1
+
+    def solid_fill(self, rgb: str) -> int:
+        if rgb not in self._fill_ids:
+            f = etree.Element(m("fill"))
+            p = etree.SubElement(f, m("patternFill"), patternType="solid")
+            etree.SubElement(p, m("fgColor"), rgb="FF" + rgb)
+            etree.SubElement(p, m("bgColor"), rgb="FF" + rgb)
+            self._fill_ids[rgb] = self._append(self.fills, f)
+        return self._fill_ids[rgb]
+
+    def font(
+        self,
+        *,
+        bold: bool = False,
+        color: str | None = None,
+        underline: bool = False,
+        name: str | None = None,
+    ) -> int:
+        base = self.fonts[0]
+        f = etree.Element(m("font"))
+        if bold:
+            etree.SubElement(f, m("b"))
+        if underline:
+            etree.SubElement(f, m("u"))
+        size = base.find(m("sz"))
+        if size is not None:
+            f.append(copy.deepcopy(size))
+        if color is not None:
+            etree.SubElement(f, m("color"), rgb="FF" + color)
+        face = base.find(m("name"))
+        if name is not None:
+            etree.SubElement(f, m("name"), val=name)
+        elif face is not None:
+            f.append(copy.deepcopy(face))
+        return self._append(self.fonts, f)
+
+    def derive(
+        self,
+        base: int,
+        *,
+        fill: int | None = None,
+        font: int | None = None,
+        wrap: bool | None = None,
+        top: bool = False,
+    ) -> int:
+        """A cell format like ``base`` with another fill (0: none), font or alignment."""
+        wanted = (base, fill, font, wrap, top)
+        if wanted in self._derived:
+            return self._derived[wanted]
+        source = self.xfs[base] if 0 <= base < len(self.xfs) else self.xfs[0]
+        xf = copy.deepcopy(source)
+        if fill is not None:
+            xf.set("fillId", str(fill))
+            xf.set("applyFill", "1")
+        if font is not None:
+            xf.set("fontId", str(font))
+            xf.set("applyFont", "1")
+        if wrap is not None or top:
+            old = xf.find(m("alignment"))
+            align = etree.Element(m("alignment"), attrib=dict(old.attrib) if old is not None else {})
+            if old is not None:
+                xf.remove(old)
+            if wrap:
+                align.set("wrapText", "1")
+            elif wrap is False:
+                align.attrib.pop("wrapText", None)
+            if top:
+                align.set("vertical", "top")
+            xf.insert(0, align)
+            xf.set("applyAlignment", "1")
+        key = etree.tostring(xf, method="c14n")
+        known = self._index()
+        if key not in known:
+            known[key] = self._append(self.xfs, xf)
+        self._derived[wanted] = known[key]
+        return known[key]
+
+    def _index(self) -> dict[bytes, int]:
+        if self._known is None:
+            self._known = {}
+            for k, xf in enumerate(self.xfs):
+                self._known.setdefault(etree.tostring(xf, method="c14n"), k)
+        return self._known
+
+
+class Sheet:
+    """One worksheet part: its cells found by reference, new cells and rows put in their order."""
+
+    def __init__(self, pkg: Package, name: str, part: str) -> None:
+        self.pkg, self.name, self.part = pkg, name, part
+        self.root = pkg.xml(part)
+        if self.root.tag != m("worksheet"):
+            raise Unpatchable(f"{part} is not a worksheet")
+        data = self.root.find(m("sheetData"))
+        if data is None:
+            data = etree.Element(m("sheetData"))
+            insert_ordered(self.root, data, WORKSHEET_ORDER, "oleObjects")
+        self.data = data
+        self._rows: dict[int, Any] | None = None
+        self._merged: dict[int, list[tuple[int, int, int, int]]] | None = None  # by row (0: tall ones)
+        self._cols: list[tuple[int, int, int]] | None = None
+
+    def changed(self) -> None:
+        self.pkg.touch(self.part, self.root)
+
+    def rows(self) -> dict[int, Any]:
+        if self._rows is None:
+            rows: dict[int, Any] = {}
+            last = 0
+            for row in self.data.iterchildren(m("row")):
+                r = row.get("r")
+                if r is None or not r.isdigit() or int(r) <= last:
+                    raise Unpatchable(f"{self.part}: rows without numbers or out of order")
+                last = int(r)
+                rows[last] = row
+            self._rows = rows
+        return self._rows
+
+    def merged_inside(self, ref: str) -> bool:
+        """Whether ``ref`` is covered by a merged range but is not its top-left cell."""
+        if self._merged is None:
+            self._merged = {}
+            for mc in self.root.iterfind(f"{m('mergeCells')}/{m('mergeCell')}"):
+                a, _, b = mc.get("ref", "").partition(":")
+                if b:
+                    (r1, c1), (r2, c2) = split_ref(a), split_ref(b)
+                    for r in range(r1, min(r2, r1 + TALL_MERGE) + 1):
+                        self._merged.setdefault(r, []).append((r1, c1, r2, c2))
+                    if r2 - r1 > TALL_MERGE:
+                        self._merged.setdefault(0, []).append((r1, c1, r2, c2))
+        row, col = split_ref(ref)
+        return any(
+            r1 <= row <= r2 and c1 <= col <= c2 and (row, col) != (r1, c1)
+            for r1, c1, r2, c2 in (*self._merged.get(row, ()), *self._merged.get(0, ()))
+        )
+
+    def cell(self, ref: str) -> Any:
+        """The <c> element of ``ref``, created (with its row) if the sheet has none."""
+        row_n, col_n = split_ref(ref)
+        rows = self.rows()
+        row = rows.get(row_n)
+        if row is None:
+            row = etree.Element(m("row"), r=str(row_n))
+            last = next(reversed(rows), 0)
+            if last < row_n:  # the common case: below every row (dict order is row order then)
+                self.data.append(row)
+                rows[row_n] = row
+            else:
+                before = [r for r in rows if r < row_n]
+                if before:
+                    rows[max(before)].addnext(row)
+                else:
+                    self.data.insert(0, row)
+                rows[row_n] = row
+                self._rows = dict(sorted(rows.items()))
+        prev = None
+        for c in row.iterchildren(m("c")):
+            r = c.get("r")
+            if r is None:
+                raise Unpatchable(f"{self.part}: a cell without its reference")
+            _, col = split_ref(r)
+            if col == col_n:
+                return c
+            if col > col_n:
+                break
+            prev = c
+        c = etree.Element(m("c"), r=ref)
+        style = self._default_style(row, col_n)
+        if style:
+            c.set("s", str(style))
+        if prev is None:
+            row.insert(0, c)
+        else:
+            prev.addnext(c)
+        row.attrib.pop("spans", None)  # an optional hint the new cell may fall outside of
+        return c
+
+    def _default_style(self, row: Any, col: int) -> int:
+        if row.get("customFormat") in ("1", "true") and row.get("s", "").isdigit():
+            return int(row.get("s"))
+        if self._cols is None:
+            self._cols = [
+                (int(c.get("min")), int(c.get("max")), int(c.get("style")))
+                for c in self.root.iterfind(f"{m('cols')}/{m('col')}")
+                if c.get("min", "").isdigit() and c.get("max", "").isdigit() and c.get("style", "").isdigit()
+            ]
+        return next((style for lo, hi, style in self._cols if lo <= col <= hi), 0)
+
+    def column_a(self, strings: Sequence[str]) -> list[object]:
+        """The values of column A from row 1 (None where empty), as ``layout`` finds labels in them."""
+        out: list[object] = []
+        for r, row in self.rows().items():
+            first = next(row.iterchildren(m("c")), None)
+            if (
+                first is None
+                or not (first.get("r") or "").startswith("A")
+                or first.get("r", "")[1:2].isalpha()
+            ):
+                continue
+            out.extend([None] * (r - 1 - len(out)))
+            out.append(cell_value(first, strings))
+        return out
+
+    def set_formula(self, ref: str, formula: str) -> None:
+        c = self.cell(ref)
+        for child in list(c):
+            c.remove(child)
+        c.attrib.pop("t", None)
+        etree.SubElement(c, m("f")).text = formula.removeprefix("=")
+
+    def child(self, name: str) -> Any:
+        found = self.root.find(m(name))
+        if found is None:
+            found = etree.Element(m(name))
+            insert_ordered(self.root, found, WORKSHEET_ORDER, "oleObjects")
+        return found
+
+    def legacy_drawing(self) -> tuple[str, str] | None:
+        """(relationship id, VML part) of the sheet's legacy drawing, if it has one."""
+        found = self.root.find(m("legacyDrawing"))
+        if found is None:
+            return None
+        rid = found.get(q(REL, "id"), "")
+        for rel_id, target in self.pkg.related(self.part, T_VML):
+            if rel_id == rid:
+                return rid, target
+        raise Unpatchable(f"{self.part}: legacy drawing without its part")
+
+
+def cell_value(c: Any, strings: Sequence[str]) -> object:
+    t = c.get("t")
+    if t == "inlineStr":
+        return "".join(c.itertext(m("t")))
+    v = c.find(m("v"))
+    if v is None or v.text is None:
+        return None
+    if t == "s":
+        k = int(v.text) if v.text.strip().isdigit() else -1
+        return strings[k] if 0 <= k < len(strings) else None
+    return v.text
+
+
+def shared_strings(pkg: Package, part: str | None) -> list[str]:
+    if part is None or not pkg.has(part):
+        return []
+    out = []
+    for si in pkg.xml(part).iterchildren(m("si")):
+        out.append("".join(t.text or "" for t in si.iter(m("t")) if t.getparent().tag != m("rPh")))
+    return out
+
+
+class Workbook:
+    """The workbook part: its sheets in order, their parts, the sheet-scoped defined names."""
+
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        main = [t for _, t in pkg.related("", T_OFFICE_DOCUMENT)]
+        if not main:
+            raise Unpatchable("no workbook part")
+        self.part = main[0]
+        self.root = pkg.xml(self.part)
+        if self.root.tag != m("workbook"):
+            raise Unpatchable("not a transitional SpreadsheetML workbook")
+        sheets = self.root.find(m("sheets"))
+        if sheets is None:
+            raise Unpatchable("no sheets")
+        self.sheets_el = sheets
+        targets = {rid: t for rid, t in pkg.related(self.part, T_WORKSHEET)}
+        self.order: list[str] = []
+        self.parts: dict[str, str] = {}  # worksheets only (not chart sheets)
+        for s in sheets.iterchildren(m("sheet")):
+            name = s.get("name", "")
+            self.order.append(name)
+            rid = s.get(q(REL, "id"), "")
+            if rid in targets:
+                self.parts[name] = targets[rid]
+        self._sheets: dict[str, Sheet] = {}
+        sst = pkg.related(self.part, T_SHARED_STRINGS)
+        self.strings = shared_strings(pkg, sst[0][1] if sst else None)
+        styles = pkg.related(self.part, T_STYLES)
+        if not styles:
+            raise Unpatchable("no styles part")
+        self.styles = Styles(pkg, styles[0][1])
+
+    def changed(self) -> None:
+        self.pkg.touch(self.part, self.root)
+
+    def sheet(self, name: str) -> Sheet | None:
+        if name not in self.parts:
+            return None
+        if name not in self._sheets:
+            self._sheets[name] = Sheet(self.pkg, name, self.parts[name])
+        return self._sheets[name]
+
+    def worksheets(self) -> Iterable[Sheet]:
+        for name in self.order:
+            s = self.sheet(name)
+            if s is not None:
+                yield s
+
+    def _names(self) -> Any:
+        found = self.root.find(m("definedNames"))
+        if found is None:
+            found = etree.Element(m("definedNames"))
+            insert_ordered(self.root, found, WORKBOOK_ORDER, "calcPr")
+        return found
+
+    def set_local_name(self, name: str, sheet: str, value: str) -> None:
+        """Set the sheet-scoped defined name ``name`` (e.g. _xlnm.Print_Area) of ``sheet``."""
+        index = str(self.order.index(sheet))
+        names = self._names()
+        for dn in list(names):
+            if dn.get("name") == name and dn.get("localSheetId") == index:
+                names.remove(dn)
+        dn = etree.SubElement(names, m("definedName"), name=name, localSheetId=index)
+        dn.text = value
+        self.changed()
+
+    def add_sheet(self, name: str, position: int) -> Sheet:
+        """A new, empty worksheet named ``name`` at ``position`` (0-based) among the sheets."""
+        part = self.pkg.free_name("xl/worksheets/sheet{}.xml")
+        root = etree.Element(m("worksheet"), nsmap={None: MAIN, "r": REL})
+        etree.SubElement(root, m("sheetData"))
+        self.pkg.touch(part, root)
+        self.pkg.content_type(part, CT_WORKSHEET)
+        rid = self.pkg.relate(self.part, T_WORKSHEET, part)
+        ids = [int(s.get("sheetId", "0")) for s in self.sheets_el if s.get("sheetId", "").isdigit()]
+        el = etree.Element(m("sheet"), name=name, sheetId=str(max(ids, default=0) + 1))
+        el.set(q(REL, "id"), rid)
+        position = min(position, len(self.order))
+        self.sheets_el.insert(position, el)
+        for dn in self.root.iterfind(f"{m('definedNames')}/{m('definedName')}"):
+            local = dn.get("localSheetId")
+            if local is not None and local.isdigit() and int(local) >= position:
+                dn.set("localSheetId", str(int(local) + 1))
+        for view in self.root.iterfind(f"{m('bookViews')}/{m('workbookView')}"):
+            for attr in ("activeTab", "firstSheet"):
+                v = view.get(attr)
+                if v is not None and v.isdigit() and int(v) >= position:
+                    view.set(attr, str(int(v) + 1))
+        self.order.insert(position, name)
+        self.parts[name] = part
+        self.changed()
+        sheet = Sheet(self.pkg, name, part)
+        self._sheets[name] = sheet
+        return sheet
+
+    def recalculate_on_open(self) -> None:
+        calc = self.root.find(m("calcPr"))
+        if calc is None:
+            calc = etree.Element(m("calcPr"))
+            insert_ordered(self.root, calc, WORKBOOK_ORDER, "calcPr")
+        calc.set("fullCalcOnLoad", "1")
+        self.changed()
+
+
+# --- comments and their shapes ------------------------------------------------------------
+
+
+class Notes:
+    """A sheet's comments part and the note shapes of its legacy drawing, edited together."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet, self.pkg = sheet, sheet.pkg
+        if sheet.pkg.related(sheet.part, T_THREADED):
+            raise Unpatchable(f"{sheet.part}: threaded comments")
+        found = sheet.pkg.related(sheet.part, T_COMMENTS)
+        self.part = found[0][1] if found else None
+        self.rid = found[0][0] if found else None
+        self.root = sheet.pkg.xml(self.part) if self.part else None
+        self.drawing = sheet.legacy_drawing()
+        self.vml = sheet.pkg.xml(self.drawing[1]) if self.drawing else None
+
+    def authors(self) -> dict[str, str]:
+        """Cell reference → author of its comment."""
+        if self.root is None:
+            return {}
+        names = [a.text or "" for a in self.root.iterfind(f"{m('authors')}/{m('author')}")]
+        out = {}
+        for c in self.root.iterfind(f"{m('commentList')}/{m('comment')}"):
+            k = int(c.get("authorId", "0"))
+            out[c.get("ref", "")] = names[k] if 0 <= k < len(names) else ""
+        return out
+
+    def replace(self, remove: set[str], add: dict[str, tuple[str, int, int]], author: str) -> None:
+        """Drop the comments at the cells ``remove`` names; add ``add`` (cell → text, width, height)
+        by ``author``."""
+        gone = remove | set(add)
+        if self.root is None and not add:
+            return
+        if self.root is None:
+            self._create_part()
+        assert self.root is not None
+        authors = self.root.find(m("authors"))
+        if authors is None:
+            authors = etree.Element(m("authors"))
+            self.root.insert(0, authors)
+        listing = self.root.find(m("commentList"))
+        if listing is None:
+            listing = etree.SubElement(self.root, m("commentList"))
+        for c in list(listing):
+            if c.get("ref") in gone:
+                listing.remove(c)
+        names = [a.text for a in authors]
+        if add and author not in names:
+            etree.SubElement(authors, m("author")).text = author
+            names.append(author)
+        for ref, (text, _, _) in add.items():
+            c = etree.SubElement(listing, m("comment"), ref=ref, authorId=str(names.index(author)))
+            t = etree.SubElement(etree.SubElement(c, m("text")), m("t"))
+            t.text = text
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        listing[:] = sorted(listing, key=lambda c: _ref_key(c.get("ref")))
+        assert self.part is not None
+        self.pkg.touch(self.part, self.root)
+        self._shapes(gone, add)
+        if len(listing) == 0:
+            self._drop_part()
+
+    def _create_part(self) -> None:
+        self.part = self.pkg.free_name("xl/comments{}.xml")
+        self.root = etree.Element(m("comments"), nsmap={None: MAIN})
+        self.pkg.touch(self.part, self.root)
+        self.pkg.content_type(self.part, CT_COMMENTS)
+        self.rid = self.pkg.relate(self.sheet.part, T_COMMENTS, self.part)
+
+    def _drop_part(self) -> None:
+        assert self.part is not None and self.rid is not None
+        self.pkg.unrelate(self.sheet.part, self.rid)
+        self.pkg.content_type(self.part, None)
+        self.pkg.remove(self.part)
+
+    def _shapes(self, gone: set[str], add: dict[str, tuple[str, int, int]]) -> None:
+        if self.vml is None:
+            if not add:
+                return
+            self._create_drawing()
+        assert self.vml is not None and self.drawing is not None
+        cells = {split_ref(ref) for ref in gone}
+        for shape in list(self.vml.iter(q(VML, "shape"))):
+            data = shape.find(q(EXCEL, "ClientData"))
+            if data is None or data.get("ObjectType") != "Note":
+                continue
+            row, col = data.findtext(q(EXCEL, "Row")), data.findtext(q(EXCEL, "Column"))
+            numbers = (row or "").strip(), (col or "").strip()
+            if all(n.isdigit() for n in numbers) and (int(numbers[0]) + 1, int(numbers[1]) + 1) in cells:
+                shape.getparent().remove(shape)
+        if add and self.vml.find(f"{q(VML, 'shapetype')}[@id='_x0000_t202']") is None:
+            self.vml.append(_note_shapetype())
+        ids = [int(x) for x in _SHAPE_ID.findall(etree.tostring(self.vml).decode("utf-8", "replace"))]
+        next_id = max(ids, default=1024 * self._block()) + 1
+        for ref, (_, width, height) in add.items():
+            self.vml.append(_note_shape(next_id, ref, width, height))
+            next_id += 1
+        self.pkg.touch(self.drawing[1], self.vml)
+        if not any(True for _ in self.vml.iter(q(VML, "shape"))):
+            self.sheet.root.remove(self.sheet.root.find(m("legacyDrawing")))
+            self.sheet.changed()
+            self.pkg.unrelate(self.sheet.part, self.drawing[0])
+            self.pkg.remove(self.drawing[1])
+
+    def _block(self) -> int:
+        assert self.vml is not None
+        idmap = self.vml.find(f"{q(OFFICE, 'shapelayout')}/{q(OFFICE, 'idmap')}")
+        data = (idmap.get("data") or "1") if idmap is not None else "1"
+        first = data.split(",")[0].strip()
+        return int(first) if first.isdigit() else 1
+
+    def _create_drawing(self) -> None:
+        used = set()
+        for name in self.pkg.names:
+            if name.lower().endswith(".vml") and self.pkg.has(name):
+                for found in re.findall(rb'idmap[^>]*data="([0-9, ]+)"', self.pkg.zip.read(name)):
+                    used |= {int(x) for x in found.split(b",") if x.strip().isdigit()}
+        block = max(used, default=0) + 1
+        part = self.pkg.free_name("xl/drawings/vmlDrawing{}.vml")
+        root = etree.Element("xml", nsmap={"v": VML, "o": OFFICE, "x": EXCEL})
+        layout = etree.SubElement(root, q(OFFICE, "shapelayout"))
+        layout.set(q(VML, "ext"), "edit")
+        idmap = etree.SubElement(layout, q(OFFICE, "idmap"), data=str(block))
+        idmap.set(q(VML, "ext"), "edit")
+        root.append(_note_shapetype())
+        self.pkg.touch(part, root)
+        self.pkg.default_type("vml", CT_VML)
+        rid = self.pkg.relate(self.sheet.part, T_VML, part)
+        el = etree.Element(m("legacyDrawing"))
+        el.set(q(REL, "id"), rid)
+        insert_ordered(self.sheet.root, el, WORKSHEET_ORDER, "oleObjects")
+        self.sheet.changed()
+        self.vml, self.drawing = root, (rid, part)
+
+
+def _note_shapetype() -> Any:
+    st = etree.Element(
+        q(VML, "shapetype"), id="_x0000_t202", coordsize="21600,21600", path="m,l,21600r21600,l21600,xe"
+    )
+    st.set(q(OFFICE, "spt"), "202")
+    etree.SubElement(st, q(VML, "stroke"), joinstyle="miter")
+    p = etree.SubElement(st, q(VML, "path"), gradientshapeok="t")
+    p.set(q(OFFICE, "connecttype"), "rect")
+    return st
+
+
+def _note_shape(number: int, ref: str, width: int, height: int) -> Any:
+    """A hidden note's shape, as Excel and openpyxl write it (Excel places it beside its cell)."""
+    row, col = split_ref(ref)
+    shape = etree.Element(
+        q(VML, "shape"),
+        id=f"_x0000_s{number}",
+        type="#_x0000_t202",
+        style=(
+            "position:absolute;margin-left:59.25pt;margin-top:1.5pt;"
+            f"width:{width}px;height:{height}px;z-index:1;visibility:hidden"
+        ),
+        fillcolor="#ffffe1",
+    )
+    shape.set(q(OFFICE, "insetmode"), "auto")
+    etree.SubElement(shape, q(VML, "fill"), color2="#ffffe1")
+    etree.SubElement(shape, q(VML, "shadow"), color="black", obscured="t")
+    p = etree.SubElement(shape, q(VML, "path"))
+    p.set(q(OFFICE, "connecttype"), "none")
+    box = etree.SubElement(shape, q(VML, "textbox"), style="mso-direction-alt:auto")
+    etree.SubElement(box, "div", style="text-align:left")
+    data = etree.SubElement(shape, q(EXCEL, "ClientData"), ObjectType="Note")
+    etree.SubElement(data, q(EXCEL, "MoveWithCells"))
+    etree.SubElement(data, q(EXCEL, "SizeWithCells"))
+    etree.SubElement(data, q(EXCEL, "AutoFill")).text = "False"
+    etree.SubElement(data, q(EXCEL, "Row")).text = str(row - 1)
+    etree.SubElement(data, q(EXCEL, "Column")).text = str(col - 1)
+    return shape

@@ -1,0 +1,270 @@
+"""The marks of ``xlgoals.marks`` written straight into an .xlsx/.xlsm package (``xlgoals.io.ooxml``).
+
+Only the parts 校验 changes are rewritten — the sheets it marks, the styles, the marked sheets'
+comments and their VML shapes, 校验结果, the hidden _xlgoals sheet, the workbook's print names and
+the custom document properties. Every other part (the VBA project, the buttons' drawings, charts,
+pictures, slicers, extensions openpyxl does not know) is copied as it is; a workbook is never loaded
+into a model and saved again. So a clerk's workbook comes back whole, and marking costs a parse of
+the parts that change, not a read of everything. For a package the editor does not handle it raises
+``Unpatchable``; ``xlgoals.annotate`` then marks through openpyxl.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lxml import etree
+
+from xlgoals import layout as L
+from xlgoals import printing
+from xlgoals.findings import Finding
+from xlgoals.io.ooxml import (
+    CT_CUSTOM,
+    CUSTOM,
+    CUSTOM_FMTID,
+    MAIN,
+    REF,
+    REL,
+    T_COMMENTS,
+    T_CUSTOM,
+    T_VML,
+    VT,
+    WORKSHEET_ORDER,
+    Notes,
+    Package,
+    Sheet,
+    Unpatchable,
+    Workbook,
+    cell_value,
+    insert_ordered,
+    m,
+    q,
+    split_ref,
+)
+from xlgoals.marks import cell_marks, fill, footer_formulas, link_target, note_text, result_rows, worst
+from xlgoals.safetext import xml_safe
+
+__all__ = ["Unpatchable", "annotate"]
+
+
+def _custom_properties(pkg: Package, properties: dict[str, str]) -> None:
+    """Add each custom document property the package does not have yet."""
+    found = pkg.related("", T_CUSTOM)
+    if found:
+        part = found[0][1]
+        root = pkg.xml(part)
+    else:
+        part = "docProps/custom.xml"
+        root = etree.Element(q(CUSTOM, "Properties"), nsmap={None: CUSTOM, "vt": VT})
+        pkg.content_type(part, CT_CUSTOM)
+        pkg.relate("", T_CUSTOM, part)
+    have = {p.get("name") for p in root}
+    pids = [int(p.get("pid", "1")) for p in root if p.get("pid", "").isdigit()]
+    for name, value in properties.items():
+        if name in have:
+            continue
+        prop = etree.SubElement(
+            root, q(CUSTOM, "property"), fmtid=CUSTOM_FMTID, pid=str(max(pids, default=1) + 1), name=name
+        )
+        pids.append(int(prop.get("pid")))
+        etree.SubElement(prop, q(VT, "lpwstr")).text = value
+    pkg.touch(part, root)
+
+
+def _meta_rows(sheet: Sheet, strings: Sequence[str]) -> list[tuple[str, str]]:
+    """The (sheet, cell) of every mark the last 校验 recorded, and drop those rows."""
+    out = []
+    shift = 0
+    for r, row in list(sheet.rows().items()):
+        cells = list(row.iterchildren(m("c")))
+        values = [cell_value(c, strings) for c in cells]
+        if values and values[0] == L.MARK_KEY:
+            if len(values) >= 3 and isinstance(values[1], str) and isinstance(values[2], str):
+                out.append((values[1], values[2]))
+            sheet.data.remove(row)
+            shift += 1
+            continue
+        if shift:
+            row.set("r", str(r - shift))
+            for c in cells:
+                ref = c.get("r")
+                if ref:
+                    rr, cc = split_ref(ref)
+                    c.set("r", f"{L.column_letter(cc)}{rr - shift}")
+    if out or shift:
+        sheet._rows = None
+        sheet.changed()
+    return out
+
+
+def _text_cell(sheet: Sheet, ref: str, value: str, style: int) -> None:
+    c = sheet.cell(ref)
+    for child in list(c):
+        c.remove(child)
+    if style:
+        c.set("s", str(style))
+    if value == "":
+        c.attrib.pop("t", None)
+        return
+    c.set("t", "inlineStr")
+    t = etree.SubElement(etree.SubElement(c, m("is")), m("t"))
+    t.text = value
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def _results_sheet(wb: Workbook, findings: Sequence[Finding], labels: dict[int, str]) -> None:
+    spec = L.RESULTS
+    if L.RESULTS_SHEET in wb.parts:
+        sheet = wb.sheet(L.RESULTS_SHEET)
+        assert sheet is not None
+        for rid, _ in wb.pkg.related(sheet.part, T_COMMENTS) + wb.pkg.related(sheet.part, T_VML):
+            wb.pkg.unrelate(sheet.part, rid)
+        root = etree.Element(m("worksheet"), nsmap={None: MAIN, "r": REL})
+        etree.SubElement(root, m("sheetData"))
+        wb.pkg.touch(sheet.part, root)
+        sheet = Sheet(wb.pkg, L.RESULTS_SHEET, sheet.part)
+        wb._sheets[L.RESULTS_SHEET] = sheet
+    elif L.RESULTS_SHEET in wb.order:
+        raise Unpatchable("the results sheet is a chart sheet")
+    else:
+        sheet = wb.add_sheet(L.RESULTS_SHEET, spec.position)
+    st = wb.styles
+    head = st.derive(0, fill=st.solid_fill(L.HEADER_FILL.lstrip("#")), font=st.font(bold=True, name=L.FONT))
+    link_font = st.font(color=L.LINK_COLOR, underline=True)
+    root = sheet.root
+    pr = etree.SubElement(etree.Element(m("sheetPr")), m("pageSetUpPr"), fitToPage="1").getparent()
+    insert_ordered(root, pr, WORKSHEET_ORDER, "oleObjects")
+    views = etree.Element(m("sheetViews"))
+    view = etree.SubElement(views, m("sheetView"), workbookViewId="0")
+    top_left = f"A{spec.freeze_rows + 1}"
+    etree.SubElement(
+        view,
+        m("pane"),
+        ySplit=str(spec.freeze_rows),
+        topLeftCell=top_left,
+        activePane="bottomLeft",
+        state="frozen",
+    )
+    etree.SubElement(view, m("selection"), pane="bottomLeft", activeCell=top_left, sqref=top_left)
+    insert_ordered(root, views, WORKSHEET_ORDER, "oleObjects")
+    cols = etree.Element(m("cols"))
+    for k, width in enumerate(spec.widths, start=1):
+        etree.SubElement(cols, m("col"), min=str(k), max=str(k), width=str(width), customWidth="1")
+    insert_ordered(root, cols, WORKSHEET_ORDER, "oleObjects")
+    for k, label in enumerate(spec.columns, start=1):
+        _text_cell(sheet, f"{L.column_letter(k)}1", label, head)
+    body = {k: st.derive(0, wrap=k >= spec.wrap_from, top=True) for k in range(1, len(spec.columns) + 1)}
+    body[spec.link_column] = st.derive(0, font=link_font, wrap=spec.link_column >= spec.wrap_from, top=True)
+    severity = {
+        f.severity: st.derive(0, fill=st.solid_fill(fill(f.severity)), wrap=spec.wrap_from <= 1, top=True)
+        for f in findings
+    }
+    links = etree.Element(m("hyperlinks"))
+    for r, (f, row) in enumerate(zip(findings, result_rows(findings, labels), strict=True), start=2):
+        for k, value in enumerate(row, start=1):
+            style = severity[f.severity] if k == 1 else body[k]
+            _text_cell(sheet, f"{L.column_letter(k)}{r}", xml_safe(value), style)
+        height = printing.row_height(
+            [v if k >= spec.wrap_from else "" for k, v in enumerate(row, start=1)], spec.widths
+        )
+        row_el = sheet.rows()[r]
+        row_el.set("ht", f"{height:g}")
+        row_el.set("customHeight", "1")
+        target = link_target(f)
+        if target is not None:
+            ref = f"{L.column_letter(spec.link_column)}{r}"
+            etree.SubElement(
+                links, m("hyperlink"), ref=ref, location=target, display=xml_safe(row[spec.link_column - 1])
+            )
+    if not findings:
+        _text_cell(sheet, L.cell_name(1, spec.freeze_rows + 1), spec.empty, 0)
+    if len(links):
+        insert_ordered(root, links, WORKSHEET_ORDER, "oleObjects")
+    margins = etree.Element(
+        m("pageMargins"), left="0.7", right="0.7", top="0.75", bottom="0.75", header="0.3", footer="0.3"
+    )
+    insert_ordered(root, margins, WORKSHEET_ORDER, "oleObjects")
+    setup = etree.Element(
+        m("pageSetup"),
+        paperSize=str(spec.page.paper),
+        orientation="landscape" if spec.page.landscape else "portrait",
+        fitToWidth=str(spec.page.fit_width),
+        fitToHeight=str(spec.page.fit_height),
+    )
+    insert_ordered(root, setup, WORKSHEET_ORDER, "oleObjects")
+    sheet.changed()
+    wb.set_local_name(
+        "_xlnm.Print_Titles", L.RESULTS_SHEET, f"{L.quote_sheet(L.RESULTS_SHEET)}!$1:${spec.freeze_rows}"
+    )
+
+
+def annotate(
+    data: bytes, findings: Sequence[Finding], labels: dict[int, str], properties: dict[str, str]
+) -> bytes:
+    """The package ``data`` with 校验's marks for ``findings``: the earlier marks cleared, each
+    located finding's cell filled and noted, the results sheet rewritten, each project sheet's
+    表内校验 row saying what was found, and ``properties`` added to the custom document properties."""
+    pkg = Package(data)
+    wb = Workbook(pkg)
+    st = wb.styles
+    marks = {key: fs for key, fs in cell_marks(findings).items() if key[0] in wb.parts}
+    meta = wb.sheet(L.META_SHEET)
+    earlier = _meta_rows(meta, wb.strings) if meta is not None else []
+
+    by_sheet: dict[str, tuple[set[str], dict[str, tuple[str, int, int]]]] = {}
+    for sheet_name, ref in earlier:
+        sheet = wb.sheet(sheet_name)
+        if sheet is None or not REF.match(ref) or sheet.merged_inside(ref) or (sheet_name, ref) in marks:
+            continue
+        c = sheet.cell(ref)
+        c.set("s", str(st.derive(int(c.get("s", "0")), fill=0)))
+        sheet.changed()
+        by_sheet.setdefault(sheet_name, (set(), {}))[0].add(ref)
+
+    width, base, per, cap = L.NOTE_SIZE
+    recorded: list[tuple[str, str]] = []
+    for (sheet_name, ref), fs in marks.items():
+        sheet = wb.sheet(sheet_name)
+        assert sheet is not None
+        if sheet.merged_inside(ref):
+            continue
+        c = sheet.cell(ref)
+        c.set("s", str(st.derive(int(c.get("s", "0")), fill=st.solid_fill(fill(worst(fs))))))
+        sheet.changed()
+        by_sheet.setdefault(sheet_name, (set(), {}))[1][ref] = (
+            xml_safe(note_text(fs)),
+            width,
+            min(base + per * len(fs), cap),
+        )
+        recorded.append((sheet_name, ref))
+
+    for sheet_name, (cleared, added) in by_sheet.items():
+        sheet = wb.sheet(sheet_name)
+        assert sheet is not None
+        notes = Notes(sheet)
+        ours = {ref for ref, who in notes.authors().items() if who == L.NOTE_AUTHOR}
+        notes.replace(cleared & ours, added, L.NOTE_AUTHOR)
+
+    _results_sheet(wb, findings, labels)
+
+    column_a = {s.name: s.column_a(wb.strings) for s in wb.worksheets() if s.name not in L.RESERVED_SHEETS}
+    for name, (row, formula) in footer_formulas(column_a, findings).items():
+        sheet = wb.sheet(name)
+        assert sheet is not None
+        sheet.set_formula(L.cell_name(2, row), formula)
+        setup = sheet.child("pageSetup")
+        setup.set("cellComments", "atEnd")
+        sheet.changed()
+        flag = L.column_letter(L.PROJECT.flag_column)
+        wb.set_local_name("_xlnm.Print_Area", name, f"{L.quote_sheet(name)}!$A$1:${flag}${row}")
+    if column_a:
+        wb.recalculate_on_open()
+
+    if meta is not None and recorded:
+        start = max(meta.rows(), default=0) + 1
+        for k, (sheet_name, ref) in enumerate(recorded):
+            for col, value in enumerate((L.MARK_KEY, sheet_name, ref), start=1):
+                _text_cell(meta, f"{L.column_letter(col)}{start + k}", xml_safe(value), 0)
+        meta.changed()
+    _custom_properties(pkg, properties)
+    return pkg.save()
