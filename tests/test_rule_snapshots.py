@@ -7,6 +7,7 @@ After reviewing a change: XLGOALS_UPDATE_SNAPSHOTS=1 ./dev test tests/test_rule_
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -36,12 +37,19 @@ def _case_findings(code: str) -> list[Finding]:
     return check_document(doc)
 
 
+@functools.cache
+def _seed_findings(prefix: str) -> tuple[Finding, ...]:
+    """Every finding on a bundled example, checked once per test process (each rule's snapshot
+    takes its own)."""
+    return tuple(check_document(seed(prefix)))
+
+
 def snapshot(code: str) -> str:
     r = REGISTRY[code]
     lines = [f"# {r.code} {r.slug} · {r.severity.value} · {r.scope.value} · {r.doc.title}"]
     lines += [_line("case", f) for f in _case_findings(code) if f.code == code]
     for prefix in sorted(SEEDS):
-        lines += [_line(prefix, f) for f in check_document(seed(prefix)) if f.code == code]
+        lines += [_line(prefix, f) for f in _seed_findings(prefix) if f.code == code]
     return "\n".join(lines) + "\n"
 
 

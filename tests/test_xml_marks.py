@@ -95,6 +95,8 @@ def test_the_marks_are_the_ones_openpyxl_writes_first_and_second_time(workbooks,
     edited = xml_marks.annotate(data, findings, labels, {ANNOTATED_MARK: "x"})
     saved = mark_with_openpyxl(data, xlsm, findings, labels, "x")
     assert _view(edited) == _view(saved)
+    if name == "001":
+        return  # 44 projects: the first time is the point (openpyxl's load and save cost seconds)
     # pressed again after fixing all but two findings: the earlier marks go, the two stay
     again = xml_marks.annotate(edited, findings[:2], labels, {ANNOTATED_MARK: "x"})
     assert _view(again) == _view(mark_with_openpyxl(saved, xlsm, findings[:2], labels, "x"))

@@ -157,16 +157,19 @@ def _read_member(
     tail = b""
     dtd = False
     uncached: set[tuple[int, int]] = set()
+    too_big = XlgoalsInputError(
+        f"{kind}解压后过大（部件 {info.filename} 超过 {limits.MAX_MEMBER_INFLATED // limits.MB} MB），"
+        "可能是恶意构造的压缩炸弹，已拒绝读取。",
+        file=file,
+    )
+    if info.file_size > min(limits.MAX_MEMBER_INFLATED, budget):
+        raise too_big  # as declared: no need to inflate 200 MB to find out (a lying size is streamed)
     try:
         with zf.open(info) as fh:
             while chunk := fh.read(_CHUNK):
                 size += len(chunk)
                 if size > min(limits.MAX_MEMBER_INFLATED, budget):
-                    raise XlgoalsInputError(
-                        f"{kind}解压后过大（部件 {info.filename} 超过 {limits.MAX_MEMBER_INFLATED // limits.MB} MB），"
-                        "可能是恶意构造的压缩炸弹，已拒绝读取。",
-                        file=file,
-                    )
+                    raise too_big
                 if is_xml and len(head) < 65536:
                     head += chunk[: 65536 - len(head)]
                 if is_xml and not dtd:  # anywhere in the part: after a long comment too
