@@ -447,6 +447,10 @@ class Sheet:
             self._rows = rows
         return self._rows
 
+    def forget_rows(self) -> None:
+        """Rows were added or renumbered behind ``cell``'s back: index them again when next needed."""
+        self._rows = None
+
     def merged_inside(self, ref: str) -> bool:
         """Whether ``ref`` is covered by a merged range but is not its top-left cell."""
         if self._merged is None:
@@ -646,6 +650,17 @@ class Workbook:
         dn = etree.SubElement(names, m("definedName"), name=name, localSheetId=index)
         dn.text = value
         self.changed()
+
+    def emptied(self, name: str) -> Sheet:
+        """Worksheet ``name`` made empty in its place (its notes dropped), to be written anew."""
+        part = self.parts[name]
+        for rid, _ in self.pkg.related(part, T_COMMENTS) + self.pkg.related(part, T_VML):
+            self.pkg.unrelate(part, rid)
+        root = etree.Element(m("worksheet"), nsmap={None: MAIN, "r": REL})
+        etree.SubElement(root, m("sheetData"))
+        self.pkg.touch(part, root)
+        self._sheets[name] = Sheet(self.pkg, name, part)
+        return self._sheets[name]
 
     def add_sheet(self, name: str, position: int) -> Sheet:
         """A new, empty worksheet named ``name`` at ``position`` (0-based) among the sheets."""

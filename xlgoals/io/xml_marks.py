@@ -12,6 +12,7 @@ the parts that change, not a read of everything. For a package the editor does n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from lxml import etree
 
@@ -22,12 +23,8 @@ from xlgoals.io.ooxml import (
     CT_CUSTOM,
     CUSTOM,
     CUSTOM_FMTID,
-    MAIN,
     REF,
-    REL,
-    T_COMMENTS,
     T_CUSTOM,
-    T_VML,
     VT,
     WORKSHEET_ORDER,
     Notes,
@@ -45,6 +42,8 @@ from xlgoals.marks import cell_marks, fill, footer_formulas, link_target, note_t
 from xlgoals.safetext import xml_safe
 
 __all__ = ["Unpatchable", "annotate"]
+
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def _custom_properties(pkg: Package, properties: dict[str, str]) -> None:
@@ -92,7 +91,7 @@ def _meta_rows(sheet: Sheet, strings: Sequence[str]) -> list[tuple[str, str]]:
                     rr, cc = split_ref(ref)
                     c.set("r", f"{L.column_letter(cc)}{rr - shift}")
     if out or shift:
-        sheet._rows = None
+        sheet.forget_rows()
         sheet.changed()
     return out
 
@@ -109,21 +108,30 @@ def _text_cell(sheet: Sheet, ref: str, value: str, style: int) -> None:
     c.set("t", "inlineStr")
     t = etree.SubElement(etree.SubElement(c, m("is")), m("t"))
     t.text = value
-    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    t.set(XML_SPACE, "preserve")
+
+
+def _new_row(sheet: Sheet, r: int, cells: Sequence[tuple[str, int]]) -> Any:
+    """Append row ``r`` of text cells (value, style) from column A to an empty sheet's end: the
+    results sheet is written top to bottom, so no lookup is needed."""
+    row = etree.SubElement(sheet.data, m("row"), r=str(r))
+    for k, (value, style) in enumerate(cells, start=1):
+        c = etree.SubElement(row, m("c"), r=f"{L.column_letter(k)}{r}")
+        if style:
+            c.set("s", str(style))
+        if value:
+            c.set("t", "inlineStr")
+            t = etree.SubElement(etree.SubElement(c, m("is")), m("t"))
+            t.text = value
+            t.set(XML_SPACE, "preserve")
+    sheet.forget_rows()
+    return row
 
 
 def _results_sheet(wb: Workbook, findings: Sequence[Finding], labels: dict[int, str]) -> None:
     spec = L.RESULTS
     if L.RESULTS_SHEET in wb.parts:
-        sheet = wb.sheet(L.RESULTS_SHEET)
-        assert sheet is not None
-        for rid, _ in wb.pkg.related(sheet.part, T_COMMENTS) + wb.pkg.related(sheet.part, T_VML):
-            wb.pkg.unrelate(sheet.part, rid)
-        root = etree.Element(m("worksheet"), nsmap={None: MAIN, "r": REL})
-        etree.SubElement(root, m("sheetData"))
-        wb.pkg.touch(sheet.part, root)
-        sheet = Sheet(wb.pkg, L.RESULTS_SHEET, sheet.part)
-        wb._sheets[L.RESULTS_SHEET] = sheet
+        sheet = wb.emptied(L.RESULTS_SHEET)
     elif L.RESULTS_SHEET in wb.order:
         raise Unpatchable("the results sheet is a chart sheet")
     else:
@@ -151,8 +159,7 @@ def _results_sheet(wb: Workbook, findings: Sequence[Finding], labels: dict[int, 
     for k, width in enumerate(spec.widths, start=1):
         etree.SubElement(cols, m("col"), min=str(k), max=str(k), width=str(width), customWidth="1")
     insert_ordered(root, cols, WORKSHEET_ORDER, "oleObjects")
-    for k, label in enumerate(spec.columns, start=1):
-        _text_cell(sheet, f"{L.column_letter(k)}1", label, head)
+    _new_row(sheet, 1, [(label, head) for label in spec.columns])
     body = {k: st.derive(0, wrap=k >= spec.wrap_from, top=True) for k in range(1, len(spec.columns) + 1)}
     body[spec.link_column] = st.derive(0, font=link_font, wrap=spec.link_column >= spec.wrap_from, top=True)
     severity = {
@@ -161,13 +168,13 @@ def _results_sheet(wb: Workbook, findings: Sequence[Finding], labels: dict[int, 
     }
     links = etree.Element(m("hyperlinks"))
     for r, (f, row) in enumerate(zip(findings, result_rows(findings, labels), strict=True), start=2):
-        for k, value in enumerate(row, start=1):
-            style = severity[f.severity] if k == 1 else body[k]
-            _text_cell(sheet, f"{L.column_letter(k)}{r}", xml_safe(value), style)
+        cells = [
+            (xml_safe(v), severity[f.severity] if k == 1 else body[k]) for k, v in enumerate(row, start=1)
+        ]
         height = printing.row_height(
             [v if k >= spec.wrap_from else "" for k, v in enumerate(row, start=1)], spec.widths
         )
-        row_el = sheet.rows()[r]
+        row_el = _new_row(sheet, r, cells)
         row_el.set("ht", f"{height:g}")
         row_el.set("customHeight", "1")
         target = link_target(f)
