@@ -93,7 +93,7 @@ def test_check_in_the_browser(
         page.click("button:has-text('下载标注副本')")
     saved = tmp_path / "annotated.xlsx"
     download.value.save_as(saved)
-    assert download.value.suggested_filename == "怀来县000.xlsx"
+    assert download.value.suggested_filename == "怀来县000（已标注）.xlsx"
     wb = openpyxl.load_workbook(saved)
     f15 = wb["1 城乡居民养老保险县级配套"]["F15"]
     assert f15.fill.fgColor.rgb.endswith("FFC7CE") and "SAT-001" in f15.comment.text

@@ -14,6 +14,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -195,7 +196,8 @@ def test_annotated_copy_has_the_marks(client: TestClient, tmp_path: Path) -> Non
     assert run("convert", str(SEEDS["000"]), "-o", str(src)).returncode == 0
     answer = client.post("/api/annotate", files=_files(src))
     assert answer.status_code == 200
-    assert "filename*=UTF-8''000.xlsx" in answer.headers["content-disposition"]
+    # never the original's name: in a Downloads folder it would sit as "000 (1).xlsx" beside it
+    assert "filename*=UTF-8''" + quote("000（已标注）.xlsx") in answer.headers["content-disposition"]
     local = tmp_path / "annotated"
     run("check", str(src), "--annotate", str(local), "-q")
     ours = openpyxl.load_workbook(io.BytesIO(answer.content))
@@ -225,8 +227,23 @@ def test_annotate_several_gives_a_zip(client: TestClient) -> None:
     )
     assert answer.status_code == 200
     with zipfile.ZipFile(io.BytesIO(answer.content)) as zf:
-        assert sorted(zf.namelist()) == ["000.xlsx", "001.xlsx"]
-        assert "校验结果" in openpyxl.load_workbook(io.BytesIO(zf.read("000.xlsx"))).sheetnames
+        assert sorted(zf.namelist()) == ["000（已标注）.xlsx", "001（已标注）.xlsx"]
+        assert "校验结果" in openpyxl.load_workbook(io.BytesIO(zf.read("000（已标注）.xlsx"))).sheetnames
+
+
+def test_a_zipped_folder_comes_back_marked_with_the_files_that_could_not_be(client: TestClient) -> None:
+    """Members keep their folders (not one named after the zip), and a file that could not be read
+    is listed with its reason instead of silently missing."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("单位A/000.txt", SEEDS["000"].read_bytes())
+        zf.writestr("单位B/坏.xlsx", b"not a workbook")
+    answer = client.post("/api/annotate", files=[("files", ("全县.zip", buf.getvalue()))])
+    assert answer.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as zf:
+        assert sorted(zf.namelist()) == ["全县/单位A/000（已标注）.xlsx", "未能标注的文件.txt"]
+        listed = zf.read("未能标注的文件.txt").decode("utf-8")
+    assert "全县.zip/单位B/坏.xlsx：" in listed and "不是 Excel 工作簿" in listed
 
 
 def test_summary_and_report_workbooks(client: TestClient, tmp_path: Path) -> None:

@@ -8,8 +8,12 @@ control characters are shown harmlessly, and a port in use is one sentence."""
 from __future__ import annotations
 
 import io
+import os
 import socket
+import subprocess
+import sys
 import time
+import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +23,7 @@ from fastapi.testclient import TestClient
 
 from tests.forkrun import xlgoals
 from tests.helpers import SEEDS
-from tests.live import running_service
+from tests.live import free_port, running_service
 from xlgoals import limits
 from xlgoals.pool import Budget
 from xlgoals.service.app import create_app
@@ -251,3 +255,28 @@ def test_one_upload_never_takes_every_worker(tmp_path: Path) -> None:
         uploads.inputs.append(Input(tmp_path / f"{k}.txt", tmp_path, in_folder=True))
     engine.check(uploads)
     assert engine.pool.most == 2  # of 3: one stays free for everyone else
+
+
+def test_the_address_is_printed_when_the_service_answers(tmp_path: Path) -> None:
+    """The start once printed the URL 20 s before the service answered: an administrator clicking it
+    at once got "connection refused". Now it says it is starting, then prints the URL when ready."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "xlgoals", "serve", "--port", str(port), "--workers", "1"],
+            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "TMPDIR": str(tmp_path)},
+        )  # fmt: skip
+        try:
+            for _ in range(600):  # a backstop only: on a busy machine the start takes what it takes
+                if "已就绪" in log.read_text(encoding="utf-8") or process.poll() is not None:
+                    break
+                time.sleep(0.2)
+            text = log.read_text(encoding="utf-8")
+            assert "已就绪" in text, text
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as answer:
+                assert answer.status == 200
+            assert text.index("正在启动") < text.index("已就绪") and f"http://127.0.0.1:{port}/" in text
+        finally:
+            process.terminate()
+            process.wait(timeout=30)

@@ -22,7 +22,7 @@ sentence: JSON ``{"error": ...}`` for programs, the page for browsers.
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -46,15 +46,18 @@ from xlgoals.template.builder import build_bytes
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, ready: Callable[[], None] | None = None) -> FastAPI:
     """The service: its routes (``xlgoals/service/routes/``, one module each), the limits around them,
-    and its state — the settings, the engine and the two templates — on ``app.state``."""
+    and its state — the settings, the engine and the two templates — on ``app.state``. ``ready`` is
+    called once all of that is built, when the service can answer."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = Engine(settings.limits, settings.config)
         app.state.template = build_bytes(None)
         app.state.macro_template = build_bytes(None, macros=True)
+        if ready is not None:
+            ready()
         try:
             yield
         finally:

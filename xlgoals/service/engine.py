@@ -162,16 +162,30 @@ def summary_workbook(batch: Batch) -> bytes:
     return build_summary(batch.rows, unreadable, batch.repeated)
 
 
+MARKED = "（已标注）"  # in a marked copy's name
+UNMARKED_LIST = "未能标注的文件.txt"  # in the zip of marked copies, when some files could not be read
+
+
+def marked_name(shown: str) -> str:
+    """The name a marked copy is downloaded under: "单位A/000（已标注）.xlsx" for "单位A/000.txt" — never
+    the original's name (in a Downloads folder it would become "000 (1).xlsx" beside the unmarked
+    one), and no folder named after the uploaded zip ("全县.zip/…" → "全县/…")."""
+    path = PurePosixPath(shown)
+    parts = [PurePosixPath(p).stem if p.lower().endswith(".zip") else p for p in path.parent.parts]
+    copy = PurePosixPath(annotated_name(Path(path.name)))
+    return str(PurePosixPath(*parts, f"{copy.stem}{MARKED}{copy.suffix}"))
+
+
 def annotated_copies(batch: Batch, uploads: Uploads) -> tuple[str, bytes]:
-    """The annotated copy (one file) or a zip of them, named as the user's files are."""
+    """The annotated copy (one file) or a zip of them, named as the user's files are, with a list
+    of the files that could not be marked (and why) when there are any."""
     copies = []
     for path in batch.annotated:
         source = batch.annotated_from.get(path)
-        shown = PurePosixPath(uploads.display(source) if source is not None else path.name)
-        copies.append((str(shown.parent / annotated_name(Path(shown.name))), path))
+        copies.append((marked_name(uploads.display(source) if source is not None else path.name), path))
+    errors = [(f.path, f.error) for f in batch.report.files if f.error]
     if not copies:
-        errors = [f.error for f in batch.report.files if f.error]
-        raise XlgoalsInputError(errors[0] if errors else "上传的文件中没有可标注的绩效目标表。")
+        raise XlgoalsInputError(errors[0][1] if errors else "上传的文件中没有可标注的绩效目标表。")
     if len(copies) == 1 and len(uploads.inputs) == 1:
         name, path = copies[0]
         return PurePosixPath(name).name, path.read_bytes()
@@ -185,4 +199,8 @@ def annotated_copies(batch: Batch, uploads: Uploads) -> tuple[str, bytes]:
                 unique = f"{PurePosixPath(name).parent / PurePosixPath(name).stem}（{k}）{PurePosixPath(name).suffix}"
             taken.add(unique)
             archive.writestr(unique, path.read_bytes())
+        if errors:
+            lines = [f"以下 {len(errors)} 个文件无法读取，没有标注副本：", ""]
+            lines += [f"{name}：{error}" for name, error in errors]
+            archive.writestr(UNMARKED_LIST, "\r\n".join(lines) + "\r\n")  # CRLF: Notepad on old Windows
     return "标注副本.zip", buf.getvalue()

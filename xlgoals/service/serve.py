@@ -41,22 +41,28 @@ def run_service(
     sock = listening_socket(host, port)  # a port in use: one sentence, before anything starts
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     shown = "0.0.0.0（本机所有地址）" if host == "0.0.0.0" else host
-    print(
-        f"xlgoals 校验服务：http://{host if host != '0.0.0.0' else '127.0.0.1'}:{port}/ "
-        f"（监听 {shown}，{settings.limits.workers} 个校验进程，上传上限 {max_upload_mb} MB"
-        f"{'，已设访问口令' if token else ''}；Excel、WPS、LibreOffice 的按钮可用）。按 Ctrl+C 停止。",
-        file=sys.stderr,
-    )
-    if not token and not _local(host):
+    print(f"xlgoals 校验服务正在启动（监听 {shown}:{port}）…", file=sys.stderr, flush=True)
+
+    def announce() -> None:  # after the engine and the templates are ready: the address answers at once
         print(
-            f"注意：服务监听 {shown}，局域网内任何人都能上传文件，且没有设置访问口令（--token 或环境变量 XLGOALS_TOKEN）。"
-            "只在可信的内网中这样运行。",
+            f"xlgoals 校验服务已就绪：http://{host if host != '0.0.0.0' else '127.0.0.1'}:{port}/ "
+            f"（监听 {shown}，{settings.limits.workers} 个校验进程，上传上限 {max_upload_mb} MB"
+            f"{'，已设访问口令' if token else ''}；Excel、WPS、LibreOffice 的按钮可用）。按 Ctrl+C 停止。",
             file=sys.stderr,
+            flush=True,
         )
+        if not token and not _local(host):
+            print(
+                f"注意：服务监听 {shown}，局域网内任何人都能上传文件，且没有设置访问口令（--token 或环境变量 XLGOALS_TOKEN）。"
+                "只在可信的内网中这样运行。",
+                file=sys.stderr,
+                flush=True,
+            )
+
     # One server process; the checking runs in the engine's own worker processes.
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(settings),
+            create_app(settings, announce),
             log_level="info",
             access_log=True,
             http=header_guard(client_seconds),
