@@ -44,6 +44,15 @@ class GbkName(zipfile.ZipInfo):
         return self.filename.encode("gbk"), self.flag_bits & ~0x800
 
 
+class InfoZipName(zipfile.ZipInfo):
+    """A member named as Info-ZIP (the Linux command-line zip) names it: UTF-8 bytes, no UTF-8 flag."""
+
+    __slots__ = ()
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:
+        return self.filename.encode("utf-8"), self.flag_bits & ~0x800
+
+
 def _settings(temp: Path, **extra: object) -> Settings:
     return Settings(Limits(2, Budget(60, 2048), 300), max_upload_mb=MAX_MB, temp_root=temp, **extra)  # type: ignore[arg-type]
 
@@ -166,7 +175,7 @@ def test_annotated_copies_follow_serve_config_as_check_does(tmp_path: Path) -> N
 
 def test_several_files_and_a_folder_zip(client: TestClient, tmp_path: Path) -> None:
     """A zipped folder is a reviewer's batch: members checked, clutter skipped with its reason,
-    names as in the zip (GBK names from Chinese Windows included)."""
+    names as in the zip (GBK names from Chinese Windows and Info-ZIP's unflagged UTF-8 included)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("单位A/000.txt", SEEDS["000"].read_bytes())
@@ -174,6 +183,7 @@ def test_several_files_and_a_folder_zip(client: TestClient, tmp_path: Path) -> N
         zf.writestr("__MACOSX/单位A/._000.txt", b"junk")
         zf.writestr("说明.doc", b"not ours")
         zf.writestr(GbkName("单位B/001.txt"), SEEDS["001"].read_bytes())
+        zf.writestr(InfoZipName("单位C/绩效目标003.txt"), SEEDS["003"].read_bytes())
     answer = client.post(
         "/api/check",
         files=[("files", ("批次.zip", buf.getvalue())), ("files", ("002.txt", SEEDS["002"].read_bytes()))],
@@ -182,12 +192,13 @@ def test_several_files_and_a_folder_zip(client: TestClient, tmp_path: Path) -> N
     files = {f["path"]: f for f in answer.json()["files"]}
     assert files["批次.zip/单位A/000.txt"]["status"] == "有错误"
     assert files["批次.zip/单位B/001.txt"]["tables"]
+    assert files["批次.zip/单位C/绩效目标003.txt"]["tables"]  # not mojibake
     assert "锁定文件" in files["批次.zip/单位B/~$000.xlsx"]["skipped"]
     assert files["批次.zip/__MACOSX/单位A/._000.txt"]["skipped"]
     assert "文件类型" in files["批次.zip/说明.doc"]["skipped"]
     assert files["002.txt"]["findings"]
     summary = answer.json()["summary"]
-    assert (summary["files"], summary["skipped"], summary["unreadable"]) == (6, 3, 0)
+    assert (summary["files"], summary["skipped"], summary["unreadable"]) == (7, 3, 0)
 
 
 def test_annotated_copy_has_the_marks(client: TestClient, tmp_path: Path) -> None:

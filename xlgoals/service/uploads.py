@@ -87,14 +87,22 @@ def save(uploads: Uploads, name: str, stream: BinaryIO) -> None:
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
-    """The member's name as its author wrote it: zips made on Chinese Windows store GBK names
-    without the UTF-8 flag, which Python decodes as cp437."""
+    """The member's name as its author wrote it. Without the UTF-8 flag Python decodes a name as
+    cp437, but zips made on Chinese Windows store GBK, and Info-ZIP (the Linux and 麒麟/统信 command
+    line ``zip``) stores UTF-8 without saying so. UTF-8 is tried first: GBK bytes of Chinese text are
+    almost never valid UTF-8, while UTF-8 bytes often are valid GBK (and would come out garbled)."""
     if info.flag_bits & 0x800:
         return info.filename
     try:
-        return info.filename.encode("cp437").decode("gbk")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
         return info.filename
+    for encoding in ("utf-8", "gbk"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
 def _unpack(uploads: Uploads, path: Path, name: str, index: int) -> None:
