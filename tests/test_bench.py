@@ -1,0 +1,46 @@
+"""bench/ can never rot silently: a tiny run of every configuration on the current code, and the
+README's table regenerated from results."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def test_the_benchmark_runs_every_configuration_on_three_workbooks():
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--smoke"], capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    printed = [line.split()[1] for line in done.stdout.splitlines() if line.split()[:1] == ["3"]]
+    assert printed == list(bench.CONFIGS)
+    # every configuration that checks finds the same findings as the baseline
+    found = {
+        line.split()[1]: line.split()[-1] for line in done.stdout.splitlines() if line.split()[:1] == ["3"]
+    }
+    assert len({v for k, v in found.items() if k != "floor"}) == 1 and found["baseline"] != "0"
+
+
+def test_the_readme_table_is_made_from_the_results():
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    r = {"seconds": 2.0, "files_per_second": 5.0, "rss_main_mb": 40.0, "rss_worker_mb": 30.0, "findings": 7}
+    results = {"10": {c: dict(r, times_floor=1.5, speedup_vs_baseline=2.0) for c in bench.CONFIGS}}
+    results["10"]["annotate-j1"]["times_check"] = 1.25
+    meta = {"cpus": 2, "python": "3.11", "machine": "x86_64"}
+    readme = (BENCH / "README.md").read_text(encoding="utf-8")
+    assert bench.START in readme and bench.END in readme
+    table = bench.with_table(readme, results, meta)
+    assert table.count(bench.START) == 1 and "10 files 1.25×" in table
+    assert table.split(bench.START)[0] == readme.split(bench.START)[0]
+    assert table.split(bench.END)[1] == readme.split(bench.END)[1]
