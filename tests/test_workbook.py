@@ -15,8 +15,10 @@ from tests.helpers import SEEDS, run, seed
 from xlgoals import layout as L
 from xlgoals.check import check_document
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.formats.docx import build_docx
 from xlgoals.formats.workbook import read as read_workbook
 from xlgoals.model import Document, GoalTable, Indicator, Layout, SourceFormat
+from xlgoals.template import cfb
 from xlgoals.template.builder import build_bytes
 from xlgoals.template.formulas import row_flag
 
@@ -173,6 +175,13 @@ def _bad_workbooks(tmp: Path) -> list[tuple[Path, str, str | None]]:
     p = tmp / "old.xls"
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
     cases.append((p, "旧版 Excel 97-2003", None))
+    # a Word 97-2003 document renamed .xlsx: an OLE file, but not an old workbook
+    p = tmp / "renamed_doc.xlsx"
+    p.write_bytes(cfb.write({"WordDocument": bytes(4096), "1Table": bytes(1024)}))
+    cases.append((p, "Word 97-2003 文档（.doc）", None))
+    p = tmp / "renamed_docx.xlsx"
+    p.write_bytes(build_docx(seed("000")))
+    cases.append((p, "这是 Word 文档（.docx）", None))
     other = openpyxl.Workbook()
     other.active.append(["姓名", "金额"])
     cases.append((_write(other, tmp / "other.xlsx"), "不是 xlgoals 绩效目标表模板", None))

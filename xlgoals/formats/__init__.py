@@ -97,6 +97,11 @@ def input_format(path: Path) -> Format:
         if f.readable and suffix in f.suffixes:
             return f
     readable = "、".join(f"{'/'.join(f.suffixes)}（{f.title}）" for f in READABLE)
+    if suffix in (".doc", ".wps"):
+        raise XlgoalsInputError(
+            f"旧版 Word/WPS 文档（{suffix}）无法读取：公开文件请在 Word 或 WPS 中“另存为” .docx 后重试。",
+            file=str(path),
+        )
     raise XlgoalsInputError(f"不支持的文件类型“{suffix or '无扩展名'}”：可读取 {readable}。", file=str(path))
 
 

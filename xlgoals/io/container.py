@@ -23,6 +23,10 @@ from xlgoals.oserrors import describe
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+WORD_STREAM = "WordDocument".encode("utf-16-le")  # the main stream of a Word 97-2003 .doc (and WPS 文字 .wps)
+POWERPOINT_STREAM = "PowerPoint Document".encode("utf-16-le")
+WORD_FILE = ("这是 Word 97-2003 文档（.doc），不是工作簿。公开文件请在 Word 或 WPS 中“另存为” .docx 后上传；"
+             "绩效目标表请上传 Excel 工作簿（.xlsx）。")  # fmt: skip
 _DTD = re.compile(
     rb"<!(?:DOCTYPE|ENTITY)|<\x00!\x00[DdEe]\x00|\x00<\x00!\x00[DdEe]", re.IGNORECASE
 )  # UTF-8 or -16
@@ -224,6 +228,10 @@ def inspect_workbook(path: Path) -> Package:
             "不是 Excel 工作簿（.xlsx/.xlsm）：文件内容不是 Office Open XML 格式。", file=file
         )
     package = inspect_package(path, "工作簿")
+    if "xl/workbook.xml" not in package.names and "word/document.xml" in package.names:
+        raise XlgoalsInputError(
+            "这是 Word 文档（.docx），不是工作簿：如果它是公开文件，请把扩展名改回 .docx 后上传。", file=file
+        )
     if "xl/workbook.xml" not in package.names:
         raise XlgoalsInputError(
             "不是 Excel 工作簿：压缩包中没有 xl/workbook.xml（可能是 Word 或其他文件改了扩展名）。", file=file
@@ -265,6 +273,12 @@ def _explain_ole(path: Path) -> None:
         raise XlgoalsInputError(
             "工作簿设置了打开密码，无法读取。请在 Excel 或 WPS 中取消密码（文件→信息→保护工作簿）后重试。",
             file=file,
+        )
+    if WORD_STREAM in data:  # any OLE file was once called an old .xls: a .doc renamed .xlsx included
+        raise XlgoalsInputError(WORD_FILE, file=file)
+    if POWERPOINT_STREAM in data:
+        raise XlgoalsInputError(
+            "这是 PowerPoint 演示文稿，不是工作簿：请上传绩效目标表工作簿（.xlsx）。", file=file
         )
     if path.suffix.lower() == ".et":
         raise XlgoalsInputError("这是 WPS 表格格式（.et）。请在 WPS 中“另存为” .xlsx 后重试。", file=file)
