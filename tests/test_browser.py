@@ -101,6 +101,48 @@ def test_check_in_the_browser(
     assert request_folders(temp) == []
 
 
+@pytest.mark.parametrize(
+    ("width", "height", "shot"), [(1280, 900, "service-overview.png"), (390, 844, "service-phone.png")]
+)
+def test_errors_come_first_and_the_page_reads_on_a_phone(
+    browser: object,
+    service: tuple[str, Path],
+    inputs: dict[str, Path],
+    tmp_path: Path,
+    width: int,
+    height: int,
+    shot: str,
+) -> None:
+    """Three files: an overview above them with each file's status and counts, linked; errors and
+    warnings shown and 提示 folded (one click away); the summary line in view while scrolling, naming
+    the unreadable file first; nothing wider than the window, at 1280 and at 390 px (a phone)."""
+    url, _temp = service
+    page = browser.new_page(locale="zh-CN", viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    page.goto(url + "/")
+    page.set_input_files("#files", [str(inputs["workbook"]), str(inputs["broken"]), str(inputs["text"])])
+    page.click("button.primary")
+    page.wait_for_selector(".total", timeout=120_000)
+    overview = page.locator(".overview")
+    assert overview.locator("tbody tr").count() == 3
+    assert overview.bounding_box()["y"] < page.locator("section.file").first.bounding_box()["y"]
+    assert "无法读取" in overview.inner_text() and "有错误" in overview.inner_text()
+    assert page.locator("tr.finding.error").first.is_visible()
+    assert not page.locator("tr.finding.info").first.is_visible()  # folded
+    assert page.inner_text(".total").startswith("汇总：1 个文件无法读取")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    box = page.locator(".total").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1  # the summary stays in view
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator(".report").scroll_into_view_if_needed()
+    _shot(page, shot, tmp_path)
+    overview.locator("a", has_text="坏文件.xlsx").click()
+    assert page.evaluate("location.hash") == "#file-2"
+    page.click("label[for=sev-all]")
+    assert page.locator("tr.finding.info").first.is_visible()  # one click away
+    page.close()
+
+
 def test_refusals_on_the_page(browser: object, service: tuple[str, Path], tmp_path: Path) -> None:
     url, temp = service
     page = browser.new_page(locale="zh-CN")  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ Every text from a file is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
@@ -92,18 +92,57 @@ def problem(sentence: str) -> str:
     return f'<p class="problem" role="alert">{escape(sentence)}</p>'
 
 
+FILTERS = (("warning", "错误和警告"), ("error", "只看错误"), ("all", "全部（含提示）"))
+DEFAULT_FILTER = "warning"  # what must be fixed first; 提示 one click away
+
+
 def report_start(total: int) -> str:
     """The opening of the findings fragment: the filter (CSS radio buttons) and the file list."""
     filters = "".join(
-        f'<input type="radio" name="severity" id="sev-{key}"{" checked" if key == "all" else ""}>'
+        f'<input type="radio" name="severity" id="sev-{key}"{" checked" if key == DEFAULT_FILTER else ""}>'
         f'<label for="sev-{key}">{label}</label>'
-        for key, label in (("all", "全部"), ("warning", "错误和警告"), ("error", "只看错误"))
+        for key, label in FILTERS
     )
     return f'<div class="report" data-total="{total}"><span class="filter-label">显示：</span>{filters}<div class="files">'
 
 
-def report_end(report: Report) -> str:
-    return f'</div><p class="total" data-done="1">汇总：{escape(report.summary_line())}</p></div>'
+def report_end(report: Report, files: Sequence[tuple[int, FileResult]] = ()) -> str:
+    """The end of the fragment: an overview of the files (shown above them, by CSS order) and the
+    summary line, which stays in view at the bottom of the window."""
+    return f'</div>{overview(files)}<p class="total" data-done="1">{escape(total_text(report))}</p></div>'
+
+
+def total_text(report: Report) -> str:
+    """The summary line; unreadable files first, so "0 个错误" cannot read as "passed"."""
+    n = report.unreadable_count
+    line = report.summary_line()
+    if not n:
+        return f"汇总：{line}"
+    return f"汇总：{n} 个文件无法读取、未校验（见下）；" + line.replace(f"，{n} 个文件无法读取", "")
+
+
+def overview(files: Sequence[tuple[int, FileResult]]) -> str:
+    """Each file's status and counts, linked to its section (several files only)."""
+    if len(files) < 2:
+        return ""
+    rows = []
+    for number, fr in files:
+        badge = f'<span class="badge {_BADGE.get(fr.status, "info")}">{escape(fr.status)}</span>'
+        c = fr.counts()
+        cells = (
+            "<td></td><td></td><td></td>"
+            if fr.error or fr.skipped
+            else "".join(f"<td>{c[s]}</td>" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+        )
+        rows.append(
+            f'<tr><td><a href="#file-{number}">{escape(fr.path)}</a></td><td>{badge}</td>{cells}</tr>'
+        )
+    return (
+        '<nav class="overview" aria-label="文件一览"><table><thead><tr><th>文件</th><th>状态</th>'
+        "<th>错误</th><th>警告</th><th>提示</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></nav>"
+    )
 
 
 def _counts(fr: FileResult) -> str:
@@ -114,10 +153,12 @@ def _counts(fr: FileResult) -> str:
 _BADGE = {"有错误": "error", "有警告": "warning", "通过": "ok", "无法读取": "error", "已跳过": "skipped"}
 
 
-def file_section(fr: FileResult) -> str:
-    """One file's findings, grouped by project (table), in cell order within each."""
+def file_section(fr: FileResult, number: int = 0) -> str:
+    """One file's findings, grouped by project (table), in cell order within each (``number``: its
+    place in the overview)."""
     badge = f'<span class="badge {_BADGE.get(fr.status, "info")}">{escape(fr.status)}</span>'
-    out = [f'<section class="file" data-file="1"><h2>{escape(fr.path)} {badge}']
+    anchor = f' id="file-{number}"' if number else ""
+    out = [f'<section class="file" data-file="1"{anchor}><h2>{escape(fr.path)} {badge}']
     if fr.skipped:
         out.append(f'</h2><p class="skipped">已跳过：{escape(fr.skipped)}</p></section>')
         return "".join(out)
@@ -141,11 +182,11 @@ def file_section(fr: FileResult) -> str:
             "<thead><tr><th>位置</th><th>级别</th><th>规则</th><th>问题</th><th>修改建议</th></tr></thead><tbody>"
         )
         for f in groups[table]:
-            out.append(
-                f'<tr class="finding {f.severity.value}"><td class="where">{_where(f)}</td>'
-                f'<td class="sev">{f.severity.label}</td>'
-                f'<td class="code"><a href="/rules#{escape(f.code)}">{escape(f.code)}</a></td>'
-                f"<td>{escape(f.message)}</td><td>{escape(f.hint)}</td></tr>"
+            out.append(  # data-label: the column's name, shown beside the value on a narrow screen
+                f'<tr class="finding {f.severity.value}"><td class="where" data-label="位置">{_where(f)}</td>'
+                f'<td class="sev" data-label="级别">{f.severity.label}</td>'
+                f'<td class="code" data-label="规则"><a href="/rules#{escape(f.code)}">{escape(f.code)}</a></td>'
+                f'<td data-label="问题">{escape(f.message)}</td><td data-label="修改建议">{escape(f.hint)}</td></tr>'
             )
         out.append("</tbody></table></div>")
     out.append("</section>")
@@ -161,8 +202,10 @@ def _where(f: Finding) -> str:
 
 
 def report_fragment(report: Report, results: Iterable[FileResult]) -> str:
-    files = list(results)
-    return report_start(len(files)) + "".join(map(file_section, files)) + report_end(report)
+    files = list(enumerate(results, start=1))
+    return (
+        report_start(len(files)) + "".join(file_section(fr, k) for k, fr in files) + report_end(report, files)
+    )
 
 
 def rules_page() -> str:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.findings import FileResult
 from xlgoals.service import page
 from xlgoals.service.endpoint import UPLOAD_BODY, EngineDep, SettingsDep, log_internal, received
 
@@ -35,8 +36,14 @@ async def check_page(
         try:
             total = len(uploads.inputs) + len(uploads.skipped)
             chunks.put(page.report_start(total))
-            batch = engine.check(uploads, on_result=lambda fr: chunks.put(page.file_section(fr)))
-            chunks.put(page.report_end(batch.report))
+            shown: list[tuple[int, FileResult]] = []
+
+            def one(fr: FileResult) -> None:
+                shown.append((len(shown) + 1, fr))
+                chunks.put(page.file_section(fr, len(shown)))
+
+            batch = engine.check(uploads, on_result=one)
+            chunks.put(page.report_end(batch.report, shown))
         except XlgoalsInputError as exc:
             chunks.put(page.problem(str(exc)))
         except Exception as exc:
