@@ -21,6 +21,8 @@ def test_demo_prints_tables_budgets_and_indicator_counts(tmp_path):
     full = (tmp_path / "report.txt").read_text(encoding="utf-8")
     assert "满意度指标值“≥1.9”" in full and "→ 写成“≥x%”" in full  # located findings with how to fix them
     assert len(list((tmp_path / "annotated").glob("*.xlsx"))) == 5
+    # the last word: these errors are the published examples', not a broken install
+    assert "不是程序出错" in res.stdout.rstrip().splitlines()[-1]
 
 
 def test_convert_text_to_json_and_back(tmp_path):

@@ -58,4 +58,8 @@ def run_demo(examples: Path, out: Path) -> int:
     print("\n".join(shown))
     (out / "report.txt").write_text(text, encoding="utf-8")
     print(f"标注副本（问题单元格标色、加批注，另有“校验结果”工作表）：{out / 'annotated'}")
+    print(
+        "说明：示例是各地照原样公开的真实文件，本身就有错漏；上面的错误和警告是校验在这些文件里发现的问题，"
+        "说明安装和校验都正常，不是程序出错。"
+    )
     return 0
