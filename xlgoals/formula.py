@@ -3,7 +3,8 @@
 A check is written once, as an ``Expr``. ``render`` turns it into the text of a spreadsheet formula
 (plain A1 references, functions every Excel since 2010, WPS and LibreOffice share); ``evaluate``
 computes it in Python with the spreadsheet's own semantics for what a cell can hold — blank
-(``None``), a number, text, a boolean. So the template's live flags, the rules of ``xlgoals check``
+(``None``), a number, text, a boolean — through ``compiled``, which turns each expression once into
+nested Python functions (no tree is walked per row). So the template's live flags, the rules of ``xlgoals check``
 and the worksheet functions cannot disagree: they are the same expression (and a LibreOffice test
 recalculates the rendered formulas to prove the two evaluations agree).
 
@@ -243,87 +244,123 @@ def _kind(v: Value) -> int:
     return 0 if isinstance(v, float) else 1 if isinstance(v, str) else 2
 
 
-def _compare(symbol: str, a: Value, b: Value) -> bool:
+def _ordering(a: Value, b: Value) -> int:
+    """-1, 0 or 1: how a spreadsheet orders ``a`` and ``b``."""
     if a is None:
         a = "" if isinstance(b, str) else (False if isinstance(b, bool) else 0.0)
     if b is None:
         b = "" if isinstance(a, str) else (False if isinstance(a, bool) else 0.0)
     ka, kb = _kind(a), _kind(b)
     if ka != kb:
-        ordering = (ka > kb) - (ka < kb)
-    elif isinstance(a, str) and isinstance(b, str):
+        return (ka > kb) - (ka < kb)
+    if isinstance(a, str) and isinstance(b, str):
         x, y = a.casefold(), b.casefold()
-        ordering = (x > y) - (x < y)
-    else:
-        x2, y2 = _number(a), _number(b)
-        ordering = (x2 > y2) - (x2 < y2)
-    return {
-        "=": ordering == 0,
-        "<>": ordering != 0,
-        "<": ordering < 0,
-        "<=": ordering <= 0,
-        ">": ordering > 0,
-        ">=": ordering >= 0,
-    }[symbol]
+        return (x > y) - (x < y)
+    x2, y2 = _number(a), _number(b)
+    return (x2 > y2) - (x2 < y2)
 
 
-def evaluate(
-    expr: Expr, cells: Mapping[str, Value], areas: Mapping[str, Sequence[Value]] | None = None
-) -> Value:
+_TESTS: dict[str, Callable[[int], bool]] = {
+    "=": lambda o: o == 0,
+    "<>": lambda o: o != 0,
+    "<": lambda o: o < 0,
+    "<=": lambda o: o <= 0,
+    ">": lambda o: o > 0,
+    ">=": lambda o: o >= 0,
+}
+
+Cells = Mapping[str, Value]
+Areas = Mapping[str, Sequence[Value]]
+Compiled = Callable[[Cells, Areas], Value]
+
+
+def evaluate(expr: Expr, cells: Cells, areas: Areas | None = None) -> Value:
     """The value a spreadsheet computes for ``expr`` when the named cells hold ``cells`` and the named
     ranges ``areas``."""
-    return _Evaluator(cells, areas or {}).eval(expr)
+    return compiled(expr)(cells, areas or {})
 
 
-class _Evaluator:
-    def __init__(self, cells: Mapping[str, Value], areas: Mapping[str, Sequence[Value]]) -> None:
-        self.cells = cells
-        self.areas = areas
+_COMPILED: dict[int, tuple[Expr, Compiled]] = {}
 
-    def eval(self, expr: Expr) -> Value:
-        if isinstance(expr, Ref):
-            return self.cells.get(expr.name)
-        if isinstance(expr, Lit):
-            v = expr.value
-            return float(v) if isinstance(v, int) and not isinstance(v, bool) else v
-        if isinstance(expr, BinOp):
-            a, b = self.eval(expr.left), self.eval(expr.right)
-            if expr.op == "&":
-                return _text(a) + _text(b)
-            if expr.op in ("+", "-", "*"):
-                x, y = _number(a), _number(b)
-                return x + y if expr.op == "+" else x - y if expr.op == "-" else x * y
-            return _compare(expr.op, a, b)
-        if isinstance(expr, Area):
+
+def compiled(expr: Expr) -> Compiled:
+    """``expr`` as a Python function of (cells, areas), built once per expression: a check runs on
+    every indicator row of every file, and walking its tree each time was most of 校验's work."""
+    hit = _COMPILED.get(id(expr))
+    if hit is not None and hit[0] is expr:
+        return hit[1]
+    fn = _compile(expr)
+    _COMPILED[id(expr)] = (expr, fn)  # the expression is kept, so its id is not reused
+    return fn
+
+
+def _compile(expr: Expr) -> Compiled:
+    if isinstance(expr, Ref):
+        name = expr.name
+        return lambda c, a: c.get(name)
+    if isinstance(expr, Lit):
+        v = expr.value
+        value: Value = float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+        return lambda c, a: value
+    if isinstance(expr, BinOp):
+        return _binop(expr.op, _compile(expr.left), _compile(expr.right))
+    if isinstance(expr, Area):
+
+        def area(c: Cells, a: Areas) -> Value:
             raise FormulaError("a range is only an argument of COUNT, COUNTA or MAX")
-        assert isinstance(expr, Call)
-        return self.call(expr)
 
-    def values(self, expr: Call) -> list[Value]:
-        """Arguments flattened: an Area contributes each of its cells."""
-        out: list[Value] = []
-        for a in expr.args:
-            out.extend(self.areas[a.name] if isinstance(a, Area) else [self.eval(a)])
-        return out
+        return area
+    assert isinstance(expr, Call)
+    return _call(expr)
 
-    def call(self, expr: Call) -> Value:
-        fn = expr.fn
-        if fn == "IF":
-            cond, then, other = expr.args
-            return self.eval(then if _truth(self.eval(cond)) else other)
-        if fn in ("AND", "OR"):
-            results = [_truth(self.eval(a)) for a in expr.args]
-            return all(results) if fn == "AND" else any(results)
-        if fn in ("COUNT", "COUNTA", "MAX"):
-            values = self.values(expr)
-            numbers = [v for v in values if isinstance(v, float)]
-            if fn == "COUNT":
-                return float(len(numbers))
-            if fn == "COUNTA":
-                return float(sum(v is not None for v in values))
-            return max(numbers, default=0.0)
-        args = [self.eval(a) for a in expr.args]
-        return _FUNCTIONS[fn](*args)
+
+def _binop(op: str, left: Compiled, right: Compiled) -> Compiled:
+    if op == "&":
+        return lambda c, a: _text(left(c, a)) + _text(right(c, a))
+    if op == "+":
+        return lambda c, a: _number(left(c, a)) + _number(right(c, a))
+    if op == "-":
+        return lambda c, a: _number(left(c, a)) - _number(right(c, a))
+    if op == "*":
+        return lambda c, a: _number(left(c, a)) * _number(right(c, a))
+    test = _TESTS[op]
+    return lambda c, a: test(_ordering(left(c, a), right(c, a)))
+
+
+def _call(expr: Call) -> Compiled:
+    fn = expr.fn
+    args = [_compile(x) for x in expr.args]
+    if fn == "IF":
+        cond, then, other = args
+        return lambda c, a: then(c, a) if _truth(cond(c, a)) else other(c, a)
+    if fn == "AND":  # every argument is evaluated, as in a spreadsheet (an error anywhere is an error)
+        return lambda c, a: all([_truth(x(c, a)) for x in args])
+    if fn == "OR":
+        return lambda c, a: any([_truth(x(c, a)) for x in args])
+    if fn in ("COUNT", "COUNTA", "MAX"):
+        parts = [
+            (x.name, None) if isinstance(x, Area) else ("", f) for x, f in zip(expr.args, args, strict=True)
+        ]
+
+        def values(c: Cells, a: Areas) -> list[Value]:
+            out: list[Value] = []
+            for name, f in parts:
+                if f is None:
+                    out.extend(a[name])  # an Area contributes each of its cells
+                else:
+                    out.append(f(c, a))
+            return out
+
+        if fn == "COUNT":
+            return lambda c, a: float(sum(isinstance(v, float) for v in values(c, a)))
+        if fn == "COUNTA":
+            return lambda c, a: float(sum(v is not None for v in values(c, a)))
+        return lambda c, a: max((v for v in values(c, a) if isinstance(v, float)), default=0.0)
+    function = _FUNCTIONS[fn]
+    if len(args) == 1:
+        (only,) = args
+        return lambda c, a: function(only(c, a))
+    return lambda c, a: function(*[x(c, a) for x in args])
 
 
 class _NotFound(str):

@@ -177,14 +177,18 @@ def _read_member(
                 if is_xml and len(head) < 65536:
                     head += chunk[: 65536 - len(head)]
                 if is_xml and not dtd:  # anywhere in the part: after a long comment too
-                    dtd = _DTD.search(tail[-16:] + chunk) is not None
+                    window = tail[-16:] + chunk
+                    if b"<!" in window or b"<\x00!" in window:  # the regex only where it can match
+                        dtd = _DTD.search(window) is not None
                 if is_sheet:
                     seen = tail + chunk  # a match inside the tail is seen twice: harmless for a maximum
-                    for m in _CELL.finditer(seen):
-                        cols = max(cols, _column(m.group(1).upper()))
-                        rows = max(rows, int(m.group(2)))
-                    for m in _ROW.finditer(seen):
-                        rows = max(rows, int(m.group(1)))
+                    cells = _CELL.findall(seen)
+                    if cells:  # distinct letters and numbers only: a sheet repeats them in every cell
+                        cols = max(cols, max(_column(c.upper()) for c in {c for c, _ in cells}))
+                        rows = max(rows, max(map(int, {r for _, r in cells})))
+                    numbers = _ROW.findall(seen)
+                    if numbers:
+                        rows = max(rows, max(map(int, set(numbers))))
                     for m in _UNCACHED.finditer(tail + chunk):
                         uncached.add((int(m.group(2)), _column(m.group(1))))
                 tail = chunk[-_OVERLAP:]
