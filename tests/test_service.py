@@ -238,13 +238,16 @@ def test_annotate_several_gives_a_zip(client: TestClient) -> None:
     )
     assert answer.status_code == 200
     with zipfile.ZipFile(io.BytesIO(answer.content)) as zf:
-        assert sorted(zf.namelist()) == ["000（已标注）.xlsx", "001（已标注）.xlsx"]
+        assert sorted(zf.namelist()) == ["000（已标注）.xlsx", "001（已标注）.xlsx", "文件清单.txt"]
+        listed = zf.read("文件清单.txt").decode("utf-8")
+    assert "000.txt：有错误（" in listed and "001.txt：有错误（" in listed and "标注副本 2 个" in listed
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as zf:
         assert "校验结果" in openpyxl.load_workbook(io.BytesIO(zf.read("000（已标注）.xlsx"))).sheetnames
 
 
-def test_a_zipped_folder_comes_back_marked_with_the_files_that_could_not_be(client: TestClient) -> None:
-    """Members keep their folders (not one named after the zip), and a file that could not be read
-    is listed with its reason instead of silently missing."""
+def test_a_zipped_folder_comes_back_marked_with_a_list_of_every_file(client: TestClient) -> None:
+    """Members keep their folders (not one named after the zip), and every file is listed with its
+    status — one that could not be read with its reason, instead of silently missing."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("单位A/000.txt", SEEDS["000"].read_bytes())
@@ -252,9 +255,10 @@ def test_a_zipped_folder_comes_back_marked_with_the_files_that_could_not_be(clie
     answer = client.post("/api/annotate", files=[("files", ("全县.zip", buf.getvalue()))])
     assert answer.status_code == 200
     with zipfile.ZipFile(io.BytesIO(answer.content)) as zf:
-        assert sorted(zf.namelist()) == ["全县/单位A/000（已标注）.xlsx", "未能标注的文件.txt"]
-        listed = zf.read("未能标注的文件.txt").decode("utf-8")
-    assert "全县.zip/单位B/坏.xlsx：" in listed and "不是 Excel 工作簿" in listed
+        assert sorted(zf.namelist()) == ["全县/单位A/000（已标注）.xlsx", "文件清单.txt"]
+        listed = zf.read("文件清单.txt").decode("utf-8")
+    assert "全县.zip/单位B/坏.xlsx：无法读取，没有标注副本。" in listed and "不是 Excel 工作簿" in listed
+    assert "全县.zip/单位A/000.txt：有错误（" in listed
 
 
 def test_summary_and_report_workbooks(client: TestClient, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,8 +21,9 @@ from xlgoals import convert
 from xlgoals.annotate import annotated_name
 from xlgoals.batch import Batch, Job, Outcome, Runner, check_inputs, failed, run_job
 from xlgoals.config import ConfigPolicy
+from xlgoals.crossfile import ACROSS_FILES
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.findings import FileResult, Report
+from xlgoals.findings import FileResult, Report, Severity
 from xlgoals.formats import output_format
 from xlgoals.formats.summary_workbook import build_summary
 from xlgoals.pool import Budget, ResidentPool
@@ -163,7 +164,7 @@ def summary_workbook(batch: Batch) -> bytes:
 
 
 MARKED = "（已标注）"  # in a marked copy's name
-UNMARKED_LIST = "未能标注的文件.txt"  # in the zip of marked copies, when some files could not be read
+FILE_LIST = "文件清单.txt"  # in the zip of marked copies: every file, its status and its copy
 
 
 def marked_name(shown: str) -> str:
@@ -176,9 +177,28 @@ def marked_name(shown: str) -> str:
     return str(PurePosixPath(*parts, f"{copy.stem}{MARKED}{copy.suffix}"))
 
 
+def _file_list(files: Sequence[FileResult], copies: Sequence[tuple[str, Path]]) -> str:
+    """Every uploaded file with its status and counts, or why it has no marked copy (CRLF: Notepad
+    on old Windows)."""
+    files = [f for f in files if f.path != ACROSS_FILES]
+    lines = [f"共 {len(files)} 个文件；标注副本 {len(copies)} 个。", ""]
+    for f in files:
+        if f.error:
+            lines.append(f"{f.path}：无法读取，没有标注副本。{f.error}")
+        elif f.skipped:
+            lines.append(f"{f.path}：已跳过（{f.skipped}）")
+        else:
+            c = f.counts()
+            lines.append(
+                f"{f.path}：{f.status}（{c[Severity.ERROR]} 个错误，{c[Severity.WARNING]} 个警告，"
+                f"{c[Severity.INFO]} 条提示）"
+            )
+    return "\r\n".join(lines) + "\r\n"
+
+
 def annotated_copies(batch: Batch, uploads: Uploads) -> tuple[str, bytes]:
-    """The annotated copy (one file) or a zip of them, named as the user's files are, with a list
-    of the files that could not be marked (and why) when there are any."""
+    """The annotated copy (one file) or a zip of them, named as the user's files are, with a list of
+    every file: its status, or why it could not be marked."""
     copies = []
     for path in batch.annotated:
         source = batch.annotated_from.get(path)
@@ -199,8 +219,5 @@ def annotated_copies(batch: Batch, uploads: Uploads) -> tuple[str, bytes]:
                 unique = f"{PurePosixPath(name).parent / PurePosixPath(name).stem}（{k}）{PurePosixPath(name).suffix}"
             taken.add(unique)
             archive.writestr(unique, path.read_bytes())
-        if errors:
-            lines = [f"以下 {len(errors)} 个文件无法读取，没有标注副本：", ""]
-            lines += [f"{name}：{error}" for name, error in errors]
-            archive.writestr(UNMARKED_LIST, "\r\n".join(lines) + "\r\n")  # CRLF: Notepad on old Windows
+        archive.writestr(FILE_LIST, _file_list(batch.report.files, copies))
     return "标注副本.zip", buf.getvalue()
