@@ -140,6 +140,9 @@ def test_errors_come_first_and_the_page_reads_on_a_phone(
     assert page.evaluate("location.hash") == "#file-2"
     page.click("label[for=sev-all]")
     assert page.locator("tr.finding.info").first.is_visible()  # one click away
+    page.emulate_media(media="print")  # on paper: no form, the summary in its place after the files
+    assert not page.locator("#upload").is_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('.total')).position") == "static"
     page.close()
 
 
