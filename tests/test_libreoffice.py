@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -136,3 +137,50 @@ def test_a_real_old_xls_is_explained(tmp_path):
 
     with pytest.raises(XlgoalsInputError, match="旧版 Excel 97-2003"):
         read_workbook(xls)
+
+
+def _cell_colour(pdf: Path, text: str, tmp_path: Path) -> tuple[int, int, int]:
+    """The background just left of ``text`` where LibreOffice printed it (the median of a small box),
+    from the page rendered by pdftoppm as a plain PPM image."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for number, page in enumerate(html.split("<page ")[1:], start=1):
+        word = (
+            rf'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{re.escape(text)}</word>'
+        )
+        hit = re.search(word, page)
+        if hit is None:
+            continue
+        x, top, bottom = (float(v) for v in hit.groups())
+        dpi, stem = 100, tmp_path / f"p{number}"
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(number), "-l", str(number), "-singlefile", str(pdf), str(stem)], check=True)  # fmt: skip
+        data = (tmp_path / f"p{number}.ppm").read_bytes()
+        width, pixels = re.match(rb"P6\s+(\d+)\s+\d+\s+\d+\s(.*)", data, re.S).groups()  # type: ignore[union-attr]
+        width_n, scale = int(width), dpi / 72
+        y = int((top + bottom) / 2 * scale)
+        box = []
+        for dx in range(3, 9):
+            for dy in (-1, 0, 1):
+                k = 3 * ((y + dy) * width_n + int(x * scale) - dx)
+                box.append(tuple(pixels[k : k + 3]))
+        return sorted(box)[len(box) // 2]  # type: ignore[return-value]
+    raise AssertionError(f"{text!r} not printed")
+
+
+def test_a_plan_cell_in_wanyuan_over_the_budget_turns_red_in_libreoffice(tmp_path):
+    """LibreOffice applies only the first conditional format that matches a cell: the 万元 number format
+    came first, so a plan cell in 万元 never turned red there (Excel applies every rule)."""
+    doc = seed("000").model_copy(deep=True)
+    doc.tables = doc.tables[:1]
+    t = doc.tables[0]
+    t.spend_plan.mode = PlanMode.AMOUNT
+    t.spend_plan.points = [PlanPoint(raw=x, value=Decimal(x)) for x in ("500", "1000", "3456", "2800")]
+    src = tmp_path / "wanyuan.xlsx"
+    src.write_bytes(build_bytes(doc))
+    (pdf,) = soffice.convert([src], "pdf", tmp_path / "pdf")
+    red = tuple(int(L.MARK_FILLS["error"][k : k + 2], 16) for k in (0, 2, 4))
+    over = _cell_colour(pdf, "3456.00", tmp_path)  # shown in 0.00: the number format applies too
+    fine = _cell_colour(pdf, "1000.00", tmp_path)
+    assert all(abs(a - b) <= 12 for a, b in zip(over, red, strict=True)), over
+    assert all(v >= 240 for v in fine), fine

@@ -22,7 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from xlgoals import clientcode
 from xlgoals import layout as L
-from xlgoals.fields import IndicatorField, TableField
+from xlgoals.fields import PLAN_POINTS, IndicatorField, TableField
 from xlgoals.findings import Severity
 from xlgoals.formula import Value
 from xlgoals.frameworks import level1_lists
@@ -61,7 +61,7 @@ class _Builder:
         self.doc = doc
         self.macros = macros
         self.fmt: dict[L.Style, Format] = {s: wb.add_format(props) for s, props in L.STYLES.items()}
-        self.fills: dict[Severity, Format] = {}
+        self.fills: dict[tuple[Severity, bool], Format] = {}
         self.layout: Layout = doc.layout
         self.flag_counts: dict[str, int] = {}
         taken: set[str] = set()
@@ -239,22 +239,28 @@ class _Builder:
 
     def _conditional(self, ws: Worksheet, last: int) -> None:
         """Fills by the live checks' own conditions (errors before warnings), and amounts shown as
-        0.00 when the plan is filled in 万元."""
+        0.00 when the plan is filled in 万元. LibreOffice applies only the first rule that matches a
+        cell (Excel applies every one), so a plan cell's checks come first, each also once with the
+        万元 number format for when the plan is in 万元, and the number format alone comes last."""
         mode = P.input(TableField.PLAN_MODE).at.abs
-        ws.conditional_format(
-            L.plan_range().a1,
-            {
-                "type": "formula",
-                "criteria": f'={mode}="{L.PLAN_MODE_AMOUNT}"',
-                "format": self.fmt[L.Style.AMOUNT_NUMFMT],
-            },
-        )
+        in_amounts = f'{mode}="{L.PLAN_MODE_AMOUNT}"'
+        plan_cells = {P.input(f).at.a1 for f in PLAN_POINTS}
         first = P.first_indicator_row
-        checks = [
-            *(c for cs in F.header_checks(self.layout).values() for c in cs),
-            *F.row_checks(self.layout),
-        ]
-        for c in sorted(checks, key=lambda c: REGISTRY[c.code].severity.rank):
+        checks = sorted(
+            [*(c for cs in F.header_checks(self.layout).values() for c in cs), *F.row_checks(self.layout)],
+            key=lambda c: REGISTRY[c.code].severity.rank,
+        )
+        for c in checks:
+            if isinstance(c.target, TableField) and P.input(c.target).at.a1 in plan_cells:
+                ws.conditional_format(
+                    P.input(c.target).at.a1,
+                    {
+                        "type": "formula",
+                        "criteria": f"=AND({in_amounts},{F.condition(c, last, first).removeprefix('=')})",
+                        "format": self._fill(c, amounts=True),
+                    },
+                )
+        for c in checks:
             if isinstance(c.target, TableField):
                 at = P.input(c.target).at
                 rng = L.cell_name(at.col, at.row)
@@ -265,12 +271,21 @@ class _Builder:
                 rng,
                 {"type": "formula", "criteria": F.condition(c, last, first), "format": self._fill(c)},
             )
+        ws.conditional_format(
+            L.plan_range().a1,
+            {"type": "formula", "criteria": f"={in_amounts}", "format": self.fmt[L.Style.AMOUNT_NUMFMT]},
+        )
 
-    def _fill(self, c: LiveCheck) -> Format:
+    def _fill(self, c: LiveCheck, *, amounts: bool = False) -> Format:
+        """The fill of ``c``'s severity (``amounts``: with the 万元 number format too)."""
         severity = REGISTRY[c.code].severity
-        if severity not in self.fills:
-            self.fills[severity] = self.wb.add_format({"bg_color": "#" + L.MARK_FILLS[severity.value]})
-        return self.fills[severity]
+        key = (severity, amounts)
+        if key not in self.fills:
+            spec: dict[str, object] = {"bg_color": "#" + L.MARK_FILLS[severity.value]}
+            if amounts:
+                spec.update(L.STYLES[L.Style.AMOUNT_NUMFMT])
+            self.fills[key] = self.wb.add_format(spec)
+        return self.fills[key]
 
     def results_sheet(self, ws: Worksheet) -> None:
         """校验结果, part of the template (a button never has to add it where a host may misplace it):
