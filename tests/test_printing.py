@@ -12,8 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.helpers import SEEDS, run
+from tests.helpers import SEEDS, run, seed
+from xlgoals import layout as L
+from xlgoals.model import Indicator
 from xlgoals.printing import display_width, row_height, wrapped_lines
+from xlgoals.template.builder import build_bytes
 
 
 def test_wrapped_text_measures() -> None:
@@ -156,3 +159,20 @@ def test_a_folders_review_workbook_prints_one_page_wide(tmp_path: Path) -> None:
 def _pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_a_rows_hint_is_shown_whole(tmp_path: Path) -> None:
+    """A blank row inside the indicators carries a hint that wraps to two lines: the row is tall
+    enough for it (it was printed clipped, at half height)."""
+    doc = seed("000").model_copy(deep=True)
+    doc.tables = doc.tables[:1]
+    doc.tables[0].indicators[2] = Indicator(level1=doc.tables[0].indicators[2].level1)
+    path = tmp_path / "blank_row.xlsx"
+    path.write_bytes(build_bytes(doc))
+    ws = next(w for w in openpyxl.load_workbook(path).worksheets if w.title.startswith("1 "))
+    row = L.PROJECT.first_indicator_row + 2
+    hint = ws.cell(row, L.PROJECT.flag_column)
+    shown = re.search(r'"(空行[^"]*)"', str(hint.value))
+    assert shown, hint.value
+    width = ws.column_dimensions[L.column_letter(L.PROJECT.flag_column)].width
+    assert ws.row_dimensions[row].height >= L.row_height([(shown.group(1), width)])

@@ -219,10 +219,14 @@ class _Builder:
                         ws.merge_range(r, c.col - 1, r, c.right - 1, value, text_in)
                     elif not merged and not c.last_col:
                         ws.write_string(r, c.col - 1, value, text_in)
+            # the row shows its 提示 in full too (a blank row's hint wraps to two lines)
+            flag = [(shown.get(r + 1, ""), _width(P.flag_column, P.flag_column))]
             if ind is not None:
                 widths = [(ind.level1, _width(level1.col, level1.right))]
                 widths += [(_indicator_text(ind, c.field), _width(c.col, c.right)) for c in P.columns[1:]]
-                ws.set_row(r, L.row_height(widths))
+                ws.set_row(r, L.row_height(widths + flag))
+            elif flag[0][0]:
+                ws.set_row(r, L.row_height(flag))
             formula = F.row_flag(r + 1, self.layout, P.first_indicator_row + nrows - 1)
             ws.write_formula(r, P.flag_column - 1, formula, self.fmt[L.Style.FLAG], shown.get(r + 1, ""))
             for c in P.extra_columns:
