@@ -111,7 +111,7 @@ def test_empty_template_recalculates_quietly(tmp_path):
     assert ws["H2"].value == "本表尚未填写。"  # and nothing else: a blank sheet is one finding, not six
     rows = range(3, L.PROJECT.footer_row(L.PROJECT.indicator_rows))
     assert all(not ws.cell(r, 8).value for r in rows if r != L.PROJECT.indicator_header_row)
-    assert ws.cell(L.PROJECT.footer_row(L.PROJECT.indicator_rows), 2).value == "表内提示 1 处，见H列"
+    assert ws.cell(L.PROJECT.footer_row(L.PROJECT.indicator_rows), 2).value == footer_text(1)
     assert wb[L.LIST_SHEET].cell(L.LIST.first_row + 1, 6).value == 0
 
 

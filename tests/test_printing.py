@@ -107,7 +107,7 @@ def test_the_annotated_workbook_prints_its_problems_on_each_project_sheet(tmp_pa
         ).stdout
         for k in range(1, 1 + _pages(pdf))
     ]
-    sheet_pages = [p for p in pages if re.search(r"表内校验\s+(未发现表内问题|表内提示)", p)]
+    sheet_pages = [p for p in pages if re.search(r"表内校验\s+表内(未发现问题|提示)", p)]
     assert len(sheet_pages) == len(projects)  # one page each
     for name, page in zip(projects, sheet_pages, strict=True):
         suffix = footer_suffix(on_sheet.get(name, [])).lstrip("；")

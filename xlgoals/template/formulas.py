@@ -127,18 +127,28 @@ def flag_cells(last_row: int, prefix: str = "") -> str:
     return f'COUNTIF({header},"?*")+COUNTIF({body},"?*")'
 
 
+# What the 表内校验 row says. The sheet checks only what a formula can: with no 提示 it does not claim
+# that nothing is wrong, and it says where the 提示 are (the 提示 column is on screen; the template
+# prints the official columns only, an annotated copy prints it too).
+FOOTER_CLEAR = "表内未发现问题；完整检查请点“校验”"
+FOOTER_FLAGS = ("表内提示 ", " 处，见{col}列“提示”")
+
+
 def footer(last_row: int, suffix: str = "") -> str:
     """The 表内校验 row's formula; ``suffix``: what the last 校验 found on the sheet (``marks``)."""
     count = flag_cells(last_row)
     col = L.column_letter(P.flag_column)
     tail = "&" + render(Lit(suffix), lambda name: name) if suffix else ""
-    return f'=IF({count}=0,"未发现表内问题","表内提示 "&({count})&" 处，见{col}列"){tail}'
+    before, after = (render(Lit(part.format(col=col)), lambda name: name) for part in FOOTER_FLAGS)
+    clear = render(Lit(FOOTER_CLEAR), lambda name: name)
+    return f"=IF({count}=0,{clear},{before}&({count})&{after}){tail}"
 
 
 def footer_text(flags: int) -> str:
     """What ``footer`` shows when the sheet has ``flags`` non-empty 提示 cells."""
     col = L.column_letter(P.flag_column)
-    return "未发现表内问题" if flags == 0 else f"表内提示 {flags} 处，见{col}列"
+    before, after = FOOTER_FLAGS
+    return FOOTER_CLEAR if flags == 0 else f"{before}{flags}{after.format(col=col)}"
 
 
 def flag_count(sheet: str, last_row: int) -> str:
