@@ -17,7 +17,7 @@ from xlgoals.check import check_document
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.formats.docx import build_docx
 from xlgoals.formats.workbook import read as read_workbook
-from xlgoals.model import Document, GoalTable, Indicator, Layout, SourceFormat
+from xlgoals.model import Document, GoalTable, Indicator, Layout, PlanPoint, SourceFormat
 from xlgoals.template import cfb
 from xlgoals.template.builder import build_bytes
 from xlgoals.template.formulas import row_flag
@@ -240,3 +240,14 @@ def test_a_listed_sheet_that_is_no_longer_a_project_is_said_to_exist(tmp_path, f
     assert gutted.title in doc.other_sheets and len(doc.tables) == 5
     (finding,) = [f for f in check_document(doc) if f.code == "STRUCT-016"]
     assert f"“{gutted.title}”存在，但已不是完整的项目表" in finding.message
+
+
+def test_a_number_typed_as_text_in_the_plan_is_told_why_it_is_not_a_number(tmp_path):
+    """ " 50% " in a plan cell (spaces, or a text-formatted cell) was reported as "50%" 不是数字."""
+    doc = seed("000").model_copy(deep=True)
+    doc.tables = doc.tables[:1]
+    doc.tables[0].spend_plan.points[1] = PlanPoint(raw=" 50% ", value=None)
+    path = tmp_path / "plan_text.xlsx"
+    path.write_bytes(build_bytes(doc))
+    (f,) = [f for f in check_document(read_workbook(path)) if f.code == "PLAN-006"]
+    assert "存成了文本" in f.message and "删去空格" in f.hint

@@ -9,6 +9,7 @@ from xlgoals.layout import Label, field_name
 from xlgoals.model import PlanMode
 from xlgoals.rules.common import quote
 from xlgoals.rules.registry import Context, Family, rule
+from xlgoals.values import parse_plan_point
 
 FAMILY = Family("PLAN", field_name(TableField.SPEND_PLAN))
 LABELS = Label.PLAN_POINTS
@@ -104,7 +105,14 @@ def plan_end(ctx: Context) -> None:
 def plan_not_a_number(ctx: Context) -> None:
     for fired in ctx.live():
         label, raw = _point(ctx, fired.check.target)
-        ctx.emit_live(fired, f"资金支出计划{label}“{raw}”不是数字。")
+        if parse_plan_point(raw)[0] is not None:  # " 50% ": it reads as a number, so say why it is not one
+            ctx.emit_live(
+                fired,
+                f"资金支出计划{label}“{raw}”存成了文本（数字前后有空格，或单元格是文本格式），表格不能计算。",
+                "删去空格（或把单元格改为常规/百分比格式）后重新输入这个数字。",
+            )
+        else:
+            ctx.emit_live(fired, f"资金支出计划{label}“{raw}”不是数字。")
 
 
 @rule(
