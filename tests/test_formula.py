@@ -3,6 +3,7 @@ oracle that a rendered formula computes what ``evaluate`` computes, on the cell 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -10,6 +11,9 @@ import pytest
 import xlsxwriter
 
 from tests import soffice
+from tests.helpers import seed
+from xlgoals import layout as L
+from xlgoals.fields import PLAN_POINTS
 from xlgoals.formula import (
     ABS,
     AND,
@@ -35,7 +39,9 @@ from xlgoals.formula import (
     op,
     render,
 )
-from xlgoals.livecheck import HEADER_CHECKS, ROW_CHECKS
+from xlgoals.livecheck import HEADER_CHECKS, ROW_CHECKS, derived_view
+from xlgoals.model import PlanMode, PlanPoint
+from xlgoals.template.formulas import flag_texts
 
 A, B = Ref("a"), Ref("b")
 
@@ -162,3 +168,22 @@ def _write(ws: object, r: int, c: int, v: Value) -> None:
         ws.write_number(r - 1, c - 1, v)  # type: ignore[attr-defined]
     else:
         ws.write_string(r - 1, c - 1, v)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("mode", "points", "said", "not_said"),
+    [
+        (PlanMode.AMOUNT, ("500", "1000", "3456", "2800"), "10月底超过预算数", "30%"),
+        (PlanMode.PERCENT, ("25", "50", "120", "100"), "10月底超过100%（百分比请输入“30%”", "预算数"),
+    ],
+)
+def test_the_sheet_advises_by_the_plan_mode(mode, points, said, not_said):
+    """In 万元 the sheet once told the clerk to type “30%”."""
+    doc = seed("000").model_copy(deep=True)
+    t = doc.tables[0]
+    t.spend_plan.mode = mode
+    t.spend_plan.points = [
+        PlanPoint(raw=p + ("%" if mode == PlanMode.PERCENT else ""), value=Decimal(p)) for p in points
+    ]
+    shown = flag_texts(derived_view(t), doc.layout)[L.PROJECT.input(PLAN_POINTS[0]).at.row]
+    assert said in shown and not_said not in shown, shown

@@ -102,11 +102,16 @@ PERCENT = op("<>", TRIM(_t(TableField.PLAN_MODE)), L.PLAN_MODE_AMOUNT)
 PLAN_TEXT = OR(*(ISTEXT(p) for p in POINTS))
 
 
+def _exceeds_percent(p: Expr) -> Expr:
+    return AND(PERCENT, ISNUMBER(p), op(">", N(p), 1 + PERCENT_EPS))
+
+
+def _exceeds_total(p: Expr) -> Expr:
+    return AND(NOT(PERCENT), ISNUMBER(TOTAL), ISNUMBER(p), op(">", N(p), op("+", N(TOTAL), AMOUNT_EPS)))
+
+
 def _exceeds(p: Expr) -> Expr:
-    return OR(
-        AND(PERCENT, ISNUMBER(p), op(">", N(p), 1 + PERCENT_EPS)),
-        AND(NOT(PERCENT), ISNUMBER(TOTAL), ISNUMBER(p), op(">", N(p), op("+", N(TOTAL), AMOUNT_EPS))),
-    )
+    return OR(_exceeds_percent(p), _exceeds_total(p))
 
 
 PLAN_EXCEEDS = OR(*(_exceeds(p) for p in POINTS))
@@ -167,15 +172,19 @@ HEADER_CHECKS: tuple[LiveCheck, ...] = (
         )
         for k in range(1, 4)
     ),
-    *(
+    *(  # the advice follows the 填写方式: in 万元 a "type 30%" would mislead
         LiveCheck(
             "PLAN-003",
             f,
-            f"{point}超过全年数（百分比请输入“30%”，不要输入“30”）。",
-            _exceeds(p),
+            f"{point}超过100%（百分比请输入“30%”，不要输入“30”）。",
+            _exceeds_percent(p),
             TableField.SPEND_PLAN,
             "exceeds",
         )
+        for f, point, p in zip(PLAN_POINTS, L.Label.PLAN_POINTS, POINTS, strict=True)
+    ),
+    *(
+        LiveCheck("PLAN-003", f, f"{point}超过预算数。", _exceeds_total(p), TableField.SPEND_PLAN, "exceeds")
         for f, point, p in zip(PLAN_POINTS, L.Label.PLAN_POINTS, POINTS, strict=True)
     ),
     LiveCheck(
