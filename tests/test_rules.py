@@ -71,12 +71,22 @@ def test_rule_fires_on_its_case_and_not_on_the_clean_table(code):
         ("IND-005", _set_ind(4, level2="经济效益指标", name="节约基层医疗机构经济费用")),  # 001 line 4488
         ("PLAN-001", _b(lambda d: None)[1]),
         ("STRUCT-012", _b(lambda d: None)[1]),
+        ("TIME-001", _set_ind(2, value_raw="每月15日前")),  # a deadline that repeats is a time
+        ("TIME-001", _set_ind(2, value_raw="每季度末前")),
     ],
 )
 def test_counter_examples_do_not_fire(code, mut):
     d = doc_of(table_b() if code in ("PLAN-001", "STRUCT-012") else table_a())
     mut(d)
     assert code not in codes(d)
+
+
+@pytest.mark.parametrize("value", ["尽快", "及时", "尽快完成"])
+def test_time_001_a_word_of_haste_names_no_time(value):
+    d = doc_of(table_a())
+    _set_ind(2, value_raw=value)(d)
+    found = [f for f in check_document(d) if f.code == "TIME-001"]
+    assert len(found) == 1 and "没有时间" in found[0].message, found
 
 
 def test_val_004_above_100_percent_on_a_rate_is_an_error():
