@@ -9,6 +9,8 @@ from functools import cache
 from pathlib import Path
 
 from tests.forkrun import ROOT, Completed, xlgoals
+from xlgoals.check import check_document
+from xlgoals.findings import Finding
 from xlgoals.formats import read_document
 from xlgoals.model import Document
 
@@ -45,3 +47,17 @@ def fresh_run(
         timeout=600,
         env={**os.environ, **env} if env else None,
     )
+
+
+def same_findings(doc: Document, findings: list[Finding] | None = None) -> list[tuple[str, str]]:
+    """(code, message) of ``doc``'s findings with each project named by its position: a workbook's
+    messages name a project by its sheet ("工作表“1 …”"), a text's by "项目1 …" — the same finding."""
+    found = check_document(doc) if findings is None else findings
+    labels = sorted(((t.label, f"#{t.index}") for t in doc.tables), key=lambda lt: -len(lt[0]))
+
+    def named(message: str) -> str:
+        for label, key in labels:
+            message = message.replace(label, key)
+        return message
+
+    return sorted((f.code, named(f.message)) for f in found)

@@ -188,9 +188,19 @@ class GoalTable(BaseModel):
     @property
     def label(self) -> str:
         """How a user recognises the table in a message: "项目3 城乡低保资金县级配套", "部门1 示例县农业农村局"."""
+        sheet = self.sheet_name
+        if sheet:  # a workbook's project: the clerk knows it by its sheet, wherever the sheet stands
+            return f"工作表“{sheet}”"
         if self.noun != "项目":
             return f"{self.noun}{self.index} {self.unit_name or self.title}".strip()
         return f"项目{self.index} {self.project_name or self.title}".strip()
+
+    @property
+    def sheet_name(self) -> str:
+        """The worksheet the table was read from ("" for a text, Word or JSON document)."""
+        if self.sheet is None:
+            return ""
+        return next((loc.sheet for loc in self.locations.values() if loc.sheet), "")
 
 
 class ListedItem(BaseModel):
