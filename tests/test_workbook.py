@@ -251,3 +251,22 @@ def test_a_number_typed_as_text_in_the_plan_is_told_why_it_is_not_a_number(tmp_p
     path.write_bytes(build_bytes(doc))
     (f,) = [f for f in check_document(read_workbook(path)) if f.code == "PLAN-006"]
     assert "存成了文本" in f.message and "删去空格" in f.hint
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_project_sheet_moved_to_the_end_is_said_to_drop_out_of_the_totals(tmp_path, fast):
+    """Excel's 移动或复制 → “移至最后” puts a sheet after the hidden ones, outside the 项目清单's
+    3-D sums of the amounts: STRUCT-016 said those sums were not affected."""
+    path = tmp_path / "moved.xlsx"
+    path.write_bytes(build_bytes(seed("000")))
+    wb = openpyxl.load_workbook(path)
+    moved = next(ws for ws in wb.worksheets if ws.title.startswith("6 "))
+    wb.move_sheet(moved, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(moved.title))
+    assert wb.sheetnames[-1] == moved.title
+    wb.save(path)
+    found = [f for f in check_document(read_workbook(path, fast=fast)) if f.code == "STRUCT-016"]
+    assert len(found) == 1 and moved.title in found[0].message and "没有计入" in found[0].message
+    assert found[0].location is not None and found[0].location.sheet == moved.title
+    # in its place it is counted: no finding
+    path.write_bytes(build_bytes(seed("000")))
+    assert "STRUCT-016" not in {f.code for f in check_document(read_workbook(path, fast=fast))}

@@ -249,6 +249,8 @@ class Document(BaseModel):
     listed_sheets: list[tuple[int, str]] | None = Field(default=None, exclude=True)
     # An xlgoals workbook's sheets that were not read as project tables (填表说明, a gutted sheet …).
     other_sheets: list[str] = Field(default_factory=list, exclude=True)
+    # An xlgoals workbook's project sheets that stand outside the span the 项目清单's amount totals sum.
+    outside_totals: list[str] = Field(default_factory=list, exclude=True)
 
     @field_validator("source")
     @classmethod
@@ -267,6 +269,7 @@ class Document(BaseModel):
         doc.layout_version = None
         doc.listed_sheets = None
         doc.other_sheets = []
+        doc.outside_totals = []
         doc.meta.locations = {}
         for item in doc.meta.listed_items:
             item.location = None

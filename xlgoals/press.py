@@ -52,7 +52,8 @@ def grid_of(req: Request) -> WorkbookGrid:
 
 def _reading(grid: WorkbookGrid) -> WorkbookGrid:
     """The sheets a reader reads (not the instructions, the dropdown sources or the old results)."""
-    return WorkbookGrid(grid.path, [s for s in grid.sheets if s.name not in L.UNREAD_SHEETS])
+    order = [s.name for s in grid.sheets]
+    return WorkbookGrid(grid.path, [s for s in grid.sheets if s.name not in L.UNREAD_SHEETS], order)
 
 
 @dataclass

@@ -316,6 +316,16 @@ def is_template(grid: WorkbookGrid) -> bool:
     return grid.get(L.META_SHEET) is not None
 
 
+def _outside_totals(order: list[str], projects: list[str]) -> list[str]:
+    """The project sheets the 项目清单's amount totals do not sum: those not between the two sheets
+    of ``layout.PROJECT_SPAN`` (a sheet moved "to the end" lands after the hidden ones)."""
+    first, last = L.PROJECT_SPAN
+    if first not in order or last not in order:
+        return []
+    lo, hi = order.index(first), order.index(last)
+    return [name for name in projects if name in order and not lo < order.index(name) < hi]
+
+
 def _listed_sheets(sheet: SheetGrid | None) -> list[tuple[int, str]] | None:
     """(row, sheet name) of the 项目清单's project rows, down to its 合计 row."""
     if sheet is None:
@@ -362,6 +372,7 @@ def read_template(grid: WorkbookGrid) -> Document:
     doc.listed_sheets = _listed_sheets(grid.get(L.LIST_SHEET))
     read = {loc.sheet for t in tables for loc in t.locations.values()}
     doc.other_sheets = [s.name for s in grid.sheets if s.name not in read]
+    doc.outside_totals = _outside_totals(grid.order, [t.sheet_name for t in tables])
     config = grid.get(L.CONFIG_SHEET)
     if config is not None:
         doc.settings = [(text(config.value(r, 1)), config.value(r, 2)) for r in range(1, config.max_row + 1)]

@@ -23,6 +23,7 @@ def read_grid(path: Path) -> WorkbookGrid:
         raise damaged_workbook(path, exc, opening=True) from None
     grid = WorkbookGrid(str(path))
     try:
+        grid.order = [meta.name for meta in wb.sheets_metadata]
         for meta in wb.sheets_metadata:
             if meta.name in UNREAD_SHEETS:
                 continue

@@ -39,6 +39,9 @@ class SheetGrid:
 class WorkbookGrid:
     path: str
     sheets: list[SheetGrid] = field(default_factory=list)
+    # Every sheet's name in the workbook's order, the unread ones too (empty when unknown): the
+    # 项目清单's 3-D sums cover the sheets between two of them.
+    order: list[str] = field(default_factory=list)
 
     def get(self, name: str) -> SheetGrid | None:
         for s in self.sheets:

@@ -22,6 +22,7 @@ def read_grid(path: Path) -> WorkbookGrid:
         raise damaged_workbook(path, exc, opening=True) from None
     grid = WorkbookGrid(str(path))
     try:
+        grid.order = list(wb.sheetnames)
         for ws in wb.worksheets:
             if ws.title in UNREAD_SHEETS:
                 continue

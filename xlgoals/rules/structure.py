@@ -6,7 +6,7 @@ from collections import Counter
 
 from xlgoals.fields import IndicatorField, TableField
 from xlgoals.frameworks import FRAMEWORK_A, FRAMEWORK_B, SPECS, detect_framework
-from xlgoals.layout import LIST, LIST_SHEET, ListKind, cell_name, field_name
+from xlgoals.layout import LIST, LIST_SHEET, PROJECT_SPAN, ListKind, cell_name, field_name
 from xlgoals.livecheck import Fired
 from xlgoals.model import Framework, GoalTable, Indicator, Layout, Location
 from xlgoals.rules.common import l1, l2, quote, rows
@@ -292,14 +292,23 @@ LIST_SHEET_COLUMN = next(k for k, c in enumerate(LIST.columns, start=1) if c.kin
 @rule(
     "STRUCT-016", "list-incomplete", "warning", scope=Scope.DOCUMENT,
     title="项目清单与项目表对不上",
-    what="工作簿的“项目清单”是否列出了每一张项目表，列出的工作表是否都存在。",
+    what="工作簿的“项目清单”是否列出了每一张项目表，列出的工作表是否都存在，项目表是否都在清单的金额合计范围内。",
     why="手工复制或删除、改名项目表后常忘了改清单：清单的指标数、提示数合计漏算，或者显示 #REF!。"
-    "（预算数、财政资金、其他资金的合计对全部项目表求和，不受影响。）",
+    "预算数、财政资金、其他资金的合计对“公开说明”与隐藏工作表之间的全部项目表求和：复制时选“移至最后”的"
+    "项目表落在隐藏工作表之后，金额合计悄悄漏掉它。",
     bad="复制出“7 新项目”，清单里没有这一行", good="每张项目表在清单里有一行",
     fix="在“项目清单”复制上一行，把公式中的工作表名改为新表名；删除或改名了项目表时，同样改清单。"
     "启用宏的模板可用“新增项目”按钮自动完成。",
 )  # fmt: skip
 def list_incomplete(ctx: Context) -> None:
+    for t in ctx.doc.tables:
+        if t.sheet_name in ctx.doc.outside_totals:
+            first, last = PROJECT_SPAN
+            ctx.emit(
+                f"工作表“{t.sheet_name}”不在“{first}”与隐藏工作表“{last}”之间：“{LIST_SHEET}”的预算数、财政资金、"
+                f"其他资金合计没有计入它。请把这张工作表的标签拖到“{first}”之后、其他项目表旁边。",
+                location=t.locations.get(TableField.TITLE),
+            )
     listed = ctx.doc.listed_sheets
     if listed is None:
         return
