@@ -97,6 +97,11 @@ class FileResult(BaseModel):
         c.update(f.severity for f in self.findings)
         return c
 
+    def counts_text(self) -> str:
+        """ "2 个错误，17 个警告，37 条提示" """
+        c = self.counts()
+        return f"{c[Severity.ERROR]} 个错误，{c[Severity.WARNING]} 个警告，{c[Severity.INFO]} 条提示"
+
     def renamed(self, temporary: str, original: str) -> FileResult:
         """This result with every mention of a temporary copy (path, locations, messages) made the
         original name — a file checked on a Dask worker or uploaded to the service."""

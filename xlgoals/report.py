@@ -54,8 +54,7 @@ def render_file_text(fr: FileResult, *, hints: bool = True) -> str:
             out.append(f"    {short_where(f):<14} {f.severity.label}  {f.code:<10} {f.message}")
             if hints and f.hint:
                 out.append(f"    {'':<14}       → {f.hint}")
-    c = fr.counts()
-    out.append(f"  小计：{c[Severity.ERROR]} 个错误，{c[Severity.WARNING]} 个警告，{c[Severity.INFO]} 条提示")
+    out.append(f"  小计：{fr.counts_text()}")
     out.append("")
     return "\n".join(out) + "\n"
 

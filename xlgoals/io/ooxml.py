@@ -22,6 +22,8 @@ from typing import Any
 
 from lxml import etree
 
+from xlgoals.layout import column_index
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -129,10 +131,7 @@ def split_ref(ref: str) -> tuple[int, int]:
     hit = REF.match(ref)
     if hit is None:
         raise Unpatchable(f"cell reference {ref!r}")
-    col = 0
-    for ch in hit.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(hit.group(2)), col
+    return int(hit.group(2)), column_index(hit.group(1))
 
 
 def _ref_key(ref: str | None) -> tuple[int, int]:
@@ -584,6 +583,12 @@ def shared_strings(pkg: Package, part: str | None) -> list[str]:
     return out
 
 
+def _empty_worksheet() -> Any:
+    root = etree.Element(m("worksheet"), nsmap={None: MAIN, "r": REL})
+    etree.SubElement(root, m("sheetData"))
+    return root
+
+
 class Workbook:
     """The workbook part: its sheets in order, their parts, the sheet-scoped defined names."""
 
@@ -656,18 +661,14 @@ class Workbook:
         part = self.parts[name]
         for rid, _ in self.pkg.related(part, T_COMMENTS) + self.pkg.related(part, T_VML):
             self.pkg.unrelate(part, rid)
-        root = etree.Element(m("worksheet"), nsmap={None: MAIN, "r": REL})
-        etree.SubElement(root, m("sheetData"))
-        self.pkg.touch(part, root)
+        self.pkg.touch(part, _empty_worksheet())
         self._sheets[name] = Sheet(self.pkg, name, part)
         return self._sheets[name]
 
     def add_sheet(self, name: str, position: int) -> Sheet:
         """A new, empty worksheet named ``name`` at ``position`` (0-based) among the sheets."""
         part = self.pkg.free_name("xl/worksheets/sheet{}.xml")
-        root = etree.Element(m("worksheet"), nsmap={None: MAIN, "r": REL})
-        etree.SubElement(root, m("sheetData"))
-        self.pkg.touch(part, root)
+        self.pkg.touch(part, _empty_worksheet())
         self.pkg.content_type(part, CT_WORKSHEET)
         rid = self.pkg.relate(self.part, T_WORKSHEET, part)
         ids = [int(s.get("sheetId", "0")) for s in self.sheets_el if s.get("sheetId", "").isdigit()]

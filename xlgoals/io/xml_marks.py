@@ -97,18 +97,23 @@ def _meta_rows(sheet: Sheet, strings: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def _text_cell(sheet: Sheet, ref: str, value: str, style: int) -> None:
+    """Cell ``ref`` made to hold the text ``value`` (its old content dropped)."""
     c = sheet.cell(ref)
     for child in list(c):
         c.remove(child)
+    c.attrib.pop("t", None)
+    _fill_text(c, value, style)
+
+
+def _fill_text(c: Any, value: str, style: int) -> None:
+    """An empty <c> given ``style`` and the inline text ``value`` ("" leaves it blank)."""
     if style:
         c.set("s", str(style))
-    if value == "":
-        c.attrib.pop("t", None)
-        return
-    c.set("t", "inlineStr")
-    t = etree.SubElement(etree.SubElement(c, m("is")), m("t"))
-    t.text = value
-    t.set(XML_SPACE, "preserve")
+    if value:
+        c.set("t", "inlineStr")
+        t = etree.SubElement(etree.SubElement(c, m("is")), m("t"))
+        t.text = value
+        t.set(XML_SPACE, "preserve")
 
 
 def _new_row(sheet: Sheet, r: int, cells: Sequence[tuple[str, int]]) -> Any:
@@ -116,14 +121,7 @@ def _new_row(sheet: Sheet, r: int, cells: Sequence[tuple[str, int]]) -> Any:
     results sheet is written top to bottom, so no lookup is needed."""
     row = etree.SubElement(sheet.data, m("row"), r=str(r))
     for k, (value, style) in enumerate(cells, start=1):
-        c = etree.SubElement(row, m("c"), r=f"{L.column_letter(k)}{r}")
-        if style:
-            c.set("s", str(style))
-        if value:
-            c.set("t", "inlineStr")
-            t = etree.SubElement(etree.SubElement(c, m("is")), m("t"))
-            t.text = value
-            t.set(XML_SPACE, "preserve")
+        _fill_text(etree.SubElement(row, m("c"), r=f"{L.column_letter(k)}{r}"), value, style)
     sheet.forget_rows()
     return row
 

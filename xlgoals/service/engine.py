@@ -23,7 +23,7 @@ from xlgoals.batch import Batch, Job, Outcome, Runner, check_inputs, failed, run
 from xlgoals.config import ConfigPolicy
 from xlgoals.crossfile import ACROSS_FILES
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.findings import FileResult, Report, Severity
+from xlgoals.findings import FileResult, Report
 from xlgoals.formats import output_format
 from xlgoals.formats.summary_workbook import build_summary
 from xlgoals.pool import Budget, ResidentPool
@@ -188,11 +188,7 @@ def _file_list(files: Sequence[FileResult], copies: Sequence[tuple[str, Path]]) 
         elif f.skipped:
             lines.append(f"{f.path}：已跳过（{f.skipped}）")
         else:
-            c = f.counts()
-            lines.append(
-                f"{f.path}：{f.status}（{c[Severity.ERROR]} 个错误，{c[Severity.WARNING]} 个警告，"
-                f"{c[Severity.INFO]} 条提示）"
-            )
+            lines.append(f"{f.path}：{f.status}（{f.counts_text()}）")
     return "\r\n".join(lines) + "\r\n"
 
 

@@ -145,11 +145,6 @@ def overview(files: Sequence[tuple[int, FileResult]]) -> str:
     )
 
 
-def _counts(fr: FileResult) -> str:
-    c = fr.counts()
-    return f"{c[Severity.ERROR]} 个错误，{c[Severity.WARNING]} 个警告，{c[Severity.INFO]} 条提示"
-
-
 _BADGE = {"有错误": "error", "有警告": "warning", "通过": "ok", "无法读取": "error", "已跳过": "skipped"}
 
 
@@ -165,7 +160,7 @@ def file_section(fr: FileResult, number: int = 0) -> str:
     if fr.error:
         out.append(f"</h2>{problem(fr.error)}</section>")
         return "".join(out)
-    out.append(f' <small class="counts">{_counts(fr)}</small></h2>')
+    out.append(f' <small class="counts">{fr.counts_text()}</small></h2>')
     if not fr.findings:
         out.append('<p class="ok">未发现问题。</p></section>')
         return "".join(out)
