@@ -187,3 +187,11 @@ def test_the_sheet_advises_by_the_plan_mode(mode, points, said, not_said):
     ]
     shown = flag_texts(derived_view(t), doc.layout)[L.PROJECT.input(PLAN_POINTS[0]).at.row]
     assert said in shown and not_said not in shown, shown
+
+
+def test_after_a_check_the_footer_does_not_send_the_clerk_to_check_again():
+    from xlgoals.template import formulas as F
+
+    assert "完整检查" in F.footer(39)  # before 校验: the sheet checks only part
+    after = F.footer(39, "；校验未发现问题")
+    assert "完整检查" not in after and '"表内未发现问题"' in after

@@ -131,6 +131,7 @@ def flag_cells(last_row: int, prefix: str = "") -> str:
 # that nothing is wrong, and it says where the 提示 are (the 提示 column is on screen; the template
 # prints the official columns only, an annotated copy prints it too).
 FOOTER_CLEAR = "表内未发现问题；完整检查请点“校验”"
+FOOTER_CLEAR_CHECKED = "表内未发现问题"  # after 校验, whose result follows (``marks.footer_suffix``)
 FOOTER_FLAGS = ("表内提示 ", " 处，见{col}列“提示”")
 
 
@@ -140,7 +141,7 @@ def footer(last_row: int, suffix: str = "") -> str:
     col = L.column_letter(P.flag_column)
     tail = "&" + render(Lit(suffix), lambda name: name) if suffix else ""
     before, after = (render(Lit(part.format(col=col)), lambda name: name) for part in FOOTER_FLAGS)
-    clear = render(Lit(FOOTER_CLEAR), lambda name: name)
+    clear = render(Lit(FOOTER_CLEAR_CHECKED if suffix else FOOTER_CLEAR), lambda name: name)
     return f"=IF({count}=0,{clear},{before}&({count})&{after}){tail}"
 
 
