@@ -272,9 +272,25 @@ def test_wps_the_answer_lands_on_the_workbook_pressed_and_a_second_press_waits(
     page = _page(browser, service, tmp_path / "addin", et_spec(Book.from_xlsx(wb000)))
     page.evaluate("""window.other = new (Object.getPrototypeOf(window.book).constructor)({name: 'other.xlsx',
         sheets: [{name: 'Sheet1', rows: [['untouched']]}]});""")
+    held: list[Any] = []  # the first request waits here until the second press has been made
+
+    def hold_first(route: Any) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/press", hold_first)
     page.evaluate("""window.pressed = new Promise(done => XlGoals.press('btnValidate', window.Application, done));
         window.currentBook = window.other;""")
     page.evaluate("new Promise(done => XlGoals.press('btnValidate', window.Application, done))")
+    for _ in range(1000):  # the first request is on its way to the route handler
+        if held:
+            break
+        page.wait_for_timeout(20)
+    assert held, "the first press sent no request"
+    held[0].continue_()
+    page.unroute("**/api/press")
     page.evaluate("window.pressed")
     alerts = page.evaluate("window.alerts")
     assert alerts[0] == "上一次操作还在进行，请等它完成后再点。" and alerts[1].startswith("发现 ")
