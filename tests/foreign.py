@@ -10,6 +10,7 @@ writes the .xlsx files next to the text; the test reads both and compares the Do
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from docx import Document as WordDocument
@@ -112,6 +113,79 @@ def build_docx(text: Path, out: Path) -> None:
         for c in row.cells:
             cells[c.col].text = c.text
     d.save(str(out))
+
+
+def build_html(text: Path, encoding: str = "gbk") -> bytes:
+    """The table as a government site publishes it and a browser saves it: a GBK page whose layout
+    table holds the article (site furniture around it: 索引号, 发布日期, 打印本页), the title and notes
+    as paragraphs, the form as a <table> whose section labels are merged down (rowspan) over the rows
+    that leave them blank, whose last cell of a short row spans the rest (colspan), and whose line
+    breaks inside a cell are <br>."""
+    rows, notes = _rows(text)
+    width = max((c.col + 1 for r in rows if not r.free for c in r.cells), default=1)
+    out = [
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={encoding}">',
+        "<title>绩效目标公开</title><style>td{border:1px solid}</style><script>var x = '<td>';</script>",
+        "</head><body><table class='layout'><tr><td>索引号：000000-2024-00001 &nbsp; 发布日期：2024-03-01</td></tr>",
+        "<tr><td><div class='article'>",
+    ]
+    table: list[list[tuple[str, int, int] | None]] = []  # rows of (text, rowspan, colspan); None: covered
+
+    def close_table() -> None:
+        if not table:
+            return
+        out.append("<table border='1' cellspacing='0'>")
+        for cells in table:
+            tds = "".join(
+                f"<td{f' rowspan={rs}' if rs > 1 else ''}{f' colspan={cs}' if cs > 1 else ''}>"
+                + escape(t).replace("\n", "<br>\n  ")
+                + "</td>"
+                for cell in cells
+                if cell is not None
+                for t, rs, cs in [cell]
+            )
+            out.append(f"<tr>{tds}</tr>")
+        out.append("</table>")
+        table.clear()
+
+    top: int | None = None  # the row whose first cell is merged down over the rows below
+    for row in rows:
+        if row.free:
+            close_table()
+            top = None
+            out.append(f"<p style='text-align:center'>{escape(row.cells[0].text)}</p>")
+            continue
+        values = {c.col: c.text for c in row.cells}
+        cells: list[tuple[str, int, int] | None] = []
+        last = max(values) if values else 0
+        for col in range(last + 1):
+            cs = width - last if col == last else 1
+            cells.append((values.get(col, ""), 1, cs))
+        if values.get(0) or top is None or last == 0:
+            top = len(table) if values.get(0) else None
+        else:  # a blank first cell below a section label: the label's cell reaches down over it
+            t, rs, cs = table[top][0]  # type: ignore[misc]
+            table[top][0] = (t, rs + 1, cs)
+            cells[0] = None
+        table.append(cells)
+    close_table()
+    out += [f"<p>注：{escape(n)}</p>" for n in notes]
+    out.append("</div></td></tr><tr><td>【打印本页】 【关闭窗口】</td></tr></table></body></html>")
+    return "\n".join(out).encode(encoding, errors="xmlcharrefreplace")
+
+
+def build_mhtml(page: bytes, encoding: str = "gbk") -> bytes:
+    """A browser's single-file archive of ``page`` (what Chrome's “网页，单个文件” saves)."""
+    import base64
+
+    body = base64.encodebytes(page).decode("ascii")
+    return (
+        "From: <Saved by Blink>\r\nSubject: page\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related; type="text/html"; boundary="----B"\r\n\r\n'
+        f"------B\r\nContent-Type: text/html; charset={encoding}\r\nContent-Transfer-Encoding: base64\r\n"
+        f"Content-Location: http://www.example.gov.cn/page.html\r\n\r\n{body}\r\n"
+        "------B\r\nContent-Type: text/css\r\n\r\ntd{}\r\n------B--\r\n"
+    ).encode("ascii")
 
 
 # A 预算管理一体化 export: one row per indicator, the project in columns, in the system's words and

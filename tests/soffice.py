@@ -37,6 +37,7 @@ FILTERS = {
     "pdf": ("calc_pdf_Export", ".pdf"),
     "xls": ("MS Excel 97", ".xls"),
     "ods": ("calc8", ".ods"),
+    "html": ("HTML (StarCalc)", ".html"),
 }
 UNO_PYTHON = "/usr/bin/python3"
 HERE = Path(__file__).resolve().parent

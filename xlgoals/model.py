@@ -68,6 +68,7 @@ class SourceFormat(StrEnum):
     DOCX = "docx"
     WORKBOOK = "workbook"
     JSON = "json"
+    HTML = "html"  # a saved web page
 
 
 class Framework(StrEnum):

@@ -72,16 +72,19 @@ WORKBOOK = Format(
 DOCX = Format("docx", "公开文件", (".docx",), "xlgoals.formats.docx:read", "xlgoals.formats.docx:build_docx",
               ".docx", labels=True)  # fmt: skip
 TEXT = Format("text", "公开文本", (".txt", ".text"), "xlgoals.formats.published_text:read", labels=True)
+WEB_PAGE = Format("html", "保存的网页", (".html", ".htm", ".mhtml", ".mht"), "xlgoals.formats.web_page:read",
+                  labels=True)  # fmt: skip
 CSV = Format("csv", "CSV", writes="xlgoals.formats.csv:build_csv", write_suffix=".csv")
 FLAT_WORKBOOK = Format(
     "flat-workbook", "项目支出绩效目标表（平铺格式）", writes="xlgoals.formats.flat_workbook:build_flat"
 )
-# Read only to explain what to do with it.
-OLD_WORKBOOK = Format("xls", "旧版 Excel 或 WPS 工作簿", (".xls", ".et"), "xlgoals.formats.workbook:read",
-                      labels=True, reader=True)  # fmt: skip
-FORMATS = (JSON, WORKBOOK, DOCX, TEXT, CSV, FLAT_WORKBOOK, OLD_WORKBOOK)
+OTHER_WORKBOOK = Format(
+    "other-workbook", "旧版 Excel、WPS 或 LibreOffice 工作簿", (".xls", ".xlsb", ".ods", ".et"),
+    "xlgoals.formats.workbook:read", labels=True,
+)  # fmt: skip
+FORMATS = (JSON, WORKBOOK, OTHER_WORKBOOK, DOCX, TEXT, WEB_PAGE, CSV, FLAT_WORKBOOK)
 
-READABLE = tuple(f for f in FORMATS if f.readable and f is not OLD_WORKBOOK)
+READABLE = tuple(f for f in FORMATS if f.readable)
 READABLE_SUFFIXES = tuple(s for f in READABLE for s in f.suffixes)
 WRITABLE_SUFFIXES = tuple(f.write_suffix for f in FORMATS if f.write_suffix)
 

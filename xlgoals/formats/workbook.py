@@ -14,10 +14,21 @@ from xlgoals.formats.flat_workbook import is_flat, read_flat
 from xlgoals.formats.template_workbook import is_template, read_template
 from xlgoals.io import fast as fast_io
 from xlgoals.io import xlsx as xlsx_io
-from xlgoals.io.container import inspect_workbook
+from xlgoals.io.container import inspect_other_workbook, inspect_workbook, is_ole
 from xlgoals.io.grid import WorkbookGrid
 from xlgoals.model import Document, SourceFormat
 from xlgoals.synonyms import DEFAULT, Synonyms
+
+# Read by python-calamine alone (openpyxl reads none of them): Excel 97-2003, Excel's binary
+# workbook, OpenDocument (LibreOffice) and WPS's own format where it is BIFF underneath.
+OTHER_SUFFIXES = (".xls", ".xlsb", ".ods", ".et")
+_SAVE_AS = "请用 Excel、WPS 或 LibreOffice 打开后“另存为” .xlsx 再试。"
+_UNREADABLE_OTHER = {
+    ".xls": "这个旧版 Excel 97-2003 工作簿（.xls）无法读取，可能已损坏或是其他文件改了扩展名：" + _SAVE_AS,
+    ".xlsb": "这个 Excel 二进制工作簿（.xlsb）无法读取，可能已损坏：" + _SAVE_AS,
+    ".ods": "这个 OpenDocument 表格（.ods）无法读取，可能已损坏：" + _SAVE_AS,
+    ".et": "这个 WPS 表格文件（.et）无法直接读取：请在 WPS 中“另存为” .xlsx 后重试。",
+}
 
 
 def read_grid_document(grid: WorkbookGrid, synonyms: Synonyms = DEFAULT) -> Document:
@@ -46,7 +57,14 @@ def read_grid(path: Path, fast: bool = True) -> WorkbookGrid:
     """The cells of a workbook, after ``io.container`` has found it safe to read: python-calamine when
     ``fast`` and no sheet spans a far area (else it would abort), openpyxl otherwise or when calamine
     rejects what openpyxl tolerates (a malformed merge, say)."""
-    package = inspect_workbook(path)  # an old .xls, a password, a lock file, a bomb: one Chinese sentence
+    if path.suffix.lower() in OTHER_SUFFIXES or is_ole(path):  # an .xls renamed .xlsx is read as one
+        inspect_other_workbook(path)  # a password, a Word file, a bomb: one Chinese sentence
+        try:
+            return fast_io.read_grid(path, by_content=True)
+        except XlgoalsInputError:
+            why = _UNREADABLE_OTHER.get(path.suffix.lower(), _UNREADABLE_OTHER[".xls"])
+            raise XlgoalsInputError(why, file=str(path)) from None
+    package = inspect_workbook(path)  # a password, a lock file, a bomb: one Chinese sentence
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise XlgoalsInputError(f"不是 .xlsx/.xlsm 工作簿（扩展名为“{path.suffix}”）。", file=str(path))
     grid: WorkbookGrid | None = None

@@ -248,6 +248,15 @@ def inspect_workbook(path: Path) -> Package:
     return package
 
 
+def is_ole(path: Path) -> bool:
+    """An OLE compound file (an old .xls or .doc, an encrypted .xlsx …); False when unreadable (the
+    reader then says why)."""
+    try:
+        return _head(path).startswith(OLE_MAGIC)
+    except XlgoalsInputError:
+        return False
+
+
 def _head(path: Path) -> bytes:
     """The first bytes of a file (its magic number)."""
     try:
@@ -266,8 +275,31 @@ def damaged_workbook(path: Path, exc: Exception, *, opening: bool) -> XlgoalsInp
     )
 
 
-def _explain_ole(path: Path) -> None:
-    """An OLE compound file: a password-protected workbook, an old .xls, or a WPS .et."""
+def inspect_other_workbook(path: Path) -> None:
+    """Raise XlgoalsInputError unless ``path`` is a spreadsheet python-calamine may read: an old Excel
+    workbook (.xls, an OLE file without a password), or a zip package (.xlsb, .ods) that passes the
+    same inflate and DTD checks as an .xlsx."""
+    file = str(path)
+    if is_lock_file(path):
+        raise XlgoalsInputError("这是 Excel/WPS 打开文件时生成的临时锁定文件，不是工作簿。", file=file)
+    check_regular(path, limits.MAX_WORKBOOK_BYTES, "工作簿")
+    head = _head(path)
+    if not head:
+        raise XlgoalsInputError("文件为空（0 字节），不是有效的工作簿。", file=file)
+    if head.startswith(OLE_MAGIC):
+        _explain_ole(path, old_excel_readable=True)
+    elif head.startswith(ZIP_MAGIC):
+        inspect_package(path, "工作簿")
+    else:
+        raise XlgoalsInputError(
+            "不是工作簿：文件内容既不是 Excel（.xls/.xlsx/.xlsb）也不是 OpenDocument 表格（.ods）。",
+            file=file,
+        )
+
+
+def _explain_ole(path: Path, old_excel_readable: bool = False) -> None:
+    """An OLE compound file: a password-protected workbook, an old .xls, or a WPS .et (returns for an
+    old Excel workbook when ``old_excel_readable``: the caller reads it)."""
     file = str(path)
     try:
         data = path.read_bytes()
@@ -284,6 +316,8 @@ def _explain_ole(path: Path) -> None:
         raise XlgoalsInputError(
             "这是 PowerPoint 演示文稿，不是工作簿：请上传绩效目标表工作簿（.xlsx）。", file=file
         )
+    if old_excel_readable:
+        return
     if path.suffix.lower() == ".et":
         raise XlgoalsInputError("这是 WPS 表格格式（.et）。请在 WPS 中“另存为” .xlsx 后重试。", file=file)
     raise XlgoalsInputError(

@@ -16,9 +16,15 @@ from xlgoals.io.grid import SheetGrid, WorkbookGrid, trimmed
 from xlgoals.layout import UNREAD_SHEETS
 
 
-def read_grid(path: Path) -> WorkbookGrid:
+def read_grid(path: Path, by_content: bool = False) -> WorkbookGrid:
+    """``by_content``: the format is found from the file's bytes, not its extension (an .xls, .xlsb or
+    .ods — or an .xlsx someone renamed .xls)."""
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        if by_content:
+            with path.open("rb") as fh:
+                wb = CalamineWorkbook.from_filelike(fh)
+        else:
+            wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
         raise damaged_workbook(path, exc, opening=True) from None
     grid = WorkbookGrid(str(path))

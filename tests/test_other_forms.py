@@ -1,0 +1,168 @@
+"""The forms a reviewer receives besides .xlsx, .docx and pasted text: old and other workbooks (.xls,
+.xlsb, .ods — read by python-calamine) and saved web pages (.html, .mhtml). Each is made by the real
+program where one runs here (LibreOffice saves the .xls, .ods and .html) or as a government site and a
+browser write it (tests/foreign.py), and must read as the table it was saved from."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from tests import soffice
+from tests.foreign import HERE, TEXTS, build_html, build_mhtml
+from tests.helpers import seed
+from xlgoals.check import check_document
+from xlgoals.errors import XlgoalsInputError
+from xlgoals.fields import IndicatorField
+from xlgoals.formats import read_document
+from xlgoals.model import Document, SourceFormat
+from xlgoals.template.builder import build_bytes
+
+IDS = [t.stem for t in TEXTS]
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The foreign fixtures' workbooks and seed 000's template workbook, each saved by LibreOffice as
+    .xls, .ods and .html (one conversion per format for all of them)."""
+    soffice.require_soffice()
+    soffice.require_uno()
+    folder = tmp_path_factory.mktemp("saved")
+    books = [shutil.copy(t.with_suffix(".xlsx"), folder) for t in TEXTS]
+    (folder / "000.xlsx").write_bytes(build_bytes(seed("000")))
+    books = [Path(b) for b in books] + [folder / "000.xlsx"]
+    out = {}
+    for fmt in ("xls", "ods", "html"):
+        for path in soffice.convert(books, fmt, folder / fmt):
+            out[f"{path.stem}.{fmt}"] = path
+    return out
+
+
+def _findings(doc: Document) -> list[tuple[str, str, str]]:
+    return sorted((f.code, f.message, f"{f.location.sheet}!{f.location.cell}" if f.location else "")
+                  for f in check_document(doc))  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+@pytest.mark.parametrize("text", TEXTS, ids=IDS)
+def test_a_workbook_saved_as_xls_or_ods_reads_as_the_xlsx(
+    text: Path, fmt: str, saved: dict[str, Path]
+) -> None:
+    doc = read_document(saved[f"{text.stem}.{fmt}"])
+    assert doc.comparable() == read_document(text.with_suffix(".xlsx")).comparable()
+    cells = [ind.locations[IndicatorField.VALUE] for t in doc.tables for ind in t.indicators]
+    assert cells and all(c.sheet == "绩效目标表" and c.cell for c in cells)
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_the_template_saved_as_xls_or_ods_checks_as_the_xlsx(fmt: str, saved: dict[str, Path]) -> None:
+    """A clerk whose WPS saves .xls by default: the same findings at the same cells."""
+    original = saved["000.xls"].parent.parent / "000.xlsx"
+    assert _findings(read_document(saved[f"000.{fmt}"])) == _findings(read_document(original))
+
+
+def test_an_xls_renamed_xlsx_is_read_by_what_it_is(saved: dict[str, Path], tmp_path: Path) -> None:
+    renamed = tmp_path / "表.xlsx"
+    renamed.write_bytes(saved["000.xls"].read_bytes())
+    assert _findings(read_document(renamed)) == _findings(read_document(saved["000.xls"]))
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("坏.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8, ("97-2003", "另存为")),
+        ("坏.ods", b"PK\x03\x04" + b"\x00" * 100, ("损坏",)),
+        ("文本.xls", "项目名称\t指标值\n".encode(), ("不是工作簿",)),
+        ("空.xlsb", b"", ("文件为空",)),
+    ],
+)
+def test_a_damaged_old_workbook_is_one_sentence(
+    name: str, data: bytes, words: tuple[str, ...], tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(XlgoalsInputError) as caught:
+        read_document(path)
+    assert all(w in str(caught.value) for w in words), caught.value
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=IDS)
+def test_the_page_libreoffice_saves_reads_as_the_table(text: Path, saved: dict[str, Path]) -> None:
+    doc = read_document(saved[f"{text.stem}.html"])
+    assert doc.format == SourceFormat.HTML
+    assert doc.comparable() == read_document(text).comparable()
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=IDS)
+def test_a_saved_government_page_reads_as_the_table_and_says_where_each_value_is(
+    text: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / f"{text.stem}.html"
+    page.write_bytes(build_html(text))
+    assert b"rowspan" in page.read_bytes() and "关闭窗口".encode("gbk") in page.read_bytes()
+    archive = tmp_path / f"{text.stem}.mhtml"
+    archive.write_bytes(build_mhtml(page.read_bytes()))
+    expected = read_document(text).comparable()
+    doc = read_document(page)
+    assert doc.comparable() == expected
+    assert read_document(archive).comparable() == expected
+    # every indicator's place names the cell of the page that holds it, as a reader counts cells
+    tables = [t for t in lxml.html.fromstring(page.read_bytes()).iter("table") if not t.findall(".//table")]
+    for t in doc.tables:
+        for ind in t.indicators:
+            for f, want in ((IndicatorField.NAME, ind.name), (IndicatorField.VALUE, ind.value_raw)):
+                place = ind.locations[f].place
+                assert place is not None
+                m = re.fullmatch(r"表(\d+) 第(\d+)行 第(\d+)列", place)
+                assert m, place
+                k, r, c = map(int, m.groups())
+                assert _cells(tables[k - 1])[r - 1][c - 1] == want, place
+
+
+def _cells(table: lxml.html.HtmlElement) -> list[list[str]]:
+    """The text of each row's cells as a reader counts them along the row: a cell merged down from
+    the row above counts (it is there, blank, in the row), a cell merged across counts once."""
+    rows: list[list[str]] = []
+    reach: dict[int, int] = {}  # grid column of a cell merged down → the last row it covers
+    for r, tr in enumerate(table.findall("tr")):
+        out: list[str] = []
+        col = 0
+        tds = list(tr.findall("td"))
+        while tds or any(k >= col and last >= r for k, last in reach.items()):
+            if reach.get(col, -1) >= r:
+                out.append("")
+                col += 1
+                continue
+            if not tds:
+                col += 1
+                continue
+            td = tds.pop(0)
+            out.append(td.text_content().strip())
+            if int(td.get("rowspan", "1")) > 1:
+                reach[col] = r + int(td.get("rowspan", "1")) - 1
+            col += int(td.get("colspan", "1"))
+        rows.append(out)
+    return rows
+
+
+def test_a_44_project_page_checks_as_its_text(tmp_path: Path) -> None:
+    """Seed 001 (44 Hebei tables) saved as a page: the same findings as the published text, except
+    where a page cannot keep what the text had (a browser shows no leading space)."""
+    text = HERE.parent.parent.parent / "examples" / "published" / "001_fb8fa97e1a3e9d8b.txt"
+    page = tmp_path / "001.html"
+    page.write_bytes(build_html(text, encoding="utf-8"))
+    ours = {(f.code, f.message) for f in check_document(read_document(page))}
+    theirs = {(f.code, f.message) for f in check_document(read_document(text))}
+    assert len(theirs) > 100 and ours == theirs
+
+
+def test_a_page_without_a_table_says_what_was_missing(tmp_path: Path) -> None:
+    page = tmp_path / "通知.html"
+    page.write_text("<html><body><h1>关于2024年绩效目标的通知</h1><p>各单位：请按时报送。</p></body></html>")
+    with pytest.raises(XlgoalsInputError) as caught:
+        read_document(page)
+    assert "指标" in str(caught.value)
