@@ -174,6 +174,34 @@ def build_html(text: Path, encoding: str = "gbk") -> bytes:
     return "\n".join(out).encode(encoding, errors="xmlcharrefreplace")
 
 
+def build_text_form(text: Path, form: str) -> str:
+    """The table as the text a reviewer gets when copying it from a page or a PDF viewer: ``pipe``
+    (``| a | b |`` rows, a Markdown rule under the first), ``spaces`` (cells separated by runs of
+    spaces, empty cells gone), ``lines`` (one cell per line, a blank line between, rows gone). A cell's
+    own line breaks stay line breaks in ``lines`` and become spaces in the others."""
+    rows, _notes = _rows(text)
+    out: list[str] = []
+    ruled = False
+    for row in rows:
+        if row.free:
+            out += [row.cells[0].text, ""]
+            continue
+        values = {c.col: c.text for c in row.cells}
+        cells = [values.get(k, "") for k in range(max(values) + 1)] if values else []
+        if form == "pipe":
+            out.append("| " + " | ".join(c.replace("\n", " ") for c in cells) + " |")
+            if not ruled:
+                out.append("|" + "---|" * len(cells))
+                ruled = True
+        elif form == "spaces":
+            out.append("    ".join(c.replace("\n", " ") for c in cells if c))
+        else:
+            for c in cells:
+                if c:
+                    out += [*c.split("\n"), ""]
+    return "\n".join(out) + "\n"
+
+
 def build_mhtml(page: bytes, encoding: str = "gbk") -> bytes:
     """A browser's single-file archive of ``page`` (what Chrome's “网页，单个文件” saves)."""
     import base64

@@ -13,7 +13,7 @@ import lxml.html
 import pytest
 
 from tests import soffice
-from tests.foreign import HERE, TEXTS, build_html, build_mhtml
+from tests.foreign import HERE, TEXTS, build_html, build_mhtml, build_text_form
 from tests.helpers import seed
 from xlgoals.check import check_document
 from xlgoals.errors import XlgoalsInputError
@@ -166,3 +166,35 @@ def test_a_page_without_a_table_says_what_was_missing(tmp_path: Path) -> None:
     with pytest.raises(XlgoalsInputError) as caught:
         read_document(page)
     assert "指标" in str(caught.value)
+
+
+def _content(doc: Document) -> list[tuple[str, ...]]:
+    """What a reviewer checks, in reading order: each table's name, unit and money, and every
+    indicator (annual and long-term) with its levels and value. Goals are left out: a form that joins
+    a cell's lines (``|``, spaces) cannot say where one goal ends."""
+    out: list[tuple[str, ...]] = []
+    for t in doc.tables:
+        out.append(
+            (t.project_name, t.unit_name, str(t.budget.total), str(t.budget.fiscal), str(t.budget.other))
+        )
+        for kind, inds in (("年度", t.indicators), ("长期", t.long_term_indicators)):
+            out += [(kind, i.level1, i.level2, i.name, i.value_raw) for i in inds]
+    return out
+
+
+@pytest.mark.parametrize("form", ["pipe", "spaces", "lines"])
+@pytest.mark.parametrize("text", TEXTS, ids=IDS)
+def test_a_table_pasted_in_another_text_form_reads_as_the_table(
+    text: Path, form: str, tmp_path: Path
+) -> None:
+    """|-delimited rows, cells separated by runs of spaces (empty cells gone), one cell per line
+    (rows gone): the same tables and indicators, each located at the line that holds it."""
+    pasted = tmp_path / f"{text.stem}.txt"
+    pasted.write_text(build_text_form(text, form), encoding="utf-8")
+    doc = read_document(pasted)
+    assert _content(doc) == _content(read_document(text))
+    lines = pasted.read_text(encoding="utf-8").split("\n")
+    for t in doc.tables:
+        for ind in t.indicators:
+            line = ind.locations[IndicatorField.VALUE].line
+            assert line is not None and ind.value_raw in lines[line - 1], (line, ind.value_raw)

@@ -6,17 +6,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlgoals.errors import NotATableError
-from xlgoals.formats import flat_text, hebei_text, labelled
+from xlgoals.formats import flat_text, hebei_text, labelled, text_forms
 from xlgoals.formats.encoding import read_text
 from xlgoals.formats.preamble import parse_preamble
 from xlgoals.formats.text_cells import clean_line
-from xlgoals.model import Document, Layout, SourceFormat, infer_region_and_year
+from xlgoals.model import Document, Layout, SourceFormat, infer_region_and_year, relocate
 from xlgoals.synonyms import DEFAULT, Synonyms
 
 
 def parse_text(text: str, file: str = "", synonyms: Synonyms = DEFAULT) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     reason = ""
+    rewritten = text_forms.rewrite(lines, synonyms)  # |-delimited, space-aligned, one cell per line
+    if rewritten is not None:
+        tab_lines, origin = rewritten
+        found = labelled.read_rows(labelled.text_rows(tab_lines, file), synonyms, file, SourceFormat.TEXT)
+        if found is not None:
+            relocate(
+                found, lambda loc: loc.model_copy(update={"line": origin[loc.line - 1]}) if loc.line else loc
+            )
+            return found
     if flat_text.looks_like_flat(lines):
         tables, first = flat_text.parse_tables(file, lines)
         layout = Layout.FLAT
