@@ -59,12 +59,12 @@ def rewrite(lines: list[str], synonyms: Synonyms) -> tuple[list[str], list[int]]
         )
     else:
         rows = [[Cell(x.strip(), k)] for k, x in filled]  # one cell per line
-    rows = rows if positional and _has_header(rows, synonyms) else _rebuild_indicators(rows, synonyms)
-    if rows is None:
+    table = rows if positional and _has_header(rows, synonyms) else _rebuild_indicators(rows, synonyms)
+    if table is None:
         return None
     out: list[str] = []
     origin: list[int] = []
-    for row in rows:
+    for row in table:
         for c in row:
             out.append("\t" + c.text)
             origin.append(c.line)
