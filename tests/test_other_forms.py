@@ -198,3 +198,52 @@ def test_a_table_pasted_in_another_text_form_reads_as_the_table(
         for ind in t.indicators:
             line = ind.locations[IndicatorField.VALUE].line
             assert line is not None and ind.value_raw in lines[line - 1], (line, ind.value_raw)
+
+
+@pytest.mark.parametrize(
+    ("cell", "flagged"), [("—", False), ("-", False), ("／", False), ("无", False), ("若干", True)]
+)
+def test_a_dash_or_nothing_in_an_amount_cell_is_empty_not_an_invalid_amount(
+    cell: str, flagged: bool, tmp_path: Path
+) -> None:
+    """Forms print "—", "-", "/" or "无" where a source of money has nothing (Hunan's 其他 here)."""
+    text = (HERE / "national_hunan_ningxiang.txt").read_text(encoding="utf-8")
+    assert "\t总额：8650.50万元" in text and "\t其他：3030.20万元" in text
+    text = text.replace("\t总额：8650.50万元", "\t总额：5620.30万元").replace(
+        "\t其他：3030.20万元", f"\t其他：{cell}"
+    )
+    path = tmp_path / "表.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path)
+    codes = {f.code for f in check_document(doc)}
+    assert ("FUND-001" in codes) == flagged
+    assert (doc.tables[0].budget.other_raw == "") != flagged
+
+
+def test_a_workbook_not_recognised_says_which_labels_were_seen(tmp_path: Path) -> None:
+    """Not "缺少隐藏的版本信息工作表 _xlgoals": which labels were found, which header is missing."""
+    from openpyxl import Workbook
+
+    from xlgoals.errors import NotATableError
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in (
+        ["项目支出绩效目标表"],
+        ["项目名称", "某项目"],
+        ["一级指标", "二级指标", "三级指标", "指标数值"],
+    ):
+        ws.append(row)
+    wb.save(tmp_path / "表.xlsx")
+    with pytest.raises(XlgoalsInputError) as caught:
+        read_document(tmp_path / "表.xlsx")
+    message = str(caught.value)
+    assert not isinstance(caught.value, NotATableError) and "_xlgoals" not in message
+    assert "项目名称、一级指标、二级指标、三级指标" in message and "“指标值”列" in message
+    notice = Workbook()
+    assert notice.active is not None
+    notice.active.append(["关于公开绩效目标的通知"])
+    notice.save(tmp_path / "通知.xlsx")
+    with pytest.raises(NotATableError, match="没有认出任何栏目名称"):  # in a folder: skipped, not unreadable
+        read_document(tmp_path / "通知.xlsx")

@@ -30,11 +30,17 @@ def raw_text(v: Any) -> str:
     return text(v)
 
 
+# What forms print in an amount cell that has nothing: a dash of any width, a slash, 无.
+NOTHING = frozenset({"-", "--", "—", "——", "–", "－", "/", "／", "无", "—/—"})
+
+
 def money(v: Any) -> tuple[Decimal | None, str]:
     """A money cell → (value, raw). Numbers get two decimals ("2800.00"); text is parsed as typed."""
     if v is None:
         return None, ""
     if isinstance(v, str):
+        if v.strip() in NOTHING:
+            return None, ""
         return parse_amount(v), v.strip()
     d = parse_amount(v)
     if d is None:

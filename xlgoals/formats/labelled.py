@@ -317,13 +317,16 @@ class _Table:
         """其他资金 as the sum of the other sources a form lists one by one, when it gives no total."""
         if TableField.BUDGET_OTHER in self.found or not self.other_parts:
             return
-        amounts = [money(p.raw) for p in self.other_parts]
+        parts = [p for p in self.other_parts if money(p.raw)[1]]  # "—", "无": that source has nothing
+        if not parts:
+            return
+        amounts = [money(p.raw) for p in parts]
         if any(v is None for v, _ in amounts):
-            t.budget.other_raw = "；".join(p.value for p in self.other_parts)
+            t.budget.other_raw = "；".join(p.value for p in parts)
         else:
             t.budget.other = sum((v for v, _ in amounts if v is not None), Decimal(0))
             t.budget.other_raw = f"{t.budget.other:f}"
-        t.locations[TableField.BUDGET_OTHER] = self.other_parts[0].location
+        t.locations[TableField.BUDGET_OTHER] = parts[0].location
 
     def plan(self, t: GoalTable) -> None:
         points = [self.found.get(p) for p in PLAN_POINTS]
@@ -549,6 +552,32 @@ def missing(rows: list[GridRow], synonyms: Synonyms) -> str:
     if not any(_indicator_header(r, synonyms) is not None for r in rows):
         return "未找到绩效指标表的表头（应有“一级指标”或“三级指标”列，以及“指标值”列）"
     return "未找到“项目名称”（项目支出表）或“部门名称”（部门整体支出表）"
+
+
+def seen_labels(rows: list[GridRow], synonyms: Synonyms) -> list[str]:
+    """The labels these rows hold, each once, in reading order."""
+    seen: list[str] = []
+    for row in rows:
+        for c in row.cells:
+            label = c.text.strip()
+            if len(label) <= 20 and synonyms.is_label(label) and label not in seen:
+                seen.append(label)
+    return seen
+
+
+def explain(rows: list[GridRow], synonyms: Synonyms) -> str:
+    """Why no table was recognised, with what was seen: the labels found (so a reviewer sees whether
+    the table's own words are missing or only named differently) and what to do."""
+    seen = seen_labels(rows, synonyms)
+    found = (
+        f"表中认出的栏目：{'、'.join(seen[:10])}{'等' if len(seen) > 10 else ''}"
+        if seen
+        else ("表中没有认出任何栏目名称（如“项目名称”“一级指标”“指标值”）")
+    )
+    return (
+        f"没有认出绩效目标表：{missing(rows, synonyms)}；{found}。表中的栏目名称与常见写法不同时，"
+        "可在 xlgoals.toml 的 [labels] 中补充（见“导入其他表式”说明）。"
+    )
 
 
 def read_rows(rows: list[GridRow], synonyms: Synonyms, file: str, fmt: SourceFormat) -> Document | None:

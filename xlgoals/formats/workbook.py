@@ -8,14 +8,14 @@ from pathlib import Path
 
 from xlgoals import layout as L
 from xlgoals import limits
-from xlgoals.errors import XlgoalsInputError
+from xlgoals.errors import NotATableError, XlgoalsInputError
 from xlgoals.formats import labelled
 from xlgoals.formats.flat_workbook import is_flat, read_flat
 from xlgoals.formats.template_workbook import is_template, read_template
 from xlgoals.io import fast as fast_io
 from xlgoals.io import xlsx as xlsx_io
 from xlgoals.io.container import inspect_other_workbook, inspect_workbook, is_ole
-from xlgoals.io.grid import WorkbookGrid
+from xlgoals.io.grid import SheetGrid, WorkbookGrid
 from xlgoals.model import Document, SourceFormat
 from xlgoals.synonyms import DEFAULT, Synonyms
 
@@ -45,7 +45,21 @@ def read_grid_document(grid: WorkbookGrid, synonyms: Synonyms = DEFAULT) -> Docu
         for r in [*labelled.sheet_rows(s, grid.path), labelled.GridRow()]
     ]
     found = labelled.read_rows(rows, synonyms, grid.path, SourceFormat.WORKBOOK)
-    return found if found is not None else read_template(grid)
+    if found is not None:
+        return found
+    if not any(_template_like(s) for s in grid.sheets):  # nothing of the template either
+        # labels seen: a table read wrongly, listed as unreadable; none: some other workbook (in a
+        # folder, skipped)
+        kind = XlgoalsInputError if labelled.seen_labels(rows, synonyms) else NotATableError
+        raise kind(labelled.explain(rows, synonyms), file=grid.path)
+    return read_template(grid)  # a template missing its hidden sheet: its reader says so
+
+
+def _template_like(sheet: SheetGrid) -> bool:
+    """A sheet laid out as the template's project sheet (two of its column-A labels or more: 预算单位,
+    项目编码 …), whose reader then says what is missing; one "一级指标" alone is any table's."""
+    col_a = {L.label_key(sheet.value(r, 1)) for r in range(1, min(sheet.max_row, L.SCAN_ROWS) + 1)}
+    return len(col_a & L.PROJECT_SHEET_MARKERS) >= 2
 
 
 def made_by_xlgoals(grid: WorkbookGrid) -> bool:
