@@ -129,16 +129,6 @@ def test_a_filled_sheet_renders_to_pdf_with_a_cjk_font(tmp_path):
     assert list(tmp_path.glob("page*.png"))
 
 
-def test_a_real_old_xls_is_explained(tmp_path):
-    src = tmp_path / "000.xlsx"
-    src.write_bytes(build_bytes(seed("000")))
-    (xls,) = soffice.convert([src], "xls", tmp_path / "xls")
-    from xlgoals.errors import XlgoalsInputError
-
-    with pytest.raises(XlgoalsInputError, match="旧版 Excel 97-2003"):
-        read_workbook(xls)
-
-
 def _cell_colour(pdf: Path, text: str, tmp_path: Path) -> tuple[int, int, int]:
     """The background just left of ``text`` where LibreOffice printed it (the median of a small box),
     from the page rendered by pdftoppm as a plain PPM image."""

@@ -184,7 +184,7 @@ def _bad_workbooks(tmp: Path) -> list[tuple[Path, str, str | None]]:
     cases.append((p, "这是 Word 文档（.docx）", None))
     other = openpyxl.Workbook()
     other.active.append(["姓名", "金额"])
-    cases.append((_write(other, tmp / "other.xlsx"), "不是 xlgoals 绩效目标表模板", None))
+    cases.append((_write(other, tmp / "other.xlsx"), "没有认出绩效目标表", None))
     wb = openpyxl.load_workbook(io.BytesIO(good))
     wb[L.META_SHEET]["B1"] = 99
     cases.append(

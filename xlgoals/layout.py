@@ -194,6 +194,8 @@ FLAT_COLUMNS: tuple[tuple[str, TableField | IndicatorField], ...] = (
     ("备注", IndicatorField.SCORE),
 )
 FLAT_TITLE = "项目支出绩效目标表"
+# Header cells after a foreign indicator table's columns that no field is read from.
+EXTRA_COLUMNS = ("备注", "说明")
 
 
 # === cells ======================================================================================

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from xlgoals.fields import IndicatorField
 from xlgoals.frameworks import SPECS, canonical_level1, canonical_level2
+from xlgoals.layout import EXTRA_COLUMNS
 from xlgoals.synonyms import END_LABELS, Synonyms, normal
 
-_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")  # |---|---|
 _SPACES = re.compile(r"(?: {2,}|\u3000+|\u00a0{2,})")
 # Lines that end an indicator table besides a signature: notes, the page's own furniture.
 _AFTER_TABLE = re.compile(
@@ -31,7 +31,6 @@ _PAGE_MARK = re.compile(
 )
 _SCORE_RANGE = re.compile(r"[（(][\d.\-–~分]+[)）]分?$")
 _SECTION = re.compile(r"^(?:长期|中长期|年度|当年|实施期)?(?:绩效)?指标$|绩效指标$")
-_EXTRA_COLUMNS = ("备注", "说明")  # header cells no field is read from, after the indicator columns
 _LEVEL1 = {l1 for spec in SPECS.values() for l1 in spec.allowed}
 _LEVEL2 = {l2 for spec in SPECS.values() for l2s in spec.allowed.values() for l2 in l2s}
 
@@ -52,7 +51,7 @@ def rewrite(lines: list[str], synonyms: Synonyms) -> tuple[list[str], list[int]]
         return None
     positional = sum("|" in x for _, x in filled) >= 3  # every cell kept, empty ones too
     if positional:
-        rows = [_pipe_cells(x, k) for k, x in filled if not _PIPE_RULE.match(x)]
+        rows = [_pipe_cells(x, k) for k, x in filled if not _is_rule(x)]
     elif sum(bool(_SPACES.search(x.strip())) for _, x in filled) >= 3:
         rows = _under_labels(
             [[Cell(c, k) for c in _SPACES.split(x.strip()) if c.strip()] for k, x in filled], synonyms
@@ -91,6 +90,11 @@ def _under_labels(rows: list[list[Cell]], synonyms: Synonyms) -> list[list[Cell]
 
 def _has_header(rows: list[list[Cell]], synonyms: Synonyms) -> bool:
     return any(_header(r, synonyms) is not None for r in rows)
+
+
+def _is_rule(line: str) -> bool:
+    """A Markdown rule under a table's first row: |---|:---:|."""
+    return "--" in line and set(line.strip()) <= set("|:- ")
 
 
 def _pipe_cells(line: str, k: int) -> list[Cell]:
@@ -160,7 +164,7 @@ def _header_at(
         n >= 2
         and k + n < len(rows)
         and len(rows[k + n]) == 1
-        and normal(rows[k + n][0].text) in _EXTRA_COLUMNS
+        and normal(rows[k + n][0].text) in EXTRA_COLUMNS
     ):
         n += 1
     if n >= 2:
