@@ -247,3 +247,34 @@ def test_a_workbook_not_recognised_says_which_labels_were_seen(tmp_path: Path) -
     notice.save(tmp_path / "通知.xlsx")
     with pytest.raises(NotATableError, match="没有认出任何栏目名称"):  # in a folder: skipped, not unreadable
         read_document(tmp_path / "通知.xlsx")
+
+
+# The fixtures with plain percentages ("100%") among their values (the others write "≥95%" and the like).
+PERCENTS = [t for t in TEXTS if t.stem in ("department_fujian_ningde", "national_chongqing_fengjie",
+                                            "national_hunan_ningxiang")]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", PERCENTS, ids=[t.stem for t in PERCENTS])
+def test_a_percent_formatted_number_reads_as_the_percentage_shown(text: Path, tmp_path: Path) -> None:
+    """The unit's workbook stores "100%" as 1 and "92.5%" as 0.925 with a percent format: read as the
+    clerk sees the cell, the table is the one typed as text."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(text.with_suffix(".xlsx"))
+    ws = wb.active
+    assert ws is not None
+    changed = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            m = re.fullmatch(r"(\d+(?:\.(\d+))?)%", str(cell.value or ""))
+            if m:
+                cell.value = float(m.group(1)) / 100
+                cell.number_format = "0%" if m.group(2) is None else "0." + "0" * len(m.group(2)) + "%"
+                changed += 1
+    path = tmp_path / "表.xlsx"
+    wb.save(path)
+    assert changed
+    doc = read_document(path)
+    assert doc.comparable() == read_document(text.with_suffix(".xlsx")).comparable()
+    original = read_document(text.with_suffix(".xlsx"))
+    assert [f.message for f in check_document(doc)] == [f.message for f in check_document(original)]

@@ -24,6 +24,7 @@ from xlgoals.formats.cells import text as cell_text
 from xlgoals.formats.text_cells import PAGE_NUMBER, clean_line
 from xlgoals.frameworks import FRAMEWORK_A, canonical_level2
 from xlgoals.io.grid import SheetGrid
+from xlgoals.io.shown import as_shown
 from xlgoals.layout import PLAN_MODE_AMOUNT, Label, cell_name, field_name
 from xlgoals.model import (
     Document,
@@ -473,14 +474,24 @@ def _sheet_cell(file: str, sheet: str, row: int, col: int) -> Location:
     return Location(file=file, sheet=sheet, cell=cell_name(col + 1, row))
 
 
-def sheet_rows(sheet: SheetGrid, file: str) -> list[GridRow]:
+def sheet_rows(
+    sheet: SheetGrid, file: str, percent: dict[tuple[int, int], int] | None = None
+) -> list[GridRow]:
     """Rows of a workbook sheet: the filled cells of each row with their columns (a merged area's
-    value is in its top-left cell; the rest read blank)."""
+    value is in its top-left cell; the rest read blank). ``percent``: (row, column) → decimals of the
+    cells formatted as percentages, read as shown ("100%", not 1)."""
     out = []
     for r, values in enumerate(sheet.rows, start=1):
         row = GridRow(locate=partial(_sheet_cell, file, sheet.name, r))
         for c, v in enumerate(values):
             if v is not None and cell_text(v):
+                if (
+                    percent
+                    and isinstance(v, int | float)
+                    and not isinstance(v, bool)
+                    and (r, c + 1) in percent
+                ):
+                    v = as_shown(v, percent[(r, c + 1)])
                 row.cells.append(GridCell(v, c, _sheet_cell(file, sheet.name, r, c)))
         out.append(row)
     return out

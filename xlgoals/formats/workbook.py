@@ -16,6 +16,7 @@ from xlgoals.io import fast as fast_io
 from xlgoals.io import xlsx as xlsx_io
 from xlgoals.io.container import inspect_other_workbook, inspect_workbook, is_ole
 from xlgoals.io.grid import SheetGrid, WorkbookGrid
+from xlgoals.io.shown import percent_cells
 from xlgoals.model import Document, SourceFormat
 from xlgoals.synonyms import DEFAULT, Synonyms
 
@@ -38,11 +39,12 @@ def read_grid_document(grid: WorkbookGrid, synonyms: Synonyms = DEFAULT) -> Docu
         return read_template(grid)  # a template missing its hidden sheet: its reader says so
     if is_flat(grid):
         return read_flat(grid)
+    shown = percent_cells(Path(grid.path)) if grid.path.lower().endswith((".xlsx", ".xlsm")) else {}
     rows = [
         r
         for s in grid.sheets
         if not s.hidden
-        for r in [*labelled.sheet_rows(s, grid.path), labelled.GridRow()]
+        for r in [*labelled.sheet_rows(s, grid.path, shown.get(s.name)), labelled.GridRow()]
     ]
     found = labelled.read_rows(rows, synonyms, grid.path, SourceFormat.WORKBOOK)
     if found is not None:
