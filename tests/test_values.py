@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.helpers import SEEDS, seed
+from xlgoals.check import check_document
+from xlgoals.model import Document, GoalTable, Indicator
 from xlgoals.values import Form, Kind, Norm, normalize_text, parse_amount, parse_plan_point, parse_value
 
 CASES_FILE = Path(__file__).parent / "data" / "value_cases.tsv"
@@ -82,6 +84,20 @@ def test_placeholders_and_odd_forms_are_kept_not_raised():
     assert parse_value("2024年6月底前").form == Form.DEADLINE
     assert parse_value("1:1").kind == Kind.UNKNOWN
     assert parse_value("").form == Form.EMPTY
+
+
+@pytest.mark.parametrize("raw", ["12月底前", "2025年年底前", "2025年底前", "年底前", "2025年上半年", "第三季度末前"])
+def test_a_point_in_time_is_a_deadline_not_a_number_with_a_unit(raw: str) -> None:
+    """ "12月底前" was read as the number 12 with the unit 月底前, and TIME-001 asked for a date."""
+    assert parse_value(raw).form == Form.DEADLINE
+    ind = Indicator(level1="产出指标", level2="时效指标", name="项目完成时间", value_raw=raw)
+    table = GoalTable(index=1, indicators=[ind])
+    assert not [f for f in check_document(Document(tables=[table])) if f.code == "TIME-001"]
+
+
+@pytest.mark.parametrize("raw", ["6月", "2025年", "≥12个月"])
+def test_a_count_of_months_or_a_year_stays_a_number(raw: str) -> None:
+    assert parse_value(raw).form == Form.NUMBER
 
 
 def test_amounts_and_plan_points():

@@ -98,7 +98,11 @@ _THOUSANDS = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"^(?P<op>[≥≤=><])?(?P<num>[0-9]+(?:\.[0-9]+)?)(?P<unit>[^0-9]*)$", re.ASCII)
 _PERIOD = re.compile(r"^(?:\d{4}年)?\d{1,2}月?[-－—~～至到]\d{1,2}月(?:底|末)?$")
-_DEADLINE = re.compile(r"^(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:底前|前|之前|以前|底|末)$")
+# "12月31日前", "2024年6月底前", "2025年年底前", "年底前", "上半年", "第三季度末前": a point in time.
+_DEADLINE = re.compile(
+    r"^(?:\d{4}年)?(?:\d{1,2}月(?:\d{1,2}日)?(?:底前|前|之前|以前|底|末)|年?[底末](?:前|之前|以前)?"
+    r"|[上下]半年(?:前|内|底前)?|第?[一二三四1-4]季度(?:末|底)?(?:前|之前|内)?)$"
+)
 _UNIT_TOKEN = re.compile(r"^[^\d≥≤=><]*$")
 
 
@@ -162,7 +166,7 @@ def parse_value(raw: str, unit_column: str = "", value_type: str = "") -> Indica
             raw=raw, normalized=text, form=Form.PLACEHOLDER, kind=Kind.UNKNOWN, normalizations=all_norms
         )
 
-    m = _NUMBER.match(text)
+    m = None if _DEADLINE.match(text) else _NUMBER.match(text)  # "12月底前" is a date, not 12 of 月底前
     if m and not qualitative_type:
         op = m.group("op") or split_op
         unit = m.group("unit") or (unit_col if _UNIT_TOKEN.match(unit_col) else "")
