@@ -157,7 +157,7 @@ def build(folder: Path) -> list[Case]:
         Case(
             "other_workbook.xlsx",
             "refused",
-            "不是 xlgoals 绩效目标表模板",
+            "没有认出绩效目标表",
             in_folder="skipped",
             note="a workbook of something else",
         ),
