@@ -125,7 +125,7 @@ def build_html(text: Path, encoding: str = "gbk") -> bytes:
     width = max((c.col + 1 for r in rows if not r.free for c in r.cells), default=1)
     out = [
         f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={encoding}">',
-        "<title>绩效目标公开</title><style>td{border:1px solid}</style><script>var x = '<td>';</script>",
+        "<title>绩效目标公开</title><style>table.form td{border:1px solid}</style><script>var x = '<td>';</script>",
         "</head><body><table class='layout'><tr><td>索引号：000000-2024-00001 &nbsp; 发布日期：2024-03-01</td></tr>",
         "<tr><td><div class='article'>",
     ]
@@ -134,7 +134,7 @@ def build_html(text: Path, encoding: str = "gbk") -> bytes:
     def close_table() -> None:
         if not table:
             return
-        out.append("<table border='1' cellspacing='0'>")
+        out.append("<table class='form' border='1' cellspacing='0'>")
         for cells in table:
             tds = "".join(
                 f"<td{f' rowspan={rs}' if rs > 1 else ''}{f' colspan={cs}' if cs > 1 else ''}>"

@@ -278,3 +278,50 @@ def test_a_percent_formatted_number_reads_as_the_percentage_shown(text: Path, tm
     assert doc.comparable() == read_document(text.with_suffix(".xlsx")).comparable()
     original = read_document(text.with_suffix(".xlsx"))
     assert [f.message for f in check_document(doc)] == [f.message for f in check_document(original)]
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each foreign fixture's government page printed to PDF by Chromium (“打印 → 另存为 PDF”): a
+    text layer, ruled tables, the page's furniture above and below, long cells wrapped."""
+    from tests.live import chromium
+
+    folder = tmp_path_factory.mktemp("printed")
+    out = {}
+    with chromium() as browser:
+        page = browser.new_page()
+        for text in TEXTS:
+            html = folder / f"{text.stem}.html"
+            html.write_bytes(build_html(text))
+            page.goto(html.as_uri())
+            out[text.stem] = folder / f"{text.stem}.pdf"
+            page.pdf(path=str(out[text.stem]), format="A4")
+    return out
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=IDS)
+def test_a_pdf_with_a_text_layer_reads_as_the_table(text: Path, printed: dict[str, Path]) -> None:
+    doc = read_document(printed[text.stem])
+    assert doc.format == SourceFormat.PDF
+    assert _content(doc) == _content(read_document(text))
+    places = [ind.locations[IndicatorField.VALUE].place or "" for t in doc.tables for ind in t.indicators]
+    assert places and all(re.fullmatch(r"第\d+页 表\d+ 第\d+行 第\d+列", p) for p in places), places
+
+
+def test_a_scanned_pdf_is_named_as_one(tmp_path: Path) -> None:
+    """A PDF of images only (a scan): no text to read, and the reviewer is told to ask for the file."""
+    from PIL import Image
+
+    scan = tmp_path / "扫描件.pdf"
+    Image.new("RGB", (600, 800), "white").save(scan, "PDF")
+    with pytest.raises(XlgoalsInputError, match="没有文字层"):
+        read_document(scan)
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.4\n%garbage", b"not a pdf at all", b""])
+def test_a_damaged_pdf_is_one_sentence(data: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "坏.pdf"
+    path.write_bytes(data)
+    with pytest.raises(XlgoalsInputError) as caught:
+        read_document(path)
+    assert "PDF" in str(caught.value) or "为空" in str(caught.value)

@@ -86,7 +86,9 @@ def test_placeholders_and_odd_forms_are_kept_not_raised():
     assert parse_value("").form == Form.EMPTY
 
 
-@pytest.mark.parametrize("raw", ["12月底前", "2025年年底前", "2025年底前", "年底前", "2025年上半年", "第三季度末前"])
+@pytest.mark.parametrize(
+    "raw", ["12月底前", "2025年年底前", "2025年底前", "年底前", "2025年上半年", "第三季度末前"]
+)
 def test_a_point_in_time_is_a_deadline_not_a_number_with_a_unit(raw: str) -> None:
     """ "12月底前" was read as the number 12 with the unit 月底前, and TIME-001 asked for a date."""
     assert parse_value(raw).form == Form.DEADLINE

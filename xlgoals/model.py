@@ -69,6 +69,7 @@ class SourceFormat(StrEnum):
     WORKBOOK = "workbook"
     JSON = "json"
     HTML = "html"  # a saved web page
+    PDF = "pdf"
 
 
 class Framework(StrEnum):

@@ -82,7 +82,8 @@ OTHER_WORKBOOK = Format(
     "other-workbook", "旧版 Excel、WPS 或 LibreOffice 工作簿", (".xls", ".xlsb", ".ods", ".et"),
     "xlgoals.formats.workbook:read", labels=True,
 )  # fmt: skip
-FORMATS = (JSON, WORKBOOK, OTHER_WORKBOOK, DOCX, TEXT, WEB_PAGE, CSV, FLAT_WORKBOOK)
+PDF = Format("pdf", "PDF 公开文件（有文字层）", (".pdf",), "xlgoals.formats.pdf:read", labels=True)
+FORMATS = (JSON, WORKBOOK, OTHER_WORKBOOK, DOCX, TEXT, WEB_PAGE, PDF, CSV, FLAT_WORKBOOK)
 
 READABLE = tuple(f for f in FORMATS if f.readable)
 READABLE_SUFFIXES = tuple(s for f in READABLE for s in f.suffixes)

@@ -18,7 +18,7 @@ from xlgoals.findings import FileResult, Finding, Report, Severity
 from xlgoals.report import short_where
 from xlgoals.rulesdoc import rules_data
 
-ACCEPT = ".xlsx,.xlsm,.xls,.xlsb,.ods,.et,.txt,.docx,.html,.htm,.mhtml,.mht,.json,.zip"
+ACCEPT = ".xlsx,.xlsm,.xls,.xlsb,.ods,.et,.txt,.docx,.html,.htm,.mhtml,.mht,.pdf,.json,.zip"
 TITLE = "绩效目标表在线校验"
 
 ACTIONS = (  # (form action, label, what the button gives)
