@@ -62,7 +62,7 @@ def page_start(*, token: bool, max_upload_mb: int) -> str:
         f'<input id="files" type="file" name="files" multiple accept="{ACCEPT}">'
         '<p class="hint">把文件拖到这里，或点“选择文件”。可一次上传多个文件；整个文件夹请先压缩成 .zip 再上传。</p>'
         '<p class="kinds">可上传：工作簿（.xlsx/.xlsm，以及旧版 .xls、.xlsb、.ods）、公开文本（.txt）、Word 公开文件（.docx）、'
-        "保存的网页（.html/.mhtml）、文档 JSON（.json）、"
+        "保存的网页（.html/.mhtml）、PDF（有文字层）、文档 JSON（.json）、"
         f"zip 压缩包。单次上传不超过 {max_upload_mb} MB。</p>"
         '<ul id="chosen"></ul></div>'
         f'<p class="actions">{buttons}</p>'
