@@ -285,6 +285,9 @@ CASES: dict[str, tuple[str, Mut] | Mut] = {
     "WEIGHT-002": _b(_set_ind(2, score="")),
     "WEIGHT-003": _b(_set_ind(1, score="5分")),
     "WEIGHT-004": _b(lambda d: (_set_ind(2, score="5分")(d), _set_ind(5, score="25分")(d))),
+    "SELF-001": lambda d: (_national(d), _set_ind(0, score="10", scored="12")(d)),
+    "SELF-002": lambda d: (_national(d), _set_ind(1, value_raw="≥95%", actual="90%")(d)),
+    "SELF-003": lambda d: (_national(d), _set_ind(0, actual="140人")(d)),
     "DOC-001": lambda d: setattr(d.meta, "stated_count", 2),
     "DOC-002": lambda d: setattr(d.meta, "stated_total", Decimal(200)),
     "DOC-003": lambda d: (

@@ -72,7 +72,8 @@ def _header_missing() -> str:
         ("bad.json", b"{not json", "JSON 格式错误", 1),
         ("table.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "旧版 Excel 97-2003", None),
         ("notes.docx", b"PK\x03\x04", "Word 文档已损坏", None),
-        ("scan.pdf", b"%PDF-1.4", "不支持的文件类型", None),
+        ("scan.pdf", b"%PDF-1.4", "PDF 文件无法读取", None),
+        ("scan.ofd", b"PK\x03\x04", "不支持的文件类型", None),
     ],
 )
 def test_bad_input_gives_one_chinese_message_and_exit_2(tmp_path, name, content, fragment, line):

@@ -81,6 +81,10 @@ class IndicatorField(StrEnum):
     SCORE = "score"
     SCORING_RULE = "scoring_rule"
     EXPLANATION = "explanation"
+    # The 绩效自评表's own columns: what was achieved, the score given, why a target was missed.
+    ACTUAL = "actual"
+    SCORED = "scored"
+    DEVIATION = "deviation"
 
 
 class MetaField(StrEnum):

@@ -77,6 +77,9 @@ class Label:
     SCORE = "分值"
     SCORING_RULE = "评（扣）分标准"
     EXPLANATION = "指标解释"
+    ACTUAL = "实际完成值"
+    SCORED = "得分"
+    DEVIATION = "偏差原因分析及改进措施"
     FLAG = "提示"
     FOOTER = "表内校验"
     INDICATOR_HEADER = (LEVEL1, LEVEL2, NAME, DESCRIPTION, VALUE, BASIS)
@@ -139,6 +142,9 @@ INDICATOR_FIELDS: dict[IndicatorField, FieldInfo] = {
     IndicatorField.SCORE: FieldInfo(Label.SCORE, (F, N, D), Label.SCORE, "分值或权重"),
     IndicatorField.SCORING_RULE: FieldInfo(Label.SCORING_RULE, (F, N, D), Label.SCORING_RULE, "评（扣）分标准"),
     IndicatorField.EXPLANATION: FieldInfo(Label.EXPLANATION, (N, D), Label.EXPLANATION, "指标解释：指标衡量什么、怎样计算（申报表）"),
+    IndicatorField.ACTUAL: FieldInfo(Label.ACTUAL, (N, D), Label.ACTUAL, "实际完成值（绩效自评表）"),
+    IndicatorField.SCORED: FieldInfo(Label.SCORED, (N, D), Label.SCORED, "得分（绩效自评表）"),
+    IndicatorField.DEVIATION: FieldInfo(Label.DEVIATION, (N, D), Label.DEVIATION, "偏差原因分析及改进措施（绩效自评表）"),
 }  # fmt: skip
 META_FIELDS: dict[MetaField, FieldInfo] = {
     MetaField.TITLE: FieldInfo("标题", doc="文件标题"),

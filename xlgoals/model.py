@@ -102,6 +102,9 @@ class Indicator(BaseModel):
     score: str = ""  # 分值 / 备注 ("20分")
     scoring_rule: str = ""  # 评（扣分标准）
     explanation: str = ""  # 指标解释: what the indicator measures and how (the national 申报表)
+    actual: str = ""  # 实际完成值 (a 绩效自评表)
+    scored: str = ""  # 得分 (a 绩效自评表)
+    deviation: str = ""  # 偏差原因分析及改进措施 (a 绩效自评表)
     locations: dict[IndicatorField, Location] = Field(default_factory=dict)
 
     @property

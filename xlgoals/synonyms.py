@@ -111,6 +111,9 @@ FOREIGN_COLUMNS: dict[IndicatorField, tuple[str, ...]] = {
     IndicatorField.SCORE: ("权重", "权重（分值）", "指标权重", "分值（权重）"),
     IndicatorField.SCORING_RULE: ("评（计）分标准", "评分标准", "计分标准", "扣分标准"),
     IndicatorField.EXPLANATION: ("指标说明", "指标值说明", "绩效标准"),
+    IndicatorField.ACTUAL: ("全年实际值", "年度实际完成值", "实际值", "完成值", "实际完成情况"),
+    IndicatorField.SCORED: ("自评得分",),
+    IndicatorField.DEVIATION: ("偏差原因分析", "偏差原因", "未完成原因", "原因分析及改进措施"),
 }
 # Our own labels of a field besides its name: the printed labels of the Hebei table.
 _PRINTED: dict[TableField | IndicatorField, tuple[str, ...]] = {

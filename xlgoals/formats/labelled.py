@@ -364,6 +364,10 @@ def _indicators(rows: list[GridRow], columns: dict[int, IndicatorField]) -> list
         if not any((ind.name, ind.value_raw, ind.level2, ind.description)) or _filler(ind):
             level1 = _level1(ind.level1) if ind.level1 else level1
             continue
+        if row.locate is not None:  # a sheet's row: an empty cell is reported where it is
+            for col, f in columns.items():
+                if f not in ind.locations and f not in (IndicatorField.LEVEL1, IndicatorField.LEVEL2):
+                    ind.locations[f] = row.locate(col)
         level1 = _level1(ind.level1) if ind.level1 else level1
         level2 = ind.level2 or level2
         ind.level1, ind.level2 = level1, level2

@@ -12,6 +12,7 @@ from xlgoals.rules import (
     indicators,
     plan,
     satisfaction,
+    self_evaluation,
     structure,
     timeliness,
     weights,
@@ -30,6 +31,7 @@ FAMILY_MODULES = (
     cost,
     timeliness,
     weights,
+    self_evaluation,
     document,
 )
 FAMILIES: tuple[Family, ...] = tuple(m.FAMILY for m in FAMILY_MODULES)
