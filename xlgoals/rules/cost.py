@@ -7,6 +7,7 @@ import re
 from xlgoals.model import Indicator
 from xlgoals.rules.common import is_cost_row, quote, rows, to_wan
 from xlgoals.rules.registry import Context, Family, rule
+from xlgoals.values import Form
 
 FAMILY = Family("COST", "成本指标")
 UNIT_COST_NAME = re.compile(r"人均|标准|单价|每人|每户|生均|每亩|户均|单位成本")
@@ -111,4 +112,27 @@ def cost_only_budget(ctx: Context) -> None:
         if _equals_budget(ctx, ind) and not UNIT_COST_NAME.search(ind.name):
             ctx.emit(
                 f"成本指标只有“{ind.value.normalized}”（等于预算数），建议补充单位成本。", indicator=(k, ind)
+            )
+
+
+@rule(
+    "COST-006", "cost-not-money", "warning",
+    title="成本指标的指标值应为带货币单位的金额",
+    what="成本指标的指标值是否写成文字（“控制在预算内”“符合相关规定”），或只有数字而没有元/万元。",
+    why="成本指标分单位成本和总成本，都是金额；各地公开表中可见“≤28.40/株”“控制在预算内”。",
+    bad="控制在预算内；≤28.40/株", good="≤350万元；≤28.40元/株",
+    fix="写成金额：总成本写“≤XX万元”，单位成本写“≤XX元/人”之类，单位里要有“元”。",
+)  # fmt: skip
+def cost_not_money(ctx: Context) -> None:
+    for k, ind in _cost_rows(ctx):
+        v = ind.value
+        if v.form == Form.TEXT and not v.is_percent:
+            ctx.emit(
+                f"成本指标{quote(ind.name)}的指标值{quote(ind.value_raw)}是文字，应为金额。",
+                indicator=(k, ind),
+            )
+        elif v.form == Form.NUMBER and not v.is_percent and "元" not in v.unit:
+            ctx.emit(
+                f"成本指标{quote(ind.name)}的指标值{quote(ind.value_raw)}没有货币单位（元或万元）。",
+                indicator=(k, ind),
             )

@@ -13,7 +13,22 @@ from xlgoals.values import DOC_NUMBER
 FAMILY = Family("IND", "指标文字")
 GENERIC_NAMES = Param(
     "generic_names",
-    ["完成率", "社会稳定水平", "及时性", "成本利用率", "质量达标率", "任务完成率"],
+    [
+        "完成率",
+        "社会稳定水平",
+        "及时性",
+        "成本利用率",
+        "质量达标率",
+        "任务完成率",
+        "维护社会稳定",
+        "促进经济发展",
+        "促进社会发展",
+        "促进经济社会发展",
+        "社会效益",
+        "经济效益",
+        "生态效益",
+        "可持续影响",
+    ],
     "空泛、无法考核的三级指标名称",
     list[str],
 )
@@ -170,8 +185,8 @@ def wrong_level2(ctx: Context) -> None:
 
 @rule(
     "IND-006", "process-indicator", "warning",
-    title="预算执行率/资金到位率/拨款保障率等过程性指标不应作为成本或效益指标",
-    what="预算执行率、资金到位率等过程性指标是否被放在成本指标或经济/社会效益指标下。",
+    title="预算执行率/资金到位率/拨款保障率等过程性指标不应作为成本、数量或效益指标",
+    what="预算执行率、资金到位率等过程性指标是否被放在成本指标、数量指标或经济/社会效益指标下。",
     why="S15（指标混淆）；002 中6行、003 第587行。",
     bad="成本指标 › 预算执行率（%）", good="成本指标 › 人均补助标准 ≤1152元/人/年",
     fix="预算执行率另有专门考核；成本指标写总成本或单位成本，效益指标写项目产生的效果。",
@@ -181,6 +196,7 @@ def process_indicator(ctx: Context) -> None:
         if PROCESS.search(ind.name) and l2(ind) in (
             "成本指标",
             "经济成本指标",
+            "数量指标",
             "经济效益指标",
             "社会效益指标",
         ):
@@ -309,4 +325,20 @@ def name_not_words(ctx: Context) -> None:
                 f"三级指标名称{quote(ind.name)}只有数字或符号，看不出考核什么。",
                 indicator=(k, ind),
                 field=IndicatorField.NAME,
+            )
+
+
+@rule(
+    "IND-010", "name-placeholder", "error",
+    title="指标名称含模板占位符“**”",
+    what="三级指标名称中是否还留着模板的占位符“**”（如“培训人数（≥**人）”）。",
+    why="各地公开表中可见套用模板未改的“(≥**个)”“(≥**株)”写在指标名称里。",
+    bad="新建村道（≥**公里）", good="新建村道里程",
+    fix="删去名称中的占位符：数值写到指标值里（如“≥12公里”），名称只写考核什么。",
+)  # fmt: skip
+def name_placeholder(ctx: Context) -> None:
+    for k, ind in rows(ctx.t):
+        if "**" in ind.name or "＊＊" in ind.name:
+            ctx.emit(
+                f"指标名称{quote(ind.name)}含模板占位符“**”。", indicator=(k, ind), field=IndicatorField.NAME
             )
