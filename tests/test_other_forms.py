@@ -325,3 +325,29 @@ def test_a_damaged_pdf_is_one_sentence(data: bytes, tmp_path: Path) -> None:
     with pytest.raises(XlgoalsInputError) as caught:
         read_document(path)
     assert "PDF" in str(caught.value) or "为空" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=IDS)
+def test_a_table_published_in_traditional_script_reads_as_its_simplified_original(text: Path, tmp_path: Path) -> None:
+    """The same table in 繁體 (OpenCC's s2t, as a Hong Kong or Taiwan copy would be): as text and as a
+    workbook, it reads as the original; a Simplified table is never converted."""
+    import opencc
+    from openpyxl import load_workbook
+
+    from xlgoals.formats.script import is_traditional
+
+    to_traditional = opencc.OpenCC("s2t")
+    original = text.read_text(encoding="utf-8")
+    assert not is_traditional(original)
+    traditional = tmp_path / f"{text.stem}.txt"
+    traditional.write_text(to_traditional.convert(original), encoding="utf-8")
+    assert "指標" in traditional.read_text(encoding="utf-8")
+    assert _content(read_document(traditional)) == _content(read_document(text))
+    wb = load_workbook(text.with_suffix(".xlsx"))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = to_traditional.convert(cell.value)
+    wb.save(tmp_path / "表.xlsx")
+    assert _content(read_document(tmp_path / "表.xlsx")) == _content(read_document(text.with_suffix(".xlsx")))

@@ -9,12 +9,14 @@ from xlgoals.errors import NotATableError
 from xlgoals.formats import flat_text, hebei_text, labelled, text_forms
 from xlgoals.formats.encoding import read_text
 from xlgoals.formats.preamble import parse_preamble
+from xlgoals.formats.script import simplified
 from xlgoals.formats.text_cells import clean_line
 from xlgoals.model import Document, Layout, SourceFormat, infer_region_and_year, relocate
 from xlgoals.synonyms import DEFAULT, Synonyms
 
 
 def parse_text(text: str, file: str = "", synonyms: Synonyms = DEFAULT) -> Document:
+    text = simplified(text)  # a table published in 繁體 reads as its 简体 original
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     reason = ""
     rewritten = text_forms.rewrite(lines, synonyms)  # |-delimited, space-aligned, one cell per line

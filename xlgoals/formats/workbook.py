@@ -11,6 +11,7 @@ from xlgoals import limits
 from xlgoals.errors import NotATableError, XlgoalsInputError
 from xlgoals.formats import labelled
 from xlgoals.formats.flat_workbook import is_flat, read_flat
+from xlgoals.formats.script import is_traditional, simplified_cell
 from xlgoals.formats.template_workbook import is_template, read_template
 from xlgoals.io import fast as fast_io
 from xlgoals.io import xlsx as xlsx_io
@@ -39,6 +40,7 @@ def read_grid_document(grid: WorkbookGrid, synonyms: Synonyms = DEFAULT) -> Docu
         return read_template(grid)  # a template missing its hidden sheet: its reader says so
     if is_flat(grid):
         return read_flat(grid)
+    _simplify(grid)
     shown = percent_cells(Path(grid.path)) if grid.path.lower().endswith((".xlsx", ".xlsm")) else {}
     rows = [
         r
@@ -55,6 +57,14 @@ def read_grid_document(grid: WorkbookGrid, synonyms: Synonyms = DEFAULT) -> Docu
         kind = XlgoalsInputError if labelled.seen_labels(rows, synonyms) else NotATableError
         raise kind(labelled.explain(rows, synonyms), file=grid.path)
     return read_template(grid)  # a template missing its hidden sheet: its reader says so
+
+
+def _simplify(grid: WorkbookGrid) -> None:
+    """A workbook written in 繁體: its text cells in 简体 (see ``formats.script``)."""
+    sample = "".join(v for s in grid.sheets for r in s.rows[:200] for v in r if isinstance(v, str))
+    if is_traditional(sample):
+        for s in grid.sheets:
+            s.rows = [[simplified_cell(v) for v in r] for r in s.rows]
 
 
 def _template_like(sheet: SheetGrid) -> bool:
