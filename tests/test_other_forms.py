@@ -328,7 +328,9 @@ def test_a_damaged_pdf_is_one_sentence(data: bytes, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("text", TEXTS, ids=IDS)
-def test_a_table_published_in_traditional_script_reads_as_its_simplified_original(text: Path, tmp_path: Path) -> None:
+def test_a_table_published_in_traditional_script_reads_as_its_simplified_original(
+    text: Path, tmp_path: Path
+) -> None:
     """The same table in 繁體 (OpenCC's s2t, as a Hong Kong or Taiwan copy would be): as text and as a
     workbook, it reads as the original; a Simplified table is never converted."""
     import opencc

@@ -171,3 +171,28 @@ def test_findings_carry_location_and_logical_path():
     assert f.location == Location(file="t.txt", line=100)
     assert f.path == "项目1 职业技能培训补助 › 指标[6] 参训人员满意度 › 指标值"
     assert "≥1.9" in f.message
+
+
+@pytest.mark.parametrize(
+    ("level2", "name", "fires"),
+    [
+        (
+            "服务对象满意度指标",
+            "结业学员人数",
+            True,
+        ),  # a count filed under 满意度: IND-005 the other way round
+        ("服务对象满意度指标", "学员投诉率", False),
+        (
+            "服务对象满意度指标等",
+            "学员满意度",
+            False,
+        ),  # the form's “…等” is the same class (no STRUCT finding)
+    ],
+)
+def test_satisfaction_holds_only_satisfaction(level2: str, name: str, fires: bool) -> None:
+    doc = doc_of(table_a())
+    sat = next(i for i in _t(doc).indicators if i.level1 == "满意度指标")
+    sat.level2, sat.name = level2, name
+    codes = {f.code for f in check_document(doc)}
+    assert ("IND-005" in codes) == fires
+    assert not {c for c in codes if c.startswith("STRUCT")}

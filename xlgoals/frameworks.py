@@ -90,7 +90,8 @@ SPECS = {Framework.A2019: FRAMEWORK_A, Framework.B2021: FRAMEWORK_B}
 
 
 def _clean(name: str) -> str:
-    return re.sub(r"\s+", "", name)
+    """Without white space and a trailing “等” (“服务对象满意度指标等”: a form's label, not a new class)."""
+    return re.sub(r"等$", "", re.sub(r"\s+", "", name))
 
 
 @lru_cache(maxsize=4096)

@@ -55,6 +55,7 @@ BOILERPLATE_NAMES = Param(
 )
 
 ECOLOGY = re.compile(r"生态|环境|绿色|节能|低碳|排放|节约(用)?(水|电|能源|资源|用纸|纸张)")
+SATISFIED = re.compile(r"满意|投诉|认可|评价|好评|认同|获得感|幸福感")
 PROCESS = re.compile(r"预算执行|执行率|资金完成率|拨款保障率|到位率")
 YEAR = re.compile(r"(20\d{2})\s*年")
 COMPARISON_BEFORE = (
@@ -160,7 +161,7 @@ def boilerplate(ctx: Context) -> None:
 @rule(
     "IND-005", "wrong-level2-class", "warning",
     title="指标可能归错二级分类（含以满意度代替效益）",
-    what="关键词判断：含“满意”的指标不在满意度指标下；效益指标中含“可持续/年限/期限”不在可持续影响下、含“生态/环境/绿色/节能/节约”不在生态效益下。",
+    what="关键词判断：含“满意”的指标不在满意度指标下，或满意度指标下的指标不是满意度（不含“满意”“投诉”“认可”“评价”“好评”）；效益指标中含“可持续/年限/期限”不在可持续影响下、含“生态/环境/绿色/节能/节约”不在生态效益下。",
     why="S15“质量指标与效益指标混淆……将满意度指标代替效益指标”；001 第1098–1119行。",
     bad="社会效益指标 › 群众满意度", good="满意度指标 › 服务对象满意度指标 › 群众满意度",
     fix="把指标移到对应的二级指标下；满意度只放在满意度指标中，效益指标写项目带来的效果。",
@@ -171,6 +172,8 @@ def wrong_level2(ctx: Context) -> None:
         target = ""
         if "满意" in name and a != "满意度指标":
             target = "满意度指标 › 服务对象满意度指标"
+        elif a == "满意度指标" and name and not SATISFIED.search(name):
+            target = "产出指标或效益指标（满意度指标只放满意度）"
         elif a == "效益指标" and re.search(r"可持续|年限|期限", name) and b != "可持续影响指标":
             target = "可持续影响指标"
         elif a == "效益指标" and ECOLOGY.search(name) and b != "生态效益指标":
