@@ -353,3 +353,13 @@ def test_a_table_published_in_traditional_script_reads_as_its_simplified_origina
                     cell.value = to_traditional.convert(cell.value)
     wb.save(tmp_path / "表.xlsx")
     assert _content(read_document(tmp_path / "表.xlsx")) == _content(read_document(text.with_suffix(".xlsx")))
+
+
+def test_a_text_not_recognised_says_which_labels_were_seen(tmp_path: Path) -> None:
+    path = tmp_path / "表.txt"
+    path.write_text(
+        "\t项目名称\n\t某项目\n\n\t一级指标\n\t二级指标\n\t三级指标\n\t指标数值\n", encoding="utf-8"
+    )
+    with pytest.raises(XlgoalsInputError) as caught:
+        read_document(path)
+    assert "文中认出的栏目：项目名称、一级指标、二级指标、三级指标" in str(caught.value)

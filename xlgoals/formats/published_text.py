@@ -45,19 +45,28 @@ def parse_text(text: str, file: str = "", synonyms: Synonyms = DEFAULT) -> Docum
             raise NotATableError(
                 "无法识别为绩效目标表：既不是河北格式的项目绩效目标表（未找到“项目编码”和预算单位行），"
                 "也不是“项目支出绩效目标表”平铺格式（未找到“单位代码”“实施期绩效目标”表头），"
-                f"也不是项目支出绩效目标申报表或部门整体支出绩效目标表（{labelled.missing(rows, synonyms)}）。",
+                f"也不是项目支出绩效目标申报表或部门整体支出绩效目标表（{labelled.missing(rows, synonyms)}）。"
+                + _seen(rows, synonyms),
                 file=file,
                 line=first_cell + 1 if first_cell is not None else 1,
             )
         tables, first = hebei_text.parse_tables(file, lines)
         layout = Layout.HEBEI
-        reason = f"（{labelled.missing(rows, synonyms)}）"
+        reason = f"（{labelled.missing(rows, synonyms)}）。{_seen(rows, synonyms)[:-1]}"
     if not tables:
         raise NotATableError(f"文件中没有找到任何绩效目标表{reason}。", file=file, line=first + 1)
     meta = parse_preamble(file, [clean_line(x) for x in lines], first)
     doc = Document(source=file, layout=layout, format=SourceFormat.TEXT, meta=meta, tables=tables)
     infer_region_and_year(doc)
     return doc
+
+
+def _seen(rows: list[labelled.GridRow], synonyms: Synonyms) -> str:
+    """What the text does hold, so a reviewer sees whether a header is only named differently."""
+    seen = labelled.seen_labels(rows, synonyms)
+    if not seen:
+        return "文中没有认出任何栏目名称（如“项目名称”“一级指标”“指标值”）。"
+    return f"文中认出的栏目：{'、'.join(seen[:10])}{'等' if len(seen) > 10 else ''}。"
 
 
 def read(path: Path, synonyms: Synonyms = DEFAULT) -> Document:
