@@ -118,6 +118,10 @@ CASES: tuple[Case, ...] = (
         _set(**{TableField.UNIT_CODE.value: "316007"}),
         blank=True,
     ),
+    Case("code_20_characters", "项目编码少了一位（20位）", _set(**{CODE: "1307302400047410001H"})),
+    Case(
+        "code_trailing_space", "项目编码后多了一个空格（仍是21位）", _set(**{CODE: "13073024P00047410001H "})
+    ),
     Case("amount_thousands_text", "预算数输入为文本“2,800.00”", _set(**{T: "2,800.00"})),
     Case("amount_wanyuan_text", "预算数输入为“2800万元”", _set(**{T: "2800万元"})),
     Case("amount_fullwidth", "财政资金输入为全角数字“２８００”", _set(**{F: "２８００"})),

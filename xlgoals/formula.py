@@ -108,6 +108,10 @@ def TRIM(x: Expr) -> Call:
     return call("TRIM", x)
 
 
+def LEN(x: Expr) -> Call:
+    return call("LEN", x)
+
+
 def COUNT(*args: Expr) -> Call:
     return call("COUNT", *args)
 
@@ -379,6 +383,7 @@ _FUNCTIONS: dict[str, Callable[..., Value]] = {
     "N": lambda x: x if isinstance(x, float) else (_number(x) if isinstance(x, bool) else 0.0),
     "ABS": lambda x: abs(_number(x)),
     "TRIM": lambda x: _trim(_text(x)),
+    "LEN": lambda x: float(len(_text(x))),
     "FIND": _find,
     "SUBSTITUTE": lambda text, old, new: _text(text).replace(_text(old), _text(new)),
 }

@@ -33,6 +33,7 @@ from xlgoals.formula import (
     COUNTA,
     ISNUMBER,
     ISTEXT,
+    LEN,
     NOT,
     OR,
     SUBSTITUTE,
@@ -128,6 +129,12 @@ def _name(f: TableField) -> str:
 HEADER_CHECKS: tuple[LiveCheck, ...] = (
     LiveCheck("STRUCT-013", TableField.UNIT_CODE, "本表尚未填写。", NOT(STARTED)),
     *(LiveCheck("STRUCT-001", f, f"{_name(f)}未填。", AND(STARTED, blank(_t(f))), f) for f in _REQUIRED),
+    LiveCheck(
+        "CODE-001",
+        TableField.PROJECT_CODE,
+        "项目编码应为21位（6位区划+2位年度+类别字母+12位编号）。",
+        AND(filled(_t(TableField.PROJECT_CODE)), op("<>", LEN(TRIM(_t(TableField.PROJECT_CODE))), 21)),
+    ),
     *(LiveCheck("FUND-001", f, f"{_name(f)}应填数字。", ISTEXT(_t(f)), f, "text") for f in BUDGET_FIELDS),
     *(
         LiveCheck(
