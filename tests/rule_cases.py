@@ -273,6 +273,7 @@ CASES: dict[str, tuple[str, Mut] | Mut] = {
     "VAL-011": _set_ind(1, value_raw="≥**%"),
     "VAL-012": _set_ind(3, description="补贴标准不少于800元"),
     "VAL-013": _b(_set_ind(4, unit_column="每月按时发放")),
+    "VAL-014": _set_ind(0, value_raw="≥500"),
     "SAT-001": _set_ind(5, value_raw="≥1.9"),
     "SAT-002": _set_ind(5, value_raw="≥60%"),
     "SAT-003": _set_ind(5, value_raw="100%"),

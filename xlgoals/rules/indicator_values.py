@@ -305,3 +305,22 @@ def unit_column(ctx: Context) -> None:
                 indicator=(k, ind),
                 field=IndicatorField.UNIT_COLUMN,
             )
+
+
+@rule(
+    "VAL-014", "value-no-unit", "warning",
+    title="定量指标值只有数字，没有计量单位",
+    what="数量、质量、时效、效益指标的指标值是否只有比较符和数字（“≥500”“10”），没有单位（人、个、公里、%…），"
+         "也没有单独的计量单位列；名称为“…率”的由 VAL-006 报告，满意度由 SAT 规则报告。",
+    why="只有数字无法考核：500 是人、户还是公里？各地公开表中可见“10”“180”“≥500”这样的指标值。",
+    bad="培训人次 ≥500", good="培训人次 ≥500人次",
+    fix="在数字后写上计量单位（如“≥500人次”“≥12公里”）；百分比写“%”。",
+)  # fmt: skip
+def value_no_unit(ctx: Context) -> None:
+    for k, ind in rows(ctx.t):
+        v = ind.value
+        if v.form != Form.NUMBER or v.unit or v.is_percent or ind.unit_column.strip():
+            continue
+        if rate_name(ind.name) or "满意" in ind.level1 + ind.level2 + ind.name:
+            continue
+        ctx.emit(f"指标{quote(ind.name)}的指标值{quote(ind.value_raw)}没有计量单位。", indicator=(k, ind))
