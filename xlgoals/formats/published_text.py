@@ -18,7 +18,7 @@ from xlgoals.synonyms import DEFAULT, Synonyms
 def parse_text(text: str, file: str = "", synonyms: Synonyms = DEFAULT) -> Document:
     text = simplified(text)  # a table published in 繁體 reads as its 简体 original
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    reason = ""
+    rows: list[labelled.GridRow] | None = None  # the labelled reader's rows, when it looked
     rewritten = text_forms.rewrite(lines, synonyms)  # |-delimited, space-aligned, one cell per line
     if rewritten is not None:
         tab_lines, origin = rewritten
@@ -52,8 +52,10 @@ def parse_text(text: str, file: str = "", synonyms: Synonyms = DEFAULT) -> Docum
             )
         tables, first = hebei_text.parse_tables(file, lines)
         layout = Layout.HEBEI
-        reason = f"（{labelled.missing(rows, synonyms)}）。{_seen(rows, synonyms)[:-1]}"
-    if not tables:
+    if not tables:  # why, worked out only now: naming the labels costs a pass over every cell
+        reason = (
+            "" if rows is None else f"（{labelled.missing(rows, synonyms)}）。{_seen(rows, synonyms)[:-1]}"
+        )
         raise NotATableError(f"文件中没有找到任何绩效目标表{reason}。", file=file, line=first + 1)
     meta = parse_preamble(file, [clean_line(x) for x in lines], first)
     doc = Document(source=file, layout=layout, format=SourceFormat.TEXT, meta=meta, tables=tables)
