@@ -363,3 +363,20 @@ def test_a_text_not_recognised_says_which_labels_were_seen(tmp_path: Path) -> No
     with pytest.raises(XlgoalsInputError) as caught:
         read_document(path)
     assert "文中认出的栏目：项目名称、一级指标、二级指标、三级指标" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("主管部门\n及编码", "unit_name"),
+        ("指标值及单位", "value"),
+        ("全年指标值", "value"),
+        ("指标值(年度)", "value"),
+    ],
+)
+def test_the_labels_other_regions_print(label: str, field: str) -> None:
+    """Headers seen in other regions' tables (a label wrapped over two lines in a narrow column included)."""
+    from xlgoals.synonyms import DEFAULT
+
+    found = DEFAULT.header_field(label) or DEFAULT.column_field(label)
+    assert found is not None and found.value == field
