@@ -248,6 +248,9 @@ CASES: dict[str, tuple[str, Mut] | Mut] = {
     "GOAL-003": lambda d: setattr(_t(d), "goals", ["1.加强资金管理，专款专用，任何单位和个人不得挤占挪用。"]),
     "GOAL-004": lambda d: setattr(_t(d), "goals", ["1.提高劳动者技能水平，促进就业。"]),
     "GOAL-005": lambda d: _national(d, period="2024年1月至2026年12月"),
+    "GOAL-006": lambda d: setattr(
+        _t(d), "goals", ["1.县财政安排资金120万元，用于职业技能培训，按培训进度拨付。"]
+    ),
     "IND-001": _set_ind(1, description="培训合格率"),
     "IND-002": _set_ind(
         4, name="逐步促进了解河势变化及对防洪、", description="逐步促进了解河势变化及对防洪、排涝的认识"

@@ -112,3 +112,30 @@ def long_term_goals_missing(ctx: Context) -> None:
             if TableField.LONG_TERM_GOALS in t.locations
             else TableField.PERIOD,
         )
+
+
+_MONEY = re.compile(r"用于|拨付|拨款|\d+(?:\.\d+)?\s*万?元")  # an amount, or where money goes
+_FRAGMENT = re.compile(r"[，,。；;\n]+")
+
+
+@rule(
+    "GOAL-006", "goal-only-funding", "warning",
+    title="绩效目标只写了资金安排（多少钱、用于什么），没有预期产出和效果",
+    what="绩效目标按逗号、句号分成小句后，是否只有讲资金的小句（有金额，或讲资金“用于/拨付”什么），"
+         "没有一句讲产出或效果（数量、覆盖、受益、提高、完成……）。与资金用途完全相同的由 GOAL-002、"
+         "只写资金管理要求的由 GOAL-003 报告。",
+    why="绩效目标应说明预期达到的产出和效果；各地公开表中可见“县财政衔接资金2460万元，用于…项目建设费用”"
+        "这样只交代资金的年度目标（000 第4张表）。",
+    bad="县财政资金2460万元，用于衔接资金项目建设，按项目进度拨付。",
+    good="实施衔接资金项目12个，带动脱贫人口就业不少于300人，项目按期完工率100%。",
+    fix="资金安排写在资金用途里；绩效目标写这笔钱要做成什么：对象、数量、标准、时限和效果。",
+)  # fmt: skip
+def goal_only_funding(ctx: Context) -> None:
+    text = "\n".join(NUMBERING.sub("", g) for g in ctx.t.goals).strip()
+    if not text or clean("".join(ctx.t.goals)) == clean(ctx.t.fund_use) or FUND_RULES.search(text):
+        return  # GOAL-002's and GOAL-003's
+    fragments = [f for f in _FRAGMENT.split(text) if f.strip()]
+    money = [f for f in fragments if _MONEY.search(f)]
+    outcome = [f for f in fragments if not _MONEY.search(f) and OUTCOME.search(f)]
+    if money and not outcome:
+        ctx.emit(f"绩效目标只写了资金安排：{quote(text, 40)}。", field=TableField.GOALS)
