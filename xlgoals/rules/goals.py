@@ -114,7 +114,8 @@ def long_term_goals_missing(ctx: Context) -> None:
         )
 
 
-_MONEY = re.compile(r"用于|拨付|拨款|\d+(?:\.\d+)?\s*万?元")  # an amount, or where money goes
+# An amount (matched from the start of its digits only: linear on a long run of digits), or where money goes.
+_MONEY = re.compile(r"用于|拨付|拨款|(?<![\d.])\d+(?:\.\d+)?\s*万?元")
 _FRAGMENT = re.compile(r"[，,。；;\n]+")
 
 
