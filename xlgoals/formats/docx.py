@@ -24,9 +24,9 @@ from docx.shared import Mm, Pt
 
 from xlgoals import layout as L
 from xlgoals.errors import XlgoalsInputError
-from xlgoals.formats.published_text import parse_text
+from xlgoals.formats.published_text import parse_placed
 from xlgoals.io.container import inspect_docx
-from xlgoals.model import Document, GoalTable, Location, SourceFormat, relocate
+from xlgoals.model import Document, GoalTable, SourceFormat
 from xlgoals.safetext import xml_safe
 from xlgoals.synonyms import DEFAULT, Synonyms
 from xlgoals.values import DOC_NUMBER
@@ -241,13 +241,4 @@ def docx_to_text(path: Path) -> tuple[str, list[str]]:
 
 def read(path: Path, synonyms: Synonyms = DEFAULT) -> Document:
     text, places = docx_to_text(path)
-    doc = parse_text(text, str(path), synonyms)
-    doc.format = SourceFormat.DOCX
-
-    def place(loc: Location) -> Location:
-        if loc.line is None or not 1 <= loc.line <= len(places):
-            return loc
-        return loc.model_copy(update={"place": places[loc.line - 1]})
-
-    relocate(doc, place)
-    return doc
+    return parse_placed(text, places, str(path), SourceFormat.DOCX, synonyms)

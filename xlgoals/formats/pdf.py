@@ -23,9 +23,9 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from xlgoals import limits
 from xlgoals.errors import NotATableError, XlgoalsInputError
-from xlgoals.formats.published_text import parse_text
+from xlgoals.formats.published_text import parse_placed
 from xlgoals.io.container import check_regular
-from xlgoals.model import Document, Location, SourceFormat, relocate
+from xlgoals.model import Document, SourceFormat
 from xlgoals.synonyms import DEFAULT, Synonyms
 
 _NUMBERED = re.compile(r"^(?:\d{1,2}[.、．)]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、|目标\d)")
@@ -130,7 +130,7 @@ def _page_lines(page: Any, number: int, before: int, lines: list[str], places: l
 def read(path: Path, synonyms: Synonyms = DEFAULT) -> Document:
     text, places = pdf_text(path)
     try:
-        doc = parse_text(text, str(path), synonyms)
+        return parse_placed(text, places, str(path), SourceFormat.PDF, synonyms)
     except NotATableError as exc:
         if "\t" in text:
             raise
@@ -139,12 +139,3 @@ def read(path: Path, synonyms: Synonyms = DEFAULT) -> Document:
             f"无法可靠地分回各列）：{exc.message}请向报送单位索取 Excel 或 Word 原件。",
             file=str(path),
         ) from None
-    doc.format = SourceFormat.PDF
-
-    def place(loc: Location) -> Location:
-        if loc.line is None or not 1 <= loc.line <= len(places):
-            return loc
-        return loc.model_copy(update={"place": places[loc.line - 1]})
-
-    relocate(doc, place)
-    return doc

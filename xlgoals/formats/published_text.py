@@ -11,7 +11,7 @@ from xlgoals.formats.encoding import read_text
 from xlgoals.formats.preamble import parse_preamble
 from xlgoals.formats.script import simplified
 from xlgoals.formats.text_cells import clean_line
-from xlgoals.model import Document, Layout, SourceFormat, infer_region_and_year, relocate
+from xlgoals.model import Document, Layout, Location, SourceFormat, infer_region_and_year, relocate
 from xlgoals.synonyms import DEFAULT, Synonyms
 
 
@@ -69,6 +69,23 @@ def _seen(rows: list[labelled.GridRow], synonyms: Synonyms) -> str:
     if not seen:
         return "文中没有认出任何栏目名称（如“项目名称”“一级指标”“指标值”）。"
     return f"文中认出的栏目：{'、'.join(seen[:10])}{'等' if len(seen) > 10 else ''}。"
+
+
+def parse_placed(
+    text: str, places: list[str], file: str, fmt: SourceFormat, synonyms: Synonyms = DEFAULT
+) -> Document:
+    """``parse_text`` for text laid out from another document (Word, a web page, a PDF): each line's
+    ``places`` entry says where a reader finds it there ("表2 第5行 第3列"), kept on every location."""
+    doc = parse_text(text, file, synonyms)
+    doc.format = fmt
+
+    def place(loc: Location) -> Location:
+        if loc.line is None or not 1 <= loc.line <= len(places):
+            return loc
+        return loc.model_copy(update={"place": places[loc.line - 1]})
+
+    relocate(doc, place)
+    return doc
 
 
 def read(path: Path, synonyms: Synonyms = DEFAULT) -> Document:

@@ -24,9 +24,9 @@ import lxml.html
 from xlgoals import limits
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.formats.encoding import decode_text
-from xlgoals.formats.published_text import parse_text
+from xlgoals.formats.published_text import parse_placed
 from xlgoals.io.container import open_regular
-from xlgoals.model import Document, Location, SourceFormat, relocate
+from xlgoals.model import Document, SourceFormat
 from xlgoals.synonyms import DEFAULT, Synonyms
 
 _SKIP = {"script", "style", "head", "noscript", "template", "iframe", "object", "select", "button"}
@@ -209,13 +209,4 @@ def _cell_lines(td: Any) -> list[str]:
 
 def read(path: Path, synonyms: Synonyms = DEFAULT) -> Document:
     text, places = page_text(path)
-    doc = parse_text(text, str(path), synonyms)
-    doc.format = SourceFormat.HTML
-
-    def place(loc: Location) -> Location:
-        if loc.line is None or not 1 <= loc.line <= len(places):
-            return loc
-        return loc.model_copy(update={"place": places[loc.line - 1]})
-
-    relocate(doc, place)
-    return doc
+    return parse_placed(text, places, str(path), SourceFormat.HTML, synonyms)
