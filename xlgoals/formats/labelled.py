@@ -362,13 +362,13 @@ def _indicators(rows: list[GridRow], columns: dict[int, IndicatorField]) -> list
                 setattr(ind, f.value, c.text)
                 ind.locations[f] = c.location
         if not any((ind.name, ind.value_raw, ind.level2, ind.description)) or _filler(ind):
-            level1 = _level1(ind.level1) if ind.level1 else level1
+            level1 = level_name(ind.level1) if ind.level1 else level1
             continue
         if row.locate is not None:  # a sheet's row: an empty cell is reported where it is
             for col, f in columns.items():
                 if f not in ind.locations and f not in (IndicatorField.LEVEL1, IndicatorField.LEVEL2):
                     ind.locations[f] = row.locate(col)
-        level1 = _level1(ind.level1) if ind.level1 else level1
+        level1 = level_name(ind.level1) if ind.level1 else level1
         level2 = ind.level2 or level2
         ind.level1, ind.level2 = level1, level2
         out.append(ind)
@@ -394,7 +394,7 @@ def _one_level_up(indicators: list[Indicator]) -> bool:
     return bool(indicators) and all(canonical_level2(i.level1) in _PARENT for i in indicators)
 
 
-def _level1(text: str) -> str:
+def level_name(text: str) -> str:
     """ "产出指标（40-50）分" → "产出指标": a form's score range is not part of the indicator's name."""
     return _SCORE_RANGE.sub("", re.sub(r"\s+", "", text))
 

@@ -79,11 +79,14 @@ class _SheetReader:
         return rows
 
 
-def is_project_sheet(sheet: SheetGrid) -> bool:
-    if sheet.name in L.RESERVED_SHEETS:
-        return False
+def project_sheet_markers(sheet: SheetGrid) -> set[str]:
+    """The project sheet's column-A labels (预算单位, 项目编码 …) this sheet holds."""
     col_a = {L.label_key(sheet.value(r, 1)) for r in range(1, min(sheet.max_row, L.SCAN_ROWS) + 1)}
-    return bool(col_a & L.PROJECT_SHEET_MARKERS)
+    return col_a & L.PROJECT_SHEET_MARKERS
+
+
+def is_project_sheet(sheet: SheetGrid) -> bool:
+    return sheet.name not in L.RESERVED_SHEETS and bool(project_sheet_markers(sheet))
 
 
 def read_project(path: str, sheet: SheetGrid, index: int) -> GoalTable:

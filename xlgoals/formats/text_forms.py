@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from xlgoals.fields import IndicatorField
+from xlgoals.formats.labelled import level_name
 from xlgoals.frameworks import SPECS, canonical_level1, canonical_level2
 from xlgoals.layout import EXTRA_COLUMNS
 from xlgoals.synonyms import END_LABELS, Synonyms, normal
@@ -29,7 +30,6 @@ _AFTER_TABLE = re.compile(
 _PAGE_MARK = re.compile(
     r"^(?:-\s*\d{1,4}\s*-|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
 )
-_SCORE_RANGE = re.compile(r"[（(][\d.\-–~分]+[)）]分?$")
 _SECTION = re.compile(r"^(?:长期|中长期|年度|当年|实施期)?(?:绩效)?指标$|绩效指标$")
 _LEVEL1 = {l1 for spec in SPECS.values() for l1 in spec.allowed}
 _LEVEL2 = {l2 for spec in SPECS.values() for l2s in spec.allowed.values() for l2 in l2s}
@@ -235,21 +235,16 @@ def _place(
     return out
 
 
-def _level_name(text: str) -> str:
-    """ "成本指标（0-20）分" → "成本指标": a form's score range is not part of the name."""
-    return _SCORE_RANGE.sub("", re.sub(r"\s+", "", text))
-
-
 def _is_level2(text: str) -> bool:
-    return canonical_level2(_level_name(text)) in _LEVEL2
+    return canonical_level2(level_name(text)) in _LEVEL2
 
 
 def _is_level1(text: str, after: str) -> bool:
     """A 一级 name; 成本指标 — a 一级 in the 2021 framework, a 二级 under 产出指标 in the 2019 one — only
     when a 二级 name follows it."""
-    if canonical_level1(_level_name(text)) not in _LEVEL1:
+    if canonical_level1(level_name(text)) not in _LEVEL1:
         return False
-    return canonical_level1(_level_name(text)) != "成本指标" or _is_level2(after)
+    return canonical_level1(level_name(text)) != "成本指标" or _is_level2(after)
 
 
 def _filled(row: list[Cell | None], line: int) -> list[Cell]:

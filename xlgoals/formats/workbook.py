@@ -12,7 +12,7 @@ from xlgoals.errors import NotATableError, XlgoalsInputError
 from xlgoals.formats import labelled
 from xlgoals.formats.flat_workbook import is_flat, read_flat
 from xlgoals.formats.script import is_traditional, simplified_cell
-from xlgoals.formats.template_workbook import is_template, read_template
+from xlgoals.formats.template_workbook import is_template, project_sheet_markers, read_template
 from xlgoals.io import fast as fast_io
 from xlgoals.io import xlsx as xlsx_io
 from xlgoals.io.container import inspect_other_workbook, inspect_workbook, is_ole
@@ -70,8 +70,7 @@ def _simplify(grid: WorkbookGrid) -> None:
 def _template_like(sheet: SheetGrid) -> bool:
     """A sheet laid out as the template's project sheet (two of its column-A labels or more: 预算单位,
     项目编码 …), whose reader then says what is missing; one "一级指标" alone is any table's."""
-    col_a = {L.label_key(sheet.value(r, 1)) for r in range(1, min(sheet.max_row, L.SCAN_ROWS) + 1)}
-    return len(col_a & L.PROJECT_SHEET_MARKERS) >= 2
+    return len(project_sheet_markers(sheet)) >= 2
 
 
 def made_by_xlgoals(grid: WorkbookGrid) -> bool:
