@@ -28,6 +28,22 @@ def seed(prefix: str) -> Document:
     return _load(prefix)
 
 
+def many_rows(n: int) -> Document:
+    """Seed 000's first project with its indicators repeated to ``n`` rows."""
+    doc = seed("000").model_copy(deep=True)
+    doc.tables = doc.tables[:1]
+    inds = doc.tables[0].indicators
+    doc.tables[0].indicators = [i.model_copy() for _ in range(n // len(inds) + 1) for i in inds][:n]
+    return doc
+
+
+def many_sheets(n: int) -> Document:
+    """Seed 000's first project ``n`` times, one project sheet each."""
+    doc = seed("000").model_copy(deep=True)
+    doc.tables = [doc.tables[0].model_copy(update={"index": k + 1}) for k in range(n)]
+    return doc
+
+
 def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Completed:
     """``xlgoals ARGS`` in a process of its own, as a user runs it (``env``: extra variables). The
     process is forked from one that imported the command line already (tests/forkrun.py);

@@ -59,7 +59,7 @@ PERCENT_EPS = 0.00005  # 0.005 percentage points, as the cells hold fractions
 AMOUNT_EPS = 0.005  # 万元
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per check: hashed by identity, not through its tree
 class LiveCheck:
     code: str  # the rule it belongs to
     target: TableField | IndicatorField  # the cell it marks

@@ -194,8 +194,11 @@ class Context:
         return self.config.param(p)
 
     def live(self) -> list[Fired]:
-        """The live checks of this rule that fire on the table's cells (``xlgoals.livecheck``)."""
-        return evaluate_table(self.t, self.doc.layout, self.rule.code)
+        """The live checks of this rule that fire on the table's cells (``xlgoals.livecheck``): every
+        check runs once per table, and each rule takes its own (a pass per rule read every row again)."""
+        t, layout = self.t, self.doc.layout
+        fired = self.shared(f"live:{id(t)}", lambda: evaluate_table(t, layout))
+        return [f for f in fired if f.check.code == self.rule.code]
 
     def emit_live(self, fired: Fired, message: str, hint: str | None = None) -> None:
         """Report a fired live check at the cell it marks (``hint``: instead of the rule's fix)."""

@@ -207,10 +207,11 @@ class _Builder:
         ws.set_row(hr, P.row_heights[P.indicator_header_row])
         level1 = P.columns[0]
         starts = _level1_blocks(t)
+        covered = sum(starts.values())  # the blocks run from the first row without a gap
         for k in range(nrows):
             r = P.first_indicator_row - 1 + k
             ind = t.indicators[k] if k < len(t.indicators) else None
-            if not any(s <= k < s + n for s, n in starts.items()):
+            if k >= covered:
                 ws.write_blank(r, level1.col - 1, None, text_in)
             for merged in (False, True):  # single cells first: keeps the shared-string order stable
                 for c in P.columns[1:]:

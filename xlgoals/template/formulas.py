@@ -62,14 +62,17 @@ def header_resolver(last_row: int, sheet: str = "") -> Resolver:
 def row_resolver(r: int, last_row: int) -> Resolver:
     """Cells of indicator row ``r``: column absolute, row relative (the formula is copied down); the
     rows below it run to the block's last row (absolute, so inserted rows widen it)."""
+    return _row_cells(str(r), str(r + 1), last_row)
 
+
+def _row_cells(row: str, next_row: str, last_row: int) -> Resolver:
     def letter(f: IndicatorField) -> str:
         return L.column_letter(P.column(f).col)
 
     def resolve(name: str) -> str:
         if name == BELOW_AREA:
-            return ",".join(f"${letter(f)}{r + 1}:${letter(f)}${last_row}" for f in BELOW_FIELDS)
-        return f"${letter(IndicatorField(name))}{r}"
+            return ",".join(f"${letter(f)}{next_row}:${letter(f)}${last_row}" for f in BELOW_FIELDS)
+        return f"${letter(IndicatorField(name))}{row}"
 
     return resolve
 
@@ -102,9 +105,18 @@ def header_flag(checks: tuple[LiveCheck, ...], last_row: int) -> str:
     return _joined(checks, header_resolver(last_row))
 
 
+_ROW, _NEXT = "\x01", "\x02"  # stand for a row's number and the next one's in ``_row_flag_pattern``
+
+
 @cache
+def _row_flag_pattern(layout: Layout, last_row: int) -> str:
+    """The row checks' formula rendered once, with placeholders for the row's number and the next
+    one's (rendering the expression tree again for each of 10 000 rows took seconds)."""
+    return _joined(row_checks(layout), _row_cells(_ROW, _NEXT, last_row))
+
+
 def row_flag(r: int, layout: Layout, last_row: int) -> str:
-    return _joined(row_checks(layout), row_resolver(r, last_row))
+    return _row_flag_pattern(layout, last_row).replace(_ROW, str(r)).replace(_NEXT, str(r + 1))
 
 
 @cache
