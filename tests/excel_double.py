@@ -19,14 +19,17 @@ number formats) and can be read back for assertions (``cell``, ``fills``, ``note
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from openpyxl.utils import column_index_from_string, get_column_letter
+
+from tests.openpyxl_reading import load_for_reading
 
 PROTECT_OPTIONS = (  # Worksheet.Protect keywords → the option names of the template's layout
     ("AllowFormattingCells", "format_cells"),
@@ -406,6 +409,9 @@ class App:
         self.alerts.append(prompt)
 
 
+_READ: dict[str, Book] = {}  # a workbook file's content hash → the book read from it
+
+
 class Book:
     def __init__(self, fullname: str) -> None:
         self.fullname = fullname
@@ -416,10 +422,24 @@ class Book:
 
     @classmethod
     def from_xlsx(cls, path: Path, active: str | None = None) -> Book:
-        """A book holding what ``path`` holds (values, formulas, locked cells, merges, protection)."""
+        """A book holding what ``path`` holds (values, formulas, locked cells, merges, protection).
+        A file read before is not read again: the tests open the same few workbooks dozens of times,
+        and openpyxl's two full loads of one took about a second (a copy of the book, a few ms)."""
+        data = path.read_bytes()
+        key = hashlib.sha256(data).hexdigest()
+        if key not in _READ:
+            _READ[key] = cls._read(path)
+        book = copy.deepcopy(_READ[key])
+        book.fullname = str(path)
+        if active:
+            book.active = book.sheets[active]
+        return book
+
+    @classmethod
+    def _read(cls, path: Path) -> Book:
         book = cls(str(path))
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path)
+        values = load_for_reading(path, data_only=True)
+        formulas = load_for_reading(path)
         for ws in formulas.worksheets:
             sheet = Sheet(book, ws.title)
             sheet.hidden = ws.sheet_state != "visible"
@@ -449,7 +469,7 @@ class Book:
                 allowed = {name for _, name in PROTECT_OPTIONS if not getattr(p, _ATTR[name])}
                 sheet.protection = Protection(True, allowed, bool(p.objects))
             book.sheet_list.append(sheet)
-        book.active = book.sheets[active] if active else book.sheet_list[formulas.index(formulas.active)]
+        book.active = book.sheet_list[formulas.index(formulas.active)]
         return book
 
     # --- what the tests read -----------------------------------------------------------------

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from tests import parity, soffice
+from tests.openpyxl_reading import load_for_reading
 from xlgoals import layout as L
 
 CASES = {c.name: c for c in parity.CASES}
@@ -45,7 +46,7 @@ def recalculated(tmp_path_factory) -> dict[str, openpyxl.Workbook]:
     files = [parity.CORPUS / f"{name}.xlsx" for name in sorted(CASES)]
     files.append(_mutant(parity.CORPUS / "amount_sum_wrong.xlsx", tmp / "mutant.xlsx"))
     outs = soffice.convert(files, "xlsx", tmp / "recalc")
-    return {out.stem: openpyxl.load_workbook(out, data_only=True) for out in outs}
+    return {out.stem: load_for_reading(out, data_only=True) for out in outs}
 
 
 def _mutant(src: Path, dst: Path) -> Path:

@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 
 from tests.helpers import seed
+from tests.openpyxl_reading import load_for_reading
 from xlgoals import layout as L
 from xlgoals.annotate import ANNOTATED_MARK, annotate_bytes, mark_with_openpyxl
 from xlgoals.check import check_file
@@ -35,7 +36,7 @@ def _view(data: bytes) -> dict[str, object]:
     """What a person sees of 校验's marks, read by openpyxl: fills, notes, results, links, print setup."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        wb = openpyxl.load_workbook(io.BytesIO(data))
+        wb = load_for_reading(io.BytesIO(data))
     out: dict[str, object] = {"sheets": wb.sheetnames}
     for ws in wb.worksheets:
         cells = {}
