@@ -72,8 +72,10 @@ def test_a_dask_cluster_gives_the_report_of_two_local_workers(scheduler, folder,
 
 
 def test_an_unreachable_scheduler_is_one_sentence(tmp_path):
+    """Nothing listens there: said at once, in words (Dask would retry for 10 s and end in a timeout)."""
     res = run("check", str(EXAMPLES), "-q", "--scheduler", "tcp://127.0.0.1:9")
     assert res.returncode == 2 and "Dask" in res.stderr and "Traceback" not in res.stderr
+    assert "连接被拒绝" in res.stderr and "错误号" not in res.stderr
     assert res.stderr.count("\n") == 1
 
 

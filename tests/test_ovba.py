@@ -42,11 +42,11 @@ def _same_or_padded(data: bytes, back: bytes) -> bool:
     return back[: len(data)] == data and len(back) % CHUNK == 0 and not back[len(data) :].strip(b"\x00")
 
 
-def test_a_thousand_random_inputs_round_trip_through_oletools():
+def test_three_hundred_random_inputs_round_trip_through_oletools():
     rnd = random.Random(15)
     printable = bytes(range(32, 127))
     padded = 0
-    for k in range(1000):
+    for k in range(300):  # sizes around the 4096-byte chunk, in three kinds of content
         size = rnd.choice((rnd.randint(0, 300), rnd.randint(3600, 4096), rnd.randint(4097, 12_000)))
         if k % 3 == 0:  # incompressible
             data = rnd.randbytes(size)

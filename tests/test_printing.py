@@ -118,14 +118,14 @@ def test_the_annotated_workbook_prints_its_problems_on_each_project_sheet(tmp_pa
 
 @pytest.mark.soffice
 def test_a_folders_review_workbook_prints_one_page_wide(tmp_path: Path) -> None:
-    """A reviewer's folder of 8 files (the examples but the 44-project one, each twice, so the same
-    project codes also meet across files): every sheet one page wide, no row shorter than its
-    wrapped text. (Each file adds about 20 pages; more files prove nothing more.)"""
+    """A reviewer's folder of 4 files (an example of each layout, each twice, so the same project
+    codes also meet across files): every sheet one page wide, no row shorter than its wrapped text.
+    (Each file adds about 20 pages; more files prove nothing more.)"""
     from tests import soffice
 
     folder = tmp_path / "in"
     folder.mkdir()
-    seeds = [p for k, p in SEEDS.items() if k != "001"]
+    seeds = [SEEDS["000"], SEEDS["003"]]
     for k in range(2 * len(seeds)):
         (folder / f"{k:02d}_{seeds[k % len(seeds)].name}").write_bytes(seeds[k % len(seeds)].read_bytes())
     out = tmp_path / "review.xlsx"

@@ -47,11 +47,23 @@ def _connect(url: str) -> socket.socket:
 
 
 def _answer(s: socket.socket) -> bytes:
-    """What the server sends until it closes the connection (or the read times out: b'TIMEOUT')."""
+    """The server's answer: its head and as many bytes of body as its Content-Length says, or what
+    came until it closed the connection (or the read timed out: b'TIMEOUT')."""
     got = b""
     try:
         while chunk := s.recv(65536):
             got += chunk
+            head, sep, body = got.partition(b"\r\n\r\n")
+            length = next(
+                (
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                ),
+                None,
+            )
+            if sep and length is not None and len(body) >= length:
+                break
     except TimeoutError:
         return got or b"TIMEOUT"
     except ConnectionResetError:

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import socket
 import tempfile
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from xlgoals import limits
 from xlgoals.batch import Job, Outcome, Runner, failed, outcomes, run_job
@@ -80,6 +82,16 @@ def _ship(job: Job) -> Shipment | FileResult:
     return Shipment(shown, job.path.name, data, job.in_folder, sources, job.context)
 
 
+def _refused_at_once(address: str) -> None:
+    """Raise the refusal of a TCP address where nothing listens, before Dask spends its whole
+    timeout retrying it (a mistyped port waited 10 s for the same sentence)."""
+    url = urlsplit(address if "://" in address else f"tcp://{address}")
+    if url.scheme != "tcp" or not url.hostname or url.port is None:
+        return
+    with socket.create_connection((url.hostname, url.port), timeout=3):
+        pass
+
+
 def dask_runner(address: str, window: int = 64) -> Runner:
     """A ``batch.check_paths`` runner that sends the jobs to the Dask scheduler at ``address``; at most
     ``window`` files are in flight at once, so neither this process nor the scheduler holds a whole
@@ -93,6 +105,7 @@ def dask_runner(address: str, window: int = 64) -> Runner:
                 '--scheduler 需要 Dask：请先安装 pip install "xlgoals[dask]"。', file=address
             ) from None
         try:
+            _refused_at_once(address)
             client = client_class(address, timeout=10)
         except (OSError, TimeoutError) as exc:
             raise XlgoalsInputError(f"无法连接 Dask 调度器：{describe(exc)}。", file=address) from None

@@ -21,6 +21,10 @@ _MESSAGES = {
     errno.EEXIST: "已有同名的文件或文件夹（无法在这里创建文件夹）",
     errno.EINVAL: "路径无效",
     errno.EIO: "读写出错（磁盘或网络盘可能有问题）",
+    errno.ECONNREFUSED: "连接被拒绝（该地址上没有程序在接收连接，请检查地址和端口）",
+    errno.EHOSTUNREACH: "无法到达该主机（请检查地址和网络）",
+    errno.ENETUNREACH: "网络不可达（请检查网络连接）",
+    errno.ETIMEDOUT: "连接超时（请检查地址、端口和网络）",
 }
 
 
