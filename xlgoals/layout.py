@@ -170,11 +170,15 @@ def field_info(f: Field) -> FieldInfo:
     return META_FIELDS[f]
 
 
+_SPACE = re.compile(r"\s+")
+_KEY_CHARS = str.maketrans({":": "：", "(": "（", ")": "）"})
+
+
 def label_key(text: object) -> str:
     """A label as compared: no white space, full-width colon and brackets ("其中:财政 资金" → "其中：财政资金")."""
     if text is None:
         return ""
-    return re.sub(r"\s+", "", str(text)).replace(":", "：").replace("(", "（").replace(")", "）")
+    return _SPACE.sub("", str(text)).translate(_KEY_CHARS)
 
 
 def field_name(f: Field) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from xlgoals.errors import XlgoalsInputError
@@ -177,7 +178,20 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、]|[�
 
 def normal(text: object) -> str:
     """A cell as compared with labels: ``label_key`` without numbering, a trailing colon or unit, a ★."""
-    key = label_key(text).strip("★*")
+    s = "" if text is None else str(text)
+    return _normal(s) if len(s) <= _CACHED_LENGTH else _uncached_normal(s)
+
+
+_CACHED_LENGTH = 200  # label-sized texts repeat from table to table; long ones are not kept
+
+
+@lru_cache(maxsize=1 << 14)
+def _normal(s: str) -> str:
+    return _uncached_normal(s)
+
+
+def _uncached_normal(s: str) -> str:
+    key = label_key(s).strip("★*")
     key = _NUMBERING.sub("", key)
     return _TRAILING.sub("", key)
 

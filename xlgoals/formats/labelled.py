@@ -448,16 +448,22 @@ def text_rows(lines: list[str], file: str) -> list[GridRow]:
     above, unless it is a title or note line between tables, which becomes a free row."""
     rows: list[GridRow] = []
     cells: list[GridCell] | None = None
+    width = 0  # the row's cells so far, the empty ones too (they are not kept: only counted)
     last: GridCell | None = None
     for idx, raw in enumerate(lines):
         line = clean_line(raw)
         if line.startswith("\t"):
             if cells is None:
-                cells = []
+                cells, width = [], 0
                 rows.append(GridRow())
-            for part in line.rstrip("\t").split("\t")[1:] or [""]:
-                last = GridCell(part.strip(), len(cells), Location(file=file, line=idx + 1))
-                cells.append(last)
+            parts = line.rstrip("\t").split("\t")[1:] or [""]
+            where = Location(file=file, line=idx + 1)
+            for k, part in enumerate(parts):
+                text = part.strip()
+                if text or k == len(parts) - 1:  # the last one may be continued by the next line
+                    last = GridCell(text, width + k, where)
+                    cells.append(last)
+            width += len(parts)
             rows[-1].cells = cells
         elif not line.strip():
             cells = None
