@@ -242,7 +242,10 @@ def test_an_annotated_copy_never_replaces_a_file_it_did_not_write(tmp_path):
     assert both.returncode == 1
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == ["pair.xlsx", "pair（标注）.xlsx"]
-    sources = {openpyxl.load_workbook(p).custom_doc_props["xlgoals-annotated"].value for p in out.iterdir()}
+    sources = {
+        openpyxl.load_workbook(p, read_only=True).custom_doc_props["xlgoals-annotated"].value
+        for p in out.iterdir()
+    }
     assert sources == {"pair.txt", "pair.xlsx"}
 
 
