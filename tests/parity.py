@@ -101,6 +101,18 @@ def _plan(*values: object) -> Edit:
     return _set(**{f.value: v for f, v in zip(PLAN_POINTS, values, strict=True)})
 
 
+def _copy_name(src: int, dst: int, suffix: str = "") -> Edit:
+    """Type indicator row ``src``'s 三级指标 into row ``dst`` (with ``suffix`` after it)."""
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws, col = _first(wb), P.column(IndicatorField.NAME).col
+        ws.cell(P.first_indicator_row + dst, col).value = (
+            str(ws.cell(P.first_indicator_row + src, col).value) + suffix
+        )
+
+    return edit
+
+
 def _blank_row(k: int) -> Edit:
     return _row(k, **{c.field.value: None for c in P.columns[1:]})
 
@@ -121,6 +133,11 @@ CASES: tuple[Case, ...] = (
     Case("code_20_characters", "项目编码少了一位（20位）", _set(**{CODE: "1307302400047410001H"})),
     Case(
         "code_trailing_space", "项目编码后多了一个空格（仍是21位）", _set(**{CODE: "13073024P00047410001H "})
+    ),
+    Case(
+        "level3_duplicate",
+        "第3、4行的三级指标改成与第1行相同（一个后面多了空格）",
+        _both(_copy_name(0, 2), _copy_name(0, 3, "  ")),
     ),
     Case("amount_thousands_text", "预算数输入为文本“2,800.00”", _set(**{T: "2,800.00"})),
     Case("amount_wanyuan_text", "预算数输入为“2800万元”", _set(**{T: "2800万元"})),

@@ -25,6 +25,7 @@ from xlgoals.formula import (
     MAX,
     NOT,
     OR,
+    SAME,
     SUBSTITUTE,
     TRIM,
     Area,
@@ -53,6 +54,7 @@ def test_rendering_keeps_precedence_and_quotes():
     assert render(IF(op("=", A, 'say "hi"'), "是", ""), resolve) == 'IF($C$4="say ""hi""","是","")'  # type: ignore[arg-type]
     assert render(COUNT(Area("r")), resolve) == "COUNT($D$7:$G$7)"  # type: ignore[arg-type]
     assert render(op(">", A, 0.00005), resolve) == "$C$4>0.00005"  # type: ignore[arg-type]
+    assert render(SAME(Area("r"), A), resolve) == "SUMPRODUCT((TRIM($D$7:$G$7)=TRIM($C$4))*1)"  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -96,6 +98,7 @@ def test_cell_values_as_a_spreadsheet_holds_them():
 CONTENTS: list[Value] = [
     None, " ", "　", 0.0, 2800.0, -5.0, 0.25, 30.0, 1.0, 1.00004, 1.2, "2800", "2,800.00", "2800万元",
     "２８００", "25%", "无", " 无 ", "≥95百分比", "≥**%", "≥* *%", "≥＊＊%", "万元", "%", "TRUE",
+    "完成率", " 完成率  ", "Ab", "aB", "a  b", "a b", "*", "<5",
 ]  # fmt: skip
 
 
@@ -109,7 +112,7 @@ def test_libreoffice_computes_every_live_check_as_evaluate_does(tmp_path: Path):
     checks = [*HEADER_CHECKS, *ROW_CHECKS]
     names = sorted({n for c in checks for n in _refs(c.when)})
     col = {n: k + 1 for k, n in enumerate(names)}  # one input column per cell name
-    areas = {"plan": 4, "indicators": 6, "below": 4}  # each area: its own block of columns
+    areas = {"plan": 4, "indicators": 6, "below": 4, "above": 4}  # each area: its own block of columns
     base = len(names) + 2
     area_cols = {}
     for name, width in areas.items():
@@ -150,7 +153,7 @@ def test_libreoffice_computes_every_live_check_as_evaluate_does(tmp_path: Path):
 def _refs(expr: object) -> set[str]:
     from xlgoals.formula import names
 
-    return {n for n in names(expr) if n not in ("plan", "indicators")}  # type: ignore[arg-type]
+    return {n for n in names(expr) if n not in ("plan", "indicators", "below", "above")}  # type: ignore[arg-type]
 
 
 def _letter(col: int) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import overload
 
 Value = float | str | bool | None  # what a cell holds: None is blank
 Resolver = Callable[[str], str]  # a cell's name → its address in a formula ("$C$4")
@@ -132,6 +133,13 @@ def SUBSTITUTE(text: Expr, old: str, new: str) -> Call:
     return call("SUBSTITUTE", text, old, new)
 
 
+def SAME(area: Area, x: Expr) -> Call:
+    """How many cells of ``area`` hold what ``x`` holds, compared as the sheet compares text after
+    TRIM (case-insensitively): rendered as SUMPRODUCT((TRIM(area)=TRIM(x))*1), not COUNTIF, whose
+    criteria would read * ? ~ as wildcards and a leading < > = as a comparison."""
+    return call("SAME", area, x)
+
+
 def blank(x: Expr) -> BinOp:
     """The cell shows nothing but spaces."""
     return op("=", TRIM(x), "")
@@ -168,6 +176,9 @@ def render(expr: Expr, resolve: Resolver) -> str:
         return resolve(expr.name)
     if isinstance(expr, Lit):
         return _literal(expr.value)
+    if isinstance(expr, Call) and expr.fn == "SAME":
+        area, x = (render(a, resolve) for a in expr.args)
+        return f"SUMPRODUCT((TRIM({area})=TRIM({x}))*1)"
     if isinstance(expr, Call):
         return f"{expr.fn}({','.join(render(a, resolve) for a in expr.args)})"
     assert isinstance(expr, BinOp)
@@ -341,6 +352,19 @@ def _call(expr: Call) -> Compiled:
         return lambda c, a: all([_truth(x(c, a)) for x in args])
     if fn == "OR":
         return lambda c, a: any([_truth(x(c, a)) for x in args])
+    if fn == "SAME":
+        area = expr.args[0]
+        assert isinstance(area, Area), "SAME counts over a range"
+        name, value = area.name, args[1]
+
+        def same(c: Cells, a: Areas) -> Value:
+            cells = a[name]
+            key = _same_key(value(c, a))
+            if isinstance(cells, SameCounts):
+                return float(cells.count_same(key))
+            return float(sum(_same_key(v) == key for v in cells))
+
+        return same
     if fn in ("COUNT", "COUNTA", "MAX"):
         parts = [
             (x.name, None) if isinstance(x, Area) else ("", f) for x, f in zip(expr.args, args, strict=True)
@@ -365,6 +389,38 @@ def _call(expr: Call) -> Compiled:
         (only,) = args
         return lambda c, a: function(only(c, a))
     return lambda c, a: function(*[x(c, a) for x in args])
+
+
+def _same_key(v: Value) -> str:
+    """What SAME compares: the text TRIM gives, case-folded as the sheet's = compares text."""
+    return _trim(_text(v)).casefold()
+
+
+class SameCounts(Sequence[Value]):
+    """A range given to SAME as counts of its cells' keys, not as its cells: the 三级指标 above each
+    row of a 10 000-row block, asked row by row, are one growing tally instead of 10 000 lists."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+        self._cells: list[Value] = []
+
+    def add(self, v: Value) -> None:
+        self._cells.append(v)
+        key = _same_key(v)
+        self._counts[key] = self._counts.get(key, 0) + 1
+
+    def count_same(self, key: str) -> int:
+        return self._counts.get(key, 0)
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    @overload
+    def __getitem__(self, i: int) -> Value: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Value]: ...
+    def __getitem__(self, i: int | slice) -> Value | Sequence[Value]:
+        return self._cells[i]
 
 
 class _NotFound(str):

@@ -36,12 +36,14 @@ from xlgoals.formula import (
     LEN,
     NOT,
     OR,
+    SAME,
     SUBSTITUTE,
     TRIM,
     Area,
     Expr,
     N,
     Ref,
+    SameCounts,
     Value,
     blank,
     cell_value,
@@ -52,9 +54,12 @@ from xlgoals.formula import (
 )
 from xlgoals.model import LAYOUT_FIELDS, GoalTable, Layout, PlanMode, SheetRow, SheetView
 
+P = L.PROJECT
+
 PLAN_AREA = "plan"  # the four plan cells as one range
 BLOCK_AREA = "indicators"  # the whole indicator block
 BELOW_AREA = "below"  # for an indicator row: the 三级指标 and 指标值 cells of the rows below it in the block
+ABOVE_AREA = "above"  # for an indicator row: the 三级指标 cells above it, from the block's header row
 PERCENT_EPS = 0.00005  # 0.005 percentage points, as the cells hold fractions
 AMOUNT_EPS = 0.005  # 万元
 
@@ -233,6 +238,12 @@ ROW_CHECKS: tuple[LiveCheck, ...] = (
     ),
     LiveCheck("STRUCT-009", IndicatorField.VALUE, "指标值未填。", AND(_real(NAME), blank(VALUE))),
     LiveCheck(
+        "STRUCT-011",
+        IndicatorField.NAME,
+        "三级指标与上方的指标重复。",
+        AND(_real(NAME), op(">", SAME(Area(ABOVE_AREA), NAME), 0)),
+    ),
+    LiveCheck(
         "STRUCT-010",
         IndicatorField.NAME,
         "三级指标未填，却填了指标值。",
@@ -364,9 +375,12 @@ def evaluate_view(v: SheetView, layout: Layout, code: str | None = None) -> list
         filled_here: list[Value] = [x for f in BELOW_FIELDS if (x := r.cells.get(f)) is not None]  # COUNTA
         seen = filled_here[:1] or seen
     nearest.reverse()
+    above = SameCounts()  # the 三级指标 column from the header row down to the row before
+    above.add(P.column(IndicatorField.NAME).header)
     for r, below in zip(v.rows if rows else (), nearest, strict=True):
         row_cells = {f.value: x for f, x in r.cells.items()}
-        out += [Fired(c, r) for c in rows if _true(c.when, row_cells, {BELOW_AREA: below})]
+        out += [Fired(c, r) for c in rows if _true(c.when, row_cells, {BELOW_AREA: below, ABOVE_AREA: above})]
+        above.add(r.cells.get(IndicatorField.NAME))
     return out
 
 

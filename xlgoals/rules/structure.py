@@ -206,23 +206,21 @@ def placeholder_row(ctx: Context) -> None:
 @rule(
     "STRUCT-011", "duplicate-level3", "warning",
     title="同一项目内三级指标重复：“{z}”",
-    what="同一张表中三级指标名称是否重复。",
+    what="同一张表中三级指标名称是否重复（从第二次出现起，逐行标出）。",
     why="重复指标无法分别考核（002 第261/275行“完成率”，001 第2964/2978行）。",
     bad="两行都叫“任务完成及时率”", good="每个三级指标只出现一次",
     fix="合并重复的指标，或把名称改为能区分的说法（写明对象或口径）。",
 )  # fmt: skip
 def duplicate_level3(ctx: Context) -> None:
-    counts = Counter(i.name.strip() for _, i in rows(ctx.t) if i.name.strip())
-    reported: set[str] = set()
-    for k, ind in rows(ctx.t):
+    seen: Counter[str] = Counter()
+    for fired in ctx.live():  # each repeat, from its second appearance: where the sheet marks it
+        ind = _indicator(ctx, fired)
+        if ind is None:
+            continue
         name = ind.name.strip()
-        if counts.get(name, 0) > 1 and name not in reported:
-            reported.add(name)
-            ctx.emit(
-                f"同一项目内三级指标重复：{quote(name)}（{counts[name]}次）。",
-                indicator=(k, ind),
-                field=IndicatorField.NAME,
-            )
+        key = " ".join(name.split()).casefold()
+        seen[key] += 1
+        ctx.emit_live(fired, f"同一项目内三级指标重复：{quote(name)}（第{seen[key] + 1}次出现）。")
 
 
 @rule(

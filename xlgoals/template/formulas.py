@@ -17,6 +17,7 @@ from xlgoals import layout as L
 from xlgoals.fields import IndicatorField, TableField
 from xlgoals.formula import IF, Expr, Lit, Resolver, concat, render
 from xlgoals.livecheck import (
+    ABOVE_AREA,
     BELOW_AREA,
     BELOW_FIELDS,
     BLOCK_AREA,
@@ -62,16 +63,19 @@ def header_resolver(last_row: int, sheet: str = "") -> Resolver:
 def row_resolver(r: int, last_row: int) -> Resolver:
     """Cells of indicator row ``r``: column absolute, row relative (the formula is copied down); the
     rows below it run to the block's last row (absolute, so inserted rows widen it)."""
-    return _row_cells(str(r), str(r + 1), last_row)
+    return _row_cells(str(r), str(r - 1), str(r + 1), last_row)
 
 
-def _row_cells(row: str, next_row: str, last_row: int) -> Resolver:
+def _row_cells(row: str, previous: str, next_row: str, last_row: int) -> Resolver:
     def letter(f: IndicatorField) -> str:
         return L.column_letter(P.column(f).col)
 
     def resolve(name: str) -> str:
         if name == BELOW_AREA:
             return ",".join(f"${letter(f)}{next_row}:${letter(f)}${last_row}" for f in BELOW_FIELDS)
+        if name == ABOVE_AREA:  # from the header row (absolute), so a row inserted above still counts
+            name_col = letter(IndicatorField.NAME)
+            return f"${name_col}${P.indicator_header_row}:${name_col}{previous}"
         return f"${letter(IndicatorField(name))}{row}"
 
     return resolve
@@ -105,18 +109,19 @@ def header_flag(checks: tuple[LiveCheck, ...], last_row: int) -> str:
     return _joined(checks, header_resolver(last_row))
 
 
-_ROW, _NEXT = "\x01", "\x02"  # stand for a row's number and the next one's in ``_row_flag_pattern``
+_ROW, _PREVIOUS, _NEXT = "\x01", "\x03", "\x02"  # a row's number, the one before and after it
 
 
 @cache
 def _row_flag_pattern(layout: Layout, last_row: int) -> str:
     """The row checks' formula rendered once, with placeholders for the row's number and the next
     one's (rendering the expression tree again for each of 10 000 rows took seconds)."""
-    return _joined(row_checks(layout), _row_cells(_ROW, _NEXT, last_row))
+    return _joined(row_checks(layout), _row_cells(_ROW, _PREVIOUS, _NEXT, last_row))
 
 
 def row_flag(r: int, layout: Layout, last_row: int) -> str:
-    return _row_flag_pattern(layout, last_row).replace(_ROW, str(r)).replace(_NEXT, str(r + 1))
+    pattern = _row_flag_pattern(layout, last_row)
+    return pattern.replace(_ROW, str(r)).replace(_PREVIOUS, str(r - 1)).replace(_NEXT, str(r + 1))
 
 
 @cache
@@ -140,11 +145,12 @@ def flag_cells(last_row: int, prefix: str = "") -> str:
 
 
 # What the 表内校验 row says. The sheet checks only what a formula can: with no 提示 it does not claim
-# that nothing is wrong, and it says where the 提示 are (the 提示 column is on screen; the template
-# prints the official columns only, an annotated copy prints it too).
+# that nothing is wrong, and it says where the 提示 are: in the spreadsheet's 提示 column, which the
+# template does not print (it prints the official columns only; an annotated copy prints it too), so
+# on paper the row sends the reader to the file, not to a column the page lacks.
 FOOTER_CLEAR = "表内未发现问题；完整检查请点“校验”"
 FOOTER_CLEAR_CHECKED = "表内未发现问题"  # after 校验, whose result follows (``marks.footer_suffix``)
-FOOTER_FLAGS = ("表内提示 ", " 处，见{col}列“提示”")
+FOOTER_FLAGS = ("表内提示 ", " 处，见电子表格{col}列“提示”")
 
 
 def footer(last_row: int, suffix: str = "") -> str:
