@@ -11,6 +11,7 @@ import pytest
 
 from tests.helpers import ROOT
 from xlgoals import layout as L
+from xlgoals.frameworks import level1_lists
 from xlgoals.template.builder import build_bytes
 
 COMMITTED = ROOT / "workbook_templates" / "绩效目标表.xlsx"
@@ -120,6 +121,17 @@ def test_dropdowns_dependent_lists_and_prompts(wb):
     lists = wb[L.LISTS_SHEET]
     produce = [c.value for c in lists["B"][1:] if c.value]
     assert lists["B1"].value == "产出指标" and produce == ["数量指标", "质量指标", "时效指标", "成本指标"]
+
+
+def test_a_typed_level_outside_the_lists_is_refused_or_asked(wb):
+    """一级 typed outside its list is refused (STRUCT-002 is an error); 二级 outside its 一级's list
+    asks before it is kept (STRUCT-003 judges regional variants); 依据 is free text with suggestions."""
+    by_range = {str(dv.sqref): dv for dv in wb["项目1"].data_validations.dataValidation}
+    level1, level2, basis = by_range["A10:A39"], by_range["B10:B39"], by_range["G10:G39"]
+    assert level1.showErrorMessage and level1.errorStyle in (None, "stop")  # stop is the default
+    assert all(name in level1.error for name, _ in level1_lists()), level1.error
+    assert level2.showErrorMessage and level2.errorStyle == "warning" and "校验" in level2.error
+    assert not basis.showErrorMessage
 
 
 def test_live_flags_are_formulas(wb):

@@ -630,6 +630,8 @@ BASIS_SUGGESTIONS = (
     "其他标准",
 )
 LEVEL1_LIST_NAME = "一级指标"  # defined name of the 一级 dropdown; one per 一级 holds its 二级
+LEVEL1_REFUSED = "一级指标只能是产出指标、效益指标、满意度指标或成本指标，请从下拉框选择。"
+LEVEL2_ASKED = "这个二级指标不在所选一级指标的标准列表中（见下拉框）。确实要用，请点“是”；校验会再检查它。"
 ALL_LEVEL2_LIST_NAME = "二级指标全部"
 BASIS_LIST_NAME = "依据建议"
 VALUE_PROMPT = "定量：比较符+数值+单位，如 ≥95%、≤350万元、≥1000人；比率用%；成本用≤；满意度 ≥90%。定性请写明分级（如“达成年度指标”）。"
@@ -655,13 +657,27 @@ def project_validations(last_row: int) -> list[tuple[str, dict[str, Any]]]:
         "error_message": "请填写不小于0的数字（单位：万元），不要带单位或文字。",
     }
     return [
-        (block(IndicatorField.LEVEL1), {"validate": "list", "source": f"={LEVEL1_LIST_NAME}", "show_error": False}),
+        # 一级: only the list (STRUCT-002 is an error for anything else); 二级: the list of its 一级, and
+        # a name outside it asks before it is kept (regional variants exist; STRUCT-003 judges them).
+        # Typing is checked; pasting is not (no spreadsheet checks a paste): 校验 still reports both.
+        (
+            block(IndicatorField.LEVEL1),
+            {
+                "validate": "list",
+                "source": f"={LEVEL1_LIST_NAME}",
+                "error_type": "stop",
+                "error_title": Label.LEVEL1,
+                "error_message": LEVEL1_REFUSED,
+            },
+        ),
         (
             block(IndicatorField.LEVEL2),
             {
                 "validate": "list",
                 "source": f'=INDIRECT(IF(${level1_first}="","{ALL_LEVEL2_LIST_NAME}",${level1_first}))',
-                "show_error": False,
+                "error_type": "warning",
+                "error_title": Label.LEVEL2,
+                "error_message": LEVEL2_ASKED,
             },
         ),
         (block(IndicatorField.VALUE), {"validate": "any", "input_title": Label.VALUE, "input_message": VALUE_PROMPT}),
