@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import json
 import os
 import resource
@@ -105,6 +106,8 @@ def _zygote() -> None:
 
     for module in PRELOAD:
         importlib.import_module(module)
+    gc.collect()
+    gc.freeze()  # the children's collector leaves the preloaded objects alone: no copy-on-write of them
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.signal(signal.SIGCHLD, lambda *_: os.write(wake_w, b"x"))
