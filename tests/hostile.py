@@ -22,9 +22,9 @@ import msoffcrypto.format.ooxml as ooxml
 import xlsxwriter
 
 from tests.helpers import SEEDS, many_rows, many_sheets, seed
-from xlgoals.limits import MAX_MEMBER_INFLATED
 from xlgoals.formats.document_json import dumps
 from xlgoals.formats.docx import build_docx
+from xlgoals.limits import MAX_MEMBER_INFLATED
 from xlgoals.template.builder import build_bytes
 
 
@@ -354,7 +354,7 @@ def build(folder: Path) -> list[Case]:
                         fh.write(chunk)
             else:
                 zf.writestr(name, content)
-    assert 16 << 24 > MAX_MEMBER_INFLATED
+    assert MAX_MEMBER_INFLATED < 16 << 24
     add(Case("bomb.xlsx", "refused", "过大"), bomb.getvalue())
     add(Case("encrypted.xlsx", "refused", "密码"), _encrypted(seed000))
 
