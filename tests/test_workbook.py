@@ -270,3 +270,39 @@ def test_a_project_sheet_moved_to_the_end_is_said_to_drop_out_of_the_totals(tmp_
     # in its place it is counted: no finding
     path.write_bytes(build_bytes(seed("000")))
     assert "STRUCT-016" not in {f.code for f in check_document(read_workbook(path, fast=fast))}
+
+
+@pytest.mark.soffice
+def test_a_list_row_copied_with_its_formulas_is_said_to_show_another_project(tmp_path):
+    """A 项目清单 row copied from the row above and given the new sheet's name, its formulas still
+    reading the old sheet: recalculated (LibreOffice), the row shows the other project again, and
+    STRUCT-016 says so at that row — not for the rows that are right."""
+    from tests import soffice
+    from xlgoals.template.formulas import list_row
+
+    src = tmp_path / "copied.xlsx"
+    src.write_bytes(build_bytes(seed("000")))
+    wb = openpyxl.load_workbook(src)
+    ws = wb[L.LIST_SHEET]
+    first, second = L.LIST.first_row, L.LIST.first_row + 1
+    sheet_col = next(k for k, c in enumerate(L.LIST.columns, start=1) if c.kind == L.ListKind.SHEET)
+    old_sheet, new_sheet = ws.cell(first, sheet_col).value, ws.cell(second, sheet_col).value
+    last = L.PROJECT.first_indicator_row + L.PROJECT.indicator_rows - 1
+    for k, value in enumerate(list_row(2, old_sheet, last), start=1):  # the row above, copied down
+        ws.cell(second, k).value = value
+    ws.cell(second, sheet_col).value = new_sheet  # … and only the sheet's name typed over
+    wb.save(src)
+    (path,) = soffice.convert([src], "xlsx", tmp_path / "recalc")
+    found = [f for f in check_document(read_workbook(path)) if f.code == "STRUCT-016"]
+    assert len(found) == 1, [f.message for f in found]
+    (f,) = found
+    assert f.location is not None and (f.location.sheet, f.location.cell) == (
+        L.LIST_SHEET,
+        L.cell_name(sheet_col, second),
+    )
+    assert f"工作表“{new_sheet}”" in f.message and f"“{old_sheet}”" in f.message
+    # the untouched workbook, recalculated the same way: nothing to say
+    untouched = tmp_path / "untouched.xlsx"
+    untouched.write_bytes(build_bytes(seed("000")))
+    (clean,) = soffice.convert([untouched], "xlsx", tmp_path / "recalc2")
+    assert "STRUCT-016" not in {f.code for f in check_document(read_workbook(clean))}

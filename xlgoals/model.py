@@ -252,6 +252,8 @@ class Document(BaseModel):
     layout_version: int | None = Field(default=None, exclude=True)  # of an xlgoals workbook
     # An xlgoals workbook's 项目清单: (row, sheet name) of each project row, in order.
     listed_sheets: list[tuple[int, str]] | None = Field(default=None, exclude=True)
+    # … and the project code and name each of those rows shows (its formulas' cached values).
+    listed_shown: dict[int, tuple[str, str]] = Field(default_factory=dict, exclude=True)
     # An xlgoals workbook's sheets that were not read as project tables (填表说明, a gutted sheet …).
     other_sheets: list[str] = Field(default_factory=list, exclude=True)
     # An xlgoals workbook's project sheets that stand outside the span the 项目清单's amount totals sum.
@@ -273,6 +275,7 @@ class Document(BaseModel):
         doc.settings = []
         doc.layout_version = None
         doc.listed_sheets = None
+        doc.listed_shown = {}
         doc.other_sheets = []
         doc.outside_totals = []
         doc.meta.locations = {}

@@ -344,6 +344,15 @@ def _listed_sheets(sheet: SheetGrid | None) -> list[tuple[int, str]] | None:
     return out
 
 
+def _listed_shown(sheet: SheetGrid | None, listed: list[tuple[int, str]]) -> dict[int, tuple[str, str]]:
+    """Row → the (项目编码, 项目名称) a 项目清单 row shows: what its formulas last computed."""
+    if sheet is None:
+        return {}
+    col = {c.field: k for k, c in enumerate(L.LIST.columns, start=1) if c.field is not None}
+    code, name = col[TableField.PROJECT_CODE], col[TableField.PROJECT_NAME]
+    return {r: (text(sheet.value(r, code)), text(sheet.value(r, name))) for r, _ in listed}
+
+
 def read_template(grid: WorkbookGrid) -> Document:
     meta_sheet = read_meta(grid.path, grid)
     notes = meta_sheet.notes
@@ -373,6 +382,7 @@ def read_template(grid: WorkbookGrid) -> Document:
         layout_version=meta_sheet.version,
     )
     doc.listed_sheets = _listed_sheets(grid.get(L.LIST_SHEET))
+    doc.listed_shown = _listed_shown(grid.get(L.LIST_SHEET), doc.listed_sheets or [])
     read = {loc.sheet for t in tables for loc in t.locations.values()}
     doc.other_sheets = [s.name for s in grid.sheets if s.name not in read]
     doc.outside_totals = _outside_totals(grid.order, [t.sheet_name for t in tables])

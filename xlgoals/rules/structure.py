@@ -290,7 +290,8 @@ LIST_SHEET_COLUMN = next(k for k, c in enumerate(LIST.columns, start=1) if c.kin
 @rule(
     "STRUCT-016", "list-incomplete", "warning", scope=Scope.DOCUMENT,
     title="项目清单与项目表对不上",
-    what="工作簿的“项目清单”是否列出了每一张项目表，列出的工作表是否都存在，项目表是否都在清单的金额合计范围内。",
+    what="工作簿的“项目清单”是否列出了每一张项目表，列出的工作表是否都存在，每一行显示的是否就是它列出的那张表"
+    "（复制上一行后只改了表名，公式仍指向原表），项目表是否都在清单的金额合计范围内。",
     why="手工复制或删除、改名项目表后常忘了改清单：清单的指标数、提示数合计漏算，或者显示 #REF!。"
     "预算数、财政资金、其他资金的合计对“公开说明”与隐藏工作表之间的全部项目表求和：复制时选“移至最后”的"
     "项目表落在隐藏工作表之后，金额合计悄悄漏掉它。",
@@ -323,7 +324,20 @@ def list_incomplete(ctx: Context) -> None:
                 location=title,
             )
     file = ctx.doc.source
+    shows = {_shows(t): t for t in ctx.doc.tables}
+    by_sheet = {
+        loc.sheet: t for t in ctx.doc.tables if (loc := t.locations.get(TableField.TITLE)) is not None
+    }
     for r, name in listed:
+        own, shown = by_sheet.get(name), ctx.doc.listed_shown.get(r, ("", ""))
+        other = shows.get(shown) if any(shown) else None
+        if own is not None and other is not None and shown != _shows(own):
+            ctx.emit(
+                f"“{LIST_SHEET}”第{r}行列出工作表“{name}”，显示的却是工作表“{other.sheet_name}”的项目"
+                f"（{shown[0] or shown[1]}）：这一行多半是复制来的，公式仍指向“{other.sheet_name}”。"
+                f"请把这一行公式中的工作表名改为“{name}”。",
+                location=Location(file=file, sheet=LIST_SHEET, cell=cell_name(LIST_SHEET_COLUMN, r)),
+            )
         if name not in sheets and name in ctx.doc.other_sheets:
             ctx.emit(
                 f"“{LIST_SHEET}”第{r}行列出的工作表“{name}”存在，但已不是完整的项目表（找不到“项目编码”“一级指标”"
@@ -335,6 +349,11 @@ def list_incomplete(ctx: Context) -> None:
                 f"“{LIST_SHEET}”第{r}行列出的工作表“{name}”不存在（被删除或改名），这一行的公式会显示 #REF!。",
                 location=Location(file=file, sheet=LIST_SHEET, cell=cell_name(LIST_SHEET_COLUMN, r)),
             )
+
+
+def _shows(t: GoalTable) -> tuple[str, str]:
+    """What a 项目清单 row of this table shows of it: (项目编码, 项目名称)."""
+    return (t.project_code.strip(), t.project_name.strip())
 
 
 FORM_FIELDS = (
