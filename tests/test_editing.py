@@ -80,3 +80,29 @@ def test_list_totals_count_the_copied_sheet(edited):
     money = parity.list_totals(wb)[:3]
     assert money == parity.core_totals(edited)[:3]
     assert money[0] == "13080.00"  # 12980 of example 000 + the copied sheet's 100
+
+
+def test_a_column_inserted_before_the_hints_moves_no_finding(tmp_path: Path) -> None:
+    """A clerk inserts a 备注 column after 指标值确定依据 (before 提示) and writes in it: the 提示
+    column and the flat layout's columns move right. 校验 finds them by their labels and says what
+    it says of the unedited workbook, at the same cells — it read the moved 提示 formulas as data."""
+    src = parity.CORPUS / "clean.xlsx"
+    first = parity.project_sheets(openpyxl.load_workbook(src))[0]
+    head = P.indicator_header_row
+    steps = [
+        {"insert_columns": first, "before": P.flag_column, "count": 1},
+        {"set": first, "cells": {f"H{head}": "备注", f"H{head + 1}": "上年已完成一半"}},
+    ]
+    edited = soffice.edit(src, tmp_path / "column.xlsx", steps)
+    ws = openpyxl.load_workbook(edited)[first]
+    assert ws.cell(head, P.flag_column + 1).value == L.Label.FLAG  # the 提示 column did move
+    (recalculated,) = soffice.convert([src], "xlsx", tmp_path / "recalc")
+
+    def found(path: Path) -> set[tuple[str, str | None, str | None]]:
+        result, _ = check_file(path)
+        assert not result.error, result.error
+        return {
+            (f.code, f.location and f.location.sheet, f.location and f.location.cell) for f in result.findings
+        }
+
+    assert found(edited) == found(recalculated)

@@ -7,6 +7,9 @@ which runs on Debian's python3 with the ``uno`` module; the project's venv has n
   what 填表说明 tells a clerk: insert N rows below row ROW and paste a copy of its columns FIRST–LAST
   into them (formulas, merges, validation and fills come along), then clear the copies' cells except
   the columns in ``keep`` (the 提示 formula); columns are 1-based;
+* ``{"insert_columns": SHEET, "before": COL, "count": N}`` — insert N empty columns before column
+  COL (1-based), as a clerk adding a 备注 column does (the sheet's protection is lifted for it: it
+  has no password);
 * ``{"copy_sheet": SHEET, "as": NAME}`` — copy a project sheet by hand (placed after it);
 * ``{"set": SHEET, "cells": {"C12": "text" or number or null}}`` — type into cells.
 
@@ -45,6 +48,13 @@ def _insert_rows(doc: object, step: dict) -> None:
     sheet.protect("")
 
 
+def _insert_columns(doc: object, step: dict) -> None:
+    sheet = doc.Sheets.getByName(step["insert_columns"])
+    sheet.unprotect("")
+    sheet.Columns.insertByIndex(int(step["before"]) - 1, int(step["count"]))
+    sheet.protect("")
+
+
 def _copy_sheet(doc: object, step: dict) -> None:
     sheets = doc.Sheets
     names = list(sheets.getElementNames())
@@ -61,6 +71,8 @@ def apply(doc: object, steps: list[dict]) -> None:
     for step in steps:
         if "insert_rows" in step:
             _insert_rows(doc, step)
+        elif "insert_columns" in step:
+            _insert_columns(doc, step)
         elif "copy_sheet" in step:
             _copy_sheet(doc, step)
         else:

@@ -146,7 +146,7 @@ def read_project(path: str, sheet: SheetGrid, index: int) -> GoalTable:
     view = SheetView(header={f: cell_value(value(f)) for f in _VIEW_FIELDS})
     t.indicators = _indicators(rd, head + 1, view)
     inputs = {where(f) for f in _VIEW_FIELDS}
-    columns = {c.col for c in (*P.columns, *P.extra_columns)}
+    columns = {col for col, _ in block_columns(sheet, head).values()}
     rows_of_block = {r.row for r in view.rows}
     view.unknown = [
         L.cell_name(c, r)
@@ -165,22 +165,37 @@ _VIEW_FIELDS = tuple(
 )
 
 
+def block_columns(sheet: SheetGrid, head: int) -> dict[IndicatorField, tuple[int, int]]:
+    """Where each column of the indicator block is on this sheet: (first, last column), found by its
+    label on the block's header row — a column a clerk inserted (a 备注 after 指标值确定依据) moves
+    the ones after it — or where the template puts it when its label is not there."""
+    found: dict[str, int] = {}
+    cells = sheet.rows[head - 1] if 0 < head <= sheet.max_row else []
+    for col, value in enumerate(cells, start=1):
+        found.setdefault(L.label_key(value), col)
+    out: dict[IndicatorField, tuple[int, int]] = {}
+    for c in (*P.columns, *P.extra_columns):
+        col = found.get(L.label_key(c.header), c.col)
+        out[c.field] = (col, col + c.right - c.col)
+    return out
+
+
 def _indicators(rd: _SheetReader, first: int, view: SheetView) -> list[Indicator]:
     """The indicator rows below the header row; every row of the block also goes into ``view``."""
     sheet = rd.s
     out: list[Indicator] = []
     level1 = level2 = ""
+    at = block_columns(sheet, first - 1)
     for rr in range(first, sheet.max_row + 1):
         if L.label_key(sheet.value(rr, 1)) == L.Label.FOOTER:
             break
-        row = SheetRow(
-            row=rr,
-            cells={c.field: cell_value(sheet.value(rr, c.col)) for c in (*P.columns, *P.extra_columns)},
-        )
+        row = SheetRow(row=rr, cells={f: cell_value(sheet.value(rr, col)) for f, (col, _) in at.items()})
         view.rows.append(row)
-        texts = {c.field: text(sheet.value(rr, c.col)) for c in (*P.columns, *P.extra_columns)}
+        texts = {f: text(sheet.value(rr, col)) for f, (col, _) in at.items()}
         spill = "".join(
-            text(sheet.value(rr, col)) for c in P.columns for col in range(c.col + 1, c.right + 1)
+            text(sheet.value(rr, col))
+            for c in P.columns
+            for col in range(at[c.field][0] + 1, at[c.field][1] + 1)
         )  # text typed into the second column of a merged pair on an inserted (unmerged) row
         if not any(texts.values()) and not spill:
             continue  # a blank row inside the block
@@ -195,7 +210,7 @@ def _indicators(rd: _SheetReader, first: int, view: SheetView) -> list[Indicator
             else:
                 setattr(ind, attribute(c.field), texts[c.field])
             if texts[c.field] or c in P.columns:  # optional columns are located only where filled
-                ind.locations[c.field] = rd.loc(rr, c.col)
+                ind.locations[c.field] = rd.loc(rr, at[c.field][0])
         if spill and spill != ind.description:
             ind.description += spill
         row.indicator = len(out)
