@@ -15,6 +15,7 @@ from tests.helpers import SEEDS, run, seed
 from xlgoals import layout as L
 from xlgoals.check import check_document
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.fields import TableField
 from xlgoals.formats.docx import build_docx
 from xlgoals.formats.workbook import read as read_workbook
 from xlgoals.model import Document, GoalTable, Indicator, Layout, PlanPoint, SourceFormat
@@ -251,6 +252,18 @@ def test_a_number_typed_as_text_in_the_plan_is_told_why_it_is_not_a_number(tmp_p
     path.write_bytes(build_bytes(doc))
     (f,) = [f for f in check_document(read_workbook(path)) if f.code == "PLAN-006"]
     assert "存成了文本" in f.message and "删去空格" in f.hint
+
+
+def test_an_amount_typed_with_spaces_is_told_the_spaces_are_the_problem(tmp_path):
+    """ " 300 " in the 预算数 cell was reported as “300” 填的是文本 — the clerk sees 300 and no reason."""
+    path = tmp_path / "amount_text.xlsx"
+    path.write_bytes(build_bytes(seed("000")))
+    wb = openpyxl.load_workbook(path)
+    ws = wb[next(n for n in wb.sheetnames if n.startswith("1 "))]
+    ws[L.PROJECT.input(TableField.BUDGET_TOTAL).at.a1] = " 2800 "
+    wb.save(path)
+    (f,) = [f for f in check_document(read_workbook(path)) if f.code == "FUND-001" and "文本" in f.message]
+    assert "“ 2800 ”数字前后有空格" in f.message and "删去空格" in f.message
 
 
 @pytest.mark.parametrize("fast", [True, False])

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from xlgoals.fields import TableField
 from xlgoals.layout import field_name
+from xlgoals.livecheck import view
 from xlgoals.rules.common import clean, quote
 from xlgoals.rules.registry import Context, Family, Scope, rule
 from xlgoals.values import parse_amount
+
+_PLAIN = re.compile(r"-?\d+(?:\.\d+)?")  # a number as a spreadsheet reads it, were it not text
 
 FAMILY = Family("FUND", "金额与资金用途")
 _AMOUNTS = (
@@ -37,8 +42,14 @@ def budget_sum(ctx: Context) -> None:
         name, raw = field_name(f), raws.get(f, "")
         if fired.check.kind == "text":
             number = parse_amount(raw)
+            typed = view(ctx.t).header.get(f)
             if number is None:
                 ctx.emit_live(fired, f"{name}“{raw}”不是有效金额。")
+            elif isinstance(typed, str) and typed != typed.strip() and _PLAIN.fullmatch(raw):
+                ctx.emit_live(  # " 300 ": the number is right, the spaces made it text
+                    fired,
+                    f"{name}“{typed}”数字前后有空格，存成了文本：表格的合计不会计入。请删去空格，改为数字 {number:.2f}。",
+                )
             else:
                 ctx.emit_live(
                     fired, f"{name}“{raw}”填的是文本，不是数字：表格的合计不会计入。请改为数字 {number:.2f}。"
