@@ -3,8 +3,6 @@ why a target was missed. They run only on a table that has those columns (a goal
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from xlgoals.fields import IndicatorField
 from xlgoals.rules.common import quote, rows
 from xlgoals.rules.registry import Context, Family, rule
@@ -43,11 +41,10 @@ def missed(target: IndicatorValue, actual: IndicatorValue) -> bool:
         return False
     if target.unit and actual.unit and target.unit != actual.unit:
         return False
-    t, a = Decimal(target.number), Decimal(actual.number)
     if target.op in ("≤", "<"):
-        return a > t
+        return actual.number > target.number
     if target.op in ("≥", ">", "=", ""):
-        return a < t
+        return actual.number < target.number
     return False
 
 

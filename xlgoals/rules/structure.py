@@ -312,23 +312,20 @@ def list_incomplete(ctx: Context) -> None:
     if listed is None:
         return
     names = {name for _r, name in listed}
-    sheets = set()
+    by_sheet: dict[str, GoalTable] = {}  # sheet name → the table read from it
     for t in ctx.doc.tables:
         title = t.locations.get(TableField.TITLE)
         if title is None or title.sheet is None:
             continue
-        sheets.add(title.sheet)
+        by_sheet[title.sheet] = t
         if title.sheet not in names:
             ctx.emit(
                 f"工作表“{title.sheet}”没有列入“{LIST_SHEET}”：清单的指标数、提示数合计不含它。",
                 location=title,
             )
-    file = ctx.doc.source
     shows = {_shows(t): t for t in ctx.doc.tables}
-    by_sheet = {
-        loc.sheet: t for t in ctx.doc.tables if (loc := t.locations.get(TableField.TITLE)) is not None
-    }
     for r, name in listed:
+        at = Location(file=ctx.doc.source, sheet=LIST_SHEET, cell=cell_name(LIST_SHEET_COLUMN, r))
         own, shown = by_sheet.get(name), ctx.doc.listed_shown.get(r, ("", ""))
         other = shows.get(shown) if any(shown) else None
         if own is not None and other is not None and shown != _shows(own):
@@ -336,18 +333,18 @@ def list_incomplete(ctx: Context) -> None:
                 f"“{LIST_SHEET}”第{r}行列出工作表“{name}”，显示的却是工作表“{other.sheet_name}”的项目"
                 f"（{shown[0] or shown[1]}）：这一行多半是复制来的，公式仍指向“{other.sheet_name}”。"
                 f"请把这一行公式中的工作表名改为“{name}”。",
-                location=Location(file=file, sheet=LIST_SHEET, cell=cell_name(LIST_SHEET_COLUMN, r)),
+                location=at,
             )
-        if name not in sheets and name in ctx.doc.other_sheets:
+        if name not in by_sheet and name in ctx.doc.other_sheets:
             ctx.emit(
                 f"“{LIST_SHEET}”第{r}行列出的工作表“{name}”存在，但已不是完整的项目表（找不到“项目编码”“一级指标”"
                 "等标签，多半是表头行被删除了），没有被检查：请恢复删除的行，或从空白项目表重新复制后填写。",
-                location=Location(file=file, sheet=LIST_SHEET, cell=cell_name(LIST_SHEET_COLUMN, r)),
+                location=at,
             )
-        elif name not in sheets:
+        elif name not in by_sheet:
             ctx.emit(
                 f"“{LIST_SHEET}”第{r}行列出的工作表“{name}”不存在（被删除或改名），这一行的公式会显示 #REF!。",
-                location=Location(file=file, sheet=LIST_SHEET, cell=cell_name(LIST_SHEET_COLUMN, r)),
+                location=at,
             )
 
 
