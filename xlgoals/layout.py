@@ -630,7 +630,7 @@ BASIS_SUGGESTIONS = (
     "其他标准",
 )
 LEVEL1_LIST_NAME = "一级指标"  # defined name of the 一级 dropdown; one per 一级 holds its 二级
-LEVEL1_REFUSED = "一级指标只能是产出指标、效益指标、满意度指标或成本指标，请从下拉框选择。"
+LEVEL1_REFUSED = "一级指标只能是{names}，请从下拉框选择。"  # names: the dropdown's list
 LEVEL2_ASKED = "这个二级指标不在所选一级指标的标准列表中（见下拉框）。确实要用，请点“是”；校验会再检查它。"
 ALL_LEVEL2_LIST_NAME = "二级指标全部"
 BASIS_LIST_NAME = "依据建议"
@@ -640,8 +640,9 @@ PLAN_PROMPT = (
 )
 
 
-def project_validations(last_row: int) -> list[tuple[str, dict[str, Any]]]:
-    """The data validations of a project sheet whose indicator block ends at ``last_row``."""
+def project_validations(last_row: int, level1_names: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+    """The data validations of a project sheet whose indicator block ends at ``last_row``;
+    ``level1_names``: the 一级 dropdown's list (``frameworks.level1_lists``), named when one is refused."""
     p = PROJECT
     first = p.first_indicator_row
 
@@ -667,7 +668,7 @@ def project_validations(last_row: int) -> list[tuple[str, dict[str, Any]]]:
                 "source": f"={LEVEL1_LIST_NAME}",
                 "error_type": "stop",
                 "error_title": Label.LEVEL1,
-                "error_message": LEVEL1_REFUSED,
+                "error_message": LEVEL1_REFUSED.format(names="、".join(level1_names)),
             },
         ),
         (

@@ -177,7 +177,7 @@ class _Builder:
         ws.merge_range(footer - 1, 1, footer - 1, P.print_columns - 1, "", label_left)
         ws.write_formula(footer - 1, 1, F.footer(last), label_left, F.footer_text(flags))
 
-        for rng, options in L.project_validations(last):
+        for rng, options in L.project_validations(last, [name for name, _ in level1_lists()]):
             ws.data_validation(rng, options)
         self._conditional(ws, last)
         self.flag_counts[name] = flags
