@@ -29,7 +29,7 @@ from xlgoals import layout as L
 from xlgoals.check import check_file
 from xlgoals.fields import PLAN_POINTS, IndicatorField, TableField
 from xlgoals.formats import read_document
-from xlgoals.livecheck import HEADER_CHECKS, ROW_CHECKS, LiveCheck, view
+from xlgoals.livecheck import HEADER_CHECKS, ROW_CHECKS, LiveCheck, evaluate_table, view
 from xlgoals.model import Layout
 from xlgoals.template.builder import build_bytes
 from xlgoals.template.formulas import flag_texts, header_checks, row_checks
@@ -37,7 +37,10 @@ from xlgoals.totals import grand_total, project_row
 
 CORPUS = ROOT / "tests" / "data" / "parity"
 EXPECTED = CORPUS / "expected.json"
-LIVE_CODES = frozenset(c.code for c in (*HEADER_CHECKS, *ROW_CHECKS))
+LIVE_CODES = frozenset(
+    c.code for c in (*HEADER_CHECKS, *ROW_CHECKS) if not c.partial
+)  # the rule is the formula
+PARTIAL_CODES = frozenset(c.code for c in ROW_CHECKS if c.partial)  # the sheet marks part of the rule
 P = L.PROJECT
 Edit = Callable[[openpyxl.Workbook], None]
 
@@ -182,6 +185,13 @@ CASES: tuple[Case, ...] = (
         unknown_value=True,
     ),
     Case("blank_row_inside", "第3行指标整行清空（中间空行）", _blank_row(2)),
+    Case("satisfaction_low", "满意度指标值改为“≥75%”", _row(5, **{V: "≥75%"})),
+    Case("value_no_unit", "数量指标改为“参保人数”，指标值只写“≥500”", _row(0, **{N: "参保人数", V: "≥500"})),
+    Case(
+        "timeliness_haste",
+        "时效指标改为“养老金发放时间”，指标值写“尽快”",
+        _row(2, **{N: "养老金发放时间", V: "尽快"}),
+    ),
     Case(
         "several_at_once",
         "文本金额、30、空依据同时出现",
@@ -203,15 +213,31 @@ def build(case: Case, out: Path) -> Path:
 Finding = tuple[str, str, str]  # sheet, cell, rule
 
 
-def checked(path: Path) -> list[Finding]:
+def checked(path: Path, codes: frozenset[str] = LIVE_CODES) -> list[Finding]:
     """What ``xlgoals check`` finds with the rules that live in the sheet, at project-sheet cells."""
     result, _doc = check_file(path)
     assert not result.error, result.error
     return sorted(
         (f.location.sheet, f.location.cell, f.code)
         for f in result.findings
-        if f.code in LIVE_CODES and f.location is not None and f.location.sheet and f.location.cell
+        if f.code in codes and f.location is not None and f.location.sheet and f.location.cell
     )
+
+
+def shown(path: Path) -> list[Finding]:
+    """Where the sheet marks part of a rule (``LiveCheck.partial``), by the checks run in Python on
+    the workbook's cells: each must be among ``checked(path, PARTIAL_CODES)``."""
+    doc = read_document(path)
+    out: list[Finding] = []
+    for t in doc.tables:
+        sheet = next(loc.sheet for loc in t.locations.values() if loc.sheet)
+        for fired in evaluate_table(t, doc.layout):
+            if fired.check.partial and fired.row is not None:
+                assert isinstance(fired.check.target, IndicatorField)
+                out.append(
+                    (sheet, L.cell_name(P.column(fired.check.target).col, fired.row.row), fired.check.code)
+                )
+    return sorted(out)
 
 
 def core_totals(path: Path) -> list[str]:
@@ -288,6 +314,7 @@ def main() -> None:
         out[case.name] = {
             "note": case.note,
             "findings": [list(f) for f in checked(path)],
+            "shown": [list(f) for f in shown(path)],
             "totals": core_totals(path),
         }
     EXPECTED.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

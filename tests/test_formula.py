@@ -99,7 +99,24 @@ CONTENTS: list[Value] = [
     None, " ", "　", 0.0, 2800.0, -5.0, 0.25, 30.0, 1.0, 1.00004, 1.2, "2800", "2,800.00", "2800万元",
     "２８００", "25%", "无", " 无 ", "≥95百分比", "≥**%", "≥* *%", "≥＊＊%", "万元", "%", "TRUE",
     "完成率", " 完成率  ", "Ab", "aB", "a  b", "a b", "*", "<5",
+    "服务对象满意度指标", "数量指标", "时效指标", "≥75%", "≥80%", "≥7.5%", "≥500", "1.2.3", ".5", "7|5", "≥",
+    "尽快", "及时拨付", "完成时间", "培训人次",
 ]  # fmt: skip
+# Rows where the checks that read a value's form fire (random cells rarely line up for them).
+FIRING: list[dict[str, Value]] = (
+    [
+        {"level2": "服务对象满意度指标", "value": v, "name": "满意度"}
+        for v in ("≥75%", "79.99%", ">075%", "≥80%")
+    ]
+    + [
+        {"level2": "数量指标", "value": v, "name": "培训人次", "unit_column": None}
+        for v in ("≥500", "<7.5", "12", "1.2.3")
+    ]
+    + [
+        {"level2": "时效指标", "value": v, "name": "完成时间"}
+        for v in ("尽快", "及时拨付", "尽快|及时", " 按时 ")
+    ]
+)
 
 
 @pytest.mark.soffice
@@ -123,9 +140,10 @@ def test_libreoffice_computes_every_live_check_as_evaluate_does(tmp_path: Path):
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     ws = wb.add_worksheet("s")
     expected: dict[tuple[int, int], Value] = {}
-    rows = 120
+    rows = 120 + len(FIRING)
     for r in range(1, rows + 1):
         cells = {n: rnd.choice(CONTENTS) for n in names}
+        cells.update(FIRING[r - 121] if r > 120 else {})
         area_values = {a: [rnd.choice(CONTENTS) for _ in range(w)] for a, w in areas.items()}
         for n, v in cells.items():
             _write(ws, r, col[n], v)
@@ -148,6 +166,8 @@ def test_libreoffice_computes_every_live_check_as_evaluate_does(tmp_path: Path):
     wrong = [(rc, v, got.cell(*rc).value) for rc, v in expected.items() if got.cell(*rc).value != v]
     assert not wrong, wrong[:5]
     assert {v for v in expected.values()} == {True, False}  # the corpus makes checks fire and not fire
+    for k, c in enumerate(checks):  # every check that reads a value's form fires in some row
+        assert not c.partial or any(expected[(r, out_col + k)] for r in range(1, rows + 1)), c.code
 
 
 def _refs(expr: object) -> set[str]:

@@ -14,6 +14,7 @@ or N), so text-to-number coercion â€” where Excel, WPS and LibreOffice differ â€
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -133,6 +134,25 @@ def SUBSTITUTE(text: Expr, old: str, new: str) -> Call:
     return call("SUBSTITUTE", text, old, new)
 
 
+def LEFT(x: Expr, n: Expr | int) -> Call:
+    return call("LEFT", x, n)
+
+
+def RIGHT(x: Expr, n: Expr | int) -> Call:
+    return call("RIGHT", x, n)
+
+
+def MID(x: Expr, start: Expr | int, n: Expr | int) -> Call:
+    return call("MID", x, start, n)
+
+
+def VALUE(x: Expr) -> Call:
+    """The number a text of plain digits stands for. Only for such texts (guard it with
+    ``plain_number`` inside an IF): spreadsheets also read "1e3", "1,000", "(5)" or "3/4" as numbers,
+    each its own way, and ``evaluate`` refuses anything but plain digits rather than guess."""
+    return call("VALUE", x)
+
+
 def SAME(area: Area, x: Expr) -> Call:
     """How many cells of ``area`` hold what ``x`` holds, compared as the sheet compares text after
     TRIM (case-insensitively): rendered as SUMPRODUCT((TRIM(area)=TRIM(x))*1), not COUNTIF, whose
@@ -151,6 +171,32 @@ def filled(x: Expr) -> BinOp:
 
 def contains(x: Expr, needle: str) -> Call:
     return ISNUMBER(FIND(needle, x))
+
+
+_DIGITS = "0123456789"
+
+
+def _digit(x: Expr) -> Call:
+    return ISNUMBER(call("FIND", x, _DIGITS))  # x is one of the digits (x is one character)
+
+
+def plain_number(x: Expr) -> Expr:
+    """``x`` is digits with at most one decimal point between them ("75", "7.5"): what VALUE reads
+    the same in every spreadsheet and in ``evaluate``."""
+    rest = x
+    for d in _DIGITS:
+        rest = SUBSTITUTE(rest, d, "")
+    return AND(
+        op(">", LEN(x), 0), OR(op("=", rest, ""), op("=", rest, ".")), _digit(LEFT(x, 1)), _digit(RIGHT(x, 1))
+    )
+
+
+def one_of(x: Expr, texts: Sequence[str]) -> Expr:
+    """``x`` is exactly one of ``texts`` (none of which holds "|"): one FIND in a "|"-joined list
+    instead of a comparison per text."""
+    assert not any("|" in t or not t for t in texts)
+    joined = "|" + "|".join(texts) + "|"
+    return AND(NOT(contains(x, "|")), ISNUMBER(call("FIND", op("&", op("&", "|", x), "|"), joined)))
 
 
 # === rendering ===================================================================================
@@ -432,6 +478,36 @@ def _find(needle: Value, haystack: Value) -> Value:
     return _NotFound("#VALUE!") if position < 0 else float(position + 1)
 
 
+def _count(n: Value, name: str) -> int:
+    k = _number(n)
+    if k < 0:
+        raise FormulaError(f"#VALUE! ({name} of {k} characters)")
+    return int(k)
+
+
+def _mid(text: Value, start: Value, n: Value) -> str:
+    first = int(_number(start))
+    if first < 1:
+        raise FormulaError(f"#VALUE! (MID from {first})")
+    return _text(text)[first - 1 : first - 1 + _count(n, "MID")]
+
+
+def _right(text: Value, n: Value) -> str:
+    s, k = _text(text), _count(n, "RIGHT")
+    return s[len(s) - k :] if k else ""
+
+
+_PLAIN = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
+def _value(x: Value) -> float:
+    if isinstance(x, float):
+        return x
+    if isinstance(x, str) and _PLAIN.fullmatch(x):
+        return float(x)
+    raise FormulaError(f"VALUE of {x!r}: only plain digits are read alike everywhere (guard it)")
+
+
 _FUNCTIONS: dict[str, Callable[..., Value]] = {
     "NOT": lambda x: not _truth(x),
     "ISNUMBER": lambda x: isinstance(x, float),
@@ -442,6 +518,10 @@ _FUNCTIONS: dict[str, Callable[..., Value]] = {
     "LEN": lambda x: float(len(_text(x))),
     "FIND": _find,
     "SUBSTITUTE": lambda text, old, new: _text(text).replace(_text(old), _text(new)),
+    "LEFT": lambda text, n: _text(text)[: _count(n, "LEFT")],
+    "RIGHT": _right,
+    "MID": _mid,
+    "VALUE": _value,
 }
 
 

@@ -31,11 +31,15 @@ from xlgoals.formula import (
     AND,
     COUNT,
     COUNTA,
+    IF,
     ISNUMBER,
     ISTEXT,
+    LEFT,
     LEN,
+    MID,
     NOT,
     OR,
+    RIGHT,
     SAME,
     SUBSTITUTE,
     TRIM,
@@ -50,8 +54,11 @@ from xlgoals.formula import (
     contains,
     evaluate,
     filled,
+    one_of,
     op,
+    plain_number,
 )
+from xlgoals.formula import VALUE as NUMBER_OF
 from xlgoals.model import LAYOUT_FIELDS, GoalTable, Layout, PlanMode, SheetRow, SheetView
 
 P = L.PROJECT
@@ -72,6 +79,10 @@ class LiveCheck:
     when: Expr  # fires when true
     needs: TableField | IndicatorField | None = None  # only in layouts that have this field
     kind: str = ""  # which of its rule's problems, when a rule has several ("text", "sum" …)
+    # The sheet marks only part of what its rule finds (a rule that reads a value's meaning, which
+    # no formula can fully): where it marks, the rule reports the same cell; the rule may report
+    # more. Such a rule keeps its own logic; a full check is the rule's condition.
+    partial: bool = False
 
 
 def _t(f: TableField) -> Ref:
@@ -271,6 +282,83 @@ ROW_CHECKS: tuple[LiveCheck, ...] = (
         AND(REAL, OR(contains(SUBSTITUTE(VALUE, " ", ""), "**"), contains(VALUE, "＊＊"))),
     ),
 )
+
+
+# --- parts of rules that read a value's meaning (``partial``) ----------------------------------
+# Each is written narrower than its rule: only forms whose meaning a formula reads beyond doubt
+# ("≥75%", "≥500", "尽快"). ``tests/test_livecheck_partial.py`` holds every one to "where the sheet
+# marks, 校验 reports the same cell" over many values.
+
+SATISFACTION_FLOOR = 80  # SAT-002's default satisfaction_min (%): the template marks below it
+SATISFACTION_LEVEL2 = "服务对象满意度指标"
+OUTPUT_COUNTABLE = ("数量指标", "质量指标", "时效指标")  # 二级 whose values are counted in units
+HASTE_WORDS = ("尽快", "及时", "适时", "按时", "尽早", "立即", "马上")  # no time at all (TIME-001)
+HASTE_ACTIONS = ("完成", "办理", "拨付", "发放", "到位")  # "及时拨付" names no time either
+TIME_NAME_WORDS = ("时间", "期限", "时限", "日期")  # a 时效 name that asks for a date or a period
+
+
+def _after(s: Expr, marks: Sequence[str]) -> Expr:
+    """``s`` without one leading comparison mark of ``marks``."""
+    return MID(s, op("+", 1, OR(*(op("=", LEFT(s, 1), m) for m in marks))), LEN(s))
+
+
+_S = TRIM(VALUE)
+_PERCENT_BODY = _after(_S, ("≥", ">"))
+_PERCENT_NUMBER = LEFT(_PERCENT_BODY, op("-", LEN(_PERCENT_BODY), 1))
+_BARE_NUMBER = _after(_S, ("≥", ">", "≤", "<"))
+_HASTE = tuple(w + a for w in HASTE_WORDS for a in ("", *HASTE_ACTIONS))
+
+PARTIAL_ROW_CHECKS: tuple[LiveCheck, ...] = (
+    LiveCheck(
+        "SAT-002",
+        IndicatorField.VALUE,
+        f"满意度目标低于{SATISFACTION_FLOOR}%。",
+        AND(
+            op("=", TRIM(LEVEL2), SATISFACTION_LEVEL2),
+            IF(
+                op("=", RIGHT(_PERCENT_BODY, 1), "%"),
+                IF(
+                    plain_number(_PERCENT_NUMBER),
+                    op("<", NUMBER_OF(_PERCENT_NUMBER), SATISFACTION_FLOOR),
+                    False,
+                ),
+                False,
+            ),
+        ),
+        IndicatorField.LEVEL2,
+        partial=True,
+    ),
+    LiveCheck(
+        "VAL-014",
+        IndicatorField.VALUE,
+        "指标值只有数字，请写上计量单位。",
+        AND(
+            one_of(TRIM(LEVEL2), OUTPUT_COUNTABLE),
+            _real(NAME),
+            NOT(contains(NAME, "率")),
+            NOT(contains(NAME, "满意")),
+            blank(UNIT),
+            ISTEXT(VALUE),
+            plain_number(_BARE_NUMBER),
+        ),
+        IndicatorField.LEVEL2,
+        partial=True,
+    ),
+    LiveCheck(
+        "TIME-001",
+        IndicatorField.VALUE,
+        "时效指标只写了“尽快”一类的词，没有时间：请填日期或期限。",
+        AND(
+            op("=", TRIM(LEVEL2), "时效指标"),
+            OR(*(contains(NAME, w) for w in TIME_NAME_WORDS)),
+            NOT(contains(NAME, "率")),
+            one_of(_S, _HASTE),
+        ),
+        IndicatorField.LEVEL2,
+        partial=True,
+    ),
+)
+ROW_CHECKS = (*ROW_CHECKS, *PARTIAL_ROW_CHECKS)
 
 
 def applies(check: LiveCheck, layout: Layout) -> bool:

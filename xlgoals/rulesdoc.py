@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from xlgoals.config import GENERAL_DOCS
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.livecheck import HEADER_CHECKS, ROW_CHECKS
 from xlgoals.model import LAYOUT_NAMES, Layout
 from xlgoals.rules import FAMILIES, all_rules
 from xlgoals.rules.registry import REGISTRY, Rule, Scope
@@ -62,6 +63,16 @@ def _find(code: str) -> Rule:
     raise XlgoalsInputError(f"没有规则“{code}”。用 xlgoals rules 查看全部规则。")
 
 
+def _in_sheet(r: Rule) -> str:
+    """Whether the template's 提示 column shows this rule as the clerk types (``xlgoals.livecheck``)."""
+    checks = [c for c in (*HEADER_CHECKS, *ROW_CHECKS) if c.code == r.code]
+    if not checks:
+        return "不在表内提示，点“校验”检查"
+    if all(c.partial for c in checks):
+        return "表内提示其中最明确的写法（表内标出的，校验一定报告；校验查得更全）"
+    return "表内提示：填写时即在“提示”列标出，与校验一致"
+
+
 def render_rule(code: str) -> str:
     r = _find(code)
     d = r.doc
@@ -69,7 +80,7 @@ def render_rule(code: str) -> str:
     return (
         f"{r.code}（{r.slug}）· {r.severity.label} · {_scope(r)} · 适用：{_kinds_text(r)}\n"
         f"{d.title}\n\n检查：{d.what}\n依据：{d.why}\n错误示例：{d.bad}\n正确示例：{d.good}\n修改：{d.fix}\n"
-        f"{params}"
+        f"{params}模板：{_in_sheet(r)}\n"
     )
 
 
@@ -116,6 +127,7 @@ def render_markdown() -> str:
             f"- 正确示例：{d.good}",
             f"- 修改：{d.fix}",
             *(f"- 可配置：`{p}`" for p in _params(r)),
+            f"- 模板：{_in_sheet(r)}",
             "",
         ]
     return "\n".join(out + render_configuration())

@@ -321,6 +321,12 @@ def value_no_unit(ctx: Context) -> None:
         v = ind.value
         if v.form != Form.NUMBER or v.unit or v.is_percent or ind.unit_column.strip():
             continue
-        if rate_name(ind.name) or "满意" in ind.level1 + ind.level2 + ind.name:
+        # 满意度 is SAT's: by its 二级 or name (or its 一级 where no 二级 is given — the sheet's row
+        # formula cannot see the 一级 of a merged block, and marks by the 二级 alone)
+        if (
+            rate_name(ind.name)
+            or "满意" in ind.level2 + ind.name
+            or (not ind.level2.strip() and "满意" in ind.level1)
+        ):
             continue
         ctx.emit(f"指标{quote(ind.name)}的指标值{quote(ind.value_raw)}没有计量单位。", indicator=(k, ind))

@@ -89,10 +89,10 @@ class Rule:
 
     def applies(self, layout: Layout) -> bool:
         """Whether this rule runs on tables of this layout (document kind): a rule with live checks
-        where any of them does, any other where the layout has every field it ``needs``."""
+        where any of them does, any other (or one the sheet checks only in part) where the layout has every field it ``needs``."""
         if self.kinds and layout not in self.kinds:
             return False
-        live = [c for c in (*HEADER_CHECKS, *ROW_CHECKS) if c.code == self.code]
+        live = [c for c in (*HEADER_CHECKS, *ROW_CHECKS) if c.code == self.code and not c.partial]
         if live:
             return any(live_applies(c, layout) for c in live)
         return all(f in LAYOUT_FIELDS[layout] for f in self.needs)

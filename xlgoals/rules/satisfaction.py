@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from xlgoals.livecheck import SATISFACTION_FLOOR
 from xlgoals.rules.common import is_satisfaction_row, quote, rows
 from xlgoals.rules.registry import Context, Family, Param, rule
 from xlgoals.values import Form
@@ -14,7 +15,7 @@ from xlgoals.values import Form
 FAMILY = Family("SAT", "满意度")
 SATISFACTION_MIN = Param(
     "satisfaction_min",
-    Decimal(80),
+    Decimal(SATISFACTION_FLOOR),
     "满意度目标下限（%）",
     Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)],
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from xlgoals.livecheck import HASTE_ACTIONS, HASTE_WORDS, TIME_NAME_WORDS
 from xlgoals.rules.common import l2, quote, rate_name, rows
 from xlgoals.rules.registry import Context, Family, rule
 from xlgoals.values import Form, Kind
@@ -13,7 +14,7 @@ FAMILY = Family("TIME", "时效指标")
 # A deadline that repeats ("每月15日前", "每季度末前", "每年6月底前"): a time, though not one date.
 RECURRING = re.compile(r"每(个)?(月|季度?|年|周|天|日)[^，,；;]{0,12}(前|内|底|末)")
 # Words of haste that name no time at all.
-VAGUE = re.compile(r"(尽快|及时|适时|按时|尽早|立即|马上)(完成|办理|拨付|发放|到位)?")
+VAGUE = re.compile(f"({'|'.join(HASTE_WORDS)})({'|'.join(HASTE_ACTIONS)})?")
 
 
 @rule(
@@ -36,7 +37,7 @@ def timeliness_form(ctx: Context) -> None:
                     f"时效指标{quote(name)}是比率，指标值{quote(ind.value_raw)}应为百分比。",
                     indicator=(k, ind),
                 )
-        elif re.search(r"时间|期限|时限|日期", name):
+        elif any(w in name for w in TIME_NAME_WORDS):
             raw = ind.value_raw.strip()
             timeish = (
                 v.form in (Form.PERIOD, Form.DEADLINE)
