@@ -148,6 +148,49 @@ def convert(files: list[Path], fmt: str, outdir: Path) -> list[Path]:
     return outs
 
 
+class Cell:
+    def __init__(self, value: object) -> None:
+        self.value = None if value == "" else value
+
+
+class Sheet:
+    """A sheet's values as LibreOffice computed them, read as openpyxl reads one (1-based)."""
+
+    def __init__(self, title: str, rows: list[list[object]]) -> None:
+        self.title, self.rows = title, rows
+        self.max_row = len(rows)
+
+    def cell(self, row: int, column: int) -> Cell:
+        if row <= len(self.rows) and column <= len(self.rows[row - 1]):
+            return Cell(self.rows[row - 1][column - 1])
+        return Cell(None)
+
+    def __getitem__(self, key: str) -> Any:
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+        if key.isalpha():  # a column: its cells from row 1
+            col = column_index_from_string(key)
+            return [self.cell(r, col) for r in range(1, self.max_row + 1)]
+        letters, row = coordinate_from_string(key)
+        return self.cell(row, column_index_from_string(letters))
+
+
+class Book:
+    def __init__(self, sheets: list[tuple[str, list[list[object]]]]) -> None:
+        self._sheets = {name: Sheet(name, rows) for name, rows in sheets}
+        self.sheetnames = list(self._sheets)
+
+    def __getitem__(self, name: str) -> Sheet:
+        return self._sheets[name]
+
+
+def values(files: list[Path]) -> list[Book]:
+    """Each file's values after LibreOffice recalculated it, read without storing a copy (a formula
+    that gives an error reads "#ERROR")."""
+    answer = office().ask({"values": [str(f) for f in files]})
+    return [Book([(name, rows) for name, rows in book]) for book in answer["books"]]
+
+
 def run_basic(
     workbook: Path, calls: list[dict[str, Any]], *, stub: list[str], replace: dict[str, str]
 ) -> list[Any]:

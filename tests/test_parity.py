@@ -14,7 +14,6 @@ import openpyxl
 import pytest
 
 from tests import parity, soffice
-from tests.openpyxl_reading import load_for_reading
 from xlgoals import layout as L
 
 CASES = {c.name: c for c in parity.CASES}
@@ -44,13 +43,12 @@ def test_check_finds_what_the_corpus_expects(name):
 
 
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory) -> dict[str, openpyxl.Workbook]:
+def recalculated(tmp_path_factory) -> dict[str, soffice.Book]:
     """Every corpus workbook, and one mutated copy, recalculated by LibreOffice in one call."""
     tmp = tmp_path_factory.mktemp("parity")
     files = [parity.CORPUS / f"{name}.xlsx" for name in sorted(CASES)]
     files.append(_mutant(parity.CORPUS / "amount_sum_wrong.xlsx", tmp / "mutant.xlsx"))
-    outs = soffice.convert(files, "xlsx", tmp / "recalc")
-    return {out.stem: load_for_reading(out, data_only=True) for out in outs}
+    return {f.stem: book for f, book in zip(files, soffice.values(files), strict=True)}
 
 
 def _mutant(src: Path, dst: Path) -> Path:

@@ -454,7 +454,7 @@ def _job(what: str) -> str:
     if what == "hang":  # blocked: uses no CPU and never ends
         time.sleep(600)
     if what == "wait":  # slow on the clock but cheap, as on a machine busy with other work
-        time.sleep(2.5)
+        time.sleep(1.2)
         return "waited"
     if what == "memory":
         bytearray(3 << 30)
@@ -465,13 +465,13 @@ def _job(what: str) -> str:
 
 
 def test_resident_pool_replaces_what_dies_and_bounds_the_work() -> None:
-    pool: ResidentPool[str, str] = ResidentPool(_job, lambda job, why: f"{job}:{why}", 2, Budget(1, 1024))
+    pool: ResidentPool[str, str] = ResidentPool(_job, lambda job, why: f"{job}:{why}", 2, Budget(0.5, 1024))
     try:
         assert pool.call("a") == "aa"
         assert pool.call("die") == "die:died"
         assert pool.call("spin") == "spin:timeout"  # past its CPU budget
-        assert pool.call("hang") == "hang:timeout"  # past the clock's backstop (4 × the budget)
-        assert pool.call("wait") == "waited"  # 2.5 s on the clock, no CPU: within its budget
+        assert pool.call("hang") == "hang:timeout"  # past the clock's backstop (4 × the budget: 2 s)
+        assert pool.call("wait") == "waited"  # 1.2 s on the clock, no CPU: within its budget
         assert pool.call("memory") == "memory:memory"
         assert pool.call("b") == "bb"  # replaced workers serve on
         assert pool.replaced == 4

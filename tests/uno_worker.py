@@ -7,6 +7,9 @@ then answers requests, one JSON object per line on stdin, with one JSON line on 
 
 * ``{"convert": [IN…], "filter": NAME, "suffix": ".pdf", "outdir": DIR}`` — load each file (formulas
   recalculated), store it with the export filter NAME as DIR/<stem><suffix>;
+* ``{"values": [IN…]}`` — load each file (formulas recalculated) and answer every sheet's name and
+  the values of its used area, row by row: numbers, text, "" for an empty cell, and "#ERROR" where a
+  formula gives an error (what a test reads of a recalculated file, without storing and reading a copy);
 * ``{"edit": IN, "out": OUT, "steps": [...]}`` — a clerk's edits (tests/uno_edit.py), stored as .xlsx;
 * ``{"basic": IN, "stub": [MODULE…], "replace": {MODULE: SOURCE}, "calls": [{"module", "function",
   "args"}]}`` — open a workbook with its VBA project (LibreOffice runs VBA as Basic in its VBA mode),
@@ -127,6 +130,39 @@ def convert(office: Office, request: dict, scratch: Path) -> dict:
             doc.close(True)
             work.unlink(missing_ok=True)
     return {"ok": True, "written": written}
+
+
+ERROR_RESULT = 4  # com.sun.star.sheet.FormulaResult.ERROR
+
+
+def values(office: Office, request: dict, scratch: Path) -> dict:
+    books = []
+    for name in request["values"]:
+        src = Path(name)
+        work = scratch / f"values{src.suffix}"
+        shutil.copy(src, work)
+        doc = office.load(work)
+        try:
+            doc.calculateAll()
+            sheets = []
+            for k in range(doc.Sheets.Count):
+                sheet = doc.Sheets.getByIndex(k)
+                cursor = sheet.createCursor()
+                cursor.gotoEndOfUsedArea(False)
+                end = cursor.RangeAddress
+                area = sheet.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow)
+                rows = [list(r) for r in area.getDataArray()]
+                errors = area.queryFormulaCells(ERROR_RESULT)
+                for a in errors.RangeAddresses:
+                    for r in range(a.StartRow, a.EndRow + 1):
+                        for c in range(a.StartColumn, a.EndColumn + 1):
+                            rows[r][c] = "#ERROR"
+                sheets.append([sheet.Name, rows])
+            books.append(sheets)
+        finally:
+            doc.close(True)
+            work.unlink(missing_ok=True)
+    return {"ok": True, "books": books}
 
 
 def edit(office: Office, request: dict, scratch: Path) -> dict:
@@ -272,7 +308,13 @@ def main() -> None:
     try:
         for line in sys.stdin:
             request = json.loads(line)
-            kinds = {"convert": convert, "basic": basic, "install": install, "session": session}
+            kinds = {
+                "convert": convert,
+                "values": values,
+                "basic": basic,
+                "install": install,
+                "session": session,
+            }
             handler = next((h for k, h in kinds.items() if k in request), edit)
             try:
                 try:
