@@ -81,6 +81,7 @@ def test_rendering_keeps_precedence_and_quotes():
     ],
 )
 def test_evaluation_follows_the_spreadsheet(expr, cells, expected):
+    assert evaluate(expr, cells, {"r": [0.25, None, "x", 0.5]}, strict=True) == expected
     assert evaluate(expr, cells, {"r": [0.25, None, "x", 0.5]}) == expected
 
 
@@ -159,7 +160,8 @@ def test_libreoffice_computes_every_live_check_as_evaluate_does(tmp_path: Path):
 
         for k, c in enumerate(checks):
             ws.write_formula(r - 1, out_col + k - 1, "=" + render(c.when, resolve))
-            expected[(r, out_col + k)] = evaluate(c.when, cells, area_values)
+            expected[(r, out_col + k)] = evaluate(c.when, cells, area_values, strict=True)
+            assert evaluate(c.when, cells, area_values) == expected[(r, out_col + k)]  # what 校验 runs
     wb.close()
     (recalc,) = soffice.convert([path], "xlsx", tmp_path / "recalc")
     got = openpyxl.load_workbook(recalc, data_only=True)["s"]
