@@ -185,6 +185,11 @@ CASES: tuple[Case, ...] = (
         unknown_value=True,
     ),
     Case("blank_row_inside", "第3行指标整行清空（中间空行）", _blank_row(2)),
+    Case(
+        "level1_pasted",
+        "效益指标的一级粘贴为“工作指标”（下拉框拦不住粘贴）",
+        _row(4, **{IndicatorField.LEVEL1.value: "工作指标"}),
+    ),
     Case("satisfaction_low", "满意度指标值改为“≥75%”", _row(5, **{V: "≥75%"})),
     Case("value_no_unit", "数量指标改为“参保人数”，指标值只写“≥500”", _row(0, **{N: "参保人数", V: "≥500"})),
     Case(

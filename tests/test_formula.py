@@ -101,7 +101,7 @@ CONTENTS: list[Value] = [
     "２８００", "25%", "无", " 无 ", "≥95百分比", "≥**%", "≥* *%", "≥＊＊%", "万元", "%", "TRUE",
     "完成率", " 完成率  ", "Ab", "aB", "a  b", "a b", "*", "<5",
     "服务对象满意度指标", "数量指标", "时效指标", "≥75%", "≥80%", "≥7.5%", "≥500", "1.2.3", ".5", "7|5", "≥",
-    "尽快", "及时拨付", "完成时间", "培训人次",
+    "尽快", "及时拨付", "完成时间", "培训人次", "工作指标", "产出指标", "\u00a0", "x\ny",
 ]  # fmt: skip
 # Rows where the checks that read a value's form fire (random cells rarely line up for them).
 FIRING: list[dict[str, Value]] = (

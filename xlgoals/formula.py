@@ -134,6 +134,11 @@ def SUBSTITUTE(text: Expr, old: str, new: str) -> Call:
     return call("SUBSTITUTE", text, old, new)
 
 
+def CLEAN(x: Expr) -> Call:
+    """The text without control characters (codes 0–31: tabs, line breaks)."""
+    return call("CLEAN", x)
+
+
 def LEFT(x: Expr, n: Expr | int) -> Call:
     return call("LEFT", x, n)
 
@@ -528,6 +533,7 @@ _FUNCTIONS: dict[str, Callable[..., Value]] = {
     "FIND": _find,
     "SUBSTITUTE": lambda text, old, new: _text(text).replace(_text(old), _text(new)),
     "LEFT": lambda text, n: _text(text)[: _count(n, "LEFT")],
+    "CLEAN": lambda x: "".join(ch for ch in _text(x) if ord(ch) >= 32),
     "RIGHT": _right,
     "MID": _mid,
     "VALUE": _value,

@@ -29,6 +29,7 @@ from xlgoals.fields import BUDGET_FIELDS, PLAN_POINTS, IndicatorField, TableFiel
 from xlgoals.formula import (
     ABS,
     AND,
+    CLEAN,
     COUNT,
     COUNTA,
     IF,
@@ -235,7 +236,11 @@ def _real(x: Expr) -> Expr:
     return AND(filled(x), op("<>", TRIM(x), _NONE))
 
 
-LEVEL2, DESCRIPTION = _i(IndicatorField.LEVEL2), _i(IndicatorField.DESCRIPTION)
+LEVEL1, LEVEL2, DESCRIPTION = (
+    _i(IndicatorField.LEVEL1),
+    _i(IndicatorField.LEVEL2),
+    _i(IndicatorField.DESCRIPTION),
+)
 EMPTY_ROW = AND(*(blank(x) for x in (LEVEL2, NAME, DESCRIPTION, VALUE, BASIS)))
 PLACEHOLDER = AND(_is_none(NAME), _is_none(VALUE))  # a "无" row of the flat layout, or an empty one
 REAL = NOT(PLACEHOLDER)
@@ -308,7 +313,28 @@ _PERCENT_NUMBER = LEFT(_PERCENT_BODY, op("-", LEN(_PERCENT_BODY), 1))
 _BARE_NUMBER = _after(_S, ("≥", ">", "≤", "<"))
 _HASTE = tuple(w + a for w in HASTE_WORDS for a in ("", *HASTE_ACTIONS))
 
+LEVEL1_WORDS = ("产出", "效益", "满意", "成本")  # every 一级 the frameworks allow holds one of these
+_BLANKS = (" ", "\u3000", "\u00a0")  # spaces a 一级 cell may hold (with line breaks: CLEAN) that name nothing
+
+
+def _without(x: Expr, texts: Sequence[str]) -> Expr:
+    for t in texts:
+        x = SUBSTITUTE(x, t, "")
+    return x
+
+
 PARTIAL_ROW_CHECKS: tuple[LiveCheck, ...] = (
+    LiveCheck(
+        "STRUCT-002",
+        IndicatorField.LEVEL1,
+        "一级指标只能是产出指标、效益指标、满意度指标（或成本指标），请从下拉框选择。",
+        AND(
+            op(">", LEN(_without(CLEAN(LEVEL1), _BLANKS)), 0),
+            *(NOT(contains(LEVEL1, w)) for w in LEVEL1_WORDS),
+        ),
+        IndicatorField.LEVEL1,
+        partial=True,
+    ),
     LiveCheck(
         "SAT-002",
         IndicatorField.VALUE,

@@ -50,11 +50,17 @@ def required_header(ctx: Context) -> None:
 )  # fmt: skip
 def level1_allowed(ctx: Context) -> None:
     allowed = _spec_allowed(ctx.t)
-    seen: set[str] = set()
+    seen: set[tuple[str, ...]] = set()
+    run, previous = 0, ""
     for k, ind in enumerate(ctx.t.indicators):
         name = l1(ind)
-        if name and name not in allowed and name not in seen:
-            seen.add(name)
+        run, previous = (run + 1, name) if name != previous else (run, previous)
+        # once per cell that holds it (a workbook's merged 一级 cell, marked there by the sheet too),
+        # or per run of rows that repeat it (a text's rows)
+        at = ind.locations.get(IndicatorField.LEVEL1)
+        key = (name, at.sheet or "", at.cell) if at is not None and at.cell else (name, str(run))
+        if name and name not in allowed and key not in seen:
+            seen.add(key)
             ctx.emit(
                 f"一级指标{quote(ind.level1)}不在允许范围（应为{'、'.join(allowed)}）。",
                 indicator=(k, ind),
