@@ -106,3 +106,49 @@ def test_a_column_inserted_before_the_hints_moves_no_finding(tmp_path: Path) -> 
         }
 
     assert found(edited) == found(recalculated)
+
+
+def test_a_project_added_as_the_guide_says_is_counted_in_every_total(tmp_path: Path) -> None:
+    """填表说明's way in LibreOffice: copy the last project sheet, then in 项目清单 insert a row above
+    合计, copy the row above into it and replace the sheet name in it. Every 合计 — the amounts, the
+    指标数 and the 表内提示 — then equals the core's, and 校验 finds the new project listed."""
+    src = parity.CORPUS / "clean.xlsx"
+    wb = openpyxl.load_workbook(src)
+    last = parity.project_sheets(wb)[-1]
+    lst = wb[L.LIST_SHEET]
+    total_row = next(r for r in range(1, lst.max_row + 1) if lst.cell(r, 2).value == L.LIST.total_label)
+    steps = [
+        {"copy_sheet": last, "as": NEW},
+        {
+            "set": NEW,
+            "cells": {"B3": "13073024P00047410099X", "E3": "新项目", "C4": 100, "E4": 100, "F10": None},
+        },
+        {"copy_row": L.LIST_SHEET, "from": total_row - 1, "to": total_row, "replace": [last, NEW]},
+        {"set": L.LIST_SHEET, "cells": {f"A{total_row}": 7}},
+    ]
+    edited = soffice.edit(src, tmp_path / "added.xlsx", steps)
+    recalculated = openpyxl.load_workbook(edited, data_only=True)
+    core = parity.core_totals(edited)
+    assert parity.list_totals(recalculated) == core
+    assert core[0] == "13080.00" and int(core[4]) > int(parity.core_totals(src)[4])  # 100 more; F10's 提示
+    result, _doc = check_file(edited)
+    assert not [f for f in result.findings if f.code == "STRUCT-016"]
+
+
+def test_rows_are_deleted_on_the_protected_sheet_as_the_guide_says(tmp_path: Path) -> None:
+    """Right-click the row numbers → Delete Rows, on the protected sheet: LibreOffice deletes only rows
+    with no locked cell, and the template unlocks every cell of an indicator row (the 提示 formula
+    and the columns right of the table) for it. Two rows go, the footer moves up, and the sheet and
+    校验 agree on what is left."""
+    src = parity.CORPUS / "clean.xlsx"
+    first = parity.project_sheets(openpyxl.load_workbook(src))[0]
+    footer = parity._footer_row(openpyxl.load_workbook(src)[first])
+    deleted = soffice.edit(src, tmp_path / "deleted.xlsx", [{"delete_rows": first, "row": 12, "count": 2}])
+    wb = openpyxl.load_workbook(deleted, data_only=True)
+    assert wb[first].protection.sheet  # still protected
+    assert parity._footer_row(wb[first]) == footer - 2
+    assert parity.live(wb) == parity.checked(deleted)
+    assert parity.list_totals(wb) == parity.core_totals(deleted)
+    assert (
+        len(read_document(deleted).tables[0].indicators) == len(read_document(src).tables[0].indicators) - 2
+    )

@@ -103,8 +103,14 @@ def test_inputs_unlocked_labels_locked_and_protection_without_password(wb):
     assert ws.protection.insertRows is False  # False = not protected, i.e. allowed
     for cell in ("B2", "C2", "B3", "E3", "C4", "E4", "G4", "C5", "C6", "D7", "G7", "B8", "A10", "F10", "G39"):
         assert ws[cell].protection.locked is False, cell
-    for cell in ("A2", "A3", "B4", "D4", "A8", "A9", "F9", "H4", "H10"):
+    for cell in ("A2", "A3", "B4", "D4", "A8", "A9", "F9", "H4"):
         assert ws[cell].protection.locked is not False, cell
+    # An indicator row holds no locked cell — its 提示 formula and the columns right of the table
+    # are unlocked too — so rows copied with it paste and rows can be deleted on the protected sheet.
+    assert ws["H10"].protection.locked is False and ws["H39"].protection.locked is False
+    assert ws.column_dimensions["N"].min == 14 and ws.column_dimensions["N"].max == L.MAX_COLUMN
+    style = wb._cell_styles[ws.column_dimensions["N"].style_id]  # the column's format
+    assert wb._protections[style.protectionId].locked is False
 
 
 def test_dropdowns_dependent_lists_and_prompts(wb):

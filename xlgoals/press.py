@@ -269,7 +269,8 @@ def _footer_row(sheet: SheetGrid) -> int:
 
 def _add_to_list(out: _Ops, grid: WorkbookGrid, index: int, name: str, last_row: int) -> None:
     """A complete 项目清单 row for the new sheet (its formulas, not only its name), and the 合计 of
-    the counted columns widened to it (inserting at the 合计 row does not widen a SUM above it)."""
+    the counted columns written again (a workbook made before they reached down to the 合计 row had
+    sums over fixed rows, which inserting at the 合计 row does not widen)."""
     spec = L.LIST
     lst = grid.get(L.LIST_SHEET)
     assert lst is not None
@@ -302,7 +303,7 @@ def _add_to_list(out: _Ops, grid: WorkbookGrid, index: int, name: str, last_row:
                     "formula",
                     L.LIST_SHEET,
                     L.cell_name(col, row + 1),
-                    text=F.list_sum(col, spec.first_row, row),
+                    text=F.list_sum(col, spec.first_row),
                 )
             )
 

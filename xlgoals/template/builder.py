@@ -165,6 +165,7 @@ class _Builder:
         footer = P.footer_row(nrows)
         for col, width in enumerate(P.widths):
             ws.set_column(col, col, width)
+        ws.set_column(len(P.widths), L.MAX_COLUMN - 1, None, self.fmt[L.Style.FREE])  # see Style.ROW_FLAG
         self._header(ws, t)
         shown = F.flag_texts(derived_view(t), self.layout)
         for r, checks in F.header_checks(self.layout).items():
@@ -229,7 +230,7 @@ class _Builder:
             elif flag[0][0]:
                 ws.set_row(r, L.row_height(flag))
             formula = F.row_flag(r + 1, self.layout, P.first_indicator_row + nrows - 1)
-            ws.write_formula(r, P.flag_column - 1, formula, self.fmt[L.Style.FLAG], shown.get(r + 1, ""))
+            ws.write_formula(r, P.flag_column - 1, formula, self.fmt[L.Style.ROW_FLAG], shown.get(r + 1, ""))
             for c in P.extra_columns:
                 ws.write_string(
                     r, c.col - 1, _indicator_text(ind, c.field) if ind is not None else "", text_in
@@ -324,7 +325,7 @@ class _Builder:
                 if c.total:
                     totals[col] += cached
             r += 1
-        first, end = spec.first_row, max(r, spec.first_row)
+        first = spec.first_row
         total_fmt, total_money = self.fmt[L.Style.LIST_TOTAL], self.fmt[L.Style.LIST_TOTAL_MONEY]
         for col, c in enumerate(spec.columns):
             if col == 1:
@@ -332,9 +333,7 @@ class _Builder:
             elif c.total:
                 money = c.kind == L.ListKind.FIELD
                 value = float(totals[col]) if money else totals[col]
-                formula = (
-                    F.all_projects_sum(c.field) if money and c.field else F.list_sum(col + 1, first, end)
-                )
+                formula = F.all_projects_sum(c.field) if money and c.field else F.list_sum(col + 1, first)
                 ws.write_formula(r, col, formula, total_money if money else total_fmt, value)
             else:
                 ws.write_string(r, col, "", total_fmt)

@@ -189,8 +189,12 @@ def indicator_count(sheet: str, last_row: int) -> str:
     return f"=COUNTA({L.quote_sheet(sheet)}!{L.column_range(col, P.first_indicator_row, last_row, absolute=True)})"
 
 
-def list_sum(col: int, first: int, last: int) -> str:
-    return f"=SUM({L.column_range(col, first, last)})"
+def list_sum(col: int, first: int) -> str:
+    """The 合计 of a counted column of 项目清单: from the first project row down to the row above the
+    合计 itself, wherever rows were inserted (a SUM over fixed rows does not widen when a row is
+    inserted right above the 合计, which is where a clerk adds a project)."""
+    letter = L.column_letter(col)
+    return f"=SUM({letter}{first}:INDEX({letter}:{letter},ROW()-1))"
 
 
 def list_row(index: int, sheet: str, last_row: int) -> list[int | str]:

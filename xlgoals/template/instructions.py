@@ -86,7 +86,8 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         "增加项目",
         "启用宏的 Excel 模板：点“新增项目”按钮。WPS、LibreOffice 或 .xlsx：右键最后一个项目表的标签 → "
         "移动或复制 → 勾选“建立副本”，位置选某个项目表（不要选“移至最后”）；清空复制出的内容后填写，"
-        f"并在“{L.LIST_SHEET}”复制上一行、把公式中的工作表名改为新表名。"
+        f"再到“{L.LIST_SHEET}”：右键“合计”行的行号 → 插入行，把上一行复制粘贴到新行，选中新行用查找和替换"
+        "（Ctrl+H；LibreOffice 勾选“仅当前选择”）把旧表名全部替换为新表名，改好序号。"
         f"“{L.LIST_SHEET}”的预算数、财政资金、其他资金合计自动包含“{L.PROJECT_SPAN[0]}”之后的全部项目表。",
     ),
     (
@@ -95,8 +96,9 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "WPS / LibreOffice",
-        "本模板可在 WPS 和 LibreOffice 中填写，提示列和合计同样实时计算；按钮需要 Excel。完整校验："
-        "用浏览器打开本单位的校验网页上传本文件，或使用 WPS 的“绩效目标”加载项，或运行命令行 xlgoals check。",
+        "本模板可在 WPS 和 LibreOffice 中填写，提示列和合计同样实时计算；表内按钮需要 Excel。同样的四个按钮："
+        "WPS 用“绩效目标”加载项，LibreOffice 用 xlgoals.oxt 扩展（都从本单位的校验网页下载）；"
+        "也可用浏览器打开校验网页上传本文件，或运行命令行 xlgoals check。",
     ),
 )
 
