@@ -152,3 +152,31 @@ def test_rows_are_deleted_on_the_protected_sheet_as_the_guide_says(tmp_path: Pat
     assert (
         len(read_document(deleted).tables[0].indicators) == len(read_document(src).tables[0].indicators) - 2
     )
+
+
+def test_a_line_above_the_title_and_a_column_move_every_finding_with_them(tmp_path: Path) -> None:
+    """A clerk adds a "附件1" line above the title and a 备注 column: 校验 finds the sheet by its labels
+    and says what it says of the unedited workbook, each finding one row lower — the title is still
+    the line above 预算单位, not the clerk's line."""
+    src = parity.CORPUS / "clean.xlsx"
+    first = parity.project_sheets(openpyxl.load_workbook(src))[0]
+    steps = [
+        {"insert_blank_rows": first, "before": 1, "count": 1},
+        {"set": first, "cells": {"A1": "附件1"}},
+        {"insert_columns": first, "before": P.flag_column, "count": 1},
+        {"set": first, "cells": {f"H{P.indicator_header_row + 1}": "备注"}},
+    ]
+    edited = soffice.edit(src, tmp_path / "moved.xlsx", steps)
+
+    def found(path: Path, shift: int) -> list[tuple[str, str, str]]:
+        result, _ = check_file(path)
+        assert not result.error, result.error
+        out = []
+        for f in result.findings:
+            cell = f.location.cell if f.location and f.location.sheet == first and f.location.cell else None
+            if cell is not None:
+                col, row = openpyxl.utils.cell.coordinate_from_string(cell)
+                out.append((f.code, f"{col}{row - shift}", f.message))
+        return sorted(out)
+
+    assert found(edited, 1) == found(src, 0)

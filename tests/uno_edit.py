@@ -15,6 +15,8 @@ stay protected: the API refuses what the menu commands refuse there):
 * ``{"delete_rows": SHEET, "row": ROW, "count": N}`` — delete N rows from ROW (right-click the row
   number → Delete Rows); LibreOffice refuses it on a protected sheet for rows with a locked cell, and
   nothing changes, as for the clerk who gets its message;
+* ``{"insert_blank_rows": SHEET, "before": ROW, "count": N}`` — insert N empty rows before ROW (a
+  clerk's "附件1" line above the title);
 * ``{"copy_sheet": SHEET, "as": NAME}`` — copy a project sheet by hand (placed after it);
 * ``{"copy_row": SHEET, "from": ROW, "to": ROW2, "replace": [OLD, NEW]}`` — what 填表说明 tells a clerk
   for 项目清单: insert a row at ROW2 (above the 合计 row), copy row ROW into it, and in that row only
@@ -64,6 +66,11 @@ def _insert_columns(doc: object, step: dict) -> None:
     sheet.protect("")
 
 
+def _insert_blank_rows(doc: object, step: dict) -> None:
+    sheet = doc.Sheets.getByName(step["insert_blank_rows"])
+    sheet.Rows.insertByIndex(int(step["before"]) - 1, int(step["count"]))
+
+
 def _delete_rows(doc: object, step: dict) -> None:
     sheet = doc.Sheets.getByName(step["delete_rows"])
     protected = sheet.isProtected()
@@ -109,6 +116,8 @@ def apply(doc: object, steps: list[dict]) -> None:
             _insert_rows(doc, step)
         elif "insert_columns" in step:
             _insert_columns(doc, step)
+        elif "insert_blank_rows" in step:
+            _insert_blank_rows(doc, step)
         elif "delete_rows" in step:
             _delete_rows(doc, step)
         elif "copy_sheet" in step:

@@ -552,7 +552,8 @@ _A2, _A3, _A4, _A6, _A8, _B5 = "A2", "A3", "A4", "A6", "A8", "B5"
 PROJECT = ProjectSheet(
     widths=(11, 12, 18, 14, 14, 13, 16, 26, 10, 10, 8, 18, 24),
     header=(
-        Item(ref("A1:G1"), Style.TITLE, text=Label.TITLE, field=TableField.TITLE),
+        # the title is the row above 预算单位, wherever that is (a clerk's "附件1" row above it is not it)
+        Item(ref("A1:G1"), Style.TITLE, text=Label.TITLE, field=TableField.TITLE, anchor=ref(_A2)),
         _label(_A2, Label.UNIT),
         _input("B2", TableField.UNIT_CODE, Style.CODE_IN, _A2),
         _input("C2:E2", TableField.UNIT_NAME, Style.TEXT_IN, _A2, grows=True),
