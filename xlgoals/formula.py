@@ -158,6 +158,14 @@ def VALUE(x: Expr) -> Call:
     return call("VALUE", x)
 
 
+def CHARS_IN(x: Expr, chars: str) -> Call:
+    """How many characters of ``x`` are among ``chars``: rendered as
+    SUMPRODUCT(LEN(x)-LEN(SUBSTITUTE(x,{"0","1",…},""))) — one SUBSTITUTE over an array constant,
+    where a chain of ten would repeat ``x`` in the formula ten times."""
+    assert chars and len(set(chars)) == len(chars)
+    return call("CHARS_IN", x, chars)
+
+
 def SAME(area: Area, x: Expr) -> Call:
     """How many cells of ``area`` hold what ``x`` holds, compared as the sheet compares text after
     TRIM (case-insensitively): rendered as SUMPRODUCT((TRIM(area)=TRIM(x))*1), not COUNTIF, whose
@@ -181,18 +189,15 @@ def contains(x: Expr, needle: str) -> Call:
 _DIGITS = "0123456789"
 
 
-def _digit(x: Expr) -> Call:
-    return ISNUMBER(call("FIND", x, _DIGITS))  # x is one of the digits (x is one character)
-
-
 def plain_number(x: Expr) -> Expr:
     """``x`` is digits with at most one decimal point between them ("75", "7.5"): what VALUE reads
     the same in every spreadsheet and in ``evaluate``."""
-    rest = x
-    for d in _DIGITS:
-        rest = SUBSTITUTE(rest, d, "")
     return AND(
-        op(">", LEN(x), 0), OR(op("=", rest, ""), op("=", rest, ".")), _digit(LEFT(x, 1)), _digit(RIGHT(x, 1))
+        op(">", LEN(x), 0),
+        op("=", CHARS_IN(x, _DIGITS + "."), LEN(x)),
+        op("<", op("-", LEN(x), LEN(SUBSTITUTE(x, ".", ""))), 2),
+        op("<>", LEFT(x, 1), "."),
+        op("<>", RIGHT(x, 1), "."),
     )
 
 
@@ -227,6 +232,12 @@ def render(expr: Expr, resolve: Resolver) -> str:
         return resolve(expr.name)
     if isinstance(expr, Lit):
         return _literal(expr.value)
+    if isinstance(expr, Call) and expr.fn == "CHARS_IN":
+        x = render(expr.args[0], resolve)
+        chars = expr.args[1]
+        assert isinstance(chars, Lit) and isinstance(chars.value, str)
+        array = "{" + ",".join(_literal(ch) for ch in chars.value) + "}"
+        return f'SUMPRODUCT(LEN({x})-LEN(SUBSTITUTE({x},{array},"")))'
     if isinstance(expr, Call) and expr.fn == "SAME":
         area, x = (render(a, resolve) for a in expr.args)
         return f"SUMPRODUCT((TRIM({area})=TRIM({x}))*1)"
@@ -425,6 +436,11 @@ def _call(expr: Call, strict: bool) -> Compiled:
             return float(sum(_same_key(v) == key for v in cells))
 
         return same
+    if fn == "CHARS_IN":
+        text, among = args[0], expr.args[1]
+        assert isinstance(among, Lit) and isinstance(among.value, str)
+        wanted = frozenset(among.value)
+        return lambda c, a: float(sum(ch in wanted for ch in _text(text(c, a))))
     if fn in ("COUNT", "COUNTA", "MAX"):
         parts = [
             (x.name, None) if isinstance(x, Area) else ("", f) for x, f in zip(expr.args, args, strict=True)

@@ -37,7 +37,6 @@ from xlgoals.formula import (
     ISTEXT,
     LEFT,
     LEN,
-    MID,
     NOT,
     OR,
     RIGHT,
@@ -302,15 +301,24 @@ HASTE_ACTIONS = ("完成", "办理", "拨付", "发放", "到位")  # "及时拨
 TIME_NAME_WORDS = ("时间", "期限", "时限", "日期")  # a 时效 name that asks for a date or a period
 
 
-def _after(s: Expr, marks: Sequence[str]) -> Expr:
-    """``s`` without one leading comparison mark of ``marks``."""
-    return MID(s, op("+", 1, OR(*(op("=", LEFT(s, 1), m) for m in marks))), LEN(s))
+def _without_marks(s: Expr, marks: Sequence[str]) -> Expr:
+    for m in marks:
+        s = SUBSTITUTE(s, m, "")
+    return s
+
+
+def _one_leading(s: Expr, bare: Expr, marks: Sequence[str], more: int = 0) -> Expr:
+    """``bare`` is ``s`` without ``marks``, and ``s`` had just one of them, at its start (besides
+    ``more`` other marks): "≥75%" but not "7≥5%" or "≥≥75%"."""
+    leading = op("+", more, OR(*(op("=", LEFT(s, 1), m) for m in marks)))
+    return op("=", op("-", LEN(s), LEN(bare)), leading)
 
 
 _S = TRIM(VALUE)
-_PERCENT_BODY = _after(_S, ("≥", ">"))
-_PERCENT_NUMBER = LEFT(_PERCENT_BODY, op("-", LEN(_PERCENT_BODY), 1))
-_BARE_NUMBER = _after(_S, ("≥", ">", "≤", "<"))
+_GE = ("≥", ">")
+_PERCENT_NUMBER = _without_marks(_S, (*_GE, "%"))  # "≥75%" → "75"
+_COMPARE = ("≥", ">", "≤", "<")
+_BARE_NUMBER = _without_marks(_S, _COMPARE)  # "≥500" → "500"
 _HASTE = tuple(w + a for w in HASTE_WORDS for a in ("", *HASTE_ACTIONS))
 
 LEVEL1_WORDS = ("产出", "效益", "满意", "成本")  # every 一级 the frameworks allow holds one of these
@@ -341,15 +349,9 @@ PARTIAL_ROW_CHECKS: tuple[LiveCheck, ...] = (
         f"满意度目标低于{SATISFACTION_FLOOR}%。",
         AND(
             op("=", TRIM(LEVEL2), SATISFACTION_LEVEL2),
-            IF(
-                op("=", RIGHT(_PERCENT_BODY, 1), "%"),
-                IF(
-                    plain_number(_PERCENT_NUMBER),
-                    op("<", NUMBER_OF(_PERCENT_NUMBER), SATISFACTION_FLOOR),
-                    False,
-                ),
-                False,
-            ),
+            op("=", RIGHT(_S, 1), "%"),
+            _one_leading(_S, _PERCENT_NUMBER, _GE, more=1),  # the % at the end is the one more
+            IF(plain_number(_PERCENT_NUMBER), op("<", NUMBER_OF(_PERCENT_NUMBER), SATISFACTION_FLOOR), False),
         ),
         IndicatorField.LEVEL2,
         partial=True,
@@ -365,6 +367,7 @@ PARTIAL_ROW_CHECKS: tuple[LiveCheck, ...] = (
             NOT(contains(NAME, "满意")),
             blank(UNIT),
             ISTEXT(VALUE),
+            _one_leading(_S, _BARE_NUMBER, _COMPARE),
             plain_number(_BARE_NUMBER),
         ),
         IndicatorField.LEVEL2,
