@@ -315,9 +315,11 @@ def _one_leading(s: Expr, bare: Expr, marks: Sequence[str], more: int = 0) -> Ex
 
 
 _S = TRIM(VALUE)
-_GE = ("≥", ">")
+# The forms clerks write most ("≥75%", "≥500" and the bare "75%", "500"); "＞75%", "<500" … are 校验's.
+# Every mark more makes each row's formula longer, and every file the template makes carries 30 rows.
+_GE = ("≥",)
 _PERCENT_NUMBER = _without_marks(_S, (*_GE, "%"))  # "≥75%" → "75"
-_COMPARE = ("≥", ">", "≤", "<")
+_COMPARE = _GE
 _BARE_NUMBER = _without_marks(_S, _COMPARE)  # "≥500" → "500"
 _HASTE = tuple(w + a for w in HASTE_WORDS for a in ("", *HASTE_ACTIONS))
 
