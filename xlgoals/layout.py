@@ -314,7 +314,6 @@ class Style(StrEnum):
     BAD_FILL = "bad_fill"
     AMOUNT_NUMFMT = "amount_numfmt"
     ROW_FLAG = "row_flag"  # an indicator row's 提示: unlocked, so a row copied with it pastes (see below)
-    FREE = "free"  # the columns right of the table: unlocked, so whole rows can be deleted
 
 
 _BOXED: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter", "border": 1}
@@ -352,7 +351,8 @@ STYLES: dict[Style, dict[str, Any]] = {
     Style.AMOUNT_NUMFMT: {"num_format": "0.00"},
     # Inserting and deleting indicator rows on the protected sheet, as 填表说明 says: LibreOffice (and,
     # by reports, Excel) pastes into unlocked cells only and deletes only rows with no locked cell, so
-    # every cell of an indicator row — its 提示 formula and the empty columns to the right — is unlocked.
+    # every cell of an indicator row — its 提示 formula, and the empty columns to the right, which have
+    # the workbook's default format (unlocked by the builder) — is unlocked.
     Style.ROW_FLAG: {
         "font_name": FONT,
         "font_size": FONT_SIZE,
@@ -361,10 +361,7 @@ STYLES: dict[Style, dict[str, Any]] = {
         "valign": "vcenter",
         "locked": False,
     },
-    Style.FREE: {"locked": False},
 }
-
-MAX_COLUMN = 16384  # XFD: the last column of a sheet in Excel and LibreOffice (since 7.4: 16 384)
 
 # Text wrapping, for row heights (neither Excel nor LibreOffice autofits rows written by a library).
 LINE_HEIGHT = 14.0  # points per wrapped line at 10 pt
