@@ -190,6 +190,11 @@ CASES: tuple[Case, ...] = (
         "效益指标的一级粘贴为“工作指标”（下拉框拦不住粘贴）",
         _row(4, **{IndicatorField.LEVEL1.value: "工作指标"}),
     ),
+    Case(
+        "level2_wrong_group",
+        "产出指标组里的一行二级指标改为“经济效益指标”",
+        _row(1, **{IndicatorField.LEVEL2.value: "经济效益指标"}),
+    ),
     Case("satisfaction_low", "满意度指标值改为“≥75%”", _row(5, **{V: "≥75%"})),
     Case("value_no_unit", "数量指标改为“参保人数”，指标值只写“≥500”", _row(0, **{N: "参保人数", V: "≥500"})),
     Case(

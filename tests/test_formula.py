@@ -104,7 +104,7 @@ CONTENTS: list[Value] = [
     "尽快", "及时拨付", "完成时间", "培训人次", "工作指标", "产出指标", "\u00a0", "x\ny",
 ]  # fmt: skip
 # Rows where the checks that read a value's form fire (random cells rarely line up for them).
-FIRING: list[dict[str, Value]] = (
+FIRING: list[dict[str, Value | list[Value]]] = (
     [
         {"level2": "服务对象满意度指标", "value": v, "name": "满意度"}
         for v in ("≥75%", "79.99%", ">075%", "≥80%")
@@ -116,6 +116,13 @@ FIRING: list[dict[str, Value]] = (
     + [
         {"level2": "时效指标", "value": v, "name": "完成时间"}
         for v in ("尽快", "及时拨付", "尽快|及时", " 按时 ")
+    ]
+    + [{"level1": v} for v in ("工作指标", "\u3000", "\u00a0\n", "产出", "a\tb")]
+    + [  # a row of a merged 一级 block: its 一级 is the last one filled above it
+        {"@level1_above": ["产出指标", None, None, None], "level2": "经济效益指标"},
+        {"@level1_above": ["产出指标", "效益指标", None, " "], "level2": "数量指标"},
+        {"@level1_above": [None, None, None, None], "level2": "数量指标"},
+        {"@level1_above": ["满意度指标", None, 2800.0, None], "level2": "数量指标"},
     ]
 )
 
@@ -130,7 +137,7 @@ def test_libreoffice_computes_every_live_check_as_evaluate_does(tmp_path: Path):
     checks = [*HEADER_CHECKS, *ROW_CHECKS]
     names = sorted({n for c in checks for n in _refs(c.when)})
     col = {n: k + 1 for k, n in enumerate(names)}  # one input column per cell name
-    areas = {"plan": 4, "indicators": 6, "below": 4, "above": 4}  # each area: its own block of columns
+    areas = {"plan": 4, "indicators": 6, "below": 4, "above": 4, "level1_above": 4}  # each: own columns
     base = len(names) + 2
     area_cols = {}
     for name, width in areas.items():
@@ -144,8 +151,10 @@ def test_libreoffice_computes_every_live_check_as_evaluate_does(tmp_path: Path):
     rows = 120 + len(FIRING)
     for r in range(1, rows + 1):
         cells = {n: rnd.choice(CONTENTS) for n in names}
-        cells.update(FIRING[r - 121] if r > 120 else {})
+        firing = FIRING[r - 121] if r > 120 else {}
+        cells.update({k: v for k, v in firing.items() if not k.startswith("@")})  # type: ignore[misc]
         area_values = {a: [rnd.choice(CONTENTS) for _ in range(w)] for a, w in areas.items()}
+        area_values.update({k[1:]: v for k, v in firing.items() if k.startswith("@")})  # type: ignore[misc]
         for n, v in cells.items():
             _write(ws, r, col[n], v)
         for a, values in area_values.items():
@@ -175,7 +184,7 @@ def test_libreoffice_computes_every_live_check_as_evaluate_does(tmp_path: Path):
 def _refs(expr: object) -> set[str]:
     from xlgoals.formula import names
 
-    return {n for n in names(expr) if n not in ("plan", "indicators", "below", "above")}  # type: ignore[arg-type]
+    return {n for n in names(expr) if n not in ("plan", "indicators", "below", "above", "level1_above")}  # type: ignore[arg-type]
 
 
 def _letter(col: int) -> str:

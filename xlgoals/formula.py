@@ -166,6 +166,13 @@ def CHARS_IN(x: Expr, chars: str) -> Call:
     return call("CHARS_IN", x, chars)
 
 
+def LAST_FILLED(area: Area) -> Call:
+    """The last cell of ``area`` that is not empty, or "" when all are: rendered as
+    IF(COUNTA(area)=0,"",LOOKUP(2,1/(area<>""),area)) — a merged 一级 cell seen from a row of its
+    block (Excel, WPS and LibreOffice evaluate the LOOKUP idiom without an array formula)."""
+    return call("LAST_FILLED", area)
+
+
 def SAME(area: Area, x: Expr) -> Call:
     """How many cells of ``area`` hold what ``x`` holds, compared as the sheet compares text after
     TRIM (case-insensitively): rendered as SUMPRODUCT((TRIM(area)=TRIM(x))*1), not COUNTIF, whose
@@ -238,6 +245,9 @@ def render(expr: Expr, resolve: Resolver) -> str:
         assert isinstance(chars, Lit) and isinstance(chars.value, str)
         array = "{" + ",".join(_literal(ch) for ch in chars.value) + "}"
         return f'SUMPRODUCT(LEN({x})-LEN(SUBSTITUTE({x},{array},"")))'
+    if isinstance(expr, Call) and expr.fn == "LAST_FILLED":
+        area = render(expr.args[0], resolve)
+        return f'IF(COUNTA({area})=0,"",LOOKUP(2,1/({area}<>""),{area}))'
     if isinstance(expr, Call) and expr.fn == "SAME":
         area, x = (render(a, resolve) for a in expr.args)
         return f"SUMPRODUCT((TRIM({area})=TRIM({x}))*1)"
@@ -436,6 +446,18 @@ def _call(expr: Call, strict: bool) -> Compiled:
             return float(sum(_same_key(v) == key for v in cells))
 
         return same
+    if fn == "LAST_FILLED":
+        looked = expr.args[0]
+        assert isinstance(looked, Area), "LAST_FILLED looks through a range"
+        area_name = looked.name
+
+        def last_filled(c: Cells, a: Areas) -> Value:
+            cells = a[area_name]
+            if isinstance(cells, LastFilled):
+                return cells.last
+            return next((v for v in reversed(cells) if v is not None and v != ""), "")
+
+        return last_filled
     if fn == "CHARS_IN":
         text, among = args[0], expr.args[1]
         assert isinstance(among, Lit) and isinstance(among.value, str)
@@ -487,6 +509,30 @@ class SameCounts(Sequence[Value]):
 
     def count_same(self, key: str) -> int:
         return self._counts.get(key, 0)
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    @overload
+    def __getitem__(self, i: int) -> Value: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Value]: ...
+    def __getitem__(self, i: int | slice) -> Value | Sequence[Value]:
+        return self._cells[i]
+
+
+class LastFilled(Sequence[Value]):
+    """A range given to LAST_FILLED as its last non-empty cell, kept as cells are added (the 一级
+    column from the block's first row down to each row, asked row by row)."""
+
+    def __init__(self) -> None:
+        self._cells: list[Value] = []
+        self.last: Value = ""
+
+    def add(self, v: Value) -> None:
+        self._cells.append(v)
+        if v is not None and v != "":
+            self.last = v
 
     def __len__(self) -> int:
         return len(self._cells)

@@ -35,6 +35,7 @@ from xlgoals.formula import (
     IF,
     ISNUMBER,
     ISTEXT,
+    LAST_FILLED,
     LEFT,
     LEN,
     NOT,
@@ -45,6 +46,7 @@ from xlgoals.formula import (
     TRIM,
     Area,
     Expr,
+    LastFilled,
     N,
     Ref,
     SameCounts,
@@ -59,6 +61,7 @@ from xlgoals.formula import (
     plain_number,
 )
 from xlgoals.formula import VALUE as NUMBER_OF
+from xlgoals.frameworks import FRAMEWORK_A, FRAMEWORK_B, canonical_level2
 from xlgoals.model import LAYOUT_FIELDS, GoalTable, Layout, PlanMode, SheetRow, SheetView
 
 P = L.PROJECT
@@ -67,6 +70,7 @@ PLAN_AREA = "plan"  # the four plan cells as one range
 BLOCK_AREA = "indicators"  # the whole indicator block
 BELOW_AREA = "below"  # for an indicator row: the 三级指标 and 指标值 cells of the rows below it in the block
 ABOVE_AREA = "above"  # for an indicator row: the 三级指标 cells above it, from the block's header row
+LEVEL1_AREA = "level1_above"  # for an indicator row: the 一级 cells from the block's first row down to it
 PERCENT_EPS = 0.00005  # 0.005 percentage points, as the cells hold fractions
 AMOUNT_EPS = 0.005  # 万元
 
@@ -333,6 +337,20 @@ def _without(x: Expr, texts: Sequence[str]) -> Expr:
     return x
 
 
+def _wrong_level2() -> dict[str, tuple[str, ...]]:
+    """一级 (of both frameworks) → the standard 二级 names allowed under neither framework's 一级 of
+    that name: what STRUCT-003 reports whichever framework a table follows."""
+    merged: dict[str, set[str]] = {}
+    for spec in (FRAMEWORK_A, FRAMEWORK_B):
+        for level1, names in spec.allowed.items():
+            merged.setdefault(level1, set()).update(names)
+    known = sorted({n for names in merged.values() for n in names if canonical_level2(n) == n})
+    shared = set(FRAMEWORK_A.allowed) & set(FRAMEWORK_B.allowed)  # a 一级 allowed whatever the framework
+    return {level1: tuple(n for n in known if n not in merged[level1]) for level1 in sorted(shared)}
+
+
+_BLOCK_LEVEL1 = TRIM(LAST_FILLED(Area(LEVEL1_AREA)))
+
 PARTIAL_ROW_CHECKS: tuple[LiveCheck, ...] = (
     LiveCheck(
         "STRUCT-002",
@@ -343,6 +361,19 @@ PARTIAL_ROW_CHECKS: tuple[LiveCheck, ...] = (
             *(NOT(contains(LEVEL1, w)) for w in LEVEL1_WORDS),
         ),
         IndicatorField.LEVEL1,
+        partial=True,
+    ),
+    LiveCheck(
+        "STRUCT-003",
+        IndicatorField.LEVEL2,
+        "二级指标不属于这一组的一级指标，请从下拉框选择。",
+        OR(
+            *(
+                AND(op("=", _BLOCK_LEVEL1, a), one_of(TRIM(LEVEL2), wrong))
+                for a, wrong in _wrong_level2().items()
+            )
+        ),
+        IndicatorField.LEVEL2,
         partial=True,
     ),
     LiveCheck(
@@ -496,9 +527,12 @@ def evaluate_view(v: SheetView, layout: Layout, code: str | None = None) -> list
     nearest.reverse()
     above = SameCounts()  # the 三级指标 column from the header row down to the row before
     above.add(P.column(IndicatorField.NAME).header)
+    level1 = LastFilled()  # the 一级 column from the block's first row down to this row
     for r, below in zip(v.rows if rows else (), nearest, strict=True):
         row_cells = {f.value: x for f, x in r.cells.items()}
-        out += [Fired(c, r) for c in rows if _true(c.when, row_cells, {BELOW_AREA: below, ABOVE_AREA: above})]
+        level1.add(r.cells.get(IndicatorField.LEVEL1))
+        spans = {BELOW_AREA: below, ABOVE_AREA: above, LEVEL1_AREA: level1}
+        out += [Fired(c, r) for c in rows if _true(c.when, row_cells, spans)]
         above.add(r.cells.get(IndicatorField.NAME))
     return out
 

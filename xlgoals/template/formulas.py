@@ -22,6 +22,7 @@ from xlgoals.livecheck import (
     BELOW_FIELDS,
     BLOCK_AREA,
     HEADER_CHECKS,
+    LEVEL1_AREA,
     PLAN_AREA,
     ROW_CHECKS,
     LiveCheck,
@@ -73,6 +74,9 @@ def _row_cells(row: str, previous: str, next_row: str, last_row: int) -> Resolve
     def resolve(name: str) -> str:
         if name == BELOW_AREA:
             return ",".join(f"${letter(f)}{next_row}:${letter(f)}${last_row}" for f in BELOW_FIELDS)
+        if name == LEVEL1_AREA:  # from the block's first row (absolute) down to this row
+            level1_col = letter(IndicatorField.LEVEL1)
+            return f"${level1_col}${P.first_indicator_row}:${level1_col}{row}"
         if name == ABOVE_AREA:  # from the header row (absolute), so a row inserted above still counts
             name_col = letter(IndicatorField.NAME)
             return f"${name_col}${P.indicator_header_row}:${name_col}{previous}"
