@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import uno  # type: ignore[import-not-found]
@@ -112,23 +113,30 @@ class Office:
         return self.desktop.loadComponentFromURL(path.as_uri(), "_blank", 0, props(Hidden=True))  # type: ignore[attr-defined]
 
 
+@contextlib.contextmanager
+def recalculated(office: Office, src: Path, scratch: Path) -> Iterator[object]:
+    """``src`` opened from a private copy, its formulas recalculated; closed and the copy removed after."""
+    work = scratch / f"in{src.suffix}"
+    shutil.copy(src, work)
+    doc = office.load(work)
+    try:
+        doc.calculateAll()
+        yield doc
+    finally:
+        doc.close(True)
+        work.unlink(missing_ok=True)
+
+
 def convert(office: Office, request: dict, scratch: Path) -> dict:
     outdir = Path(request["outdir"])
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
     for name in request["convert"]:
         src = Path(name)
-        work = scratch / f"in{src.suffix}"
-        shutil.copy(src, work)
-        doc = office.load(work)
-        try:
-            doc.calculateAll()
+        with recalculated(office, src, scratch) as doc:
             target = outdir / f"{src.stem}{request['suffix']}"
             doc.storeToURL(target.as_uri(), props(FilterName=request["filter"]))
             written.append(str(target))
-        finally:
-            doc.close(True)
-            work.unlink(missing_ok=True)
     return {"ok": True, "written": written}
 
 
@@ -138,12 +146,7 @@ ERROR_RESULT = 4  # com.sun.star.sheet.FormulaResult.ERROR
 def values(office: Office, request: dict, scratch: Path) -> dict:
     books = []
     for name in request["values"]:
-        src = Path(name)
-        work = scratch / f"values{src.suffix}"
-        shutil.copy(src, work)
-        doc = office.load(work)
-        try:
-            doc.calculateAll()
+        with recalculated(office, Path(name), scratch) as doc:
             sheets = []
             for k in range(doc.Sheets.Count):
                 sheet = doc.Sheets.getByIndex(k)
@@ -159,9 +162,6 @@ def values(office: Office, request: dict, scratch: Path) -> dict:
                             rows[r][c] = "#ERROR"
                 sheets.append([sheet.Name, rows])
             books.append(sheets)
-        finally:
-            doc.close(True)
-            work.unlink(missing_ok=True)
     return {"ok": True, "books": books}
 
 

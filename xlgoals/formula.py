@@ -494,55 +494,59 @@ def _same_key(v: Value) -> str:
     return _trim(_text(v)).casefold()
 
 
-class SameCounts(Sequence[Value]):
-    """A range given to SAME as counts of its cells' keys, not as its cells: the 三级指标 above each
-    row of a 10 000-row block, asked row by row, are one growing tally instead of 10 000 lists."""
+class GrowingRange(Sequence[Value]):
+    """A range that grows a cell at a time as the rows are walked (the cells above each row, asked
+    row by row): what a function reads of it is kept up to date by ``seen`` instead of read again
+    from all its cells for every row, which would be quadratic in the rows."""
 
     def __init__(self) -> None:
-        self._counts: dict[str, int] = {}
         self._cells: list[Value] = []
 
     def add(self, v: Value) -> None:
         self._cells.append(v)
+        self.seen(v)
+
+    def seen(self, v: Value) -> None:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    @overload
+    def __getitem__(self, i: int) -> Value: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Value]: ...
+    def __getitem__(self, i: int | slice) -> Value | Sequence[Value]:
+        return self._cells[i]
+
+
+class SameCounts(GrowingRange):
+    """A range given to SAME as counts of its cells' keys: the 三级指标 above each row of a 10 000-row
+    block are one growing tally instead of 10 000 lists."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._counts: dict[str, int] = {}
+
+    def seen(self, v: Value) -> None:
         key = _same_key(v)
         self._counts[key] = self._counts.get(key, 0) + 1
 
     def count_same(self, key: str) -> int:
         return self._counts.get(key, 0)
 
-    def __len__(self) -> int:
-        return len(self._cells)
 
-    @overload
-    def __getitem__(self, i: int) -> Value: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Value]: ...
-    def __getitem__(self, i: int | slice) -> Value | Sequence[Value]:
-        return self._cells[i]
-
-
-class LastFilled(Sequence[Value]):
-    """A range given to LAST_FILLED as its last non-empty cell, kept as cells are added (the 一级
-    column from the block's first row down to each row, asked row by row)."""
+class LastFilled(GrowingRange):
+    """A range given to LAST_FILLED as its last non-empty cell (the 一级 column from the block's first
+    row down to each row)."""
 
     def __init__(self) -> None:
-        self._cells: list[Value] = []
+        super().__init__()
         self.last: Value = ""
 
-    def add(self, v: Value) -> None:
-        self._cells.append(v)
+    def seen(self, v: Value) -> None:
         if v is not None and v != "":
             self.last = v
-
-    def __len__(self) -> int:
-        return len(self._cells)
-
-    @overload
-    def __getitem__(self, i: int) -> Value: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Value]: ...
-    def __getitem__(self, i: int | slice) -> Value | Sequence[Value]:
-        return self._cells[i]
 
 
 class _NotFound(str):

@@ -61,7 +61,17 @@ from xlgoals.formula import (
     plain_number,
 )
 from xlgoals.formula import VALUE as NUMBER_OF
-from xlgoals.frameworks import FRAMEWORK_A, FRAMEWORK_B, canonical_level2
+from xlgoals.frameworks import (
+    BENEFICIARY,
+    FRAMEWORK_A,
+    FRAMEWORK_B,
+    LEVEL1_ALIASES,
+    QUALITY,
+    QUANTITY,
+    TIMELINESS,
+    canonical_level2,
+    level1_lists,
+)
 from xlgoals.model import LAYOUT_FIELDS, GoalTable, Layout, PlanMode, SheetRow, SheetView
 
 P = L.PROJECT
@@ -298,17 +308,17 @@ ROW_CHECKS: tuple[LiveCheck, ...] = (
 # marks, 校验 reports the same cell" over many values.
 
 SATISFACTION_FLOOR = 80  # SAT-002's default satisfaction_min (%): the template marks below it
-SATISFACTION_LEVEL2 = "服务对象满意度指标"
-OUTPUT_COUNTABLE = ("数量指标", "质量指标", "时效指标")  # 二级 whose values are counted in units
+OUTPUT_COUNTABLE = (QUANTITY, QUALITY, TIMELINESS)  # 二级 whose values are counted in units
 HASTE_WORDS = ("尽快", "及时", "适时", "按时", "尽早", "立即", "马上")  # no time at all (TIME-001)
 HASTE_ACTIONS = ("完成", "办理", "拨付", "发放", "到位")  # "及时拨付" names no time either
 TIME_NAME_WORDS = ("时间", "期限", "时限", "日期")  # a 时效 name that asks for a date or a period
 
 
-def _without_marks(s: Expr, marks: Sequence[str]) -> Expr:
-    for m in marks:
-        s = SUBSTITUTE(s, m, "")
-    return s
+def _without(x: Expr, texts: Sequence[str]) -> Expr:
+    """``x`` with every one of ``texts`` taken out."""
+    for t in texts:
+        x = SUBSTITUTE(x, t, "")
+    return x
 
 
 def _one_leading(s: Expr, bare: Expr, marks: Sequence[str], more: int = 0) -> Expr:
@@ -322,19 +332,12 @@ _S = TRIM(VALUE)
 # The forms clerks write most ("≥75%", "≥500" and the bare "75%", "500"); "＞75%", "<500" … are 校验's.
 # Every mark more makes each row's formula longer, and every file the template makes carries 30 rows.
 _GE = ("≥",)
-_PERCENT_NUMBER = _without_marks(_S, (*_GE, "%"))  # "≥75%" → "75"
-_COMPARE = _GE
-_BARE_NUMBER = _without_marks(_S, _COMPARE)  # "≥500" → "500"
+_PERCENT_NUMBER = _without(_S, (*_GE, "%"))  # "≥75%" → "75"
+_BARE_NUMBER = _without(_S, _GE)  # "≥500" → "500"
 _HASTE = tuple(w + a for w in HASTE_WORDS for a in ("", *HASTE_ACTIONS))
 
-LEVEL1_WORDS = ("产出", "效益", "满意", "成本")  # every 一级 the frameworks allow holds one of these
+LEVEL1_WORDS = tuple(LEVEL1_ALIASES)  # 产出, 效益, 满意度, 成本: every allowed 一级 holds one of these
 _BLANKS = (" ", "\u3000", "\u00a0")  # spaces a 一级 cell may hold (with line breaks: CLEAN) that name nothing
-
-
-def _without(x: Expr, texts: Sequence[str]) -> Expr:
-    for t in texts:
-        x = SUBSTITUTE(x, t, "")
-    return x
 
 
 def _wrong_level2() -> dict[str, tuple[str, ...]]:
@@ -355,7 +358,7 @@ PARTIAL_ROW_CHECKS: tuple[LiveCheck, ...] = (
     LiveCheck(
         "STRUCT-002",
         IndicatorField.LEVEL1,
-        "一级指标只能是产出指标、效益指标、满意度指标（或成本指标），请从下拉框选择。",
+        L.LEVEL1_REFUSED.format(names="、".join(name for name, _ in level1_lists())),
         AND(
             op(">", LEN(_without(CLEAN(LEVEL1), _BLANKS)), 0),
             *(NOT(contains(LEVEL1, w)) for w in LEVEL1_WORDS),
@@ -381,7 +384,7 @@ PARTIAL_ROW_CHECKS: tuple[LiveCheck, ...] = (
         IndicatorField.VALUE,
         f"满意度目标低于{SATISFACTION_FLOOR}%。",
         AND(
-            op("=", TRIM(LEVEL2), SATISFACTION_LEVEL2),
+            op("=", TRIM(LEVEL2), BENEFICIARY),
             op("=", RIGHT(_S, 1), "%"),
             _one_leading(_S, _PERCENT_NUMBER, _GE, more=1),  # the % at the end is the one more
             IF(plain_number(_PERCENT_NUMBER), op("<", NUMBER_OF(_PERCENT_NUMBER), SATISFACTION_FLOOR), False),
@@ -400,7 +403,7 @@ PARTIAL_ROW_CHECKS: tuple[LiveCheck, ...] = (
             NOT(contains(NAME, "满意")),
             blank(UNIT),
             ISTEXT(VALUE),
-            _one_leading(_S, _BARE_NUMBER, _COMPARE),
+            _one_leading(_S, _BARE_NUMBER, _GE),
             plain_number(_BARE_NUMBER),
         ),
         IndicatorField.LEVEL2,
@@ -411,7 +414,7 @@ PARTIAL_ROW_CHECKS: tuple[LiveCheck, ...] = (
         IndicatorField.VALUE,
         "时效指标只写了“尽快”一类的词，没有时间：请填日期或期限。",
         AND(
-            op("=", TRIM(LEVEL2), "时效指标"),
+            op("=", TRIM(LEVEL2), TIMELINESS),
             OR(*(contains(NAME, w) for w in TIME_NAME_WORDS)),
             NOT(contains(NAME, "率")),
             one_of(_S, _HASTE),
