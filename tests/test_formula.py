@@ -29,6 +29,9 @@ from xlgoals.formula import (
     SUBSTITUTE,
     TRIM,
     Area,
+    Expr,
+    FormulaError,
+    Lit,
     N,
     Ref,
     Value,
@@ -83,6 +86,26 @@ def test_rendering_keeps_precedence_and_quotes():
 def test_evaluation_follows_the_spreadsheet(expr, cells, expected):
     assert evaluate(expr, cells, {"r": [0.25, None, "x", 0.5]}, strict=True) == expected
     assert evaluate(expr, cells, {"r": [0.25, None, "x", 0.5]}) == expected
+
+
+def test_deep_expressions_compile_and_errors_stay_where_a_spreadsheet_puts_them():
+    """The evaluation is generated Python: a long concatenation or 300 nested IFs (deeper than Python's
+    parser nests) still compile, and the kinds of values still decide as the sheet decides."""
+    deep: Expr = Lit(0)
+    for k in range(300):
+        deep = IF(op("=", A, float(k)), float(k), deep)
+    assert evaluate(deep, {"a": 7.0}) == 7.0 and evaluate(deep, {"a": "7"}) == 0.0
+    long: Expr = Lit("")
+    for k in range(500):
+        long = op("&", long, A if k % 2 else "x")
+    assert evaluate(long, {"a": 1.5}) == "x1.5" * 250
+    assert (
+        evaluate(op("<", 5, "a"), {}) is True and evaluate(op(">", True, "a"), {}) is True
+    )  # number < text < boolean
+    assert evaluate(op("=", A, "ABC"), {"a": "abc"}) is True and evaluate(op("=", A, ""), {}) is True
+    with pytest.raises(FormulaError):  # text as a condition is #VALUE!, also behind a false guard when strict
+        evaluate(AND(op("=", 1, 2), A), {"a": "x"}, strict=True)
+    assert evaluate(AND(op("=", 1, 2), A), {"a": "x"}) is False  # 校验 stops at the first false
 
 
 def test_cell_values_as_a_spreadsheet_holds_them():

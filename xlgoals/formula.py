@@ -4,7 +4,7 @@ A check is written once, as an ``Expr``. ``render`` turns it into the text of a 
 (plain A1 references, functions every Excel since 2010, WPS and LibreOffice share); ``evaluate``
 computes it in Python with the spreadsheet's own semantics for what a cell can hold — blank
 (``None``), a number, text, a boolean — through ``compiled``, which turns each expression once into
-nested Python functions (no tree is walked per row). So the template's live flags, the rules of ``xlgoals check``
+the source of one Python function and compiles it (no tree is walked per row). So the template's live flags, the rules of ``xlgoals check``
 and the worksheet functions cannot disagree: they are the same expression (and a LibreOffice test
 recalculates the rendered formulas to prove the two evaluations agree).
 
@@ -347,15 +347,6 @@ def _ordering(a: Value, b: Value) -> int:
     return (x2 > y2) - (x2 < y2)
 
 
-_TESTS: dict[str, Callable[[int], bool]] = {
-    "=": lambda o: o == 0,
-    "<>": lambda o: o != 0,
-    "<": lambda o: o < 0,
-    "<=": lambda o: o <= 0,
-    ">": lambda o: o > 0,
-    ">=": lambda o: o >= 0,
-}
-
 Cells = Mapping[str, Value]
 Areas = Mapping[str, Sequence[Value]]
 Compiled = Callable[[Cells, Areas], Value]
@@ -379,114 +370,227 @@ def compiled(expr: Expr, strict: bool = False) -> Compiled:
     hit = _COMPILED.get((id(expr), strict))
     if hit is not None and hit[0] is expr:
         return hit[1]
-    fn = _compile(expr, strict)
+    fn = _Generator(strict).function(expr)
     _COMPILED[(id(expr), strict)] = (expr, fn)  # the expression is kept, so its id is not reused
     return fn
 
 
-def _compile(expr: Expr, strict: bool) -> Compiled:
-    if isinstance(expr, Ref):
-        name = expr.name
-        return lambda c, a: c.get(name)
-    if isinstance(expr, Lit):
-        v = expr.value
-        value: Value = float(v) if isinstance(v, int) and not isinstance(v, bool) else v
-        return lambda c, a: value
-    if isinstance(expr, BinOp):
-        return _binop(expr.op, _compile(expr.left, strict), _compile(expr.right, strict))
-    if isinstance(expr, Area):
-
-        def area(c: Cells, a: Areas) -> Value:
-            raise FormulaError("a range is only an argument of COUNT, COUNTA or MAX")
-
-        return area
-    assert isinstance(expr, Call)
-    return _call(expr, strict)
+# The kind of value an expression always has, where it is known without evaluating it: "f" a
+# number, "s" text, "b" a boolean; None when it depends on the cells. Where both sides of a
+# comparison are known, the generated code compares them directly instead of through _ordering.
+Kind = str | None
+_KIND_OF_LITERAL = {float: "f", int: "f", str: "s", bool: "b"}
+_KIND_ORDER = {"f": 0, "s": 1, "b": 2}  # numbers < text < booleans, as _kind
+_TEXT_FUNCTIONS = {"TRIM", "SUBSTITUTE", "LEFT", "RIGHT", "MID", "CLEAN"}
+_NUMBER_FUNCTIONS = {"ABS", "N", "VALUE"}
+_PYTHON_TESTS = {"=": "==", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_MAX_DEPTH = 30  # deeper subexpressions become functions of their own (Python's parser nests ~200)
 
 
-def _binop(op: str, left: Compiled, right: Compiled) -> Compiled:
-    if op == "&":
-        return lambda c, a: _text(left(c, a)) + _text(right(c, a))
-    if op == "+":
-        return lambda c, a: _number(left(c, a)) + _number(right(c, a))
-    if op == "-":
-        return lambda c, a: _number(left(c, a)) - _number(right(c, a))
-    if op == "*":
-        return lambda c, a: _number(left(c, a)) * _number(right(c, a))
-    test = _TESTS[op]
-    return lambda c, a: test(_ordering(left(c, a), right(c, a)))
+class _Generator:
+    """Turns an expression into the source of one Python function and compiles it: each node
+    becomes the Python expression computing it (short-circuit AND/OR unless ``strict``), with the
+    spreadsheet's coercions written out only where a value's kind is not known in advance."""
 
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.names: dict[str, object] = dict(_RUNTIME)
+        self.helpers: list[str] = []
 
-def _call(expr: Call, strict: bool) -> Compiled:
-    fn = expr.fn
-    args = [_compile(x, strict) for x in expr.args]
-    if fn == "IF":
-        cond, then, other = args
-        return lambda c, a: then(c, a) if _truth(cond(c, a)) else other(c, a)
-    if (
-        fn == "AND" and strict
-    ):  # every argument is evaluated, as in a spreadsheet (an error anywhere is an error)
-        return lambda c, a: all([_truth(x(c, a)) for x in args])
-    if fn == "OR" and strict:
-        return lambda c, a: any([_truth(x(c, a)) for x in args])
-    if fn == "AND":
-        return lambda c, a: all(_truth(x(c, a)) for x in args)
-    if fn == "OR":
-        return lambda c, a: any(_truth(x(c, a)) for x in args)
-    if fn == "SAME":
-        area = expr.args[0]
-        assert isinstance(area, Area), "SAME counts over a range"
-        name, value = area.name, args[1]
+    def function(self, expr: Expr) -> Compiled:
+        body, _, _ = self.node(expr)
+        self.helpers.append(f"def _main(c, a):\n    return {body}\n")
+        exec(compile("\n".join(self.helpers), "<formula>", "exec"), self.names)
+        fn: Compiled = self.names["_main"]  # type: ignore[assignment]
+        return fn
 
-        def same(c: Cells, a: Areas) -> Value:
-            cells = a[name]
-            key = _same_key(value(c, a))
-            if isinstance(cells, SameCounts):
-                return float(cells.count_same(key))
-            return float(sum(_same_key(v) == key for v in cells))
+    def const(self, value: object) -> str:
+        name = f"_k{len(self.names)}"
+        self.names[name] = value
+        return name
 
-        return same
-    if fn == "LAST_FILLED":
-        looked = expr.args[0]
-        assert isinstance(looked, Area), "LAST_FILLED looks through a range"
-        area_name = looked.name
+    def node(self, expr: Expr) -> tuple[str, Kind, int]:
+        """(Python source, kind, nesting depth) of ``expr``."""
+        src, kind, depth = self._node(expr)
+        if depth > _MAX_DEPTH:
+            name = f"_h{len(self.helpers)}"
+            self.helpers.append(f"def {name}(c, a):\n    return {src}\n")
+            return f"{name}(c, a)", kind, 1
+        return src, kind, depth
 
-        def last_filled(c: Cells, a: Areas) -> Value:
-            cells = a[area_name]
-            if isinstance(cells, LastFilled):
-                return cells.last
-            return next((v for v in reversed(cells) if v is not None and v != ""), "")
+    def _node(self, expr: Expr) -> tuple[str, Kind, int]:
+        if isinstance(expr, Ref):
+            return f"c.get({expr.name!r})", None, 1
+        if isinstance(expr, Lit):
+            v = expr.value
+            value: Value = float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+            return repr(value), _KIND_OF_LITERAL[type(value)], 1
+        if isinstance(expr, Area):
+            return "_area(c, a)", None, 1
+        if isinstance(expr, BinOp):
+            return self._binop(expr)
+        assert isinstance(expr, Call)
+        return self._call(expr)
 
-        return last_filled
-    if fn == "CHARS_IN":
-        text, among = args[0], expr.args[1]
-        assert isinstance(among, Lit) and isinstance(among.value, str)
-        wanted = frozenset(among.value)
-        return lambda c, a: float(sum(ch in wanted for ch in _text(text(c, a))))
-    if fn in ("COUNT", "COUNTA", "MAX"):
-        parts = [
-            (x.name, None) if isinstance(x, Area) else ("", f) for x, f in zip(expr.args, args, strict=True)
-        ]
+    # coercions, written only where needed
+    def text(self, expr: Expr) -> tuple[str, int]:
+        src, kind, depth = self.node(expr)
+        return (src if kind == "s" else f"_text({src})"), depth + 1
 
-        def values(c: Cells, a: Areas) -> list[Value]:
-            out: list[Value] = []
-            for name, f in parts:
-                if f is None:
-                    out.extend(a[name])  # an Area contributes each of its cells
+    def number(self, expr: Expr) -> tuple[str, int]:
+        src, kind, depth = self.node(expr)
+        return (src if kind == "f" else f"_number({src})"), depth + 1
+
+    def truth(self, expr: Expr) -> tuple[str, int]:
+        src, kind, depth = self.node(expr)
+        if kind == "b":
+            return src, depth
+        return (f"({src} != 0.0)" if kind == "f" else f"_truth({src})"), depth + 1
+
+    def _binop(self, expr: BinOp) -> tuple[str, Kind, int]:
+        if expr.op == "&":
+            parts: list[Expr] = []
+            _flatten_concat(expr, parts)
+            texts = [self.text(x) for x in parts]
+            return "(" + " + ".join(t for t, _ in texts) + ")", "s", max(d for _, d in texts) + 1
+        if expr.op in ("+", "-", "*"):
+            (left, dl), (right, dr) = self.number(expr.left), self.number(expr.right)
+            return f"({left} {expr.op} {right})", "f", max(dl, dr) + 1
+        test = _PYTHON_TESTS[expr.op]
+        (left, kl, dl), (right, kr, dr) = self.node(expr.left), self.node(expr.right)
+        depth = max(dl, dr) + 2
+        if kl is not None and kl == kr and kl in "fb":
+            return f"({left} {test} {right})", "b", depth
+        if kl == kr == "s":
+            left, right = (_folded(x, src) for x, src in ((expr.left, left), (expr.right, right)))
+            return f"({left} {test} {right})", "b", depth
+        if kl is not None and kr is not None:  # different kinds: the order of kinds decides
+            order = (_KIND_ORDER[kl] > _KIND_ORDER[kr]) - (_KIND_ORDER[kl] < _KIND_ORDER[kr])
+            return f"(({left}, {right}) and {order} {test} 0)", "b", depth
+        if kr == "s" and isinstance(expr.right, Lit):
+            key = self.const(str(expr.right.value).casefold())
+            return f"(_ordering_text({left}, {key}) {test} 0)", "b", depth
+        return f"(_ordering({left}, {right}) {test} 0)", "b", depth
+
+    def _call(self, expr: Call) -> tuple[str, Kind, int]:
+        fn, args = expr.fn, expr.args
+        if fn == "IF":
+            (cond, dc), (then, kt, dt), (other, ko, do) = self.truth(args[0]), *map(self.node, args[1:])
+            return f"({then} if {cond} else {other})", kt if kt == ko else None, max(dc, dt, do) + 1
+        if fn in ("AND", "OR"):
+            conditions = [self.truth(x) for x in args]
+            depth = max(d for _, d in conditions) + 1
+            if self.strict:  # every argument is evaluated, as in a spreadsheet (an error anywhere is one)
+                joined = ", ".join(t for t, _ in conditions)
+                return f"{'all' if fn == 'AND' else 'any'}(({joined},))", "b", depth
+            word = " and " if fn == "AND" else " or "
+            return "(" + word.join(t for t, _ in conditions) + ")", "b", depth
+        if fn in ("SAME", "LAST_FILLED"):
+            area = args[0]
+            assert isinstance(area, Area), f"{fn} reads a range"
+            name = repr(area.name)
+            if fn == "LAST_FILLED":
+                return f"_last_filled(a[{name}])", None, 1
+            key, _, depth = self.node(args[1])
+            return f"_same(a[{name}], {key})", "f", depth + 1
+        if fn == "CHARS_IN":
+            among = args[1]
+            assert isinstance(among, Lit) and isinstance(among.value, str)
+            text, depth = self.text(args[0])
+            return f"_chars_in({text}, {self.const(frozenset(among.value))})", "f", depth + 1
+        if fn in ("COUNT", "COUNTA", "MAX"):
+            parts: list[str] = []
+            depth = 1
+            for x in args:
+                if isinstance(x, Area):
+                    parts.append(f"*a[{x.name!r}]")
                 else:
-                    out.append(f(c, a))
-            return out
+                    src, _, d = self.node(x)
+                    parts.append(src)
+                    depth = max(depth, d)
+            return f"_{fn.lower()}([{', '.join(parts)}])", "f", depth + 1
+        if fn in ("ISNUMBER", "TRIM", "LEN", "NOT"):  # the commonest, written out
+            (x,) = args
+            if fn == "NOT":
+                cond, depth = self.truth(x)
+                return f"(not {cond})", "b", depth + 1
+            if fn == "ISNUMBER":
+                src, _, depth = self.node(x)
+                return f"isinstance({src}, float)", "b", depth + 1
+            text, depth = self.text(x)
+            return (
+                (f"_trim({text})", "s", depth + 1)
+                if fn == "TRIM"
+                else (f"float(len({text}))", "f", depth + 1)
+            )
+        nodes = [self.node(x) for x in args]
+        depth = max(d for _, _, d in nodes) + 1
+        kind: Kind = "s" if fn in _TEXT_FUNCTIONS else "f" if fn in _NUMBER_FUNCTIONS else None
+        if fn == "ISTEXT":
+            kind = "b"
+        function = self.const(_FUNCTIONS[fn])
+        return f"{function}({', '.join(src for src, _, _ in nodes)})", kind, depth
 
-        if fn == "COUNT":
-            return lambda c, a: float(sum(isinstance(v, float) for v in values(c, a)))
-        if fn == "COUNTA":
-            return lambda c, a: float(sum(v is not None for v in values(c, a)))
-        return lambda c, a: max((v for v in values(c, a) if isinstance(v, float)), default=0.0)
-    function = _FUNCTIONS[fn]
-    if len(args) == 1:
-        (only,) = args
-        return lambda c, a: function(only(c, a))
-    return lambda c, a: function(*[x(c, a) for x in args])
+
+def _folded(expr: Expr, src: str) -> str:
+    """A text compared as the sheet compares text: case-folded (a literal once, here)."""
+    return (
+        repr(expr.value.casefold())
+        if isinstance(expr, Lit) and isinstance(expr.value, str)
+        else f"{src}.casefold()"
+    )
+
+
+def _flatten_concat(expr: Expr, out: list[Expr]) -> None:
+    """The operands of a chain of & in order (a concatenation of many parts nests deeply)."""
+    if isinstance(expr, BinOp) and expr.op == "&":
+        _flatten_concat(expr.left, out)
+        _flatten_concat(expr.right, out)
+    else:
+        out.append(expr)
+
+
+def _area(c: Cells, a: Areas) -> Value:
+    raise FormulaError("a range is only an argument of COUNT, COUNTA or MAX")
+
+
+def _ordering_text(a: Value, b_folded: str) -> int:
+    """``_ordering(a, b)`` for a text ``b`` given case-folded."""
+    if a is None:
+        a = ""
+    if isinstance(a, str):
+        x = a.casefold()
+        return (x > b_folded) - (x < b_folded)
+    return -1 if isinstance(a, float) else 1  # numbers sort before text, booleans after
+
+
+def _same(cells: Sequence[Value], v: Value) -> float:
+    key = _same_key(v)
+    if isinstance(cells, SameCounts):
+        return float(cells.count_same(key))
+    return float(sum(_same_key(x) == key for x in cells))
+
+
+def _last_filled(cells: Sequence[Value]) -> Value:
+    if isinstance(cells, LastFilled):
+        return cells.last
+    return next((v for v in reversed(cells) if v is not None and v != ""), "")
+
+
+def _chars_in(text: str, wanted: frozenset[str]) -> float:
+    return float(sum(ch in wanted for ch in text))
+
+
+def _count_numbers(values: list[Value]) -> float:
+    return float(sum(isinstance(v, float) for v in values))
+
+
+def _count_filled(values: list[Value]) -> float:
+    return float(sum(v is not None for v in values))
+
+
+def _max(values: list[Value]) -> float:
+    return max((v for v in values if isinstance(v, float)), default=0.0)
 
 
 def _same_key(v: Value) -> str:
@@ -624,3 +728,21 @@ def concat(parts: Sequence[Expr]) -> Expr:
     for p in parts[1:]:
         out = op("&", out, p)
     return out
+
+
+# What generated code refers to by name (``_Generator``).
+_RUNTIME: dict[str, object] = {
+    "_text": _text,
+    "_number": _number,
+    "_truth": _truth,
+    "_trim": _trim,
+    "_ordering": _ordering,
+    "_ordering_text": _ordering_text,
+    "_area": _area,
+    "_same": _same,
+    "_last_filled": _last_filled,
+    "_chars_in": _chars_in,
+    "_count": _count_numbers,
+    "_counta": _count_filled,
+    "_max": _max,
+}
