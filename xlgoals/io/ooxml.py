@@ -202,6 +202,9 @@ class Package:
         return pattern.format(k)
 
     def save(self) -> bytes:
+        """The package with its changed parts, every part recompressed at the fastest level: an
+        annotated copy is a working file (about a sixth larger than at zlib's default, written in half
+        the time — the compression was a fifth of marking a unit's workbook)."""
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             written = set()
@@ -213,11 +216,11 @@ class Package:
                 zi = zipfile.ZipInfo(name, date_time=info.date_time)
                 zi.compress_type = zipfile.ZIP_DEFLATED
                 zi.external_attr = info.external_attr
-                z.writestr(zi, data)
+                z.writestr(zi, data, compresslevel=1)
                 written.add(name)
             for name in self.new:
                 if name not in written:
-                    z.writestr(name, self._bytes(name))
+                    z.writestr(name, self._bytes(name), compresslevel=1)
         return out.getvalue()
 
     def _bytes(self, name: str) -> bytes:

@@ -90,12 +90,21 @@ class Rule:
     def applies(self, layout: Layout) -> bool:
         """Whether this rule runs on tables of this layout (document kind): a rule with live checks
         where any of them does, any other (or one the sheet checks only in part) where the layout has every field it ``needs``."""
+        key = (self.code, layout)
+        if key not in _APPLIES:  # asked for every table of every file: worked out once
+            _APPLIES[key] = self._applies(layout)
+        return _APPLIES[key]
+
+    def _applies(self, layout: Layout) -> bool:
         if self.kinds and layout not in self.kinds:
             return False
         live = [c for c in (*HEADER_CHECKS, *ROW_CHECKS) if c.code == self.code and not c.partial]
         if live:
             return any(live_applies(c, layout) for c in live)
         return all(f in LAYOUT_FIELDS[layout] for f in self.needs)
+
+
+_APPLIES: dict[tuple[str, Layout], bool] = {}
 
 
 class Settings(Protocol):
