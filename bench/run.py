@@ -121,6 +121,10 @@ else:
     findings = summary["error"] + summary["warning"] + summary["info"]
 elapsed = time.perf_counter() - start
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:  # Linux keeps ru_maxrss across exec (the bench's own size would count): the process's own peak
+    own = int(next(x for x in open("/proc/self/status") if x.startswith("VmHWM:")).split()[1]) / 1024
+except (OSError, StopIteration):
+    pass
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({"seconds": elapsed, "findings": findings, "rss_main_mb": own, "rss_worker_mb": kids}))
 """

@@ -75,3 +75,46 @@ def test_summary_flags_every_row_of_a_repeated_code(two_units: Path, tmp_path: P
     flagged = [r for r in rows if any("CODE-005" in str(v) for v in r if v)]
     assert len(flagged) == 4 and {r[1] for r in flagged} == codes
     assert all(r[1] not in codes for r in rows if r not in flagged)
+
+
+def test_a_run_keeps_little_of_each_table_and_builds_only_the_repeated_ones() -> None:
+    """Memory of a run stays flat in its size: what the checks across files keep of a table is a few
+    hundred bytes (not its model), and only tables whose code is in several files are rebuilt."""
+    import tracemalloc
+
+    from xlgoals.config import Config
+    from xlgoals.crossfile import CrossFile
+    from xlgoals.findings import FileResult, ProjectRef
+    from xlgoals.model import Location
+
+    def result(k: int) -> FileResult:
+        refs = [
+            ProjectRef(
+                table=t,
+                code=f"13073024P0004741{k:04d}{t}",
+                name="乡村振兴衔接资金项目（第二批）",
+                unit_code="301001",
+                unit_name="某某县农业农村局",
+                location=Location(sheet=f"项目{t}", cell="B3"),
+            )
+            for t in (1, 2, 3)
+        ]
+        return FileResult(path=f"单位{k:04d}.xlsx", projects=refs)
+
+    across = CrossFile()
+    tracemalloc.start()
+    try:
+        for k in range(1000):  # each result arrives from a worker, is added, and is dropped
+            across.add(result(k))
+        across.add(result(7).model_copy(update={"path": "重复提交.xlsx"}))  # one unit sent twice
+        kept = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        found = across.result(Config())
+        extra = tracemalloc.get_traced_memory()[1] - kept
+    finally:
+        tracemalloc.stop()
+    assert kept / 3003 < 800  # bytes per table (the ProjectRef itself is ~3 KB)
+    assert extra / 3003 < 500  # six tables built for the three repeated codes, not 3 003 (~6 KB each)
+    assert found is not None and {f.code for f in found.findings} == {"CODE-005"}
+    assert len(found.findings) == 6 and across.repeated == {f"13073024P00047410007{t}" for t in (1, 2, 3)}
+    assert {f.location.file for f in found.findings if f.location} == {"单位0007.xlsx", "重复提交.xlsx"}

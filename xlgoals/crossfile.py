@@ -25,14 +25,29 @@ RULES = ("CODE-005",)
 class CrossFile:
     """Collects every file's project codes as results arrive; ``result`` runs the checks."""
 
-    refs: list[tuple[str, ProjectRef]] = field(default_factory=list)
+    # (file, 项目编码, the ProjectRef as JSON): a few hundred bytes a table where the model is ~3 KB —
+    # a run over thousands of files keeps every one until its end
+    refs: list[tuple[str, str, str]] = field(default_factory=list)
     repeated: set[str] = field(default_factory=set)  # the codes found in several files
 
     def add(self, result: FileResult) -> None:
-        self.refs.extend((result.path, p) for p in result.projects)
+        self.refs.extend((result.path, p.code, p.model_dump_json()) for p in result.projects)
 
     def result(self, config: Config) -> FileResult | None:
         """The findings across files, or None when there are none."""
+        # Only a code found in more than one file can be reported (CODE-005 is the one rule across
+        # files): the tables of the other codes are not built — a county's thousands of projects
+        # would make a transient Document of ~6 KB per table, growing the run's memory with its size.
+        files: dict[str, set[str]] = {}
+        for path, code, _ in self.refs:
+            files.setdefault(code, set()).add(path)
+        wanted = [
+            (k, path, ProjectRef.model_validate_json(ref))
+            for k, (path, code, ref) in enumerate(self.refs, start=1)
+            if len(files[code]) > 1
+        ]
+        if not wanted:
+            return None
         tables = [
             GoalTable(
                 index=ref.table,  # as the file numbers it: messages name the table as the file does
@@ -45,7 +60,7 @@ class CrossFile:
                     TableField.PROJECT_CODE: (ref.location or Location()).model_copy(update={"file": path})
                 },
             )
-            for path, ref in self.refs
+            for _, path, ref in wanted
         ]
         doc = Document(source=ACROSS_FILES, tables=tables)
         findings = [
@@ -53,13 +68,15 @@ class CrossFile:
         ]
         if not findings:
             return None
-        # Renumber: table numbers repeat across files; in this result each table gets its own.
-        position = {(path, ref.table): k for k, (path, ref) in enumerate(self.refs, start=1)}
+        # Renumber: table numbers repeat across files; in this result each table gets the number of
+        # its place among all the run's tables.
+        position = {(path, ref.table): k for k, path, ref in wanted}
+        table_at = {k: t for (k, _, _), t in zip(wanted, tables, strict=True)}
         used: set[int] = set()
         for f in findings:
             if f.table is not None and f.location is not None:
                 f.table = position[(f.location.file or "", f.table)]
                 used.add(f.table)
-        self.repeated = {tables[k - 1].project_code for k in used}
-        labels = [(k, f"{self.refs[k - 1][0]}：{tables[k - 1].label}") for k in sorted(used)]
+        self.repeated = {table_at[k].project_code for k in used}
+        labels = [(k, f"{self.refs[k - 1][0]}：{table_at[k].label}") for k in sorted(used)]
         return FileResult(path=ACROSS_FILES, tables=labels, findings=findings)
