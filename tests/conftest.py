@@ -16,6 +16,32 @@ def examples_dir() -> Path:
     return EXAMPLES
 
 
+# The files that take longest (CPU-seconds of one run on two cores, measured system-wide per test
+# file), started first: with one file per worker (``--dist loadfile``), the run ends when the last
+# file does, and a 35-second file handed out last leaves the other core idle meanwhile. The rest
+# follow in collection order (``--no-loadscope-reorder``: xdist would otherwise start the files
+# with the most tests first, which are the quick ones, and the long ones last).
+LONGEST_FIRST = (
+    "test_hostile.py",  # 63 s (its runs use both cores)
+    "test_service.py",  # 38
+    "test_parity.py",  # 32
+    "test_libreoffice_addin.py",  # 22
+    "test_clients.py",  # 21
+    "test_workbook.py",  # 19
+    "test_browser.py",  # 18
+    "test_service_guards.py",  # 15 (waits on the clock)
+    "test_vba_client.py",  # 14
+    "test_xml_marks.py",  # 12
+    "test_excel.py",  # 12
+    "test_fuzz.py",  # 12
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: k for k, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
+
+
 # Hypothesis: bounded in CI; HYPOTHESIS_PROFILE=long for the documented long fuzz run (tests/README.md).
 from hypothesis import settings  # noqa: E402
 
