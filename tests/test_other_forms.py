@@ -5,6 +5,7 @@ browser write it (tests/foreign.py), and must read as the table it was saved fro
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -20,6 +21,7 @@ from xlgoals.errors import XlgoalsInputError
 from xlgoals.fields import IndicatorField
 from xlgoals.formats import read_document
 from xlgoals.model import Document, SourceFormat
+from xlgoals.synonyms import DEFAULT
 from xlgoals.template.builder import build_bytes
 
 IDS = [t.stem for t in TEXTS]
@@ -194,6 +196,37 @@ def test_a_table_pasted_in_another_text_form_reads_as_the_table(
     doc = read_document(pasted)
     assert _content(doc) == _content(read_document(text))
     lines = pasted.read_text(encoding="utf-8").split("\n")
+    for t in doc.tables:
+        for ind in t.indicators:
+            line = ind.locations[IndicatorField.VALUE].line
+            assert line is not None and ind.value_raw in lines[line - 1], (line, ind.value_raw)
+
+
+def _wrapped(pasted: str) -> str:
+    """One-cell-per-line text as a PDF viewer copies a table with narrow columns: each label of four
+    or five characters on two lines, a longer one on three ("指标值确" / "定依据"…)."""
+    out: list[str] = []
+    for line in pasted.split("\n"):
+        s = line.strip()
+        if len(s) >= 4 and DEFAULT.is_label(s):
+            cut = [0, len(s) // 2, len(s)] if len(s) < 6 else [0, len(s) // 3, 2 * len(s) // 3, len(s)]
+            out += [s[a:b] for a, b in itertools.pairwise(cut)]
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=IDS)
+def test_labels_wrapped_over_lines_read_as_the_table(text: Path, tmp_path: Path) -> None:
+    """Labels wrapped over two or three lines (“三级” / “指标”, “主管部” / “门编码”) are joined again:
+    the same tables and indicators, each value located at its line."""
+    pasted = tmp_path / f"{text.stem}.txt"
+    wrapped = _wrapped(build_text_form(text, "lines"))
+    assert wrapped.count("\n") > build_text_form(text, "lines").count("\n") + 5
+    pasted.write_text(wrapped, encoding="utf-8")
+    doc = read_document(pasted)
+    assert _content(doc) == _content(read_document(text))
+    lines = wrapped.split("\n")
     for t in doc.tables:
         for ind in t.indicators:
             line = ind.locations[IndicatorField.VALUE].line

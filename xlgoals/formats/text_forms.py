@@ -56,8 +56,8 @@ def rewrite(lines: list[str], synonyms: Synonyms) -> tuple[list[str], list[int]]
         rows = _under_labels(
             [[Cell(c, k) for c in _SPACES.split(x.strip()) if c.strip()] for k, x in filled], synonyms
         )
-    else:
-        rows = [[Cell(x.strip(), k)] for k, x in filled]  # one cell per line
+    else:  # one cell per line
+        rows = [[c] for c in _join_wrapped_labels([Cell(x.strip(), k) for k, x in filled], synonyms)]
     table = rows if positional and _has_header(rows, synonyms) else _rebuild_indicators(rows, synonyms)
     if table is None:
         return None
@@ -70,6 +70,36 @@ def rewrite(lines: list[str], synonyms: Synonyms) -> tuple[list[str], list[int]]
         out.append("")
         origin.append(row[-1].line if row else 1)
     return out, origin
+
+
+def _join_wrapped_labels(cells: list[Cell], synonyms: Synonyms) -> list[Cell]:
+    """A label wrapped in a narrow column comes as two or three lines ("三级" / "指标", "主管部门" /
+    "及编码", "年度" / "资金" / "总额"): lines are joined where together they make a label, the longest
+    first, unless they begin and end with labels of their own (a label followed by the next label)."""
+    out: list[Cell] = []
+    k = 0
+    while k < len(cells):
+        joined = cells[k]
+        for n in (3, 2):
+            parts = cells[k : k + n]
+            text = "".join(c.text for c in parts)
+            if (
+                len(parts) == n
+                and _whole_label(text, synonyms)
+                and not (synonyms.is_label(parts[0].text) and synonyms.is_label(parts[-1].text))
+            ):
+                joined = Cell(text, cells[k].line)
+                k += n - 1
+                break
+        out.append(joined)
+        k += 1
+    return out
+
+
+def _whole_label(text: str, synonyms: Synonyms) -> bool:
+    """A header, column or closing label as a whole (not a line merely starting like one: 填报人张三)."""
+    key = normal(text)
+    return key in synonyms.header or key in synonyms.columns or key in END_LABELS
 
 
 def _under_labels(rows: list[list[Cell]], synonyms: Synonyms) -> list[list[Cell]]:
