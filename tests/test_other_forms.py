@@ -202,6 +202,19 @@ def test_a_table_pasted_in_another_text_form_reads_as_the_table(
             assert line is not None and ind.value_raw in lines[line - 1], (line, ind.value_raw)
 
 
+@pytest.mark.parametrize(
+    "text", [t for t in TEXTS if read_document(t).tables[0].long_term_goals], ids=lambda t: t.stem
+)
+def test_goals_side_by_side_pasted_one_cell_per_line_keep_their_columns(text: Path, tmp_path: Path) -> None:
+    """“项目绩效目标 | 长期目标 | 年度目标” over the two texts, copied one cell per line: the long-term
+    text stays long-term and the annual one annual (a numbered “2.” continues the text above it)."""
+    pasted = tmp_path / f"{text.stem}.txt"
+    pasted.write_text(build_text_form(text, "lines"), encoding="utf-8")
+    want = [(t.goals, t.long_term_goals) for t in read_document(text).tables]
+    assert [(t.goals, t.long_term_goals) for t in read_document(pasted).tables] == want
+    assert all(goals and long_term for goals, long_term in want)
+
+
 def _wrapped(pasted: str) -> str:
     """One-cell-per-line text as a PDF viewer copies a table with narrow columns: each label of four
     or five characters on two lines, a longer one on three ("指标值确" / "定依据"…)."""

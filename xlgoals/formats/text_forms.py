@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from xlgoals.fields import IndicatorField
+from xlgoals.fields import IndicatorField, TableField
 from xlgoals.formats.labelled import level_name
 from xlgoals.frameworks import SPECS, canonical_level1, canonical_level2
 from xlgoals.layout import EXTRA_COLUMNS
@@ -39,6 +39,7 @@ _LEVEL2 = {l2 for spec in SPECS.values() for l2s in spec.allowed.values() for l2
 class Cell:
     text: str
     line: int  # 1-based, in the original text
+    more: tuple[tuple[str, int], ...] = ()  # further lines of the cell's text, each with its line
 
 
 def rewrite(lines: list[str], synonyms: Synonyms) -> tuple[list[str], list[int]] | None:
@@ -57,7 +58,8 @@ def rewrite(lines: list[str], synonyms: Synonyms) -> tuple[list[str], list[int]]
             [[Cell(c, k) for c in _SPACES.split(x.strip()) if c.strip()] for k, x in filled], synonyms
         )
     else:  # one cell per line
-        rows = [[c] for c in _join_wrapped_labels([Cell(x.strip(), k) for k, x in filled], synonyms)]
+        cells = _join_wrapped_labels([Cell(x.strip(), k) for k, x in filled], synonyms)
+        rows = _goal_rows(cells, synonyms)
     table = rows if positional and _has_header(rows, synonyms) else _rebuild_indicators(rows, synonyms)
     if table is None:
         return None
@@ -67,6 +69,9 @@ def rewrite(lines: list[str], synonyms: Synonyms) -> tuple[list[str], list[int]]
         for c in row:
             out.append("\t" + c.text)
             origin.append(c.line)
+            for text, line in c.more:  # a line without a tab continues the cell above
+                out.append(text)
+                origin.append(line)
         out.append("")
         origin.append(row[-1].line if row else 1)
     return out, origin
@@ -94,6 +99,65 @@ def _join_wrapped_labels(cells: list[Cell], synonyms: Synonyms) -> list[Cell]:
         out.append(joined)
         k += 1
     return out
+
+
+_GOAL_COLUMNS = (TableField.LONG_TERM_GOALS, TableField.GOALS)
+# A numbered item after the first ("2.", "（三）", "四、"): it continues the goal above it.
+_LATER_ITEM = re.compile(
+    r"^(?:(?:[2-9]|[1-9][0-9])\s*[.、．)）]|[（(][二三四五六七八九十]{1,3}[)）]|[二三四五六七八九十]{1,3}、)"
+)
+
+
+def _goal_rows(cells: list[Cell], synonyms: Synonyms) -> list[list[Cell]]:
+    """One cell per line, with the goals side by side in the table (“项目绩效目标 | 长期目标 | 年度目标”
+    over their texts): the labels and the texts below them made into their two rows again, the texts
+    dealt to the columns in order — a numbered item after the first (“2.”) continues the text above.
+    Left as lines when the texts do not come out one per column."""
+    rows: list[list[Cell]] = []
+    k = 0
+    while k < len(cells):
+        n = 0
+        fields: list[TableField] = []
+        while k + n < len(cells) and (f := synonyms.header_field(cells[k + n].text)) in _GOAL_COLUMNS:
+            if f in fields:
+                break
+            fields.append(f)
+            n += 1
+        if n < 2:
+            rows.append([cells[k]])
+            k += 1
+            continue
+        end = k + n
+        while end < len(cells) and not _stops_goals(cells[end].text, synonyms):
+            end += 1
+        groups: list[Cell] = []
+        for c in cells[k + n : end]:
+            if groups and _LATER_ITEM.match(c.text):
+                groups[-1].more += ((c.text, c.line),)
+            else:
+                groups.append(Cell(c.text, c.line))
+        if len(groups) != n:
+            rows.append([cells[k]])
+            k += 1
+            continue
+        section = rows.pop()[0] if rows and _goal_section(rows[-1], synonyms) else None
+        head = cells[k : k + n]
+        if section is not None:
+            rows += [[section, *head], [Cell("", groups[0].line), *groups]]
+        else:
+            rows += [head, groups]
+        k = end
+    return rows
+
+
+def _stops_goals(text: str, synonyms: Synonyms) -> bool:
+    return synonyms.is_label(text) or bool(_SECTION.search(text)) or synonyms.column_field(text) is not None
+
+
+def _goal_section(row: list[Cell], synonyms: Synonyms) -> bool:
+    """The label over goals side by side (“项目绩效目标”), not itself a field's label."""
+    text = row[0].text if len(row) == 1 else ""
+    return text.endswith("目标") and len(text) <= 10 and not synonyms.is_label(text)
 
 
 def _whole_label(text: str, synonyms: Synonyms) -> bool:
