@@ -156,6 +156,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "xlgoals.template",
         "xlgoals.template.cfb",
         "xlgoals.template.ovba",
+        "xlgoals.template.shared_formulas",
     ),
     (  # the core: the table's vocabulary, the data, the live checks
         "xlgoals.fields",

@@ -30,6 +30,7 @@ from xlgoals.livecheck import LiveCheck, derived_header, derived_view
 from xlgoals.model import Document, GoalTable, Indicator, Layout
 from xlgoals.rules.registry import REGISTRY
 from xlgoals.template import formulas as F
+from xlgoals.template import shared_formulas
 from xlgoals.template.instructions import INSTRUCTIONS, config_examples
 
 P = L.PROJECT
@@ -537,4 +538,4 @@ def build_bytes(doc: Document | None = None, *, macros: bool = False) -> bytes:
         wb.set_vba_name("ThisWorkbook")
     _Builder(wb, doc, macros).build()
     wb.close()
-    return buf.getvalue()
+    return shared_formulas.share(buf.getvalue())  # each row's 提示 formula written once per sheet
