@@ -172,6 +172,10 @@ END_LABELS = (
     "联系电话",
 )
 
+# Headings of a part of the table that hold no value of their own (the 申报表's “项目资金（万元）”
+# over 年度资金总额 …): labels all the same, so the text of the label before them ends there.
+SECTION_LABELS = ("项目资金",)
+
 _TRAILING = re.compile(r"(?:[（(](?:万元|元|%)[)）])?[：:]?$")
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、]|[（(][一二三四五六七八九十\d]+[)）])")
 
@@ -240,7 +244,9 @@ class Synonyms:
 
     def is_label(self, text: object) -> bool:
         key = normal(text)
-        return bool(key) and (key in self.header or key in self.columns or key.startswith(END_LABELS))
+        return bool(key) and (
+            key in self.header or key in self.columns or key in SECTION_LABELS or key.startswith(END_LABELS)
+        )
 
     def extended(self, extra: Mapping[str, Any], source: str = "") -> Synonyms:
         """These synonyms plus ``extra`` ({"budget.total": ["年度预算申请数"], …}); a Chinese sentence
