@@ -693,13 +693,9 @@ def _value(x: Value) -> float:
 
 
 _FUNCTIONS: dict[str, Callable[..., Value]] = {
-    "NOT": lambda x: not _truth(x),
-    "ISNUMBER": lambda x: isinstance(x, float),
     "ISTEXT": lambda x: isinstance(x, str) and not isinstance(x, _NotFound),
     "N": lambda x: x if isinstance(x, float) else (_number(x) if isinstance(x, bool) else 0.0),
     "ABS": lambda x: abs(_number(x)),
-    "TRIM": lambda x: _trim(_text(x)),
-    "LEN": lambda x: float(len(_text(x))),
     "FIND": _find,
     "SUBSTITUTE": lambda text, old, new: _text(text).replace(_text(old), _text(new)),
     "LEFT": lambda text, n: _text(text)[: _count(n, "LEFT")],

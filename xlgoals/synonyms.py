@@ -242,11 +242,16 @@ class Synonyms:
             found = inline[0]
         return found
 
-    def is_label(self, text: object) -> bool:
+    def is_whole_label(self, text: object) -> bool:
+        """A label as a whole: a field's, a section heading's or a closing one's."""
         key = normal(text)
         return bool(key) and (
-            key in self.header or key in self.columns or key in SECTION_LABELS or key.startswith(END_LABELS)
+            key in self.header or key in self.columns or key in SECTION_LABELS or key in END_LABELS
         )
+
+    def is_label(self, text: object) -> bool:
+        """A label, or a text that starts like a closing one (“填报人：张三”)."""
+        return self.is_whole_label(text) or normal(text).startswith(END_LABELS)
 
     def extended(self, extra: Mapping[str, Any], source: str = "") -> Synonyms:
         """These synonyms plus ``extra`` ({"budget.total": ["年度预算申请数"], …}); a Chinese sentence

@@ -11,7 +11,6 @@ or "第P页 第L行".
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +23,11 @@ from pdfplumber.utils.exceptions import PdfminerException
 from xlgoals import limits
 from xlgoals.errors import NotATableError, XlgoalsInputError
 from xlgoals.formats.published_text import parse_placed
+from xlgoals.formats.text_cells import NUMBERED_ITEM
 from xlgoals.io.container import check_regular
 from xlgoals.model import Document, SourceFormat
 from xlgoals.synonyms import DEFAULT, Synonyms
 
-_NUMBERED = re.compile(r"^(?:\d{1,2}[.、．)]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、|目标\d)")
 MAX_PAGES = 500
 
 
@@ -41,7 +40,7 @@ def _cell(text: str | None) -> str:
     for line in (x.strip() for x in text.replace("\t", " ").split("\n")):
         if not line:
             continue
-        if out and not _NUMBERED.match(line):
+        if out and not NUMBERED_ITEM.match(line):
             gap = " " if out[-1][-1:].isascii() and line[:1].isascii() and out[-1][-1:].isalnum() else ""
             out[-1] += gap + line
         else:

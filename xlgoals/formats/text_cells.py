@@ -14,6 +14,21 @@ from xlgoals.layout import label_key
 
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 PAGE_NUMBER = re.compile(r"^\d{1,4}$")
+# A line that starts a numbered item: "2.…", "（2）", "二、", "目标2".
+NUMBERED_ITEM = re.compile(r"^(?:(\d{1,2})[.、．)]|[（(](\d{1,2})[)）]|([一二三四五六七八九十]+)、|目标(\d))")
+_CHINESE_DIGITS = "一二三四五六七八九十"
+
+
+def item_number(text: str) -> int | None:
+    """The number of the numbered item ``text`` starts (``NUMBERED_ITEM``); None when it starts none."""
+    m = NUMBERED_ITEM.match(text)
+    if m is None:
+        return None
+    digits = m.group(1) or m.group(2) or m.group(4)
+    if digits:
+        return int(digits)
+    words = m.group(3)
+    return _CHINESE_DIGITS.index(words) + 1 if len(words) == 1 else 10 + len(words)  # 十一、…: past ten
 
 
 def clean_line(line: str) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from xlgoals.fields import IndicatorField, TableField
 from xlgoals.formats.labelled import level_name
+from xlgoals.formats.text_cells import item_number
 from xlgoals.frameworks import SPECS, canonical_level1, canonical_level2
 from xlgoals.layout import EXTRA_COLUMNS
 from xlgoals.synonyms import END_LABELS, Synonyms, normal
@@ -90,7 +91,7 @@ def _join_wrapped_labels(cells: list[Cell], synonyms: Synonyms) -> list[Cell]:
             text = "".join(c.text for c in parts)
             if (
                 len(parts) == n
-                and _whole_label(text, synonyms)
+                and synonyms.is_whole_label(text)
                 and not (synonyms.is_label(parts[0].text) and synonyms.is_label(parts[-1].text))
             ):
                 joined = Cell(text, cells[k].line)
@@ -102,10 +103,6 @@ def _join_wrapped_labels(cells: list[Cell], synonyms: Synonyms) -> list[Cell]:
 
 
 _GOAL_COLUMNS = (TableField.LONG_TERM_GOALS, TableField.GOALS)
-# A numbered item after the first ("2.", "（三）", "四、"): it continues the goal above it.
-_LATER_ITEM = re.compile(
-    r"^(?:(?:[2-9]|[1-9][0-9])\s*[.、．)）]|[（(][二三四五六七八九十]{1,3}[)）]|[二三四五六七八九十]{1,3}、)"
-)
 
 
 def _goal_rows(cells: list[Cell], synonyms: Synonyms) -> list[list[Cell]]:
@@ -132,7 +129,7 @@ def _goal_rows(cells: list[Cell], synonyms: Synonyms) -> list[list[Cell]]:
             end += 1
         groups: list[Cell] = []
         for c in cells[k + n : end]:
-            if groups and _LATER_ITEM.match(c.text):
+            if groups and (item_number(c.text) or 0) > 1:  # “2.” continues the text above
                 groups[-1].more += ((c.text, c.line),)
             else:
                 groups.append(Cell(c.text, c.line))
@@ -158,12 +155,6 @@ def _goal_section(row: list[Cell], synonyms: Synonyms) -> bool:
     """The label over goals side by side (“项目绩效目标”), not itself a field's label."""
     text = row[0].text if len(row) == 1 else ""
     return text.endswith("目标") and len(text) <= 10 and not synonyms.is_label(text)
-
-
-def _whole_label(text: str, synonyms: Synonyms) -> bool:
-    """A header, column or closing label as a whole (not a line merely starting like one: 填报人张三)."""
-    key = normal(text)
-    return key in synonyms.header or key in synonyms.columns or key in END_LABELS
 
 
 def _under_labels(rows: list[list[Cell]], synonyms: Synonyms) -> list[list[Cell]]:
