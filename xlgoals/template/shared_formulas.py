@@ -26,16 +26,44 @@ _REF = re.compile(r"(?<![A-Za-z0-9_.])(\$?[A-Z]{1,3})(\$?)([0-9]{1,7})(?![0-9A-Z
 _SHEET_PART = re.compile(r"xl/worksheets/sheet[0-9]+\.xml")
 
 
+class _Mover:
+    """A formula cut once at its relative row numbers, so that it can be moved down any number of
+    rows by joining the pieces (the sheets' 3 KB formulas are moved once per row they might share)."""
+
+    def __init__(self, formula: str) -> None:
+        self.texts: list[str] = []  # formula = texts[0] + ref 0 + texts[1] + … + texts[-1]
+        self.refs: list[tuple[str, int]] = []  # (column part, row) of each relative reference
+        text: list[str] = []
+        # A literal's "" is two quotes, so the parts between quotes alternate outside/inside.
+        for k, part in enumerate(formula.split('"')):
+            if k:
+                text.append('"')
+            if k % 2:
+                text.append(part)
+                continue
+            at = 0
+            for m in _REF.finditer(part):
+                if m.group(2):  # an absolute row stays as it is
+                    continue
+                text.append(part[at : m.start()])
+                self.texts.append("".join(text))
+                text = []
+                self.refs.append((m.group(1), int(m.group(3))))
+                at = m.end()
+            text.append(part[at:])
+        self.texts.append("".join(text))
+
+    def moved(self, rows: int) -> str:
+        out = [self.texts[0]]
+        for (column, row), text in zip(self.refs, self.texts[1:], strict=True):
+            out += [column, str(row + rows), text]
+        return "".join(out)
+
+
 def moved(formula: str, rows: int) -> str:
     """``formula`` as it reads ``rows`` rows further down: relative row numbers shifted, absolute
-    ones and the text inside string literals kept (a literal's "" is two quotes, so the parts between
-    quotes alternate outside/inside)."""
-    parts = formula.split('"')
-    for k in range(0, len(parts), 2):
-        parts[k] = _REF.sub(
-            lambda m: m.group(0) if m.group(2) else f"{m.group(1)}{int(m.group(3)) + rows}", parts[k]
-        )
-    return '"'.join(parts)
+    ones and the text inside string literals kept."""
+    return _Mover(formula).moved(rows)
 
 
 def share_sheet(xml: str) -> str:
@@ -50,8 +78,9 @@ def share_sheet(xml: str) -> str:
         k = 0
         while k < len(run):
             first, row, formula = run[k]
+            mover = _Mover(formula)
             n = 1
-            while k + n < len(run) and run[k + n][1] == row + n and moved(formula, n) == run[k + n][2]:
+            while k + n < len(run) and run[k + n][1] == row + n and mover.moved(n) == run[k + n][2]:
                 n += 1
             if n > 1:
                 last = row + n - 1
