@@ -34,16 +34,22 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PRELOAD = (  # what every command may need: imported once, in the zygote
+PRELOAD = (  # what the commands may need: imported once, in the zygote, not in every run
     "xlgoals.cli",
     "xlgoals.batch",
     "xlgoals.annotate",
     "xlgoals.convert",
     "xlgoals.summary",
     "xlgoals.report",
-    "xlgoals.formats",
-    "xlgoals.rules",
+    "xlgoals.distributed",
+    "multiprocessing.popen_fork",  # the guarded pool's worker start
+    "encodings.cp437",  # zipfile's, for names without the UTF-8 flag
+    "docx",
 )
+# Every module of these packages too: the command line loads readers, writers and subcommands on
+# first use, which in a forked run means once per run (xlgoals.io.xw is xlwings' glue: not a command's).
+PRELOAD_PACKAGES = ("xlgoals.commands", "xlgoals.formats", "xlgoals.io", "xlgoals.rules", "xlgoals.template")
+PRELOAD_SKIP = ("xlgoals.io.xw",)
 WALL_BACKSTOP = 1800.0  # seconds: only a run blocked forever (no CPU used) gets this far
 
 
@@ -103,9 +109,15 @@ def _child(request: dict[str, Any], out: str, err: str) -> None:
 def _zygote() -> None:
     """Read requests, fork a child for each, report each child's end (never runs a thread)."""
     import importlib
+    import pkgutil
 
     for module in PRELOAD:
         importlib.import_module(module)
+    for name in PRELOAD_PACKAGES:
+        package = importlib.import_module(name)
+        for info in pkgutil.iter_modules(package.__path__, f"{name}."):
+            if info.name not in PRELOAD_SKIP:
+                importlib.import_module(info.name)
     gc.collect()
     gc.freeze()  # the children's collector leaves the preloaded objects alone: no copy-on-write of them
     wake_r, wake_w = os.pipe()
