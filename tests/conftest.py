@@ -9,6 +9,9 @@ import pytest
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 from tests.helpers import EXAMPLES
+from tests.openpyxl_reading import remember_translations
+
+remember_translations()  # every openpyxl load in the tests: the template's shared formulas translated once
 
 
 @pytest.fixture

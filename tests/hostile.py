@@ -9,8 +9,10 @@ the exit code unchanged). ``message`` is a fragment the Chinese sentence must co
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
+import pickle
 import random
 import re
 import zipfile
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import msoffcrypto.format.ooxml as ooxml
+import pytest
 import xlsxwriter
 
 from tests.helpers import SEEDS, many_rows, many_sheets, seed
@@ -97,6 +100,23 @@ def _plain_workbook() -> bytes:
         ws.write_row(r, 0, row)
     wb.close()
     return buf.getvalue()
+
+
+def shared(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
+    """The corpus built once for the whole test run: the xdist workers share the run's temp root, and
+    the first to ask builds it (a lock file makes the others wait). Read it, never change it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-N: this run's, common to its workers
+    index = base / "hostile-corpus.pickle"
+    with open(base / "hostile-corpus.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if index.exists():
+            cases: list[Case] = pickle.loads(index.read_bytes())
+            return cases
+        cases = build(base / "hostile-corpus")
+        index.write_bytes(pickle.dumps(cases))
+        return cases
 
 
 def build(folder: Path) -> list[Case]:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import subprocess
 import sys
@@ -68,7 +69,7 @@ def test_no_cell_address_or_label_literal_outside_the_layout():
     for path in MODULES:
         if path.name == "layout.py":
             continue
-        for line, s in _strings(ast.parse(path.read_text(encoding="utf-8"))):
+        for line, s in _strings(_parsed(path)):
             if CELL.match(s) or (s.startswith("=") and IN_FORMULA.search(s)):
                 found.append(f"{path.relative_to(PACKAGE)}:{line} cell {s!r}")
             elif s in labels:
@@ -76,9 +77,16 @@ def test_no_cell_address_or_label_literal_outside_the_layout():
     assert not found, "\n".join(found)
 
 
+@functools.cache
+def _parsed(path: Path) -> ast.Module:
+    """A module's syntax tree, parsed once for all the tests here (they only read it)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
 def _imports(path: Path) -> tuple[set[str], list[str]]:
     """(xlgoals modules imported at module level, function-local imports as 'line: module')."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _parsed(path)
     top: set[str] = set()
     local: list[str] = []
     module = _module(path)
@@ -225,6 +233,11 @@ def _layer(module: str) -> int:
     raise AssertionError(f"{module} is in no layer of tests/test_architecture.py: put it in one")
 
 
+@functools.cache
+def _third_party_of(path: Path) -> frozenset[str]:
+    return frozenset(_third_party(path))
+
+
 def _graph() -> dict[str, set[str]]:
     graph = {_module(p): _imports(p)[0] - {_module(p)} for p in MODULES}
     for module in graph:  # a package imports its __init__ first: an edge to the parent is not an import
@@ -244,7 +257,7 @@ def test_no_module_imports_one_above_it():
 
 def _third_party(path: Path) -> set[str]:
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(_parsed(path)):
         if isinstance(node, ast.Import):
             out |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and not node.level:
@@ -263,7 +276,7 @@ def test_the_core_imports_nothing_but_pydantic_even_through_other_modules():
             if m not in seen:
                 seen.add(m)
                 todo.extend(graph[m])
-        libraries = set().union(*(_third_party(paths[m]) for m in seen))
+        libraries = set().union(*(_third_party_of(paths[m]) for m in seen))
         assert libraries <= {"pydantic"}, (module, sorted(libraries))
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from tests.forkrun import xlgoals
 from tests.helpers import seed
-from tests.hostile import Case, build
+from tests.hostile import Case, shared
 from xlgoals.safetext import path_text
 from xlgoals.template.builder import build_bytes
 
@@ -80,8 +80,8 @@ def _hashes(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Case], Path]:
-    folder = tmp_path_factory.mktemp("corpus")
-    return build(folder), folder
+    cases = shared(tmp_path_factory)  # test_service uploads the same files
+    return cases, cases[0].path.parent
 
 
 @pytest.fixture(scope="module")

@@ -350,10 +350,12 @@ def test_page_without_script(client: TestClient) -> None:
     assert "没有收到文件" in refused.text and "<!DOCTYPE html>" in refused.text
 
 
-def test_hostile_uploads(client: TestClient, temp_root: Path, tmp_path: Path) -> None:
+def test_hostile_uploads(
+    client: TestClient, temp_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Every case of the hostile corpus (tests/hostile.py) uploaded on its own: a readable one gets
     its report, a refused one 422 with its sentence; the service keeps serving; nothing remains."""
-    cases = [c for c in hostile.build(tmp_path / "corpus") if c.path.is_file() and not c.path.is_fifo()]
+    cases = [c for c in hostile.shared(tmp_path_factory) if c.path.is_file() and not c.path.is_fifo()]
     assert len(cases) > 40
     for case in cases:
         if case.path.stat().st_size > MAX_MB * (1 << 20):
