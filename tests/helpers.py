@@ -13,6 +13,7 @@ from xlgoals.check import check_document
 from xlgoals.findings import Finding
 from xlgoals.formats import read_document
 from xlgoals.model import Document
+from xlgoals.template.builder import build_bytes
 
 EXAMPLES = ROOT / "examples" / "published"
 SEEDS = {p.name[:3]: p for p in sorted(EXAMPLES.glob("*.txt"))}
@@ -26,6 +27,13 @@ def _load(prefix: str) -> Document:
 def seed(prefix: str) -> Document:
     """The bundled copy of a seed, imported once per test session (callers must not mutate it)."""
     return _load(prefix)
+
+
+@cache
+def seed_workbook(prefix: str, *, macros: bool = False) -> bytes:
+    """The template workbook filled with a seed's tables, built once per test process (the build is
+    reproducible: test_template proves it), for the many tests that start from one."""
+    return build_bytes(seed(prefix), macros=macros)
 
 
 def many_rows(n: int) -> Document:

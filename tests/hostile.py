@@ -24,7 +24,7 @@ import msoffcrypto.format.ooxml as ooxml
 import pytest
 import xlsxwriter
 
-from tests.helpers import SEEDS, many_rows, many_sheets, seed
+from tests.helpers import SEEDS, many_rows, many_sheets, seed, seed_workbook
 from xlgoals.formats.document_json import dumps
 from xlgoals.formats.docx import build_docx
 from xlgoals.limits import MAX_MEMBER_INFLATED
@@ -122,7 +122,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
 def build(folder: Path) -> list[Case]:
     folder.mkdir(parents=True, exist_ok=True)
     rnd = random.Random(14)
-    seed000 = build_bytes(seed("000"))
+    seed000 = seed_workbook("000")
     template = build_bytes(None)
     text000 = SEEDS["000"].read_bytes()
     sheet = _first_project_sheet(_members(seed000))

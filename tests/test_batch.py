@@ -11,10 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.helpers import run, seed
+from tests.helpers import run, seed_workbook
 from xlgoals.batch import Progress, check_paths
 from xlgoals.runcontext import RunContext
-from xlgoals.template.builder import build_bytes
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +29,8 @@ def folder(tmp_path_factory) -> Path:
         ("002", "昌黎县"),
         ("003", "昌黎县"),
     ):
-        (root / sub / f"{prefix}.xlsx").write_bytes(build_bytes(seed(prefix)))
-    good = build_bytes(seed("000"))
+        (root / sub / f"{prefix}.xlsx").write_bytes(seed_workbook(prefix))
+    good = seed_workbook("000")
     (root / "怀来县" / "~$000.xlsx").write_bytes(b"\x07xlgoals" + bytes(155))  # Excel's lock file
     (root / "random.txt").write_bytes(os.urandom(4096))
     (root / "昌黎县" / "truncated.xlsx").write_bytes(good[: len(good) // 3])

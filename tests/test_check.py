@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.helpers import ROOT, SEEDS, run, same_findings, seed
+from tests.helpers import ROOT, SEEDS, run, same_findings, seed, seed_workbook
 from xlgoals import layout as L
 from xlgoals.check import check_document
 from xlgoals.rules.registry import REGISTRY
@@ -58,7 +58,7 @@ def test_seed_000_findings_named_in_the_issue():
 
 def test_seed_000_workbook_gives_the_same_findings_at_cells(tmp_path):
     path = tmp_path / "000.xlsx"
-    path.write_bytes(build_bytes(seed("000")))
+    path.write_bytes(seed_workbook("000"))
     from xlgoals.check import check_file
 
     result, doc = check_file(path)
@@ -118,7 +118,7 @@ def test_folders_are_searched_and_json_report_is_versioned(tmp_path):
 
 def test_xlsx_report_has_a_row_per_table_and_links_per_finding(tmp_path):
     wbp = tmp_path / "000.xlsx"
-    wbp.write_bytes(build_bytes(seed("000")))
+    wbp.write_bytes(seed_workbook("000"))
     out = tmp_path / "report.xlsx"
     res = run("check", str(wbp), str(SEEDS["002"]), "--format", "xlsx", "-o", str(out))
     assert res.returncode == 1, res.stderr
@@ -135,7 +135,7 @@ def test_xlsx_report_has_a_row_per_table_and_links_per_finding(tmp_path):
 def test_configuration_sources(tmp_path):
     wbp = tmp_path / "units" / "000.xlsx"
     wbp.parent.mkdir()
-    wbp.write_bytes(build_bytes(seed("000")))
+    wbp.write_bytes(seed_workbook("000"))
 
     def codes(*extra: str) -> set[str]:
         res = run("check", str(wbp), "--format", "json", *extra, cwd=tmp_path)
@@ -194,7 +194,7 @@ def _sha(path: Path) -> str:
 def test_annotate_marks_a_copy_and_never_the_original(tmp_path):
     src = tmp_path / "in" / "000.xlsx"
     src.parent.mkdir()
-    src.write_bytes(build_bytes(seed("000")))
+    src.write_bytes(seed_workbook("000"))
     before = _sha(src)
     res = run("check", str(src), "--annotate", str(tmp_path / "out"))
     assert res.returncode == 1
@@ -237,7 +237,7 @@ def test_an_annotated_copy_never_replaces_a_file_it_did_not_write(tmp_path):
     both_in = tmp_path / "both"  # both checked: one copy each, neither lost
     both_in.mkdir()
     (both_in / "pair.txt").write_bytes(SEEDS["000"].read_bytes())
-    (both_in / "pair.xlsx").write_bytes(build_bytes(seed("001")))
+    (both_in / "pair.xlsx").write_bytes(seed_workbook("001"))
     both = run("check", str(both_in), "-q", "--select", "SAT", "--annotate", str(tmp_path / "out"))
     assert both.returncode == 1
     out = tmp_path / "out"
@@ -258,7 +258,7 @@ def test_annotate_a_published_text_converts_it_first(tmp_path):
 
 def test_annotate_refuses_to_write_over_the_original(tmp_path):
     src = tmp_path / "000.xlsx"
-    src.write_bytes(build_bytes(seed("000")))
+    src.write_bytes(seed_workbook("000"))
     before = _sha(src)
     res = run("check", str(src), "--annotate", str(tmp_path))
     assert res.returncode == 2 and "会覆盖原文件" in res.stderr
@@ -270,7 +270,7 @@ def test_annotated_copy_opens_in_libreoffice_with_fills_notes_and_links(tmp_path
     from tests import soffice
 
     src = tmp_path / "000.xlsx"
-    src.write_bytes(build_bytes(seed("000")))
+    src.write_bytes(seed_workbook("000"))
     assert run("check", str(src), "--annotate", str(tmp_path / "ann")).returncode == 1
     (resaved,) = soffice.convert([tmp_path / "ann" / "000.xlsx"], "xlsx", tmp_path / "lo")
     wb = openpyxl.load_workbook(resaved)

@@ -23,7 +23,7 @@ import xlwings as xw
 from fastapi.testclient import TestClient
 
 from tests.excel_double import Book, comparable, et_spec
-from tests.helpers import ROOT, seed
+from tests.helpers import ROOT, seed_workbook
 from tests.live import chromium, running_service
 from xlgoals import layout as L
 from xlgoals import protocol
@@ -36,7 +36,6 @@ from xlgoals.service.app import create_app
 from xlgoals.service.buttons import OLD_TEMPLATE, old_template_actions
 from xlgoals.service.endpoint import Settings
 from xlgoals.service.engine import Limits
-from xlgoals.template.builder import build_bytes
 from xlgoals.wps.package import FOLDER, addin_files, build_package
 
 SAT_SHEET = "1 城乡居民养老保险县级配套"
@@ -52,7 +51,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def wb000(tmp_path: Path) -> Path:
     path = tmp_path / "000.xlsx"
-    path.write_bytes(build_bytes(seed("000")))
+    path.write_bytes(seed_workbook("000"))
     return path
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.helpers import run, seed
+from tests.helpers import run, seed, seed_workbook
 from xlgoals.batch import check_paths
 from xlgoals.config import ConfigPolicy
 from xlgoals.crossfile import ACROSS_FILES
@@ -22,11 +22,11 @@ def two_units(tmp_path: Path) -> Path:
     """单位B resubmitted 单位A's workbook with one project renamed; 002 is another county's."""
     root = tmp_path / "收到的表"
     root.mkdir()
-    (root / "单位A.xlsx").write_bytes(build_bytes(seed("000")))
+    (root / "单位A.xlsx").write_bytes(seed_workbook("000"))
     other = seed("000").model_copy(deep=True)
     other.tables = other.tables[:2]
     (root / "单位B.xlsx").write_bytes(build_bytes(other))
-    (root / "002.xlsx").write_bytes(build_bytes(seed("002")))
+    (root / "002.xlsx").write_bytes(seed_workbook("002"))
     return root
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 import distributed  # a dev dependency: this test runs in CI, never skipped
 import pytest
 
-from tests.helpers import EXAMPLES, run, seed
-from xlgoals.template.builder import build_bytes
+from tests.helpers import EXAMPLES, run, seed_workbook
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +34,9 @@ def folder(tmp_path_factory) -> Path:
     for p in sorted(EXAMPLES.iterdir()):
         (root / p.name).write_bytes(p.read_bytes())
     (root / "unit").mkdir()
-    (root / "unit" / "000.xlsx").write_bytes(build_bytes(seed("000")))
+    (root / "unit" / "000.xlsx").write_bytes(seed_workbook("000"))
     (root / "unit" / "~$000.xlsx").write_bytes(b"\x07xlgoals" + bytes(155))
-    (root / "unit" / "truncated.xlsx").write_bytes(build_bytes(seed("002"))[:5000])
+    (root / "unit" / "truncated.xlsx").write_bytes(seed_workbook("002")[:5000])
     (root / "unit" / "xlgoals.toml").write_text('ignore = ["IND-001"]\n', encoding="utf-8")
     return root
 

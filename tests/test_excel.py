@@ -14,7 +14,7 @@ import pytest
 import xlwings as xw
 
 from tests.excel_double import Book, ExcelError
-from tests.helpers import seed
+from tests.helpers import seed, seed_workbook
 from xlgoals import layout as L
 from xlgoals.annotate import annotate_result
 from xlgoals.check import check_file
@@ -37,7 +37,7 @@ BUTTONS = {
 @pytest.fixture
 def wb000(tmp_path: Path) -> Path:
     path = tmp_path / "000.xlsx"
-    path.write_bytes(build_bytes(seed("000")))
+    path.write_bytes(seed_workbook("000"))
     return path
 
 
@@ -188,7 +188,7 @@ def test_a_failure_halfway_protects_again_and_says_one_sentence(wb000, tmp_path,
 
 def test_totals_writes_the_cores_totals_beside_the_list(tmp_path, monkeypatch):
     path = tmp_path / "001.xlsx"
-    path.write_bytes(build_bytes(seed("001")))
+    path.write_bytes(seed_workbook("001"))
     book = Book.from_xlsx(path)
     message = press(monkeypatch, book, buttons.totals_button)
     ws = book.sheets[L.LIST_SHEET]

@@ -19,10 +19,9 @@ from pathlib import Path
 import pytest
 
 from tests.forkrun import xlgoals
-from tests.helpers import seed
+from tests.helpers import seed_workbook
 from tests.hostile import Case, shared
 from xlgoals.safetext import path_text
-from xlgoals.template.builder import build_bytes
 
 TABLE = Path(__file__).parent / "data" / "hostile_outcomes.md"
 MEMORY = 3 << 30  # address-space cap per run: a bomb must be refused, not swallowed
@@ -257,7 +256,7 @@ def test_an_output_that_cannot_be_written_or_is_an_input_is_refused(argv, tmp_pa
     """An output folder that cannot be created (even by root: its parent is a file), or an output
     that is the input itself: one Chinese sentence, exit 2, the input unchanged, nothing written."""
     src = tmp_path / "000.xlsx"
-    src.write_bytes(build_bytes(seed("000")))
+    src.write_bytes(seed_workbook("000"))
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}

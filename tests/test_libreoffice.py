@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from tests import soffice
-from tests.helpers import seed
+from tests.helpers import seed, seed_workbook
 from xlgoals import layout as L
 from xlgoals.formats.workbook import read as read_workbook
 from xlgoals.livecheck import derived_view
@@ -117,7 +117,7 @@ def test_empty_template_recalculates_quietly(tmp_path):
 
 def test_a_filled_sheet_renders_to_pdf_with_a_cjk_font(tmp_path):
     src = tmp_path / "000.xlsx"
-    src.write_bytes(build_bytes(seed("000")))
+    src.write_bytes(seed_workbook("000"))
     (pdf,) = soffice.convert([src], "pdf", tmp_path / "pdf")
     if shutil.which("pdffonts") is None:
         pytest.fail("poppler-utils (pdffonts) missing")

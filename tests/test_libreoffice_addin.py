@@ -22,7 +22,7 @@ import xlwings as xw
 
 from tests import soffice
 from tests.excel_double import Book
-from tests.helpers import ROOT, seed
+from tests.helpers import ROOT, seed_workbook
 from tests.live import running_service
 from xlgoals import layout as L
 from xlgoals.excel import buttons
@@ -147,7 +147,7 @@ def test_press_fix_press_and_new_project_as_excel_does(calc, tmp_path, monkeypat
     _url, office, log = calc
     _messages(log)
     path = tmp_path / "000.xlsx"
-    path.write_bytes(build_bytes(seed("000")))
+    path.write_bytes(seed_workbook("000"))
     outs = [tmp_path / f"after{k}.xlsx" for k in range(4)]
     fix = {"set": SAT_SHEET, "cells": {"F15": "≥90%"}}
     _session(office, path, [
@@ -200,7 +200,7 @@ def test_export_writes_beside_the_workbook_and_totals_beside_the_list(calc, tmp_
     _url, office, log = calc
     _messages(log)
     path = tmp_path / "001.xlsx"
-    path.write_bytes(build_bytes(seed("001")))
+    path.write_bytes(seed_workbook("001"))
     out = tmp_path / "totals.xlsx"
     _session(
         office,
@@ -221,7 +221,7 @@ def test_with_the_service_down_one_sentence_and_nothing_changes(calc, tmp_path) 
     _url, office, log = calc
     _messages(log)
     path = tmp_path / "000.xlsm"
-    path.write_bytes(build_bytes(seed("000"), macros=True))
+    path.write_bytes(seed_workbook("000", macros=True))
     wb = openpyxl.load_workbook(path, keep_vba=True)
     conf = wb[L.XLWINGS_CONF_SHEET]
     row = next(r for r in range(1, conf.max_row + 1) if conf.cell(r, 1).value == "XLGOALS_SERVICE_URL")
@@ -238,7 +238,7 @@ def test_the_marked_sheet_renders(calc, tmp_path) -> None:
     """The marked sheet on paper (PDF → PNG): XLGOALS_UPDATE_SCREENSHOTS=1 keeps the picture for the guide."""
     _url, office, log = calc
     path = tmp_path / "000.xlsx"
-    path.write_bytes(build_bytes(seed("000")))
+    path.write_bytes(seed_workbook("000"))
     out = tmp_path / "marked.xlsx"
     _session(office, path, [{"dispatch": "vnd.xlgoals:validate"}, {"store": str(out)}])
     _messages(log)

@@ -14,7 +14,7 @@ import pytest
 import xlwings
 from oletools.olevba import VBA_Parser
 
-from tests.helpers import ROOT, seed
+from tests.helpers import ROOT, seed_workbook
 from xlgoals.excel import buttons
 from xlgoals.io.xw import COM_ALLOW
 from xlgoals.layout import BUTTONS, XLWINGS_CONF
@@ -118,7 +118,7 @@ def test_xlwings_conf_sheet_has_the_documented_defaults(built):
 
 def test_annotating_an_xlsm_keeps_its_vba_and_buttons(tmp_path):
     src = tmp_path / "filled.xlsm"
-    src.write_bytes(build_bytes(seed("000"), macros=True))
+    src.write_bytes(seed_workbook("000", macros=True))
     res = subprocess.run(
         [__import__("sys").executable, "-m", "xlgoals", "check", str(src), "--annotate", str(tmp_path / "ann"), "-q"],
         capture_output=True, text=True, cwd=ROOT,

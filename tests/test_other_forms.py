@@ -15,14 +15,13 @@ import pytest
 
 from tests import soffice
 from tests.foreign import HERE, TEXTS, build_html, build_mhtml, build_text_form
-from tests.helpers import seed
+from tests.helpers import seed_workbook
 from xlgoals.check import check_document
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.fields import IndicatorField
 from xlgoals.formats import read_document
 from xlgoals.model import Document, SourceFormat
 from xlgoals.synonyms import DEFAULT
-from xlgoals.template.builder import build_bytes
 
 IDS = [t.stem for t in TEXTS]
 
@@ -35,7 +34,7 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     soffice.require_uno()
     folder = tmp_path_factory.mktemp("saved")
     books = [shutil.copy(t.with_suffix(".xlsx"), folder) for t in TEXTS]
-    (folder / "000.xlsx").write_bytes(build_bytes(seed("000")))
+    (folder / "000.xlsx").write_bytes(seed_workbook("000"))
     books = [Path(b) for b in books] + [folder / "000.xlsx"]
     out = {}
     for fmt in ("xls", "ods", "html"):

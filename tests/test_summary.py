@@ -8,10 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.helpers import SEEDS, run, seed
+from tests.helpers import SEEDS, run, seed, seed_workbook
 from xlgoals.formats.summary_workbook import FIRST_ROW
 from xlgoals.model import PlanMode
-from xlgoals.template.builder import build_bytes
 from xlgoals.totals import plan_amounts
 
 
@@ -19,7 +18,7 @@ from xlgoals.totals import plan_amounts
 def summary_001(tmp_path_factory) -> tuple[Path, Path]:
     d = tmp_path_factory.mktemp("sum")
     src = d / "001.xlsx"
-    src.write_bytes(build_bytes(seed("001")))
+    src.write_bytes(seed_workbook("001"))
     out = d / "汇总.xlsx"
     res = run("summary", str(src), "-o", str(out))
     assert res.returncode == 1, res.stderr  # written; exit 1 as for check: 001 has errors
@@ -59,7 +58,7 @@ def test_plan_amounts_are_percent_times_budget():
 
 
 def test_summary_of_a_folder_names_unreadable_files(tmp_path):
-    (tmp_path / "a.xlsx").write_bytes(build_bytes(seed("000")))
+    (tmp_path / "a.xlsx").write_bytes(seed_workbook("000"))
     (tmp_path / "b.xlsx").write_text("junk", encoding="utf-8")
     out = tmp_path / "out" / "汇总.xlsx"
     res = run("summary", str(tmp_path), str(SEEDS["003"]), "-o", str(out))

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.helpers import SEEDS, run, seed
+from tests.helpers import SEEDS, run, seed, seed_workbook
 from xlgoals import layout as L
 from xlgoals.check import check_document
 from xlgoals.errors import XlgoalsInputError
@@ -30,7 +30,7 @@ def workbooks(tmp_path_factory) -> dict[str, Path]:
     out = {}
     for prefix in SEEDS:
         path = d / f"{prefix}.xlsx"
-        path.write_bytes(build_bytes(seed(prefix)))
+        path.write_bytes(seed_workbook(prefix))
         out[prefix] = path
     return out
 
@@ -122,7 +122,7 @@ def test_more_indicators_than_the_prepared_block_extend_it(tmp_path):
 
 def test_a_workbook_a_user_edited_still_reads(tmp_path):
     path = tmp_path / "edited.xlsx"
-    path.write_bytes(build_bytes(seed("000")))
+    path.write_bytes(seed_workbook("000"))
     wb = openpyxl.load_workbook(path)
     ws = wb["1 城乡居民养老保险县级配套"]
     ws["C4"] = "2,800.00"  # a number typed as text
@@ -158,7 +158,7 @@ def _write(wb: openpyxl.Workbook, path: Path) -> Path:
 
 
 def _bad_workbooks(tmp: Path) -> list[tuple[Path, str, str | None]]:
-    good = build_bytes(seed("000"))
+    good = seed_workbook("000")
     cases: list[tuple[Path, str, str | None]] = []
     p = tmp / "notes.xlsx"
     p.write_text("这不是工作簿", encoding="utf-8")
@@ -232,7 +232,7 @@ def test_a_listed_sheet_that_is_no_longer_a_project_is_said_to_exist(tmp_path, f
     """A project sheet emptied by hand (every row deleted) is still in the workbook: STRUCT-016 used to
     call it deleted or renamed."""
     path = tmp_path / "wb.xlsx"
-    path.write_bytes(build_bytes(seed("000")))
+    path.write_bytes(seed_workbook("000"))
     wb = openpyxl.load_workbook(path)
     gutted = next(ws for ws in wb.worksheets if ws.title.startswith("2 "))
     gutted.delete_rows(1, 60)
@@ -257,7 +257,7 @@ def test_a_number_typed_as_text_in_the_plan_is_told_why_it_is_not_a_number(tmp_p
 def test_an_amount_typed_with_spaces_is_told_the_spaces_are_the_problem(tmp_path):
     """ " 300 " in the 预算数 cell was reported as “300” 填的是文本 — the clerk sees 300 and no reason."""
     path = tmp_path / "amount_text.xlsx"
-    path.write_bytes(build_bytes(seed("000")))
+    path.write_bytes(seed_workbook("000"))
     wb = openpyxl.load_workbook(path)
     ws = wb[next(n for n in wb.sheetnames if n.startswith("1 "))]
     ws[L.PROJECT.input(TableField.BUDGET_TOTAL).at.a1] = " 2800 "
@@ -271,7 +271,7 @@ def test_a_project_sheet_moved_to_the_end_is_said_to_drop_out_of_the_totals(tmp_
     """Excel's 移动或复制 → “移至最后” puts a sheet after the hidden ones, outside the 项目清单's
     3-D sums of the amounts: STRUCT-016 said those sums were not affected."""
     path = tmp_path / "moved.xlsx"
-    path.write_bytes(build_bytes(seed("000")))
+    path.write_bytes(seed_workbook("000"))
     wb = openpyxl.load_workbook(path)
     moved = next(ws for ws in wb.worksheets if ws.title.startswith("6 "))
     wb.move_sheet(moved, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(moved.title))
@@ -281,7 +281,7 @@ def test_a_project_sheet_moved_to_the_end_is_said_to_drop_out_of_the_totals(tmp_
     assert len(found) == 1 and moved.title in found[0].message and "没有计入" in found[0].message
     assert found[0].location is not None and found[0].location.sheet == moved.title
     # in its place it is counted: no finding
-    path.write_bytes(build_bytes(seed("000")))
+    path.write_bytes(seed_workbook("000"))
     assert "STRUCT-016" not in {f.code for f in check_document(read_workbook(path, fast=fast))}
 
 
@@ -294,7 +294,7 @@ def test_a_list_row_copied_with_its_formulas_is_said_to_show_another_project(tmp
     from xlgoals.template.formulas import list_row
 
     src = tmp_path / "copied.xlsx"
-    src.write_bytes(build_bytes(seed("000")))
+    src.write_bytes(seed_workbook("000"))
     wb = openpyxl.load_workbook(src)
     ws = wb[L.LIST_SHEET]
     first, second = L.LIST.first_row, L.LIST.first_row + 1
@@ -316,6 +316,6 @@ def test_a_list_row_copied_with_its_formulas_is_said_to_show_another_project(tmp
     assert f"工作表“{new_sheet}”" in f.message and f"“{old_sheet}”" in f.message
     # the untouched workbook, recalculated the same way: nothing to say
     untouched = tmp_path / "untouched.xlsx"
-    untouched.write_bytes(build_bytes(seed("000")))
+    untouched.write_bytes(seed_workbook("000"))
     (clean,) = soffice.convert([untouched], "xlsx", tmp_path / "recalc2")
     assert "STRUCT-016" not in {f.code for f in check_document(read_workbook(clean))}

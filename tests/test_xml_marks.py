@@ -15,14 +15,13 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from tests.helpers import seed
+from tests.helpers import seed_workbook
 from tests.openpyxl_reading import load_for_reading
 from xlgoals import layout as L
 from xlgoals.annotate import ANNOTATED_MARK, annotate_bytes, mark_with_openpyxl
 from xlgoals.check import check_file
 from xlgoals.findings import Finding
 from xlgoals.io import ooxml, xml_marks
-from xlgoals.template.builder import build_bytes
 
 
 def _checked(tmp_path: Path, name: str, data: bytes) -> tuple[bytes, list[Finding], dict[int, str]]:
@@ -82,9 +81,9 @@ def workbooks(
 ) -> dict[str, tuple[bytes, list[Finding], dict[int, str]]]:
     tmp = tmp_path_factory.mktemp("wb")
     return {
-        "000": _checked(tmp, "000.xlsx", build_bytes(seed("000"))),
-        "001": _checked(tmp, "001.xlsx", build_bytes(seed("001"))),  # 44 projects
-        "xlsm": _checked(tmp, "000.xlsm", build_bytes(seed("000"), macros=True)),
+        "000": _checked(tmp, "000.xlsx", seed_workbook("000")),
+        "001": _checked(tmp, "001.xlsx", seed_workbook("001")),  # 44 projects
+        "xlsm": _checked(tmp, "000.xlsm", seed_workbook("000", macros=True)),
     }
 
 
