@@ -7,9 +7,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import openpyxl
 import pytest
 
+from tests.openpyxl_reading import load_for_reading
 from xlgoals import layout as L
 from xlgoals.annotate import annotate_bytes
 from xlgoals.fields import IndicatorField, attribute
@@ -40,7 +40,7 @@ def test_a_layout_column_is_written_read_and_marked_where_the_layout_says(column
     path = tmp_path / "t.xlsx"
     path.write_bytes(build_bytes(_doc(column.field)))
     sheet = "1 列测试"
-    ws = openpyxl.load_workbook(path)[sheet]
+    ws = load_for_reading(path)[sheet]
     r = P.first_indicator_row
     assert ws.cell(P.indicator_header_row, column.col).value == column.header  # the header label
     assert ws.cell(r, column.col).value == marker  # the builder wrote it there
@@ -52,7 +52,7 @@ def test_a_layout_column_is_written_read_and_marked_where_the_layout_says(column
     assert (where.sheet, where.cell) == (sheet, L.cell_name(column.col, r))
 
     finding = Finding(code="TEST-001", severity=Severity.ERROR, message="标记", location=where, table=1)
-    marked = openpyxl.load_workbook(
-        io.BytesIO(annotate_bytes(path.read_bytes(), False, [finding], {1: "项目1"}))
-    )[sheet].cell(r, column.col)
+    marked = load_for_reading(io.BytesIO(annotate_bytes(path.read_bytes(), False, [finding], {1: "项目1"})))[
+        sheet
+    ].cell(r, column.col)
     assert marked.fill.fgColor.rgb.endswith(L.MARK_FILLS["error"]) and marked.comment is not None

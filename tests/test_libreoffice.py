@@ -13,6 +13,7 @@ import pytest
 
 from tests import soffice
 from tests.helpers import seed, seed_workbook
+from tests.openpyxl_reading import load_for_reading
 from xlgoals import layout as L
 from xlgoals.formats.workbook import read as read_workbook
 from xlgoals.livecheck import derived_view
@@ -50,7 +51,7 @@ def _recalculated(doc: Document | None, tmp_path: Path, name: str) -> tuple[Path
     src = tmp_path / f"{name}.xlsx"
     src.write_bytes(build_bytes(doc))
     (out,) = soffice.convert([src], "xlsx", tmp_path / "recalc")
-    return src, openpyxl.load_workbook(out, data_only=True)
+    return src, load_for_reading(out, data_only=True)
 
 
 def _assert_sheet_flags_match(wb: openpyxl.Workbook, sheet: str, table, layout=Layout.HEBEI) -> None:

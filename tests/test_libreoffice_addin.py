@@ -24,6 +24,7 @@ from tests import soffice
 from tests.excel_double import Book
 from tests.helpers import ROOT, seed_workbook
 from tests.live import running_service
+from tests.openpyxl_reading import load_for_reading
 from xlgoals import layout as L
 from xlgoals.excel import buttons
 from xlgoals.libreoffice.package import build_extension, extension_files
@@ -64,7 +65,7 @@ def _session(office: Any, path: Path, steps: list[dict[str, Any]]) -> list[Any]:
 
 def _marks(path: Path) -> dict[tuple[str, str], tuple[str, str | None]]:
     """(sheet, cell) → (fill, note) of every cell 校验 marked, as a workbook file holds them."""
-    wb = openpyxl.load_workbook(path)
+    wb = load_for_reading(path)
     out = {}
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -88,18 +89,18 @@ def _double_marks(book: Book) -> dict[tuple[str, str], tuple[str, str | None]]:
 
 
 def _results(path: Path) -> list[tuple[Any, ...]]:
-    ws = openpyxl.load_workbook(path)[L.RESULTS_SHEET]
+    ws = load_for_reading(path)[L.RESULTS_SHEET]
     return [tuple(c.value for c in row[:6]) for row in ws.iter_rows() if any(c.value for c in row[:6])]
 
 
 def _links(path: Path) -> list[str]:
-    ws = openpyxl.load_workbook(path)[L.RESULTS_SHEET]
+    ws = load_for_reading(path)[L.RESULTS_SHEET]
     return [c.hyperlink.location for c in ws["D"] if c.hyperlink is not None]
 
 
 def _protection(path: Path) -> dict[str, tuple[bool, bool, bool]]:
     """Each sheet's (protected, rows may be inserted, rows may be deleted)."""
-    wb = openpyxl.load_workbook(path)
+    wb = load_for_reading(path)
     return {
         ws.title: (bool(ws.protection.sheet), not ws.protection.insertRows, not ws.protection.deleteRows)
         for ws in wb.worksheets

@@ -23,6 +23,7 @@ from tests import soffice
 from tests.clienthost import RecordingHost, normalized
 from tests.excel_double import Book
 from tests.helpers import ROOT, seed
+from tests.openpyxl_reading import load_for_reading
 from xlgoals import layout as L
 from xlgoals import protocol
 from xlgoals.config import NEARBY
@@ -44,7 +45,7 @@ def _reference(path: Path, action: str) -> protocol.Request:
 
 
 def _protected(path: Path) -> set[str]:
-    return {ws.title for ws in openpyxl.load_workbook(path).worksheets if ws.protection.sheet}
+    return {ws.title for ws in load_for_reading(path).worksheets if ws.protection.sheet}
 
 
 def _python_log(path: Path, answer: protocol.Answer) -> list[str]:
