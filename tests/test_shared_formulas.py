@@ -8,10 +8,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from unittest import mock
 
 import openpyxl
 import pytest
+from openpyxl.formula.translate import Translator
 
+from tests import openpyxl_reading as R
 from tests.helpers import seed
 from xlgoals.template import builder
 from xlgoals.template.shared_formulas import moved, share_sheet
@@ -64,3 +67,30 @@ def test_the_template_means_the_same_with_its_row_formulas_shared(monkeypatch: p
         sheet = next(n for n in z.namelist() if b'si="0"/>' in z.read(n))
         assert len(z.read(sheet)) * 3 < len(y.read(sheet))  # the project sheet's XML: a third or less
         assert z.read(sheet).count(b'<f t="shared" si="0"/>') == 29  # 30 indicator rows, one formula
+
+
+def test_the_tests_remembered_translations_give_openpyxls_own_text() -> None:
+    """tests/openpyxl_reading.remember_translations (installed for every test by conftest) keeps
+    openpyxl's shared-formula translations: loaded with the memo warm, every formula of a workbook reads
+    as openpyxl's own translation gives it."""
+    data = builder.build_bytes(seed("000"))
+
+    def formulas() -> dict[tuple[str, str], str]:
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        return {(ws.title, c.coordinate): c.value for ws in wb for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")}  # fmt: skip
+
+    R.remember_translations()
+    formulas()  # the memo filled
+    remembered = formulas()
+    with (
+        mock.patch.object(Translator, "__init__", R._original_init),
+        mock.patch.object(Translator, "translate_formula", R._original_translate),
+    ):
+        own = formulas()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        shared = sum(
+            z.read(n).count(b'<f t="shared" si=') for n in z.namelist() if n.startswith("xl/worksheets/")
+        )
+    assert shared >= 100  # cells whose formula openpyxl translates
+    assert remembered == own
