@@ -36,6 +36,26 @@ def seed_workbook(prefix: str, *, macros: bool = False) -> bytes:
     return build_bytes(seed(prefix), macros=macros)
 
 
+@cache
+def covering(prefix: str) -> Document:
+    """The fewest of a seed's tables (picked greedily) whose findings, together, are of every rule
+    the whole seed's are: a test that needs a real table's variety of findings without the cost of
+    all 44 projects of 001."""
+    doc = seed(prefix)
+    tables: dict[str, set[int | None]] = {}
+    for f in check_document(doc):
+        tables.setdefault(f.code, set()).add(f.table)
+    needed, chosen = set(tables), []
+    while needed:
+        best = max(doc.tables, key=lambda t: sum(t.index in tables[c] for c in needed))
+        covered = {c for c in needed if best.index in tables[c]}
+        if not covered:  # only document-level findings left: any table has them
+            break
+        chosen.append(best)
+        needed -= covered
+    return doc.model_copy(update={"tables": sorted(chosen, key=lambda t: t.index)})
+
+
 def many_rows(n: int) -> Document:
     """Seed 000's first project with its indicators repeated to ``n`` rows."""
     doc = seed("000").model_copy(deep=True)
