@@ -291,10 +291,11 @@ def test_a_list_row_copied_with_its_formulas_is_said_to_show_another_project(tmp
     reading the old sheet: recalculated (LibreOffice), the row shows the other project again, and
     STRUCT-016 says so at that row — not for the rows that are right."""
     from tests import soffice
+    from tests.parity import CORPUS
     from xlgoals.template.formulas import list_row
 
     src = tmp_path / "copied.xlsx"
-    src.write_bytes(seed_workbook("000"))
+    src.write_bytes((CORPUS / "clean.xlsx").read_bytes())  # the template with two of 000's projects
     wb = openpyxl.load_workbook(src)
     ws = wb[L.LIST_SHEET]
     first, second = L.LIST.first_row, L.LIST.first_row + 1
@@ -316,6 +317,6 @@ def test_a_list_row_copied_with_its_formulas_is_said_to_show_another_project(tmp
     assert f"工作表“{new_sheet}”" in f.message and f"“{old_sheet}”" in f.message
     # the untouched workbook, recalculated the same way: nothing to say
     untouched = tmp_path / "untouched.xlsx"
-    untouched.write_bytes(seed_workbook("000"))
+    untouched.write_bytes((CORPUS / "clean.xlsx").read_bytes())
     (clean,) = soffice.convert([untouched], "xlsx", tmp_path / "recalc2")
     assert "STRUCT-016" not in {f.code for f in check_document(read_workbook(clean))}
