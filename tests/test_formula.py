@@ -37,6 +37,7 @@ from xlgoals.formula import (
     Value,
     blank,
     cell_value,
+    compiled_all,
     contains,
     evaluate,
     filled,
@@ -106,6 +107,15 @@ def test_deep_expressions_compile_and_errors_stay_where_a_spreadsheet_puts_them(
     with pytest.raises(FormulaError):  # text as a condition is #VALUE!, also behind a false guard when strict
         evaluate(AND(op("=", 1, 2), A), {"a": "x"}, strict=True)
     assert evaluate(AND(op("=", 1, 2), A), {"a": "x"}) is False  # 校验 stops at the first false
+    # several at once, TRIM(cell) computed once and handed to the helpers a deep expression needs
+    trimmed: Expr = Lit("")
+    for k in range(300):
+        trimmed = IF(op("=", TRIM(A), str(k)), TRIM(A), trimmed)
+    together = compiled_all([trimmed, deep, op("=", TRIM(A), "7"), op("=", TRIM(A), "x")])
+    cells = {"a": " 7 "}
+    assert together(cells, {}) == (evaluate(trimmed, cells), evaluate(deep, cells), True, False)
+    assert together(cells, {})[:2] == ("7", 0.0)
+    assert together({"a": " X"}, {})[2:] == (False, True)  # text compares case-folded
 
 
 def test_cell_values_as_a_spreadsheet_holds_them():
@@ -193,7 +203,9 @@ def test_libreoffice_computes_every_live_check_as_evaluate_does(tmp_path: Path):
         for k, c in enumerate(checks):
             ws.write_formula(r - 1, out_col + k - 1, "=" + render(c.when, resolve))
             expected[(r, out_col + k)] = evaluate(c.when, cells, area_values, strict=True)
-            assert evaluate(c.when, cells, area_values) == expected[(r, out_col + k)]  # what 校验 runs
+            assert evaluate(c.when, cells, area_values) == expected[(r, out_col + k)]
+        together = compiled_all([c.when for c in checks])(cells, area_values)  # what 校验 runs
+        assert list(together) == [expected[(r, out_col + k)] for k in range(len(checks))]
     wb.close()
     (recalc,) = soffice.convert([path], "xlsx", tmp_path / "recalc")
     got = openpyxl.load_workbook(recalc, data_only=True)["s"]

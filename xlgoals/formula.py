@@ -350,6 +350,7 @@ def _ordering(a: Value, b: Value) -> int:
 Cells = Mapping[str, Value]
 Areas = Mapping[str, Sequence[Value]]
 Compiled = Callable[[Cells, Areas], Value]
+Combined = Callable[[Cells, Areas], tuple[Value, ...]]
 
 
 def evaluate(expr: Expr, cells: Cells, areas: Areas | None = None, *, strict: bool = False) -> Value:
@@ -362,6 +363,7 @@ def evaluate(expr: Expr, cells: Cells, areas: Areas | None = None, *, strict: bo
 
 
 _COMPILED: dict[tuple[int, bool], tuple[Expr, Compiled]] = {}
+_COMBINED: dict[tuple[int, ...], tuple[tuple[Expr, ...], Combined]] = {}
 
 
 def compiled(expr: Expr, strict: bool = False) -> Compiled:
@@ -372,6 +374,21 @@ def compiled(expr: Expr, strict: bool = False) -> Compiled:
         return hit[1]
     fn = _Generator(strict).function(expr)
     _COMPILED[(id(expr), strict)] = (expr, fn)  # the expression is kept, so its id is not reused
+    return fn
+
+
+def compiled_all(exprs: Sequence[Expr]) -> Combined:
+    """The values of all of ``exprs`` (as ``evaluate`` gives each, not strict) from one call of one
+    generated function, built once per list: the checks of a row read the same few cells through
+    TRIM again and again (each cell's trimmed, case-folded text ~4 times per check), so each
+    TRIM(cell) — which never raises — is computed once per call, before the checks, and every check
+    uses it."""
+    key = tuple(id(e) for e in exprs)
+    hit = _COMBINED.get(key)
+    if hit is not None and all(x is y for x, y in zip(hit[0], exprs, strict=True)):
+        return hit[1]
+    fn = _Generator(strict=False, hoist=True).functions(exprs)
+    _COMBINED[key] = (tuple(exprs), fn)  # the expressions are kept, so their ids are not reused
     return fn
 
 
@@ -392,10 +409,13 @@ class _Generator:
     becomes the Python expression computing it (short-circuit AND/OR unless ``strict``), with the
     spreadsheet's coercions written out only where a value's kind is not known in advance."""
 
-    def __init__(self, strict: bool) -> None:
+    def __init__(self, strict: bool, hoist: bool = False) -> None:
         self.strict = strict
         self.names: dict[str, object] = dict(_RUNTIME)
         self.helpers: list[str] = []
+        # ``hoist``: TRIM(cell) and its case-folded text become locals computed once (source → name)
+        self.hoist = hoist
+        self.hoisted: dict[str, str] = {}
 
     def function(self, expr: Expr) -> Compiled:
         body, _, _ = self.node(expr)
@@ -403,6 +423,28 @@ class _Generator:
         exec(compile("\n".join(self.helpers), "<formula>", "exec"), self.names)
         fn: Compiled = self.names["_main"]  # type: ignore[assignment]
         return fn
+
+    def functions(self, exprs: Sequence[Expr]) -> Combined:
+        bodies = [self.node(e)[0] for e in exprs]
+        # in order of first use: a case-folded text after the trimmed text it folds
+        first = "".join(f"    {name} = {src}\n" for src, name in self.hoisted.items())
+        self.helpers.append(f"def _main(c, a):\n{first}    return ({''.join(b + ', ' for b in bodies)})\n")
+        exec(compile("\n".join(self.helpers), "<formulas>", "exec"), self.names)
+        fn: Combined = self.names["_main"]  # type: ignore[assignment]
+        return fn
+
+    def local(self, src: str) -> str:
+        """``src`` (an expression that never raises) as a local computed once, when hoisting."""
+        if not self.hoist:
+            return src
+        name = self.hoisted.get(src)
+        if name is None:
+            name = self.hoisted[src] = f"_v{len(self.hoisted)}"
+        return name
+
+    def params(self) -> str:
+        """A helper's parameters: the cells, the areas and the locals hoisted so far."""
+        return ", ".join(("c", "a", *self.hoisted.values()))
 
     def const(self, value: object) -> str:
         name = f"_k{len(self.names)}"
@@ -413,9 +455,9 @@ class _Generator:
         """(Python source, kind, nesting depth) of ``expr``."""
         src, kind, depth = self._node(expr)
         if depth > _MAX_DEPTH:
-            name = f"_h{len(self.helpers)}"
-            self.helpers.append(f"def {name}(c, a):\n    return {src}\n")
-            return f"{name}(c, a)", kind, 1
+            name, params = f"_h{len(self.helpers)}", self.params()
+            self.helpers.append(f"def {name}({params}):\n    return {src}\n")
+            return f"{name}({params})", kind, 1
         return src, kind, depth
 
     def _node(self, expr: Expr) -> tuple[str, Kind, int]:
@@ -462,7 +504,7 @@ class _Generator:
         if kl is not None and kl == kr and kl in "fb":
             return f"({left} {test} {right})", "b", depth
         if kl == kr == "s":
-            left, right = (_folded(x, src) for x, src in ((expr.left, left), (expr.right, right)))
+            left, right = (self.folded(x, src) for x, src in ((expr.left, left), (expr.right, right)))
             return f"({left} {test} {right})", "b", depth
         if kl is not None and kr is not None:  # different kinds: the order of kinds decides
             order = (_KIND_ORDER[kl] > _KIND_ORDER[kr]) - (_KIND_ORDER[kl] < _KIND_ORDER[kr])
@@ -518,11 +560,10 @@ class _Generator:
                 src, _, depth = self.node(x)
                 return f"isinstance({src}, float)", "b", depth + 1
             text, depth = self.text(x)
-            return (
-                (f"_trim({text})", "s", depth + 1)
-                if fn == "TRIM"
-                else (f"float(len({text}))", "f", depth + 1)
-            )
+            if fn == "TRIM":
+                trimmed = f"_trim({text})"
+                return (self.local(trimmed) if isinstance(x, Ref) else trimmed), "s", depth + 1
+            return f"float(len({text}))", "f", depth + 1
         nodes = [self.node(x) for x in args]
         depth = max(d for _, _, d in nodes) + 1
         kind: Kind = "s" if fn in _TEXT_FUNCTIONS else "f" if fn in _NUMBER_FUNCTIONS else None
@@ -531,14 +572,14 @@ class _Generator:
         function = self.const(_FUNCTIONS[fn])
         return f"{function}({', '.join(src for src, _, _ in nodes)})", kind, depth
 
-
-def _folded(expr: Expr, src: str) -> str:
-    """A text compared as the sheet compares text: case-folded (a literal once, here)."""
-    return (
-        repr(expr.value.casefold())
-        if isinstance(expr, Lit) and isinstance(expr.value, str)
-        else f"{src}.casefold()"
-    )
+    def folded(self, expr: Expr, src: str) -> str:
+        """A text compared as the sheet compares text: case-folded (a literal once, here; a hoisted
+        text once per call)."""
+        if isinstance(expr, Lit) and isinstance(expr.value, str):
+            return repr(expr.value.casefold())
+        if src in self.hoisted.values():
+            return self.local(f"{src}.casefold()")
+        return f"{src}.casefold()"
 
 
 def _flatten_concat(expr: Expr, out: list[Expr]) -> None:

@@ -45,6 +45,7 @@ from xlgoals.formula import (
     SUBSTITUTE,
     TRIM,
     Area,
+    Combined,
     Expr,
     LastFilled,
     N,
@@ -53,8 +54,8 @@ from xlgoals.formula import (
     Value,
     blank,
     cell_value,
+    compiled_all,
     contains,
-    evaluate,
     filled,
     one_of,
     op,
@@ -518,7 +519,8 @@ def evaluate_view(v: SheetView, layout: Layout, code: str | None = None) -> list
     header = [c for c in HEADER_CHECKS if wanted(c)]
     rows = [c for c in ROW_CHECKS if wanted(c)]
     cells, spans = header_cells(v), areas(v)
-    out = [Fired(c) for c in header if _true(c.when, cells, spans)]
+    out = [Fired(c) for c, hit in zip(header, _all(header)(cells, spans), strict=True) if hit is True]
+    row_checks = _all(rows)
     # The checks only ask whether anything below a row is filled (COUNTA(below)>0): each row gets
     # the nearest filled cell below it, found in one pass from the bottom, not the whole area.
     nearest: list[list[Value]] = []
@@ -535,7 +537,7 @@ def evaluate_view(v: SheetView, layout: Layout, code: str | None = None) -> list
         row_cells = {f.value: x for f, x in r.cells.items()}
         level1.add(r.cells.get(IndicatorField.LEVEL1))
         spans = {BELOW_AREA: below, ABOVE_AREA: above, LEVEL1_AREA: level1}
-        out += [Fired(c, r) for c in rows if _true(c.when, row_cells, spans)]
+        out += [Fired(c, r) for c, hit in zip(rows, row_checks(row_cells, spans), strict=True) if hit is True]
         above.add(r.cells.get(IndicatorField.NAME))
     return out
 
@@ -547,5 +549,6 @@ def evaluate_table(t: GoalTable, layout: Layout, code: str | None = None) -> lis
     return evaluate_view(view(t), layout, code)
 
 
-def _true(expr: Expr, cells: dict[str, Value], spans: dict[str, Sequence[Value]]) -> bool:
-    return evaluate(expr, cells, spans) is True
+def _all(checks: list[LiveCheck]) -> Combined:
+    """The conditions of ``checks`` as one function of the cells (``formula.compiled_all``)."""
+    return compiled_all([c.when for c in checks])
