@@ -186,31 +186,42 @@ def _indicators(rd: _SheetReader, first: int, view: SheetView) -> list[Indicator
     out: list[Indicator] = []
     level1 = level2 = ""
     at = block_columns(sheet, first - 1)
+    block = [(f, col) for f, (col, _) in at.items()]
+    # text typed into the second column of a merged pair on an inserted (unmerged) row
+    spills = [col for c in P.columns for col in range(at[c.field][0] + 1, at[c.field][1] + 1)]
+    read = {col for _, col in block} | set(spills)
+    mains = {c.field for c in P.columns}  # located even when empty; optional columns only where filled
+    levels = (IndicatorField.LEVEL1, IndicatorField.LEVEL2)  # forward-filled, set below
+    kept = [
+        (c.field, c.col, at[c.field][0], c.field in mains, attribute(c.field))
+        for c in (*P.columns, *P.extra_columns)
+    ]
+    blank = dict.fromkeys(at)
     for rr in range(first, sheet.max_row + 1):
         if L.label_key(sheet.value(rr, 1)) == L.Label.FOOTER:
             break
-        row = SheetRow(row=rr, cells={f: cell_value(sheet.value(rr, col)) for f, (col, _) in at.items()})
+        cells = sheet.rows[rr - 1]
+        if not any(v is not None and v != "" for k, v in enumerate(cells, start=1) if k in read):
+            view.rows.append(SheetRow(row=rr, cells=dict(blank)))  # a blank row: nothing to read
+            continue
+        row = SheetRow(row=rr, cells={f: cell_value(sheet.value(rr, col)) for f, col in block})
         view.rows.append(row)
-        texts = {f: text(sheet.value(rr, col)) for f, (col, _) in at.items()}
-        spill = "".join(
-            text(sheet.value(rr, col))
-            for c in P.columns
-            for col in range(at[c.field][0] + 1, at[c.field][1] + 1)
-        )  # text typed into the second column of a merged pair on an inserted (unmerged) row
+        texts = {f: text(sheet.value(rr, col)) for f, col in block}
+        spill = "".join(text(sheet.value(rr, col)) for col in spills)
         if not any(texts.values()) and not spill:
-            continue  # a blank row inside the block
+            continue  # a blank row inside the block (spaces only)
         level1 = texts[IndicatorField.LEVEL1] or level1
         level2 = texts[IndicatorField.LEVEL2] or level2
         ind = Indicator(level1=level1, level2=level2)
-        for c in (*P.columns, *P.extra_columns):
-            if c.field in (IndicatorField.LEVEL1, IndicatorField.LEVEL2):
+        for f, col, where, main, name in kept:
+            if f in levels:
                 pass
-            elif c.field == IndicatorField.VALUE:
-                ind.value_raw = raw_text(sheet.value(rr, c.col))  # as typed: its spaces are a finding
+            elif f == IndicatorField.VALUE:
+                ind.value_raw = raw_text(sheet.value(rr, col))  # as typed: its spaces are a finding
             else:
-                setattr(ind, attribute(c.field), texts[c.field])
-            if texts[c.field] or c in P.columns:  # optional columns are located only where filled
-                ind.locations[c.field] = rd.loc(rr, at[c.field][0])
+                setattr(ind, name, texts[f])
+            if texts[f] or main:
+                ind.locations[f] = rd.loc(rr, where)
         if spill and spill != ind.description:
             ind.description += spill
         row.indicator = len(out)
