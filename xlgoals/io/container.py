@@ -33,10 +33,12 @@ _DTD = re.compile(
 # A cell's reference wherever the writer put it: after other attributes, in single quotes, with a
 # namespace prefix (<x:c s="0" r='XFD1048576'>) — a reader allocates the span it reaches. A row's own
 # number counts too (a cell without r sits in its row).
-_CELL = re.compile(
-    rb"""<(?:[A-Za-z_][\w.-]{0,20}:)?c\b[^>]{0,400}?\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["']"""
+# One pass finds both: a cell's column letters and row (groups 1 and 2) or a row's number (group 3).
+_REACH = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]{0,20}:)?"""
+    rb"""(?:c\b[^>]{0,400}?\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["']"""
+    rb"""|row\b[^>]{0,400}?\sr\s*=\s*["']([0-9]{1,7})["'])"""
 )
-_ROW = re.compile(rb"""<(?:[A-Za-z_][\w.-]{0,20}:)?row\b[^>]{0,400}?\sr\s*=\s*["']([0-9]{1,7})["']""")
 # A formula cell saved without its value (written by a program, never opened and saved in a
 # spreadsheet): <c r="C4"><f>1400+1400</f></c>. Short formulas only — what a clerk types in an input cell.
 _UNCACHED = re.compile(
@@ -182,13 +184,12 @@ def _read_member(
                         dtd = _DTD.search(window) is not None
                 if is_sheet:
                     seen = tail + chunk  # a match inside the tail is seen twice: harmless for a maximum
-                    cells = _CELL.findall(seen)
-                    if cells:  # distinct letters and numbers only: a sheet repeats them in every cell
-                        cols = max(cols, max(_column(c.upper()) for c in {c for c, _ in cells}))
-                        rows = max(rows, max(map(int, {r for _, r in cells})))
-                    numbers = _ROW.findall(seen)
-                    if numbers:
-                        rows = max(rows, max(map(int, set(numbers))))
+                    found = _REACH.findall(seen)
+                    if found:  # distinct letters and numbers only: a sheet repeats them in every cell
+                        letters = {c for c, _, _ in found if c}
+                        if letters:
+                            cols = max(cols, max(_column(c.upper()) for c in letters))
+                        rows = max(rows, max(map(int, {r or n for _, r, n in found})))
                     for m in _UNCACHED.finditer(tail + chunk):
                         uncached.add((int(m.group(2)), _column(m.group(1))))
                 tail = chunk[-_OVERLAP:]
