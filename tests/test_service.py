@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from tests import hostile
 from tests.helpers import ROOT, SEEDS, run
 from xlgoals import layout as L
+from xlgoals import limits
 from xlgoals.config import ConfigPolicy
 from xlgoals.crossfile import ACROSS_FILES
 from xlgoals.pool import Budget, ResidentPool
@@ -399,7 +400,9 @@ def test_too_large_is_refused_before_the_body_is_read(client: TestClient, temp_r
 def test_zip_bomb_upload(client: TestClient, temp_root: Path) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("bomb.txt", b"\x00" * (600 << 20))
+        zf.writestr(
+            "bomb.txt", b"\x00" * (limits.MAX_MEMBER_INFLATED + (1 << 20))
+        )  # one MB past a member's limit
     assert len(buf.getvalue()) < 2 << 20
     answer = client.post("/api/check", files=[("files", ("bomb.zip", buf.getvalue()))])
     assert answer.status_code == 413
