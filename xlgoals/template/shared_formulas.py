@@ -78,10 +78,11 @@ def share_sheet(xml: str) -> str:
         k = 0
         while k < len(run):
             first, row, formula = run[k]
-            mover = _Mover(formula)
             n = 1
-            while k + n < len(run) and run[k + n][1] == row + n and mover.moved(n) == run[k + n][2]:
-                n += 1
+            if k + 1 < len(run) and run[k + 1][1] == row + 1:  # only a cell right above another is cut
+                mover = _Mover(formula)
+                while k + n < len(run) and run[k + n][1] == row + n and mover.moved(n) == run[k + n][2]:
+                    n += 1
             if n > 1:
                 last = row + n - 1
                 replace[first.start()] = (
