@@ -253,30 +253,15 @@ class GuardedPool(_Guarded[J, R]):
         next_out = 0
         exhausted = False
         try:
+            todo, exhausted = self._feed(todo, exhausted)
             while True:
-                # Give every idle worker a job (start workers as needed).
-                while not exhausted:
-                    idle = next((s for s in self.slots if s.job is None), None)
-                    if idle is None and len(self.slots) < self.workers:
-                        idle = self._start()
-                    if idle is None:
-                        break
-                    item = next(todo, None)
-                    if item is None:
-                        exhausted = True
-                        break
-                    idle.job = item
-                    try:
-                        idle.send(item[1])
-                    except OSError:  # it died before it started: the job goes to a new worker
-                        idle.job = None
-                        self._retire(idle, kill=True)
-                        todo = itertools.chain([item], todo)
-                        continue
                 busy = [s for s in self.slots if s.job is not None]
                 if not busy and exhausted:
                     break
                 self._collect(busy, done)
+                # The next jobs go out before the results are handed on: a worker does not sit idle
+                # while the caller writes its report of the last file.
+                todo, exhausted = self._feed(todo, exhausted)
                 while next_out in done:
                     yield done.pop(next_out)
                     next_out += 1
@@ -285,6 +270,28 @@ class GuardedPool(_Guarded[J, R]):
                 next_out += 1
         finally:
             self.close()
+
+    def _feed(self, todo: Iterator[tuple[int, J]], exhausted: bool) -> tuple[Iterator[tuple[int, J]], bool]:
+        """Give every idle worker a job (starting workers as needed); the jobs left, and whether
+        they ran out."""
+        while not exhausted:
+            idle = next((s for s in self.slots if s.job is None), None)
+            if idle is None and len(self.slots) < self.workers:
+                idle = self._start()
+            if idle is None:
+                break
+            item = next(todo, None)
+            if item is None:
+                exhausted = True
+                break
+            idle.job = item
+            try:
+                idle.send(item[1])
+            except OSError:  # it died before it started: the job goes to a new worker
+                idle.job = None
+                self._retire(idle, kill=True)
+                todo = itertools.chain([item], todo)
+        return todo, exhausted
 
     def _collect(self, busy: list[_Slot], done: dict[int, R]) -> None:
         """Wait for a result, a death or a timeout among the busy workers."""
