@@ -280,6 +280,29 @@ def test_the_core_imports_nothing_but_pydantic_even_through_other_modules():
         assert libraries <= {"pydantic"}, (module, sorted(libraries))
 
 
+@pytest.mark.parametrize(
+    "path", ["tests/data/parity/clean.xlsx", "examples/published/000_fbb7a527b95200de.txt"]
+)
+def test_checking_a_workbook_or_a_text_loads_no_writer_openpyxl_word_or_web(path):
+    """What a worker of ``xlgoals check`` does for each file (``check_file``), in a fresh interpreter:
+    python-calamine reads the workbook; openpyxl (only for what calamine cannot read, or --annotate)
+    and the workbook writer are not loaded."""
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from xlgoals.check import check_file\n"
+        "result, doc = check_file(Path(sys.argv[1]))\n"
+        "assert doc is not None and result.findings is not None, result.error\n"
+        "heavy = ('openpyxl', 'xlsxwriter', 'docx', 'xlwings', 'fastapi', 'starlette', 'uvicorn', 'PIL')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr)\n"
+    )
+    root = PACKAGE.parent
+    res = subprocess.run(
+        [sys.executable, "-c", probe, str(root / path)], capture_output=True, text=True, timeout=120, cwd=root
+    )
+    assert res.stderr.strip().splitlines()[-1] == "[]", res.stderr
+
+
 @pytest.mark.parametrize("argv", [["--version"], ["rules", "SAT-001"], ["rules"]])
 def test_version_and_rules_load_no_spreadsheet_library_word_or_web(argv):
     """``xlgoals --version`` and ``xlgoals rules`` in a fresh interpreter: the subcommand's module

@@ -9,10 +9,9 @@ and the operator (定性 for text). The Hebei-only fields (项目编码, 财政�
 
 from __future__ import annotations
 
+import importlib
 import io
 from datetime import datetime
-
-import xlsxwriter
 
 from xlgoals import layout as L
 from xlgoals.errors import XlgoalsInputError
@@ -90,9 +89,14 @@ def split_value(ind: Indicator) -> tuple[str, str, str]:
     return ind.value_raw, "-", "定性" if ind.value_raw.strip() else ""
 
 
+# The workbook writer, loaded when a flat table is written (reading one — every check of a
+# workbook asks whether it is one — needs only the grid).
+WRITER = "xlsxwriter"
+
+
 def build_flat(doc: Document) -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
+    wb = importlib.import_module(WRITER).Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
     wb.set_properties({"title": L.FLAT_TITLE, "author": "xlgoals", "created": datetime(2024, 1, 1)})
     base = {
         "font_name": L.FONT,

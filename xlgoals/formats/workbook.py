@@ -4,6 +4,7 @@ Grid to the layout it holds — the xlgoals template, or the flat 项目支出�
 from __future__ import annotations
 
 import contextlib
+import importlib
 from pathlib import Path
 
 from xlgoals import layout as L
@@ -14,7 +15,6 @@ from xlgoals.formats.flat_workbook import is_flat, read_flat
 from xlgoals.formats.script import is_traditional, simplified_cell
 from xlgoals.formats.template_workbook import is_template, project_sheet_markers, read_template
 from xlgoals.io import fast as fast_io
-from xlgoals.io import xlsx as xlsx_io
 from xlgoals.io.container import inspect_other_workbook, inspect_workbook, is_ole
 from xlgoals.io.grid import SheetGrid, WorkbookGrid
 from xlgoals.io.shown import percent_cells
@@ -31,6 +31,11 @@ _UNREADABLE_OTHER = {
     ".ods": "这个 OpenDocument 表格（.ods）无法读取，可能已损坏：" + _SAVE_AS,
     ".et": "这个 WPS 表格文件（.et）无法直接读取：请在 WPS 中“另存为” .xlsx 后重试。",
 }
+
+
+# openpyxl's adapter, loaded when a workbook needs it (a far cell, what calamine refuses, --reader
+# openpyxl): python-calamine reads the others, and a check starts without openpyxl.
+OPENPYXL_GRID = "xlgoals.io.xlsx"
 
 
 def read_grid_document(grid: WorkbookGrid, synonyms: Synonyms = DEFAULT) -> Document:
@@ -96,7 +101,9 @@ def read_grid(path: Path, fast: bool = True) -> WorkbookGrid:
     if fast and package.largest_area <= limits.MAX_FAST_AREA:
         with contextlib.suppress(XlgoalsInputError):  # let the tolerant reader try; its verdict stands
             grid = fast_io.read_grid(path)
-    grid = grid or xlsx_io.read_grid(path)
+    if grid is None:
+        grid = importlib.import_module(OPENPYXL_GRID).read_grid(path)
+        assert isinstance(grid, WorkbookGrid)
     unknown = package.uncached_of()
     for sheet in grid.sheets:
         sheet.unknown = unknown.get(sheet.name, frozenset())
