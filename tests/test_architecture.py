@@ -2,8 +2,9 @@
 
 * No module but ``layout.py`` spells a cell address or a label of the official table.
 * The import graph of the package has no cycle, and no module imports one of a layer above it
-  (``LAYERS``); imports are at the top of modules (what loads on first use is named in a registry:
-  the formats, the subcommands, the service's routes).
+  (``LAYERS``); imports are at the top of modules (what loads on first use is named in a registry
+  or a module-level name: the formats, the subcommands, the service's routes, what only --annotate
+  or an unusual workbook needs).
 * The core (the first three layers) imports nothing but pydantic, even through other modules; the
   command line loads a subcommand's libraries only when it runs.
 """
