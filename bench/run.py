@@ -8,7 +8,8 @@ measured in the same run: a naive baseline and the reading floor.
 Each configuration runs in a fresh process that reports its wall time and peak RSS (its own, and
 the largest worker's), importing from compiled bytecode as an installed xlgoals does (``prepare``). The baseline is what a straightforward script would do: openpyxl's full load
 of every cell of every sheet, then the same reader and rules, one file after the other. The floor is
-python-calamine reading every sheet of every file and nothing else — no check can be faster.
+python-calamine reading every sheet of every file and nothing else — no check can be faster; it is
+measured again after every configuration and its median is used (the machine's speed drifts).
 The same run measures the other targets of the benchmark: how long ``xlgoals --version`` takes
 (against a bare ``python -c pass``), how soon ``xlgoals serve`` answers its page and a first check,
 and how many MB of published text ``xlgoals check`` reads per second.
@@ -23,6 +24,7 @@ import os
 import platform
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -325,13 +327,20 @@ def run(sizes: list[int], work: Path) -> dict[str, dict[str, dict[str, float]]]:
     results: dict[str, dict[str, dict[str, float]]] = {}
     for n in sizes:
         results[str(n)] = {}
+        floors: list[float] = []
         for config in CONFIGS:
             r = measure(config, files[:n], work)
             results[str(n)][config] = r
+            # The floor again after every configuration: the machine's speed drifts within minutes, and
+            # one short run of the floor would set every ratio of the size; the median of all is used.
+            floors.append(r["seconds"] if config == "floor" else measure("floor", files[:n], work)["seconds"])
             print(f"{n:>5} {config:<12} {r['files_per_second']:8.1f} files/s  {r['seconds']:7.2f} s  "
                   f"main {r['rss_main_mb']:6.1f} MB  worker {r['rss_worker_mb']:6.1f} MB  findings {r['findings']:.0f}", flush=True)  # fmt: skip
+        floor = statistics.median(floors)
+        results[str(n)]["floor"].update(
+            seconds=floor, files_per_second=n / floor, runs=len(floors), spread=max(floors) / min(floors)
+        )
         base = results[str(n)]["baseline"]["seconds"]
-        floor = results[str(n)]["floor"]["seconds"]
         check = results[str(n)]["fast-j1"]["seconds"]
         for r in results[str(n)].values():
             r["speedup_vs_baseline"] = base / r["seconds"]
