@@ -210,7 +210,7 @@ CASES: tuple[Case, ...] = (
 )
 
 
-def _base() -> Document:
+def base() -> Document:
     """Example 000's first two tables: every case edits the first, the second is the 项目清单's other
     row (its 3-D sums span the sheets between); the example's four other tables, unchanged in every
     case, only doubled LibreOffice's load of each workbook."""
@@ -221,7 +221,7 @@ def _base() -> Document:
 def build(case: Case, out: Path) -> Path:
     """Write the case's workbook (the builder's output, then the clerk's edits saved by openpyxl)."""
     path = out / f"{case.name}.xlsx"
-    path.write_bytes(build_bytes(None if case.blank else _base()))
+    path.write_bytes(build_bytes(None if case.blank else base()))
     wb = openpyxl.load_workbook(path)
     case.edit(wb)
     wb.save(path)

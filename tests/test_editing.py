@@ -16,7 +16,9 @@ from xlgoals.formats import read_document
 
 pytestmark = pytest.mark.soffice
 P = L.PROJECT
-NEW = "3 新项目"
+PROJECTS = len(parity.base().tables)  # the corpus's projects: the new one is number PROJECTS + 1
+NEW = f"{PROJECTS + 1} 新项目"
+BUDGET = sum(t.budget.total or 0 for t in parity.base().tables)  # 万元, as the seed says
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +60,7 @@ def test_inserted_rows_keep_the_live_flag_and_the_merge(edited):
 
 def test_check_reads_the_new_rows_and_the_copied_sheet(edited):
     doc = read_document(edited)
-    assert len(doc.tables) == 3
+    assert len(doc.tables) == PROJECTS + 1
     names = [i.name for i in doc.tables[0].indicators]
     assert names[2:4] == ["养老金发放覆盖率", "新增指标"] and len(names) == 8
     assert "新项目" in [t.project_name for t in doc.tables]
@@ -79,7 +81,7 @@ def test_list_totals_count_the_copied_sheet(edited):
     wb = openpyxl.load_workbook(edited, data_only=True)
     money = parity.list_totals(wb)[:3]
     assert money == parity.core_totals(edited)[:3]
-    assert money[0] == "5900.00"  # 5800 of the corpus's two projects + the copied sheet's 100
+    assert money[0] == f"{BUDGET + 100:.2f}"  # the corpus's projects + the copied sheet's 100
 
 
 def test_a_column_inserted_before_the_hints_moves_no_finding(tmp_path: Path) -> None:
@@ -124,13 +126,13 @@ def test_a_project_added_as_the_guide_says_is_counted_in_every_total(tmp_path: P
             "cells": {"B3": "13073024P00047410099X", "E3": "新项目", "C4": 100, "E4": 100, "F10": None},
         },
         {"copy_row": L.LIST_SHEET, "from": total_row - 1, "to": total_row, "replace": [last, NEW]},
-        {"set": L.LIST_SHEET, "cells": {f"A{total_row}": 3}},
+        {"set": L.LIST_SHEET, "cells": {f"A{total_row}": PROJECTS + 1}},
     ]
     edited = soffice.edit(src, tmp_path / "added.xlsx", steps)
     recalculated = openpyxl.load_workbook(edited, data_only=True)
     core = parity.core_totals(edited)
     assert parity.list_totals(recalculated) == core
-    assert core[0] == "5900.00" and int(core[4]) > int(parity.core_totals(src)[4])  # 100 more; F10's 提示
+    assert core[0] == f"{BUDGET + 100:.2f}" and int(core[4]) > int(parity.core_totals(src)[4])  # 100 more; F10's 提示
     result, _doc = check_file(edited)
     assert not [f for f in result.findings if f.code == "STRUCT-016"]
 
