@@ -158,6 +158,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "xlgoals.oserrors",
         "xlgoals.atomic",
         "xlgoals.errorlog",
+        "xlgoals.firstuse",
         "xlgoals.stdio",
         "xlgoals.pool",
         "xlgoals.printing",

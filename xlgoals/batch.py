@@ -9,13 +9,11 @@ result of each file, so memory stays flat however many files a folder holds; inp
 
 from __future__ import annotations
 
-import importlib
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any, TextIO
 
 from xlgoals import errorlog
@@ -24,6 +22,7 @@ from xlgoals.config import Sources
 from xlgoals.crossfile import CrossFile
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.findings import FileResult, Report, status_of
+from xlgoals.firstuse import function
 from xlgoals.inputs import Input, Skipped, collect
 from xlgoals.model import Document
 from xlgoals.oserrors import describe, read_failure, resolved
@@ -34,11 +33,9 @@ from xlgoals.totals import ProjectRow, project_row
 
 # What only --annotate needs — the marks' writer, with openpyxl and the template builder — loaded
 # when a run annotates: a check alone starts without them.
-ANNOTATION = "xlgoals.annotate"
-
-
-def _annotation() -> ModuleType:
-    return importlib.import_module(ANNOTATION)
+ANNOTATE = "xlgoals.annotate:annotate_result"
+PLAN = "xlgoals.annotate:plan_targets"
+TARGET = "xlgoals.annotate:annotation_target"
 
 
 @dataclass(frozen=True)
@@ -90,7 +87,7 @@ def run_job(job: Job) -> Outcome:
 
 def _annotate(job: Job, target: Path, doc: Document, result: FileResult) -> Path | None:
     try:
-        return _annotation().annotate_result(  # type: ignore[no-any-return]
+        return function(ANNOTATE)(  # type: ignore[no-any-return]
             job.path,
             target,
             doc,
@@ -212,7 +209,7 @@ def check_inputs(
             ) from None
     plan: list[tuple[Path | None, str | None]] = [(None, None)] * len(inputs)
     if annotate_dir is not None:
-        plan = list(_annotation().plan_targets([(i.path, i.root) for i in inputs], annotate_dir))
+        plan = list(function(PLAN)([(i.path, i.root) for i in inputs], annotate_dir))
     jobs = [
         Job(i.path, i.root, i.in_folder, context, annotate_to=to)
         for i, (to, _) in zip(inputs, plan, strict=True)
@@ -261,7 +258,7 @@ def _refuse_overwrites(inputs: list[Input], annotate_dir: Path | None, forbidden
     if annotate_dir is None:
         return
     for i in inputs:
-        target = resolved(_annotation().annotation_target(i.path, i.root, annotate_dir))
+        target = resolved(function(TARGET)(i.path, i.root, annotate_dir))
         if target in originals:
             raise XlgoalsInputError(
                 "标注副本会写到原文件的位置（会覆盖原文件），请换一个 --annotate 文件夹。",

@@ -11,23 +11,16 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
-import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from xlgoals.errors import XlgoalsInputError
+from xlgoals.firstuse import function
 from xlgoals.model import Document
 from xlgoals.oserrors import describe
 from xlgoals.synonyms import DEFAULT, Synonyms
-
-
-def _function(where: str) -> Any:
-    """``"module:name"`` → that function, its module imported now (the registry loads on first use:
-    checking a text needs neither the workbook writer nor the Word reader)."""
-    module, name = where.split(":")
-    return getattr(importlib.import_module(module), name)
 
 
 @dataclass(frozen=True)
@@ -55,11 +48,11 @@ class Format:
             options["synonyms"] = synonyms
         if self.reader:
             options["fast"] = fast
-        doc: Document = _function(self.reads)(path, **options)
+        doc: Document = function(self.reads)(path, **options)
         return doc
 
     def write(self, doc: Document) -> bytes:
-        data: bytes = _function(self.writes)(doc)
+        data: bytes = function(self.writes)(doc)
         return data
 
 

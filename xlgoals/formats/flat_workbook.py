@@ -9,13 +9,13 @@ and the operator (定性 for text). The Hebei-only fields (项目编码, 财政�
 
 from __future__ import annotations
 
-import importlib
 import io
 from datetime import datetime
 
 from xlgoals import layout as L
 from xlgoals.errors import XlgoalsInputError
 from xlgoals.fields import TableField
+from xlgoals.firstuse import function
 from xlgoals.formats.cells import text
 from xlgoals.formats.flat_text import Row, tables_from_rows
 from xlgoals.io.grid import SheetGrid, WorkbookGrid
@@ -91,12 +91,12 @@ def split_value(ind: Indicator) -> tuple[str, str, str]:
 
 # The workbook writer, loaded when a flat table is written (reading one — every check of a
 # workbook asks whether it is one — needs only the grid).
-WRITER = "xlsxwriter"
+WRITER = "xlsxwriter:Workbook"
 
 
 def build_flat(doc: Document) -> bytes:
     buf = io.BytesIO()
-    wb = importlib.import_module(WRITER).Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
+    wb = function(WRITER)(buf, {"in_memory": True, "strings_to_numbers": False})
     wb.set_properties({"title": L.FLAT_TITLE, "author": "xlgoals", "created": datetime(2024, 1, 1)})
     base = {
         "font_name": L.FONT,

@@ -4,12 +4,12 @@ Grid to the layout it holds — the xlgoals template, or the flat 项目支出�
 from __future__ import annotations
 
 import contextlib
-import importlib
 from pathlib import Path
 
 from xlgoals import layout as L
 from xlgoals import limits
 from xlgoals.errors import NotATableError, XlgoalsInputError
+from xlgoals.firstuse import function
 from xlgoals.formats import labelled
 from xlgoals.formats.flat_workbook import is_flat, read_flat
 from xlgoals.formats.script import is_traditional, simplified_cell
@@ -35,7 +35,7 @@ _UNREADABLE_OTHER = {
 
 # openpyxl's adapter, loaded when a workbook needs it (a far cell, what calamine refuses, --reader
 # openpyxl): python-calamine reads the others, and a check starts without openpyxl.
-OPENPYXL_GRID = "xlgoals.io.xlsx"
+OPENPYXL_GRID = "xlgoals.io.xlsx:read_grid"
 
 
 def read_grid_document(grid: WorkbookGrid, synonyms: Synonyms = DEFAULT) -> Document:
@@ -102,7 +102,7 @@ def read_grid(path: Path, fast: bool = True) -> WorkbookGrid:
         with contextlib.suppress(XlgoalsInputError):  # let the tolerant reader try; its verdict stands
             grid = fast_io.read_grid(path)
     if grid is None:
-        grid = importlib.import_module(OPENPYXL_GRID).read_grid(path)
+        grid = function(OPENPYXL_GRID)(path)
         assert isinstance(grid, WorkbookGrid)
     unknown = package.uncached_of()
     for sheet in grid.sheets:
