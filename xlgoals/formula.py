@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import overload
+from typing import Any, overload
 
 Value = float | str | bool | None  # what a cell holds: None is blank
 Resolver = Callable[[str], str]  # a cell's name → its address in a formula ("$C$4")
@@ -362,18 +362,25 @@ def evaluate(expr: Expr, cells: Cells, areas: Areas | None = None, *, strict: bo
     return compiled(expr, strict)(cells, areas or {})
 
 
-_COMPILED: dict[tuple[int, bool], tuple[Expr, Compiled]] = {}
-_COMBINED: dict[tuple[int, ...], tuple[tuple[Expr, ...], Combined]] = {}
+# Generated functions by what they compute: (one, strict) or (all,) and the expressions' ids. The
+# expressions are kept beside them, so their ids are not reused while the entry lives.
+_GENERATED: dict[tuple[object, ...], tuple[tuple[Expr, ...], Any]] = {}
+
+
+def _generated(kind: tuple[object, ...], exprs: Sequence[Expr], build: Callable[[], Any]) -> Any:
+    key = (*kind, *map(id, exprs))
+    hit = _GENERATED.get(key)
+    if hit is not None and all(x is y for x, y in zip(hit[0], exprs, strict=True)):
+        return hit[1]
+    fn = build()
+    _GENERATED[key] = (tuple(exprs), fn)
+    return fn
 
 
 def compiled(expr: Expr, strict: bool = False) -> Compiled:
     """``expr`` as a Python function of (cells, areas), built once per expression: a check runs on
     every indicator row of every file, and walking its tree each time was most of 校验's work."""
-    hit = _COMPILED.get((id(expr), strict))
-    if hit is not None and hit[0] is expr:
-        return hit[1]
-    fn = _Generator(strict).function(expr)
-    _COMPILED[(id(expr), strict)] = (expr, fn)  # the expression is kept, so its id is not reused
+    fn: Compiled = _generated(("one", strict), (expr,), lambda: _Generator(strict).function(expr))
     return fn
 
 
@@ -383,12 +390,7 @@ def compiled_all(exprs: Sequence[Expr]) -> Combined:
     TRIM again and again (each cell's trimmed, case-folded text ~4 times per check), so each
     TRIM(cell) — which never raises — is computed once per call, before the checks, and every check
     uses it."""
-    key = tuple(id(e) for e in exprs)
-    hit = _COMBINED.get(key)
-    if hit is not None and all(x is y for x, y in zip(hit[0], exprs, strict=True)):
-        return hit[1]
-    fn = _Generator(strict=False, hoist=True).functions(exprs)
-    _COMBINED[key] = (tuple(exprs), fn)  # the expressions are kept, so their ids are not reused
+    fn: Combined = _generated(("all",), exprs, lambda: _Generator(strict=False, hoist=True).functions(exprs))
     return fn
 
 
