@@ -116,6 +116,24 @@ def test_folders_are_searched_and_json_report_is_versioned(tmp_path):
     assert sat["location"]["line"] == 102 and sat["severity"] == "error" and sat["hint"]
 
 
+def test_a_json_report_entry_is_its_file_as_data_one_finding_a_line():
+    """Each file of the JSON report (``report.file_json``) reads back as ``file_dict`` — with findings,
+    and without (an unreadable file) — and each finding takes one line of the file."""
+    from xlgoals.findings import FileResult
+    from xlgoals.report import file_dict, file_json
+
+    doc = seed("000")
+    found = FileResult(path="000.txt", tables=[(t.index, t.label) for t in doc.tables])
+    found.findings = check_document(doc)
+    unreadable = FileResult(path="坏.xlsx", error="坏.xlsx：工作簿已损坏。")
+    for fr in (found, unreadable):
+        text = file_json(fr)
+        assert json.loads(text) == file_dict(fr)
+        lines = [line for line in text.splitlines() if line.lstrip().startswith('{"code"')]
+        assert [json.loads(line.rstrip(",")) for line in lines] == file_dict(fr)["findings"]
+    assert len(found.findings) > 20
+
+
 def test_xlsx_report_has_a_row_per_table_and_links_per_finding(tmp_path):
     wbp = tmp_path / "000.xlsx"
     wbp.write_bytes(seed_workbook("000"))

@@ -94,3 +94,24 @@ def test_no_worker_outlives_a_killed_command() -> None:
 
         os.kill(p, signal.SIGKILL)
     assert not alive, "workers outlived the killed command"
+
+
+def _mark(path: str) -> str:
+    from pathlib import Path
+
+    Path(path).write_text("started", encoding="ascii")
+    return path
+
+
+def test_a_worker_has_its_next_job_while_the_caller_handles_a_result(tmp_path) -> None:
+    """With one worker, the second file is already being checked while the caller still holds the
+    first one's result (writing its report): the worker does not wait for the caller."""
+    jobs = [str(tmp_path / f"{k}.started") for k in range(3)]
+    pool: GuardedPool[str, str] = GuardedPool(_mark, lambda job, why: why, 1, Budget(60, 0))
+    results = pool.map(jobs)
+    assert next(results) == jobs[0]
+    deadline = time.monotonic() + 60  # only a broken pool waits this long: the job never comes
+    while not (tmp_path / "1.started").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (tmp_path / "1.started").exists(), "the next job was not given before the result was handed on"
+    assert list(results) == jobs[1:]
