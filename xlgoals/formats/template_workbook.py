@@ -197,35 +197,42 @@ def _indicators(rd: _SheetReader, first: int, view: SheetView) -> list[Indicator
         for c in (*P.columns, *P.extra_columns)
     ]
     blank = dict.fromkeys(at)
+    read_at = sorted(col - 1 for col in read)  # 0-based, for slicing a row's list
+    footer = L.Label.FOOTER
     for rr in range(first, sheet.max_row + 1):
-        if L.label_key(sheet.value(rr, 1)) == L.Label.FOOTER:
-            break
         cells = sheet.rows[rr - 1]
-        if not any(v is not None and v != "" for k, v in enumerate(cells, start=1) if k in read):
+        n = len(cells)
+        if n and isinstance(cells[0], str) and L.label_key(cells[0]) == footer:
+            break
+        filled = [cells[k] for k in read_at if k < n]
+        if filled.count(None) + filled.count("") == len(filled):
             view.rows.append(SheetRow(row=rr, cells=dict(blank)))  # a blank row: nothing to read
             continue
-        row = SheetRow(row=rr, cells={f: cell_value(sheet.value(rr, col)) for f, col in block})
+        # the row's cells as ``SheetGrid.value`` gives them: "" and past the row's end are None
+        got = {col: (None if (v := cells[col - 1]) == "" else v) for col in read if col <= n}
+        row = SheetRow(row=rr, cells={f: cell_value(got.get(col)) for f, col in block})
         view.rows.append(row)
-        texts = {f: text(sheet.value(rr, col)) for f, col in block}
-        spill = "".join(text(sheet.value(rr, col)) for col in spills)
+        texts = {f: text(got.get(col)) for f, col in block}
+        spill = "".join(text(got.get(col)) for col in spills)
         if not any(texts.values()) and not spill:
             continue  # a blank row inside the block (spaces only)
         level1 = texts[IndicatorField.LEVEL1] or level1
         level2 = texts[IndicatorField.LEVEL2] or level2
-        ind = Indicator(level1=level1, level2=level2)
+        fields: dict[str, Any] = {"level1": level1, "level2": level2}
+        locations: dict[IndicatorField, Location] = {}
         for f, col, where, main, name in kept:
             if f in levels:
                 pass
             elif f == IndicatorField.VALUE:
-                ind.value_raw = raw_text(sheet.value(rr, col))  # as typed: its spaces are a finding
+                fields[name] = raw_text(got.get(col))  # as typed: its spaces are a finding
             else:
-                setattr(ind, name, texts[f])
+                fields[name] = texts[f]
             if texts[f] or main:
-                ind.locations[f] = rd.loc(rr, where)
-        if spill and spill != ind.description:
-            ind.description += spill
+                locations[f] = rd.loc(rr, where)
+        if spill and spill != fields["description"]:
+            fields["description"] += spill
         row.indicator = len(out)
-        out.append(ind)
+        out.append(Indicator(**fields, locations=locations))
     while view.rows and view.rows[-1].indicator is None:
         view.rows.pop()  # the empty rows prepared below the last indicator are not "blank rows"
     return out
