@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 LINE_POINTS = 15.0  # one line of 10–11 pt text
 A4 = 9  # the paper size code of A4
 
 
+@lru_cache(maxsize=4096)  # a report repeats its rules' texts on every row: each is measured once
 def display_width(text: str) -> int:
     """Width in narrow characters: full-width and wide (CJK) characters count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -63,7 +63,9 @@ def trimmed(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
     for k, row in enumerate(rows):
         if k >= limits.MAX_ROWS:
             break
-        cells = [_finite(v) for v in row[: limits.MAX_COLUMNS]]
+        cells = list(row[: limits.MAX_COLUMNS])
+        if float in map(type, cells):  # most rows hold no number: only those are looked through
+            cells = [_finite(v) for v in cells]
         while cells and (cells[-1] is None or cells[-1] == ""):
             cells.pop()
         out.append(cells)
