@@ -213,6 +213,26 @@ def test_a_zip_cannot_inflate_past_the_requests_share(client: TestClient, tmp_pa
     assert list(tmp_path.iterdir()) == []
 
 
+def _lying(size: int, declared: int) -> bytes:
+    """A zip of one member of ``size`` zero bytes whose headers declare ``declared``."""
+    data = bytearray(_zip({"表.xlsx": size}))
+    central = data.rindex(b"PK\x01\x02")
+    assert int.from_bytes(data[central + 24 : central + 28], "little") == size
+    data[central + 24 : central + 28] = declared.to_bytes(4, "little")
+    data[22:26] = declared.to_bytes(4, "little")  # the local header's copy
+    return bytes(data)
+
+
+def test_a_zip_whose_sizes_lie_is_refused_as_damaged(client: TestClient, tmp_path: Path) -> None:
+    """20 MB inflated behind a declared 1 KB (twice the request's 10 MB share): the member is read no
+    further than declared, its checksum then fails, and the clerk is told the zip is damaged."""
+    answer = client.post("/api/check", files=[("files", ("报表.zip", _lying(20 * limits.MB, 1024)))])
+    assert answer.status_code == 422
+    assert "压缩包已损坏" in answer.json()["error"] and "报表.zip" in answer.json()["error"]
+    assert list(tmp_path.iterdir()) == []
+    assert client.get("/healthz").status_code == 200
+
+
 def test_control_characters_in_names_are_shown_harmlessly(client: TestClient) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
