@@ -41,8 +41,10 @@ _MARKUP_DECLARATION = re.compile(rb"<\x00?!")  # where _DTD can match: "<!" in U
 _REACH = re.compile(rb"""r\s*=\s*["']\$?([A-Za-z]{0,3})\$?([0-9]{1,7})["']""")
 # A formula cell saved without its value (written by a program, never opened and saved in a
 # spreadsheet): <c r="C4"><f>1400+1400</f></c>. Short formulas only — what a clerk types in an input cell.
+# Possessive repeats ({m,n}+, *+): none can give back a character the next token could match, so they only
+# spare the engine from backing through a long formula character by character to find no "</f>".
 _UNCACHED = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]{0,200}>\s*<f[^>]{0,200}>[^<]{0,2000}</f>\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]{0,200}+>\s*+<f[^>]{0,200}+>[^<]{0,2000}+</f>\s*+(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
 _SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
 _REL = re.compile(
