@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from xlgoals.frameworks import canonical_level1, canonical_level2
 from xlgoals.model import GoalTable, Indicator
@@ -26,9 +27,11 @@ def l2(ind: Indicator) -> str:
     return canonical_level2(ind.level2)
 
 
+@lru_cache(maxsize=16384)  # several rules compare the same names and descriptions
 def clean(text: str) -> str:
     """For comparing texts: no doc number, numbering, punctuation or spaces."""
-    text = DOC_NUMBER.sub("", text)
+    if "号" in text:  # every doc number ends in 号: most texts need not be searched for one
+        text = DOC_NUMBER.sub("", text)
     text = NUMBERING.sub("", text)
     return PUNCT.sub("", text)
 
