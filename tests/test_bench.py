@@ -60,3 +60,17 @@ def test_the_readme_table_is_made_from_the_results():
     again = bench.with_others(readme, others)
     assert again.count(bench.OTHERS_START) == 1 and "| 0.25 s | ≤ 0.3 s |" in again
     assert again.split(bench.OTHERS_START)[0] == readme.split(bench.OTHERS_START)[0]
+
+
+def test_the_instruction_count_runs_every_phase():
+    """bench/instructions.py counts under valgrind; its phases run here without it, on a real workbook."""
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "instructions.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [
+        w for phase in ("floor", "inspect", "grid", "template", "check", "job") for w in (phase, "ok")
+    ]
