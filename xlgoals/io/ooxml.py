@@ -18,6 +18,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -126,6 +127,7 @@ def _local(tag: object) -> str:
     return tag.split("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+@lru_cache(maxsize=1 << 16)  # finding a cell reads its row's references; the same few hundred per sheet
 def split_ref(ref: str) -> tuple[int, int]:
     """'C4' → (row 4, column 3)."""
     hit = REF.match(ref)
