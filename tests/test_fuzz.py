@@ -239,6 +239,23 @@ def test_an_adapter_hands_over_non_finite_numbers_as_spreadsheet_errors():
     assert trimmed([[float("nan"), float("inf"), 1.5, None]]) == [["#NUM!", "#NUM!", 1.5]]
 
 
+_CELL = st.one_of(
+    st.none(), st.just(""), st.just(" "), st.text(max_size=3), st.floats(allow_nan=False), st.booleans()
+)
+
+
+@given(
+    st.lists(st.lists(_CELL, max_size=8), max_size=5),
+    st.integers(-1, 7),
+    st.lists(st.integers(-1, 10), max_size=10),
+)
+def test_a_rows_filled_cells_are_what_value_gives_where_it_is_not_none(rows, row, cols):
+    """The template reader reads an indicator row through ``filled``: it must agree with ``value``."""
+    sheet = SheetGrid("s", rows)
+    expected = {c: sheet.value(row, c) for c in cols if sheet.value(row, c) is not None}
+    assert sheet.filled(row, cols) == expected
+
+
 def test_found_by_fuzzing_a_list_as_the_source_format():
     data = json.loads(_seed_json("000"))
     data["format"] = []  # was: TypeError (unhashable type) instead of a sentence

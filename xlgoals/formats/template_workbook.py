@@ -197,19 +197,13 @@ def _indicators(rd: _SheetReader, first: int, view: SheetView) -> list[Indicator
         for c in (*P.columns, *P.extra_columns)
     ]
     blank = dict.fromkeys(at)
-    read_at = sorted(col - 1 for col in read)  # 0-based, for slicing a row's list
-    footer = L.Label.FOOTER
     for rr in range(first, sheet.max_row + 1):
-        cells = sheet.rows[rr - 1]
-        n = len(cells)
-        if n and isinstance(cells[0], str) and L.label_key(cells[0]) == footer:
+        if L.label_key(sheet.value(rr, 1)) == L.Label.FOOTER:
             break
-        filled = [cells[k] for k in read_at if k < n]
-        if filled.count(None) + filled.count("") == len(filled):
+        got = sheet.filled(rr, read)  # what ``sheet.value`` gives for each column read, where filled
+        if not got:
             view.rows.append(SheetRow(row=rr, cells=dict(blank)))  # a blank row: nothing to read
             continue
-        # the row's cells as ``SheetGrid.value`` gives them: "" and past the row's end are None
-        got = {col: (None if (v := cells[col - 1]) == "" else v) for col in read if col <= n}
         row = SheetRow(row=rr, cells={f: cell_value(got.get(col)) for f, col in block})
         view.rows.append(row)
         texts = {f: text(got.get(col)) for f, col in block}

@@ -30,6 +30,13 @@ class SheetGrid:
         v = r[col - 1]
         return None if v == "" else v
 
+    def filled(self, row: int, cols: Iterable[int]) -> dict[int, Any]:
+        """The cells of ``cols`` on 1-based ``row`` that hold something, by column: ``value`` of each
+        other one is None. One lookup of the row for all of them (a reader's row of fields)."""
+        r = self.rows[row - 1] if 1 <= row <= len(self.rows) else []
+        n = len(r)
+        return {col: v for col in cols if 1 <= col <= n and (v := r[col - 1]) is not None and v != ""}
+
     @property
     def max_row(self) -> int:
         return len(self.rows)
