@@ -32,7 +32,8 @@ def run_phase(phase: str, paths: list[Path]) -> None:
     """What one measured process does: the imports and a warm-up on a file not measured, then
     ``phase`` on ``paths``."""
     sys.path.insert(0, str(ROOT))
-    from python_calamine import CalamineWorkbook
+    sys.path.insert(0, str(HERE))
+    from floor import read_every_sheet  # bench/floor.py, beside this file
 
     from xlgoals.batch import Job, run_job
     from xlgoals.check import check_document
@@ -43,15 +44,9 @@ def run_phase(phase: str, paths: list[Path]) -> None:
 
     config = Config()
 
-    def floor(p: Path) -> None:
-        wb = CalamineWorkbook.from_path(str(p))
-        for meta in wb.sheets_metadata:
-            wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-        wb.close()
-
     def one(p: Path) -> None:
         if phase == "floor":
-            floor(p)
+            read_every_sheet(p)
         elif phase == "inspect":
             inspect_workbook(p)
         elif phase == "job":
