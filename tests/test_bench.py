@@ -74,3 +74,39 @@ def test_the_instruction_count_runs_every_phase():
     assert done.stdout.split() == [
         w for phase in ("floor", "inspect", "grid", "template", "check", "job") for w in (phase, "ok")
     ]
+
+
+def test_each_run_is_measured_against_the_floor_run_right_after_it(tmp_path, monkeypatch):
+    """A slow stretch slows a run and the floor beside it alike: each run's ratio is to the floor
+    measured right after it, and of a repeated configuration the lowest ratio is kept."""
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    # the machine halves its speed for fast-j1's second run and the floor after it
+    script = {"fast-j1": [10.0, 16.0, 12.0]}
+    slow = iter([False, True, False])
+    state = {"slow": False}
+
+    def measure(config, files, work):
+        if config == "floor":
+            seconds = 2.0 * (2 if state["slow"] else 1)
+        else:
+            runs = script.get(config)
+            if runs:
+                state["slow"] = next(slow)
+                seconds = runs.pop(0)
+            else:
+                state["slow"] = False
+                seconds = 20.0
+        return {"seconds": seconds, "files_per_second": 1 / seconds, "findings": 1,
+                "rss_main_mb": 1.0, "rss_worker_mb": 1.0}  # fmt: skip
+
+    monkeypatch.setattr(bench, "measure", measure)
+    monkeypatch.setattr(bench, "generate", lambda n, work: [tmp_path / "a.xlsx"] * n)
+    results = bench.run([1], tmp_path)["1"]
+    assert results["fast-j1"]["times_floor"] == 4.0  # 16 s against its 4 s floor, not 10 s against 2 s
+    assert results["fast-j1"]["runs"] == 3
+    assert results["floor"]["seconds"] == 2.0 and results["floor"]["times_floor"] == 1.0
+    assert results["baseline"]["speedup_vs_baseline"] == 1.0
+    assert results["fast-j1"]["speedup_vs_baseline"] == 10.0 / 4.0
