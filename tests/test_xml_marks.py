@@ -22,6 +22,7 @@ from xlgoals.annotate import ANNOTATED_MARK, annotate_bytes, mark_with_openpyxl
 from xlgoals.check import check_file
 from xlgoals.findings import Finding
 from xlgoals.io import ooxml, xml_marks
+from xlgoals.model import Location
 from xlgoals.template.builder import build_bytes
 
 
@@ -106,6 +107,41 @@ def test_the_marks_are_the_ones_openpyxl_writes_first_and_second_time(workbooks,
         (f.location.sheet, f.location.cell) for f in findings[:2] if f.location and f.location.cell
     }
     assert len(_noted(edited)) > 2
+
+
+MARKUP = "a&b <c> \"d\" 'e' ]]> x\r\ny\tz"  # every character XML escapes, and the line breaks it keeps
+SHEET = "A&B \"x\" <y> 'z'"  # a sheet name can hold these (a link's location is an attribute)
+
+
+def test_texts_with_markup_characters_come_back_as_they_were(workbooks):
+    """The results sheet is written as text: what XML must escape, in a message, a fix or a project's
+    label, reads back (openpyxl) exactly as openpyxl's own marks write it."""
+    data, findings, labels = workbooks["000"]
+    crafted = [
+        f.model_copy(update={"message": f"{MARKUP}{k}", "hint": MARKUP}) if k < 3 else f
+        for k, f in enumerate(findings)
+    ]
+    crafted[3] = crafted[3].model_copy(update={"location": Location(sheet=SHEET, cell="C4")})  # in a link
+    crafted_labels = {k: f"{label}{MARKUP}" for k, label in labels.items()}
+    edited = xml_marks.annotate(data, crafted, crafted_labels, {ANNOTATED_MARK: "x"})
+    view = _view(edited)
+    assert view == _view(mark_with_openpyxl(data, False, crafted, crafted_labels, "x"))
+    rows = view["results"]
+    assert isinstance(rows, list)
+    assert [row[4] for row in rows[1:4]] == [f"{MARKUP}{k}" for k in range(3)]
+    assert {row[2] for row in rows[1:]} <= {*crafted_labels.values(), "文档"}
+    assert any(MARKUP in row[2] for row in rows[1:])
+    assert ("D5", f"{L.quote_sheet(SHEET)}!C4") in view["links"]
+
+
+def test_no_findings_says_so_on_the_results_sheet(workbooks):
+    data, findings, labels = workbooks["000"]
+    marked = xml_marks.annotate(data, findings, labels, {ANNOTATED_MARK: "x"})
+    cleared = xml_marks.annotate(marked, [], labels, {ANNOTATED_MARK: "x"})  # all fixed, 校验 pressed again
+    view = _view(cleared)
+    assert view == _view(mark_with_openpyxl(marked, False, [], labels, "x"))
+    assert view["results"] == [list(L.RESULTS.columns), [L.RESULTS.empty, None, None, None, None, None]]
+    assert view["links"] == [] and _noted(cleared) == set()
 
 
 def _noted(data: bytes) -> set[tuple[str, str]]:

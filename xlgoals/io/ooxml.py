@@ -17,7 +17,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -172,7 +172,7 @@ class Package:
             raise Unpatchable("not a zip package") from exc
         self.names = [i.filename for i in self.zip.infolist()]
         self.trees: dict[str, Any] = {}
-        self.new: dict[str, bytes] = {}
+        self.new: dict[str, bytes | None] = {}  # changed or added parts: their bytes, or None (tree's)
         self.removed: set[str] = set()
 
     def has(self, name: str) -> bool:
@@ -180,8 +180,11 @@ class Package:
 
     def xml(self, name: str) -> Any:
         if name not in self.trees:
+            written = self.new.get(name)
             try:
-                self.trees[name] = etree.fromstring(self.zip.read(name), _parser())
+                self.trees[name] = etree.fromstring(
+                    self.zip.read(name) if written is None else written, _parser()
+                )
             except (KeyError, etree.XMLSyntaxError) as exc:
                 raise Unpatchable(f"{name}: {exc}") from exc
         return self.trees[name]
@@ -189,7 +192,13 @@ class Package:
     def touch(self, name: str, tree: Any) -> None:
         """Record ``tree`` as the (new or changed) content of part ``name``."""
         self.trees[name] = tree
-        self.new[name] = b""  # serialised at save time
+        self.new[name] = None  # serialised at save time
+        self.removed.discard(name)
+
+    def put(self, name: str, data: bytes) -> None:
+        """Record ``data`` (a whole serialised part, declaration included) as the content of ``name``."""
+        self.trees.pop(name, None)
+        self.new[name] = data
         self.removed.discard(name)
 
     def remove(self, name: str) -> None:
@@ -226,6 +235,9 @@ class Package:
         return out.getvalue()
 
     def _bytes(self, name: str) -> bytes:
+        written = self.new.get(name)
+        if written is not None:
+            return written
         body: bytes = etree.tostring(self.trees[name], encoding="UTF-8", xml_declaration=False)
         if name.lower().endswith(".vml"):
             return body  # legacy VML: no declaration, as Excel writes it
@@ -517,6 +529,10 @@ class Sheet:
     def _default_style(self, row: Any, col: int) -> int:
         if row.get("customFormat") in ("1", "true") and row.get("s", "").isdigit():
             return int(row.get("s"))
+        return self.column_style(col)
+
+    def column_style(self, col: int) -> int:
+        """The style a new cell of column ``col`` takes in a row without a style of its own."""
         if self._cols is None:
             self._cols = [
                 (int(c.get("min")), int(c.get("max")), int(c.get("style")))
@@ -637,12 +653,6 @@ class Workbook:
             self._sheets[name] = Sheet(self.pkg, name, self.parts[name])
         return self._sheets[name]
 
-    def worksheets(self) -> Iterable[Sheet]:
-        for name in self.order:
-            s = self.sheet(name)
-            if s is not None:
-                yield s
-
     def _names(self) -> Any:
         found = self.root.find(m("definedNames"))
         if found is None:
@@ -669,6 +679,13 @@ class Workbook:
         self.pkg.touch(part, _empty_worksheet())
         self._sheets[name] = Sheet(self.pkg, name, part)
         return self._sheets[name]
+
+    def put_sheet(self, name: str, position: int, data: bytes) -> None:
+        """Worksheet ``name`` given the whole serialised content ``data``: in its place (its notes
+        dropped) if the workbook has it, else added at ``position`` (0-based)."""
+        part = (self.emptied(name) if name in self.parts else self.add_sheet(name, position)).part
+        self.pkg.put(part, data)
+        del self._sheets[name]  # its tree is the empty one put before ``data``
 
     def add_sheet(self, name: str, position: int) -> Sheet:
         """A new, empty worksheet named ``name`` at ``position`` (0-based) among the sheets."""

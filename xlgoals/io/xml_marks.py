@@ -23,21 +23,22 @@ from xlgoals.io.ooxml import (
     CT_CUSTOM,
     CUSTOM,
     CUSTOM_FMTID,
+    DECLARATION,
+    MAIN,
     REF,
     T_CUSTOM,
     VT,
-    WORKSHEET_ORDER,
     Notes,
     Package,
     Sheet,
     Unpatchable,
     Workbook,
     cell_value,
-    insert_ordered,
     m,
     q,
     split_ref,
 )
+from xlgoals.io.ooxml import REL as REL_NS
 from xlgoals.marks import cell_marks, fill, footer_formulas, link_target, note_text, result_rows, worst
 from xlgoals.safetext import xml_safe
 
@@ -96,15 +97,6 @@ def _meta_rows(sheet: Sheet, strings: Sequence[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _text_cell(sheet: Sheet, ref: str, value: str, style: int) -> None:
-    """Cell ``ref`` made to hold the text ``value`` (its old content dropped)."""
-    c = sheet.cell(ref)
-    for child in list(c):
-        c.remove(child)
-    c.attrib.pop("t", None)
-    _fill_text(c, value, style)
-
-
 def _fill_text(c: Any, value: str, style: int) -> None:
     """An empty <c> given ``style`` and the inline text ``value`` ("" leaves it blank)."""
     if style:
@@ -116,55 +108,69 @@ def _fill_text(c: Any, value: str, style: int) -> None:
         t.set(XML_SPACE, "preserve")
 
 
-def _new_row(sheet: Sheet, r: int, cells: Sequence[tuple[str, int]]) -> Any:
-    """Append row ``r`` of text cells (value, style) from column A to an empty sheet's end: the
-    results sheet is written top to bottom, so no lookup is needed."""
+def _new_row(sheet: Sheet, r: int, cells: Sequence[tuple[str, int]]) -> None:
+    """Append row ``r`` of text cells (value, style) from column A below every row of the sheet."""
     row = etree.SubElement(sheet.data, m("row"), r=str(r))
     for k, (value, style) in enumerate(cells, start=1):
         _fill_text(etree.SubElement(row, m("c"), r=f"{L.column_letter(k)}{r}"), value, style)
     sheet.forget_rows()
-    return row
+
+
+def _text(value: str) -> str:
+    """``value`` as an element's text, escaped as lxml writes it."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _attr(value: str) -> str:
+    """``value`` as an attribute's (in double quotes), escaped as lxml writes it."""
+    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _row_xml(r: int, cells: Sequence[tuple[str, int]], extra: str = "") -> str:
+    """Row ``r`` of text cells (value, style) from column A, as ``_fill_text`` would make them."""
+    out = [f'<row r="{r}"{extra}>']
+    for k, (value, style) in enumerate(cells, start=1):
+        s = f' s="{style}"' if style else ""
+        ref = f"{L.column_letter(k)}{r}"
+        if value:
+            out.append(
+                f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+            )
+        else:
+            out.append(f'<c r="{ref}"{s}/>')
+    out.append("</row>")
+    return "".join(out)
 
 
 def _results_sheet(wb: Workbook, findings: Sequence[Finding], labels: dict[int, str]) -> None:
+    """校验结果 written anew: one row per finding, linked to its cell. The sheet is made whole
+    as text (it is new every time; building it as a tree cost a third of marking a workbook)."""
     spec = L.RESULTS
-    if L.RESULTS_SHEET in wb.parts:
-        sheet = wb.emptied(L.RESULTS_SHEET)
-    elif L.RESULTS_SHEET in wb.order:
+    if L.RESULTS_SHEET in wb.order and L.RESULTS_SHEET not in wb.parts:
         raise Unpatchable("the results sheet is a chart sheet")
-    else:
-        sheet = wb.add_sheet(L.RESULTS_SHEET, spec.position)
     st = wb.styles
     head = st.derive(0, fill=st.solid_fill(L.HEADER_FILL.lstrip("#")), font=st.font(bold=True, name=L.FONT))
     link_font = st.font(color=L.LINK_COLOR, underline=True)
-    root = sheet.root
-    pr = etree.SubElement(etree.Element(m("sheetPr")), m("pageSetUpPr"), fitToPage="1").getparent()
-    insert_ordered(root, pr, WORKSHEET_ORDER, "oleObjects")
-    views = etree.Element(m("sheetViews"))
-    view = etree.SubElement(views, m("sheetView"), workbookViewId="0")
     top_left = f"A{spec.freeze_rows + 1}"
-    etree.SubElement(
-        view,
-        m("pane"),
-        ySplit=str(spec.freeze_rows),
-        topLeftCell=top_left,
-        activePane="bottomLeft",
-        state="frozen",
-    )
-    etree.SubElement(view, m("selection"), pane="bottomLeft", activeCell=top_left, sqref=top_left)
-    insert_ordered(root, views, WORKSHEET_ORDER, "oleObjects")
-    cols = etree.Element(m("cols"))
-    for k, width in enumerate(spec.widths, start=1):
-        etree.SubElement(cols, m("col"), min=str(k), max=str(k), width=str(width), customWidth="1")
-    insert_ordered(root, cols, WORKSHEET_ORDER, "oleObjects")
-    _new_row(sheet, 1, [(label, head) for label in spec.columns])
+    out = [
+        f'<worksheet xmlns="{MAIN}" xmlns:r="{REL_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
+        f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{spec.freeze_rows}" topLeftCell="{top_left}"'
+        f' activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{top_left}"'
+        f' sqref="{top_left}"/></sheetView></sheetViews><cols>',
+        *(
+            f'<col min="{k}" max="{k}" width="{width}" customWidth="1"/>'
+            for k, width in enumerate(spec.widths, start=1)
+        ),
+        "</cols><sheetData>",
+        _row_xml(1, [(label, head) for label in spec.columns]),
+    ]
     body = {k: st.derive(0, wrap=k >= spec.wrap_from, top=True) for k in range(1, len(spec.columns) + 1)}
     body[spec.link_column] = st.derive(0, font=link_font, wrap=spec.link_column >= spec.wrap_from, top=True)
     severity = {
         f.severity: st.derive(0, fill=st.solid_fill(fill(f.severity)), wrap=spec.wrap_from <= 1, top=True)
         for f in findings
     }
-    links = etree.Element(m("hyperlinks"))
+    links = []
     for r, (f, row) in enumerate(zip(findings, result_rows(findings, labels), strict=True), start=2):
         cells = [
             (xml_safe(v), severity[f.severity] if k == 1 else body[k]) for k, v in enumerate(row, start=1)
@@ -172,32 +178,23 @@ def _results_sheet(wb: Workbook, findings: Sequence[Finding], labels: dict[int, 
         height = printing.row_height(
             [v if k >= spec.wrap_from else "" for k, v in enumerate(row, start=1)], spec.widths
         )
-        row_el = _new_row(sheet, r, cells)
-        row_el.set("ht", f"{height:g}")
-        row_el.set("customHeight", "1")
+        out.append(_row_xml(r, cells, f' ht="{height:g}" customHeight="1"'))
         target = link_target(f)
         if target is not None:
             ref = f"{L.column_letter(spec.link_column)}{r}"
-            etree.SubElement(
-                links, m("hyperlink"), ref=ref, location=target, display=xml_safe(row[spec.link_column - 1])
-            )
+            display = xml_safe(row[spec.link_column - 1])
+            links.append(f'<hyperlink ref="{ref}" location="{_attr(target)}" display="{_attr(display)}"/>')
     if not findings:
-        _text_cell(sheet, L.cell_name(1, spec.freeze_rows + 1), spec.empty, 0)
-    if len(links):
-        insert_ordered(root, links, WORKSHEET_ORDER, "oleObjects")
-    margins = etree.Element(
-        m("pageMargins"), left="0.7", right="0.7", top="0.75", bottom="0.75", header="0.3", footer="0.3"
+        out.append(_row_xml(spec.freeze_rows + 1, [(spec.empty, 0)]))
+    out.append("</sheetData>")
+    if links:
+        out += ["<hyperlinks>", *links, "</hyperlinks>"]
+    out.append(
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        f'<pageSetup paperSize="{spec.page.paper}" orientation="{"landscape" if spec.page.landscape else "portrait"}"'
+        f' fitToWidth="{spec.page.fit_width}" fitToHeight="{spec.page.fit_height}"/></worksheet>'
     )
-    insert_ordered(root, margins, WORKSHEET_ORDER, "oleObjects")
-    setup = etree.Element(
-        m("pageSetup"),
-        paperSize=str(spec.page.paper),
-        orientation="landscape" if spec.page.landscape else "portrait",
-        fitToWidth=str(spec.page.fit_width),
-        fitToHeight=str(spec.page.fit_height),
-    )
-    insert_ordered(root, setup, WORKSHEET_ORDER, "oleObjects")
-    sheet.changed()
+    wb.put_sheet(L.RESULTS_SHEET, spec.position, DECLARATION + "".join(out).encode("utf-8"))
     wb.set_local_name(
         "_xlnm.Print_Titles", L.RESULTS_SHEET, f"{L.quote_sheet(L.RESULTS_SHEET)}!$1:${spec.freeze_rows}"
     )
@@ -252,7 +249,8 @@ def annotate(
 
     _results_sheet(wb, findings, labels)
 
-    column_a = {s.name: s.column_a(wb.strings) for s in wb.worksheets() if s.name not in L.RESERVED_SHEETS}
+    projects = [s for name in wb.order if name not in L.RESERVED_SHEETS and (s := wb.sheet(name)) is not None]
+    column_a = {s.name: s.column_a(wb.strings) for s in projects}  # reserved sheets are never parsed
     for name, (row, formula) in footer_formulas(column_a, findings).items():
         sheet = wb.sheet(name)
         assert sheet is not None
@@ -267,9 +265,10 @@ def annotate(
 
     if meta is not None and recorded:
         start = max(meta.rows(), default=0) + 1
-        for k, (sheet_name, ref) in enumerate(recorded):
-            for col, value in enumerate((L.MARK_KEY, sheet_name, ref), start=1):
-                _text_cell(meta, f"{L.column_letter(col)}{start + k}", xml_safe(value), 0)
+        styles = [meta.column_style(col) for col in (1, 2, 3)]
+        for r, (sheet_name, ref) in enumerate(recorded, start=start):  # below every row: appended
+            values = (L.MARK_KEY, sheet_name, ref)
+            _new_row(meta, r, [(xml_safe(v), style) for v, style in zip(values, styles, strict=True)])
         meta.changed()
     _custom_properties(pkg, properties)
     return pkg.save()
