@@ -541,7 +541,7 @@ class Sheet:
             ]
         return next((style for lo, hi, style in self._cols if lo <= col <= hi), 0)
 
-    def column_a(self, strings: Sequence[str]) -> list[object]:
+    def column_a(self, strings: SharedStrings) -> list[object]:
         """The values of column A from row 1 (None where empty), as ``layout`` finds labels in them."""
         out: list[object] = []
         for r, row in self.rows().items():
@@ -582,7 +582,7 @@ class Sheet:
         raise Unpatchable(f"{self.part}: legacy drawing without its part")
 
 
-def cell_value(c: Any, strings: Sequence[str]) -> object:
+def cell_value(c: Any, strings: SharedStrings) -> object:
     t = c.get("t")
     if t == "inlineStr":
         return "".join(c.itertext(m("t")))
@@ -590,18 +590,26 @@ def cell_value(c: Any, strings: Sequence[str]) -> object:
     if v is None or v.text is None:
         return None
     if t == "s":
-        k = int(v.text) if v.text.strip().isdigit() else -1
-        return strings[k] if 0 <= k < len(strings) else None
+        return strings.get(int(v.text) if v.text.strip().isdigit() else -1)
     return v.text
 
 
-def shared_strings(pkg: Package, part: str | None) -> list[str]:
-    if part is None or not pkg.has(part):
-        return []
-    out = []
-    for si in pkg.xml(part).iterchildren(m("si")):
-        out.append("".join(t.text or "" for t in si.iter(m("t")) if t.getparent().tag != m("rPh")))
-    return out
+class SharedStrings:
+    """A workbook's shared strings, each one's text put together when first asked for: marking reads
+    a few dozen of them (labels in column A, the records of earlier marks) out of hundreds."""
+
+    def __init__(self, pkg: Package, part: str | None) -> None:
+        self._items: list[Any] = [] if part is None or not pkg.has(part) else pkg.xml(part).findall(m("si"))
+        self._texts: dict[int, str] = {}
+
+    def get(self, k: int) -> str | None:
+        """The text of string ``k`` (its phonetic runs left out), or None if there is no such string."""
+        if not 0 <= k < len(self._items):
+            return None
+        if k not in self._texts:
+            si = self._items[k]
+            self._texts[k] = "".join(t.text or "" for t in si.iter(m("t")) if t.getparent().tag != m("rPh"))
+        return self._texts[k]
 
 
 def _empty_worksheet() -> Any:
@@ -637,7 +645,7 @@ class Workbook:
                 self.parts[name] = targets[rid]
         self._sheets: dict[str, Sheet] = {}
         sst = pkg.related(self.part, T_SHARED_STRINGS)
-        self.strings = shared_strings(pkg, sst[0][1] if sst else None)
+        self.strings = SharedStrings(pkg, sst[0][1] if sst else None)
         styles = pkg.related(self.part, T_STYLES)
         if not styles:
             raise Unpatchable("no styles part")
@@ -873,16 +881,22 @@ def _note_shapetype() -> Any:
 def _note_shape(number: int, ref: str, width: int, height: int) -> Any:
     """A hidden note's shape, as Excel and openpyxl write it (Excel places it beside its cell)."""
     row, col = split_ref(ref)
-    shape = etree.Element(
-        q(VML, "shape"),
-        id=f"_x0000_s{number}",
-        type="#_x0000_t202",
-        style=(
-            "position:absolute;margin-left:59.25pt;margin-top:1.5pt;"
-            f"width:{width}px;height:{height}px;z-index:1;visibility:hidden"
-        ),
-        fillcolor="#ffffe1",
+    shape = copy.deepcopy(_NOTE_SHAPE)
+    shape.set("id", f"_x0000_s{number}")
+    shape.set(
+        "style",
+        "position:absolute;margin-left:59.25pt;margin-top:1.5pt;"
+        f"width:{width}px;height:{height}px;z-index:1;visibility:hidden",
     )
+    data = shape[-1]
+    data[-2].text = str(row - 1)
+    data[-1].text = str(col - 1)
+    return shape
+
+
+def _note_shape_model() -> Any:
+    """What every note's shape shares; ``_note_shape`` copies it and sets its id, size and cell."""
+    shape = etree.Element(q(VML, "shape"), id="", type="#_x0000_t202", style="", fillcolor="#ffffe1")
     shape.set(q(OFFICE, "insetmode"), "auto")
     etree.SubElement(shape, q(VML, "fill"), color2="#ffffe1")
     etree.SubElement(shape, q(VML, "shadow"), color="black", obscured="t")
@@ -894,6 +908,9 @@ def _note_shape(number: int, ref: str, width: int, height: int) -> Any:
     etree.SubElement(data, q(EXCEL, "MoveWithCells"))
     etree.SubElement(data, q(EXCEL, "SizeWithCells"))
     etree.SubElement(data, q(EXCEL, "AutoFill")).text = "False"
-    etree.SubElement(data, q(EXCEL, "Row")).text = str(row - 1)
-    etree.SubElement(data, q(EXCEL, "Column")).text = str(col - 1)
+    etree.SubElement(data, q(EXCEL, "Row"))
+    etree.SubElement(data, q(EXCEL, "Column"))
     return shape
+
+
+_NOTE_SHAPE = _note_shape_model()

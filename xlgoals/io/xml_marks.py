@@ -30,6 +30,7 @@ from xlgoals.io.ooxml import (
     VT,
     Notes,
     Package,
+    SharedStrings,
     Sheet,
     Unpatchable,
     Workbook,
@@ -71,7 +72,7 @@ def _custom_properties(pkg: Package, properties: dict[str, str]) -> None:
     pkg.touch(part, root)
 
 
-def _meta_rows(sheet: Sheet, strings: Sequence[str]) -> list[tuple[str, str]]:
+def _meta_rows(sheet: Sheet, strings: SharedStrings) -> list[tuple[str, str]]:
     """The (sheet, cell) of every mark the last 校验 recorded, and drop those rows."""
     out = []
     shift = 0
