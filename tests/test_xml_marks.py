@@ -21,7 +21,7 @@ from xlgoals import layout as L
 from xlgoals.annotate import ANNOTATED_MARK, annotate_bytes, mark_with_openpyxl
 from xlgoals.check import check_file
 from xlgoals.findings import Finding
-from xlgoals.io import ooxml, xml_marks
+from xlgoals.io import ooxml, xml_marks, zipout
 from xlgoals.model import Location
 from xlgoals.template.builder import build_bytes
 
@@ -157,7 +157,8 @@ def _noted(data: bytes) -> set[tuple[str, str]]:
 
 def test_every_part_it_does_not_change_is_kept_byte_for_byte(workbooks):
     data, findings, labels = workbooks["xlsm"]
-    before, after = _parts(data), _parts(annotate_bytes(data, True, findings, labels, "000.xlsm"))
+    annotated = annotate_bytes(data, True, findings, labels, "000.xlsm")
+    before, after = _parts(data), _parts(annotated)
     changed = {n for n in before if before[n] != after.get(n)}
     wb = ooxml.Workbook(ooxml.Package(data))
     marked = {f.location.sheet for f in findings if f.location}
@@ -172,11 +173,19 @@ def test_every_part_it_does_not_change_is_kept_byte_for_byte(workbooks):
         assert drawing is None or drawing[1] not in changed, name
     for name in ("xl/vbaProject.bin", "xl/sharedStrings.xml", "xl/theme/theme1.xml", "docProps/app.xml"):
         assert name in before and name not in changed, name
+        assert _stored(annotated, name) == _stored(data, name), name  # copied, not compressed again
     # new: the notes of each marked sheet (with a drawing where it had none) and the custom
     # properties that say the copy is xlgoals'
     new = set(after) - set(before)
     allowed = r"xl/comments\d+\.xml|xl/drawings/vmlDrawing\d+\.vml|xl/worksheets/_rels/sheet\d+\.xml\.rels|docProps/custom\.xml"
     assert new and all(re.fullmatch(allowed, n) for n in new), new
+
+
+def _stored(package: bytes, name: str) -> bytes | None:
+    """Part ``name`` of the package as its bytes are stored (compressed) there."""
+    with zipfile.ZipFile(io.BytesIO(package)) as z:
+        found = zipout.copied(package, z.getinfo(name))
+    return found.data if found else None
 
 
 def test_parts_openpyxl_would_drop_survive(workbooks):
