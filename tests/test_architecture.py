@@ -305,6 +305,32 @@ def test_checking_a_workbook_or_a_text_loads_no_writer_openpyxl_word_or_web(path
     assert res.stderr.strip().splitlines()[-1] == "[]", res.stderr
 
 
+def test_annotating_a_workbook_loads_neither_openpyxl_nor_the_writer(tmp_path):
+    """A worker of ``xlgoals check --annotate`` marking a workbook of the current layout, in a fresh
+    interpreter: the marks are XML edits; openpyxl (for a package the editor declines) and the
+    template writer (for converting text, Word and older layouts) stay unloaded."""
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from xlgoals.annotate import annotate_result, plan_targets\n"
+        "from xlgoals.check import check_file\n"
+        "src = Path(sys.argv[1])\n"
+        "result, doc = check_file(src)\n"
+        "[(target, _)] = plan_targets([(src, src.parent)], Path(sys.argv[2]))\n"
+        "annotate_result(src, target, doc, findings=result.findings)\n"
+        "assert target.is_file()\n"
+        "heavy = ('openpyxl', 'xlsxwriter', 'docx', 'xlwings', 'fastapi', 'starlette', 'uvicorn', 'PIL')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr)\n"
+    )
+    root = PACKAGE.parent
+    workbook = root / "tests/data/parity/amount_sum_wrong.xlsx"
+    res = subprocess.run(
+        [sys.executable, "-c", probe, str(workbook), str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=root,
+    )  # fmt: skip
+    assert res.stderr.strip().splitlines()[-1] == "[]", res.stderr
+
+
 @pytest.mark.parametrize("argv", [["--version"], ["rules", "SAT-001"], ["rules"]])
 def test_version_and_rules_load_no_spreadsheet_library_word_or_web(argv):
     """``xlgoals --version`` and ``xlgoals rules`` in a fresh interpreter: the subcommand's module

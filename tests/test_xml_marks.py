@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 import warnings
 import zipfile
 from pathlib import Path
@@ -18,10 +20,10 @@ from lxml import etree
 from tests.helpers import covering, seed_workbook
 from tests.openpyxl_reading import load_for_reading
 from xlgoals import layout as L
-from xlgoals.annotate import ANNOTATED_MARK, annotate_bytes, mark_with_openpyxl
+from xlgoals.annotate import ANNOTATED_MARK, annotate_bytes
 from xlgoals.check import check_file
 from xlgoals.findings import Finding
-from xlgoals.io import ooxml, xml_marks, zipout
+from xlgoals.io import ooxml, openpyxl_marks, xml_marks, zipout
 from xlgoals.model import Location
 from xlgoals.template.builder import build_bytes
 
@@ -70,6 +72,13 @@ def _view(data: bytes) -> dict[str, object]:
     out["meta"] = [[c.value for c in row] for row in wb[L.META_SHEET].iter_rows()]
     out["properties"] = [(p.name, p.value) for p in wb.custom_doc_props]
     return out
+
+
+def mark_with_openpyxl(
+    data: bytes, xlsm: bool, findings: list[Finding], labels: dict[int, str], name: str
+) -> bytes:
+    """The same marks through openpyxl's load and save, as annotate_bytes falls back to them."""
+    return openpyxl_marks.annotate(data, xlsm, findings, labels, {ANNOTATED_MARK: name})
 
 
 def _parts(data: bytes) -> dict[str, bytes]:
@@ -236,6 +245,35 @@ def test_what_it_writes_is_in_the_order_excel_requires(workbooks, tmp_path):
     assert wb[L.RESULTS_SHEET].print_title_rows == "$1:$1"
     projects = [ws for ws in wb.worksheets if ws.title not in L.RESERVED_SHEETS]
     assert projects and all(ws.print_area and ws.title in ws.print_area for ws in projects)
+
+
+def test_the_same_marks_whether_or_not_openpyxl_was_loaded(workbooks, tmp_path):
+    """openpyxl, once imported, names namespaces for lxml in every tree of the process; a mark written
+    without it loaded (a worker that only marks) is the same, prefixes included."""
+    data = workbooks["000"][0]
+    src = tmp_path / "000.xlsx"
+    src.write_bytes(_without_results_sheet(data))  # 校验结果 added, with its r:id, and new drawings
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from xlgoals.annotate import annotate_bytes\n"
+        "from xlgoals.check import check_file\n"
+        "src = Path(sys.argv[1])\n"
+        "result, doc = check_file(src)\n"
+        "labels = {t.index: t.label for t in doc.tables}\n"
+        "out = annotate_bytes(src.read_bytes(), False, result.findings, labels, src.name)\n"
+        "assert 'openpyxl' not in sys.modules\n"
+        "Path(sys.argv[2]).write_bytes(out)\n"
+    )
+    alone = tmp_path / "alone.xlsx"
+    subprocess.run([sys.executable, "-c", probe, str(src), str(alone)], check=True, timeout=120)
+    assert "openpyxl" in sys.modules
+    result, doc = check_file(src)
+    assert doc is not None
+    here = annotate_bytes(
+        src.read_bytes(), False, result.findings, {t.index: t.label for t in doc.tables}, src.name
+    )
+    assert _parts(alone.read_bytes()) == _parts(here)
 
 
 def _without_results_sheet(data: bytes) -> bytes:

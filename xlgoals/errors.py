@@ -40,3 +40,7 @@ class XlgoalsInputError(Exception):
 class NotATableError(XlgoalsInputError):
     """A readable file that holds no 绩效目标表 (a notice, some other spreadsheet). Named on the
     command line it is refused; met in a folder it is skipped."""
+
+
+class UnloadableWorkbook(XlgoalsInputError):
+    """openpyxl cannot load a workbook the checking readers could read."""

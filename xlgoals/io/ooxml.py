@@ -107,6 +107,10 @@ WORKBOOK_ORDER = [
     "calcPr",
 ]
 
+# The prefix an element made here gives its r:id attribute: without it lxml takes one from a registry
+# that openpyxl fills when it is imported ("r"), else it makes one up ("ns1") — the same edit written
+# two ways depending on what else the process had loaded.
+R_PREFIX = {"r": REL}
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 TALL_MERGE = 200  # merged ranges taller than this are checked for every cell, not indexed by row
@@ -708,7 +712,7 @@ class Workbook:
         self.pkg.content_type(part, CT_WORKSHEET)
         rid = self.pkg.relate(self.part, T_WORKSHEET, part)
         ids = [int(s.get("sheetId", "0")) for s in self.sheets_el if s.get("sheetId", "").isdigit()]
-        el = etree.Element(m("sheet"), name=name, sheetId=str(max(ids, default=0) + 1))
+        el = etree.Element(m("sheet"), name=name, sheetId=str(max(ids, default=0) + 1), nsmap=R_PREFIX)
         el.set(q(REL, "id"), rid)
         position = min(position, len(self.order))
         self.sheets_el.insert(position, el)
@@ -866,7 +870,7 @@ class Notes:
         self.pkg.touch(part, root)
         self.pkg.default_type("vml", CT_VML)
         rid = self.pkg.relate(self.sheet.part, T_VML, part)
-        el = etree.Element(m("legacyDrawing"))
+        el = etree.Element(m("legacyDrawing"), nsmap=R_PREFIX)
         el.set(q(REL, "id"), rid)
         insert_ordered(self.sheet.root, el, WORKSHEET_ORDER, "oleObjects")
         self.sheet.changed()
