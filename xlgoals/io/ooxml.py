@@ -473,6 +473,13 @@ class Sheet:
             self._rows = rows
         return self._rows
 
+    def append_rows(self, rows: str) -> None:
+        """Rows given as XML text (``<row>`` elements of the main namespace, unprefixed) put after
+        the sheet's last row; their numbers must follow it."""
+        fragment = etree.fromstring(f'<sheetData xmlns="{MAIN}">{rows}</sheetData>', _parser())
+        self.data.extend(list(fragment))
+        self.forget_rows()
+
     def forget_rows(self) -> None:
         """Rows were added or renumbered behind ``cell``'s back: index them again when next needed."""
         self._rows = None

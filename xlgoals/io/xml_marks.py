@@ -12,7 +12,6 @@ the parts that change, not a read of everything. For a package the editor does n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from lxml import etree
 
@@ -44,8 +43,6 @@ from xlgoals.marks import cell_marks, fill, footer_formulas, link_target, note_t
 from xlgoals.safetext import xml_safe
 
 __all__ = ["Unpatchable", "annotate"]
-
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def _custom_properties(pkg: Package, properties: dict[str, str]) -> None:
@@ -98,25 +95,6 @@ def _meta_rows(sheet: Sheet, strings: SharedStrings) -> list[tuple[str, str]]:
     return out
 
 
-def _fill_text(c: Any, value: str, style: int) -> None:
-    """An empty <c> given ``style`` and the inline text ``value`` ("" leaves it blank)."""
-    if style:
-        c.set("s", str(style))
-    if value:
-        c.set("t", "inlineStr")
-        t = etree.SubElement(etree.SubElement(c, m("is")), m("t"))
-        t.text = value
-        t.set(XML_SPACE, "preserve")
-
-
-def _new_row(sheet: Sheet, r: int, cells: Sequence[tuple[str, int]]) -> None:
-    """Append row ``r`` of text cells (value, style) from column A below every row of the sheet."""
-    row = etree.SubElement(sheet.data, m("row"), r=str(r))
-    for k, (value, style) in enumerate(cells, start=1):
-        _fill_text(etree.SubElement(row, m("c"), r=f"{L.column_letter(k)}{r}"), value, style)
-    sheet.forget_rows()
-
-
 def _text(value: str) -> str:
     """``value`` as an element's text, escaped as lxml writes it."""
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
@@ -128,7 +106,7 @@ def _attr(value: str) -> str:
 
 
 def _row_xml(r: int, cells: Sequence[tuple[str, int]], extra: str = "") -> str:
-    """Row ``r`` of text cells (value, style) from column A, as ``_fill_text`` would make them."""
+    """Row ``r`` of text cells (value, style) from column A, as XML text ("" leaves a cell blank)."""
     out = [f'<row r="{r}"{extra}>']
     for k, (value, style) in enumerate(cells, start=1):
         s = f' s="{style}"' if style else ""
@@ -267,9 +245,11 @@ def annotate(
     if meta is not None and recorded:
         start = max(meta.rows(), default=0) + 1
         styles = [meta.column_style(col) for col in (1, 2, 3)]
-        for r, (sheet_name, ref) in enumerate(recorded, start=start):  # below every row: appended
-            values = (L.MARK_KEY, sheet_name, ref)
-            _new_row(meta, r, [(xml_safe(v), style) for v, style in zip(values, styles, strict=True)])
+        rows = [
+            _row_xml(r, [(xml_safe(v), style) for v, style in zip(values, styles, strict=True)])
+            for r, values in enumerate(((L.MARK_KEY, *key) for key in recorded), start=start)
+        ]
+        meta.append_rows("".join(rows))  # below every row
         meta.changed()
     _custom_properties(pkg, properties)
     return pkg.save()
