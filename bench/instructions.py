@@ -10,7 +10,8 @@ Each phase runs in a process of its own under ``valgrind --tool=cachegrind --cac
 no file and once on N files; the difference divided by N is the phase's cost per workbook. The grid,
 template and check phases are cumulative (the grid is read to build the template, which is built to
 check it), so the template reader and the rules are given as differences. ``floor`` is python-calamine
-reading every sheet, as in bench/run.py; ``job`` is a whole file as a worker checks it.
+reading every sheet, as in bench/run.py; ``job`` is a whole file as a worker checks it, ``annotate``
+as it checks it and writes its annotated copy (marking: the difference).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PHASES = ("floor", "inspect", "grid", "template", "check", "job")
+PHASES = ("floor", "inspect", "grid", "template", "check", "job", "annotate")
 
 
 def run_phase(phase: str, paths: list[Path]) -> None:
@@ -43,14 +44,17 @@ def run_phase(phase: str, paths: list[Path]) -> None:
     from xlgoals.io.container import inspect_workbook
 
     config = Config()
+    copies = Path(tempfile.mkdtemp())  # where the annotate phase writes its copies
 
     def one(p: Path) -> None:
         if phase == "floor":
             read_every_sheet(p)
         elif phase == "inspect":
             inspect_workbook(p)
-        elif phase == "job":
-            run_job(Job(p, p.parent, False))
+        elif phase in ("job", "annotate"):
+            to = copies / p.name if phase == "annotate" else None
+            done = run_job(Job(p, p.parent, False, annotate_to=to))
+            assert not done.result.error and (to is None or done.annotated == to), done.result.error
         else:
             grid = fast.read_grid(p)
             if phase != "grid":
@@ -120,10 +124,13 @@ def main() -> None:
         "template reader": per["template"] - per["grid"],
         "rules": per["check"] - per["template"],
         "a whole file (run_job)": per["job"],
+        "marking its annotated copy": per["annotate"] - per["job"],
+        "a whole file with --annotate": per["annotate"],
     }
     print(f"M instructions per workbook ({args.files} of bench/work/workbooks)")
     for name, value in rows.items():
         print(f"  {name:<40} {value:7.1f}  {value / floor:5.2f}× the floor")
+    print(f"  --annotate against check alone: {per['annotate'] / per['job']:.2f}×")
 
 
 if __name__ == "__main__":
