@@ -72,7 +72,9 @@ def test_the_instruction_count_runs_every_phase():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == [
-        w for phase in ("floor", "inspect", "grid", "template", "check", "job") for w in (phase, "ok")
+        w
+        for phase in ("floor", "inspect", "grid", "template", "check", "job", "annotate")
+        for w in (phase, "ok")
     ]
 
 
