@@ -286,6 +286,23 @@ def _without_results_sheet(data: bytes) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.parametrize("name", ["001", "xlsm"])
+def test_every_drawing_has_its_own_block_of_shape_ids(workbooks, name):
+    """Each marked sheet without a drawing gets one; like Excel, each drawing claims its own block of
+    shape ids (o:idmap), beside each other and beside the buttons' drawing, so no two shapes share an id."""
+    data, findings, labels = workbooks[name]
+    marked = annotate_bytes(data, name == "xlsm", findings, labels, "x")
+    drawings = [part for n, part in _parts(marked).items() if n.endswith(".vml")]
+    assert len(drawings) >= 3
+    blocks = [b for part in drawings for b in re.findall(rb'idmap[^>]*data="([0-9, ]+)"', part)]
+    ids = [i for part in drawings for i in re.findall(rb'id="_x0000_s(\d+)"', part)]
+    assert len(blocks) == len(drawings) == len(set(blocks)), blocks
+    assert len(ids) == len(set(ids))
+    for part in drawings:  # every shape's id lies in its drawing's block
+        (block,) = re.findall(rb'idmap[^>]*data="(\d+)"', part)
+        assert {int(i) // 1024 for i in re.findall(rb'id="_x0000_s(\d+)"', part)} <= {int(block)}
+
+
 def test_notes_share_the_drawing_with_the_buttons_and_go_when_fixed(workbooks):
     data, findings, labels = workbooks["xlsm"]
     located = [f for f in findings if f.location and f.location.cell]

@@ -181,6 +181,7 @@ class Package:
         self.trees: dict[str, Any] = {}
         self.new: dict[str, bytes | None] = {}  # changed or added parts: their bytes, or None (tree's)
         self.removed: set[str] = set()
+        self._shape_blocks: set[int] | None = None
 
     def has(self, name: str) -> bool:
         return name in self.trees or name in self.new or (name in self.names and name not in self.removed)
@@ -212,6 +213,17 @@ class Package:
         self.removed.add(name)
         self.new.pop(name, None)
         self.trees.pop(name, None)
+
+    def shape_blocks(self) -> set[int]:
+        """The blocks of 1 024 shape ids the package's VML drawings claim (their o:idmap), those
+        drawn in this edit included: a new drawing takes a block no other one has, as Excel does."""
+        if self._shape_blocks is None:
+            self._shape_blocks = set()
+            for name in self.names:
+                if name.lower().endswith(".vml") and self.has(name):
+                    for found in re.findall(rb'idmap[^>]*data="([0-9, ]+)"', self.zip.read(name)):
+                        self._shape_blocks |= {int(x) for x in found.split(b",") if x.strip().isdigit()}
+        return self._shape_blocks
 
     def free_name(self, pattern: str) -> str:
         k = 1
@@ -861,12 +873,9 @@ class Notes:
         return int(first) if first.isdigit() else 1
 
     def _create_drawing(self) -> None:
-        used = set()
-        for name in self.pkg.names:
-            if name.lower().endswith(".vml") and self.pkg.has(name):
-                for found in re.findall(rb'idmap[^>]*data="([0-9, ]+)"', self.pkg.zip.read(name)):
-                    used |= {int(x) for x in found.split(b",") if x.strip().isdigit()}
+        used = self.pkg.shape_blocks()
         block = max(used, default=0) + 1
+        used.add(block)
         part = self.pkg.free_name("xl/drawings/vmlDrawing{}.vml")
         root = etree.Element("xml", nsmap={"v": VML, "o": OFFICE, "x": EXCEL})
         layout = etree.SubElement(root, q(OFFICE, "shapelayout"))
