@@ -197,6 +197,22 @@ def _stored(package: bytes, name: str) -> bytes | None:
     return found.data if found else None
 
 
+def test_a_part_that_cannot_be_copied_as_it_is_is_compressed_anew(workbooks):
+    """A member compressed by another method than deflate (bzip2 here) cannot be copied into a zip
+    written with deflate's headers: it is read and compressed again, and comes back the same."""
+    data, findings, labels = workbooks["000"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            method = zipfile.ZIP_BZIP2 if info.filename == "docProps/app.xml" else zipfile.ZIP_DEFLATED
+            z.writestr(info.filename, src.read(info), compress_type=method)
+    marked = xml_marks.annotate(out.getvalue(), findings, labels, {})
+    assert _parts(marked)["docProps/app.xml"] == _parts(data)["docProps/app.xml"]
+    with zipfile.ZipFile(io.BytesIO(marked)) as z:
+        assert z.testzip() is None
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_DEFLATED}
+
+
 def test_parts_openpyxl_would_drop_survive(workbooks):
     """A custom XML part and an x14 extension list (Excel's cross-sheet dropdowns) on a project sheet."""
     data, findings, labels = workbooks["000"]
