@@ -123,7 +123,7 @@ def _row_xml(r: int, cells: Sequence[tuple[str, int]], extra: str = "") -> str:
 
 def _results_sheet(wb: Workbook, findings: Sequence[Finding], labels: dict[int, str]) -> None:
     """校验结果 written anew: one row per finding, linked to its cell. The sheet is made whole
-    as text (it is new every time; building it as a tree cost a third of marking a workbook)."""
+    as text (it is new every time; building it as a tree cost a fifth of marking a workbook)."""
     spec = L.RESULTS
     if L.RESULTS_SHEET in wb.order and L.RESULTS_SHEET not in wb.parts:
         raise Unpatchable("the results sheet is a chart sheet")
