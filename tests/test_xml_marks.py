@@ -345,6 +345,39 @@ def _vml_of(data: bytes, sheet: str) -> bytes:
     return bytes(pkg.zip.read(drawing[1])) if drawing is not None else b""
 
 
+def test_a_note_put_into_another_programs_drawing_uses_the_prefixes_excel_reads(workbooks):
+    """Excel reads VML by its prefixes (v:, o:, x:). A drawing that declares o: and x: only on its
+    own shapes (as another program may write it) leaves them undeclared where a note's shape goes:
+    the shape declares them itself instead of taking made-up ones (ns1:, ns2:)."""
+    data, findings, labels = workbooks["xlsm"]
+    located = [f for f in findings if f.location and f.location.cell]
+    sheet = next(
+        s for s in {f.location.sheet for f in located if f.location} if s and b'"Button"' in _vml_of(data, s)
+    )
+    pkg = ooxml.Package(data)
+    drawing = ooxml.Workbook(pkg).sheet(sheet).legacy_drawing()  # type: ignore[union-attr]
+    assert drawing is not None
+    o, x = (
+        b'xmlns:o="urn:schemas-microsoft-com:office:office"',
+        b'xmlns:x="urn:schemas-microsoft-com:office:excel"',
+    )
+    parts = _parts(data)
+    vml = parts[drawing[1]]
+    assert o in vml and x in vml
+    vml = vml.replace(b" " + o, b"").replace(b" " + x, b"")  # declared on each element instead
+    for tag in (b"<o:shapelayout", b"<v:shapetype", b"<v:shape "):
+        vml = vml.replace(tag, tag.rstrip() + b" " + o + b" " + x + (b" " if tag.endswith(b" ") else b""))
+    parts[drawing[1]] = vml
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    marked = _vml_of(xml_marks.annotate(out.getvalue(), located, labels, {}), sheet)
+    assert b'ObjectType="Note"' in marked and b'ObjectType="Button"' in marked
+    assert not re.search(rb"<ns\d|xmlns:ns\d| ns\d:", marked), marked[:3000]
+    assert etree.fromstring(marked) is not None
+
+
 def test_a_clerks_own_note_is_kept(workbooks):
     data, findings, labels = workbooks["000"]
     f = next(f for f in findings if f.location and f.location.cell)

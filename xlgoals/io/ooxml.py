@@ -111,6 +111,10 @@ WORKBOOK_ORDER = [
 # that openpyxl fills when it is imported ("r"), else it makes one up ("ns1") — the same edit written
 # two ways depending on what else the process had loaded.
 R_PREFIX = {"r": REL}
+# The same for the note shapes put into a drawing, where it matters more: Excel reads VML by its
+# prefixes, so a shape put into a drawing that does not declare o: or x: (another program's) must
+# declare them itself rather than take ns1:, ns2:. Where the drawing declares them, lxml writes none.
+VML_PREFIXES = {"v": VML, "o": OFFICE, "x": EXCEL}
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 TALL_MERGE = 200  # merged ranges taller than this are checked for every cell, not indexed by row
@@ -877,7 +881,7 @@ class Notes:
         block = max(used, default=0) + 1
         used.add(block)
         part = self.pkg.free_name("xl/drawings/vmlDrawing{}.vml")
-        root = etree.Element("xml", nsmap={"v": VML, "o": OFFICE, "x": EXCEL})
+        root = etree.Element("xml", nsmap=VML_PREFIXES)
         layout = etree.SubElement(root, q(OFFICE, "shapelayout"))
         layout.set(q(VML, "ext"), "edit")
         idmap = etree.SubElement(layout, q(OFFICE, "idmap"), data=str(block))
@@ -895,7 +899,11 @@ class Notes:
 
 def _note_shapetype() -> Any:
     st = etree.Element(
-        q(VML, "shapetype"), id="_x0000_t202", coordsize="21600,21600", path="m,l,21600r21600,l21600,xe"
+        q(VML, "shapetype"),
+        id="_x0000_t202",
+        coordsize="21600,21600",
+        path="m,l,21600r21600,l21600,xe",
+        nsmap=VML_PREFIXES,
     )
     st.set(q(OFFICE, "spt"), "202")
     etree.SubElement(st, q(VML, "stroke"), joinstyle="miter")
@@ -922,7 +930,9 @@ def _note_shape(number: int, ref: str, width: int, height: int) -> Any:
 
 def _note_shape_model() -> Any:
     """What every note's shape shares; ``_note_shape`` copies it and sets its id, size and cell."""
-    shape = etree.Element(q(VML, "shape"), id="", type="#_x0000_t202", style="", fillcolor="#ffffe1")
+    shape = etree.Element(
+        q(VML, "shape"), id="", type="#_x0000_t202", style="", fillcolor="#ffffe1", nsmap=VML_PREFIXES
+    )
     shape.set(q(OFFICE, "insetmode"), "auto")
     etree.SubElement(shape, q(VML, "fill"), color2="#ffffe1")
     etree.SubElement(shape, q(VML, "shadow"), color="black", obscured="t")

@@ -65,7 +65,7 @@ def _custom_properties(pkg: Package, properties: dict[str, str]) -> None:
             root, q(CUSTOM, "property"), fmtid=CUSTOM_FMTID, pid=str(max(pids, default=1) + 1), name=name
         )
         pids.append(int(prop.get("pid")))
-        etree.SubElement(prop, q(VT, "lpwstr")).text = value
+        etree.SubElement(prop, q(VT, "lpwstr"), nsmap={"vt": VT}).text = value  # vt:, declared if need be
     pkg.touch(part, root)
 
 
