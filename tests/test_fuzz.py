@@ -28,6 +28,7 @@ from xlgoals.formats.workbook import read_grid_document
 from xlgoals.io import fast as fast_io
 from xlgoals.io.grid import SheetGrid, WorkbookGrid, trimmed
 from xlgoals.model import Document
+from xlgoals.safetext import _XML_ILLEGAL, printable, xml_safe
 from xlgoals.template.builder import build_bytes
 from xlgoals.values import MAX_AMOUNT, parse_amount, parse_plan_point, parse_value
 
@@ -261,3 +262,13 @@ def test_found_by_fuzzing_a_list_as_the_source_format():
     data["format"] = []  # was: TypeError (unhashable type) instead of a sentence
     with pytest.raises(XlgoalsInputError, match=r"\$\.format"):
         loads(json.dumps(data), "fuzz.json")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec=None))
+    | st.text(alphabet="a表\t\n\r\x00\x0b\ud800\udfff\ufffe\uffff\u2028")
+)
+def test_xml_safe_is_the_same_with_or_without_its_shortcut(text):
+    """xml_safe returns a printable text as it is; what it removes or replaces is never printable."""
+    assert xml_safe(text) == _XML_ILLEGAL.sub("", printable(text))

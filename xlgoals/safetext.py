@@ -19,6 +19,8 @@ def printable(text: str) -> str:
 
 def xml_safe(text: str) -> str:
     """``text`` fit for an XML document (a workbook cell, a note, a Word paragraph)."""
+    if text.isprintable():  # nearly every text: no control character, surrogate or non-character
+        return text
     return _XML_ILLEGAL.sub("", printable(text))
 
 
