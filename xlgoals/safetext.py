@@ -14,6 +14,8 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def printable(text: str) -> str:
     """``text`` without lone surrogates."""
+    if text.isprintable():  # a surrogate never is
+        return text
     return _SURROGATES.sub("\ufffd", text)
 
 
