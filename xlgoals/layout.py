@@ -31,6 +31,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from xlgoals.fields import PLAN_POINTS, Field, IndicatorField, Layout, MetaField, TableField
@@ -211,6 +212,7 @@ EXTRA_COLUMNS = ("备注", "说明")
 # === cells ======================================================================================
 
 
+@lru_cache(maxsize=4096)  # a few dozen columns, asked for thousands of times per workbook
 def column_letter(col: int) -> str:
     letters = ""
     while col:
