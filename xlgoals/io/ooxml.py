@@ -645,12 +645,6 @@ class SharedStrings:
         return self._texts[k]
 
 
-def _empty_worksheet() -> Any:
-    root = etree.Element(m("worksheet"), nsmap={None: MAIN, "r": REL})
-    etree.SubElement(root, m("sheetData"))
-    return root
-
-
 class Workbook:
     """The workbook part: its sheets in order, their parts, the sheet-scoped defined names."""
 
@@ -712,26 +706,21 @@ class Workbook:
         dn.text = value
         self.changed()
 
-    def emptied(self, name: str) -> Sheet:
-        """Worksheet ``name`` made empty in its place (its notes dropped), to be written anew."""
-        part = self.parts[name]
-        for rid, _ in self.pkg.related(part, T_COMMENTS) + self.pkg.related(part, T_VML):
-            self.pkg.unrelate(part, rid)
-        self.pkg.touch(part, _empty_worksheet())
-        self._sheets[name] = Sheet(self.pkg, name, part)
-        return self._sheets[name]
-
     def put_sheet(self, name: str, position: int, data: bytes) -> None:
         """Worksheet ``name`` given the whole serialised content ``data``: in its place (its notes
         dropped) if the workbook has it, else added at ``position`` (0-based)."""
-        part = (self.emptied(name) if name in self.parts else self.add_sheet(name, position)).part
+        if name in self.parts:
+            part = self.parts[name]
+            for rid, _ in self.pkg.related(part, T_COMMENTS) + self.pkg.related(part, T_VML):
+                self.pkg.unrelate(part, rid)
+        else:
+            part = self._add_sheet(name, position)
         self.pkg.put(part, data)
-        del self._sheets[name]  # its tree is the empty one put before ``data``
+        self._sheets.pop(name, None)  # a tree read before is the old content
 
-    def add_sheet(self, name: str, position: int) -> Sheet:
-        """A new, empty worksheet named ``name`` at ``position`` (0-based) among the sheets."""
+    def _add_sheet(self, name: str, position: int) -> str:
+        """The part of a new worksheet named ``name`` at ``position`` (0-based) among the sheets."""
         part = self.pkg.free_name("xl/worksheets/sheet{}.xml")
-        self.pkg.touch(part, _empty_worksheet())
         self.pkg.content_type(part, CT_WORKSHEET)
         rid = self.pkg.relate(self.part, T_WORKSHEET, part)
         ids = [int(s.get("sheetId", "0")) for s in self.sheets_el if s.get("sheetId", "").isdigit()]
@@ -751,9 +740,7 @@ class Workbook:
         self.order.insert(position, name)
         self.parts[name] = part
         self.changed()
-        sheet = Sheet(self.pkg, name, part)
-        self._sheets[name] = sheet
-        return sheet
+        return part
 
     def recalculate_on_open(self) -> None:
         calc = self.root.find(m("calcPr"))

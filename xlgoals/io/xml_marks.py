@@ -12,6 +12,7 @@ the parts that change, not a read of everything. For a package the editor does n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -97,12 +98,12 @@ def _meta_rows(sheet: Sheet, strings: SharedStrings) -> list[tuple[str, str]]:
 
 def _text(value: str) -> str:
     """``value`` as an element's text, escaped as lxml writes it."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return escape(value, {"\r": "&#13;"})
 
 
 def _attr(value: str) -> str:
     """``value`` as an attribute's (in double quotes), escaped as lxml writes it."""
-    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    return escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def _row_xml(r: int, cells: Sequence[tuple[str, int]], extra: str = "") -> str:
