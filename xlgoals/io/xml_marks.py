@@ -12,6 +12,7 @@ the parts that change, not a read of everything. For a package the editor does n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -198,9 +199,7 @@ def annotate(
         sheet = wb.sheet(sheet_name)
         if sheet is None or not REF.match(ref) or sheet.merged_inside(ref) or (sheet_name, ref) in marks:
             continue
-        c = sheet.cell(ref)
-        c.set("s", str(st.derive(int(c.get("s", "0")), fill=0)))
-        sheet.changed()
+        sheet.restyle(ref, partial(st.derive, fill=0))
         by_sheet.setdefault(sheet_name, (set(), {}))[0].add(ref)
 
     width, base, per, cap = L.NOTE_SIZE
@@ -210,9 +209,8 @@ def annotate(
         assert sheet is not None
         if sheet.merged_inside(ref):
             continue
-        c = sheet.cell(ref)
-        c.set("s", str(st.derive(int(c.get("s", "0")), fill=st.solid_fill(fill(worst(fs))))))
-        sheet.changed()
+        shade = st.solid_fill(fill(worst(fs)))
+        sheet.restyle(ref, partial(st.derive, fill=shade))
         by_sheet.setdefault(sheet_name, (set(), {}))[1][ref] = (
             xml_safe(note_text(fs)),
             width,
@@ -235,9 +233,7 @@ def annotate(
         sheet = wb.sheet(name)
         assert sheet is not None
         sheet.set_formula(L.cell_name(2, row), formula)
-        setup = sheet.child("pageSetup")
-        setup.set("cellComments", "atEnd")
-        sheet.changed()
+        sheet.set_attribute("pageSetup", "cellComments", "atEnd")
         flag = L.column_letter(L.PROJECT.flag_column)
         wb.set_local_name("_xlnm.Print_Area", name, f"{L.quote_sheet(name)}!$A$1:${flag}${row}")
     if column_a:

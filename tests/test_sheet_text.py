@@ -1,0 +1,249 @@
+"""Project sheets marked as text (xlgoals/io/sheet_text.py): the copy is the one the tree would write.
+
+Every part of an annotated copy made with sheets spliced as text must read (canonical XML) exactly as
+the copy made by parsing every sheet into a tree — on the template's sheets, on sheets as Excel and
+LibreOffice write them, and on sheets written in every way the text editor does not take (where it
+must hand the sheet to the tree, never guess)."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tests import soffice
+from tests.helpers import seed_workbook
+from xlgoals.annotate import ANNOTATED_MARK
+from xlgoals.check import check_file
+from xlgoals.io import ooxml, xml_marks
+from xlgoals.io.sheet_text import SheetText, Unsure
+
+Mutation = Callable[[bytes], bytes]
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _canonical(name: str, data: bytes) -> bytes:
+    if name.endswith((".xml", ".rels", ".vml")):
+        return etree.tostring(etree.fromstring(data), method="c14n")
+    return data
+
+
+def _with_sheets(data: bytes, change: Mutation) -> bytes:
+    """``data`` with every worksheet part passed through ``change``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, part in _parts(data).items():
+            is_sheet = name.startswith("xl/worksheets/sheet") and name.endswith(".xml")
+            z.writestr(name, change(part) if is_sheet else part)
+    return out.getvalue()
+
+
+def _marked(
+    data: bytes, tmp_path: Path, splice: bool, monkeypatch: pytest.MonkeyPatch
+) -> tuple[bytes, set[str]]:
+    """The annotated copy of ``data``, and the sheets parsed into a tree while making it."""
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(data)
+    result, doc = check_file(path)
+    assert doc is not None and not result.error, result.error
+    labels = {t.index: t.label for t in doc.tables}
+    parsed: set[str] = set()
+    parse = ooxml.Sheet._parse
+
+    def counting(self: ooxml.Sheet) -> None:
+        parsed.add(self.name)
+        parse(self)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ooxml, "SPLICE", splice)
+        patch.setattr(ooxml.Sheet, "_parse", counting)
+        return xml_marks.annotate(data, result.findings, labels, {ANNOTATED_MARK: "x"}), parsed
+
+
+def _same_copy(data: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """Mark ``data`` and its marked copy again, with and without splicing; the copies must be the
+    same part for part. The sheets the spliced runs parsed."""
+    parsed_any: set[str] = set()
+    for _ in range(2):  # the second time: earlier marks cleared, notes in an existing drawing
+        spliced, parsed = _marked(data, tmp_path, True, monkeypatch)
+        tree, _ = _marked(data, tmp_path, False, monkeypatch)
+        a, b = _parts(spliced), _parts(tree)
+        assert list(a) == list(b)
+        for name in a:
+            assert _canonical(name, a[name]) == _canonical(name, b[name]), name
+        parsed_any |= parsed
+        data = spliced
+    return parsed_any
+
+
+@pytest.fixture(scope="module")
+def book() -> bytes:
+    return seed_workbook("000")
+
+
+def test_the_templates_project_sheets_are_marked_as_text(book, tmp_path, monkeypatch):
+    parsed = _same_copy(book, tmp_path, monkeypatch)
+    # only the hidden _xlgoals sheet (whose rows are renumbered) is parsed: no project sheet
+    assert parsed <= {"_xlgoals"}, parsed
+
+
+def _cells_swap_attributes(part: bytes) -> bytes:
+    return re.sub(rb'<c r="([A-Z]+\d+)" s="(\d+)"', rb'<c s="\2" r="\1"', part)
+
+
+def _cells_single_quoted(part: bytes) -> bytes:
+    return re.sub(rb'<c r="([A-Z]+\d+)" s="(\d+)"', rb"<c r='\1' s='\2'", part)
+
+
+def _cells_with_gt(part: bytes) -> bytes:
+    return re.sub(rb'(<c r="[A-Z]+\d+")', rb'\1 xlgoals-test="&gt;>"', part)
+
+
+def _comment(part: bytes) -> bytes:
+    return part.replace(b"<sheetData>", b'<sheetData><!-- <c r="B12" s="1"/> -->', 1)
+
+
+def _instruction(part: bytes) -> bytes:
+    return part.replace(b"<sheetData>", b"<?xlgoals test?><sheetData>", 1)
+
+
+def _pretty(part: bytes) -> bytes:
+    return part.replace(b"><", b">\n  <")
+
+
+def _other_default_namespace(part: bytes) -> bytes:
+    return part.replace(
+        b"</worksheet>", b'<extLst><ext uri="{0}" xmlns="urn:x"><pageSetup/></ext></extLst></worksheet>'
+    )
+
+
+def _rel_prefix(part: bytes) -> bytes:
+    return part.replace(b"xmlns:r=", b"xmlns:rel=").replace(b" r:id=", b" rel:id=")
+
+
+def _no_blank_cells(part: bytes) -> bytes:
+    return re.sub(rb'<c r="[A-Z]+\d+" s="\d+"/>', b"", part)
+
+
+def _no_page_setup(part: bytes) -> bytes:
+    return re.sub(rb"<pageSetup [^>]*/>", b"", part)
+
+
+def _inline_labels(part: bytes) -> bytes:
+    return re.sub(
+        rb'<c r="(A\d+)" s="(\d+)"/>', rb'<c r="\1" s="\2" t="inlineStr"><is><t>a &amp; b</t></is></c>', part
+    )
+
+
+def _spaced_tags(part: bytes) -> bytes:
+    return part.replace(b'<c r="', b'<c  r="').replace(b"<pageSetup ", b"<pageSetup\n ")
+
+
+def _merges_otherwise(part: bytes) -> bytes:
+    return part.replace(b"<mergeCell ref=", b'<mergeCell xlgoals-test="1" ref=')
+
+
+def _alternate_content(part: bytes) -> bytes:
+    return part.replace(
+        b"<pageMargins ",
+        b'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        b"<mc:Fallback/></mc:AlternateContent><pageMargins ",
+        1,
+    )
+
+
+MUTATIONS: dict[str, tuple[Mutation, bool]] = {  # (change, whether the sheets still splice)
+    "attributes in another order": (_cells_swap_attributes, False),
+    "single quotes": (_cells_single_quoted, False),
+    "'>' in an attribute": (_cells_with_gt, False),
+    "a comment": (_comment, False),
+    "a processing instruction": (_instruction, False),
+    "indented": (_pretty, True),
+    "a second default namespace": (_other_default_namespace, False),
+    "relationships under another prefix": (_rel_prefix, False),
+    "blank cells not written": (_no_blank_cells, False),
+    "no page setup": (_no_page_setup, False),
+    "inline strings with entities in column A": (_inline_labels, False),
+    "spaces inside tags": (_spaced_tags, False),
+    "markup compatibility among the children": (_alternate_content, False),
+    "merged ranges with another attribute first": (_merges_otherwise, False),
+}
+
+
+@pytest.mark.parametrize("name", list(MUTATIONS))
+def test_a_sheet_written_otherwise_is_marked_as_the_tree_marks_it(book, tmp_path, monkeypatch, name):
+    change, splices = MUTATIONS[name]
+    parsed = _same_copy(_with_sheets(book, change), tmp_path, monkeypatch)
+    projects = parsed - {"_xlgoals", "校验结果"}
+    if splices:
+        assert not projects, projects
+    else:
+        assert projects, "the tree was not needed: the mutation does not test a refusal"
+
+
+def test_a_sheet_libreoffice_saved_is_marked_as_the_tree_marks_it(book, tmp_path, monkeypatch):
+    soffice.require_soffice()
+    src = tmp_path / "src" / "000.xlsx"
+    src.parent.mkdir()
+    src.write_bytes(book)
+    (saved,) = soffice.convert([src], "xlsx", tmp_path / "lo")
+    parsed = _same_copy(saved.read_bytes(), tmp_path, monkeypatch)
+    assert not parsed - {"_xlgoals", "校验结果"}, parsed  # LibreOffice's sheets splice too
+
+
+SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    b'<sheetData><row r="1"><c r="A1" s="2" t="s"><v>0</v></c><c r="B1" s="3" t="str"><f>X</f><v>x</v></c>'
+    b'<c r="C1"/></row></sheetData><mergeCells count="1"><mergeCell ref="C1:D2"/></mergeCells>'
+    b'<pageMargins left="0.7"/><pageSetup paperSize="9"/><headerFooter><oddFooter>&amp;P</oddFooter>'
+    b"</headerFooter></worksheet>"
+)
+
+
+def test_edits_are_spliced_where_the_tree_would_put_them():
+    text = SheetText.of(SHEET)
+    assert text is not None
+    text.restyle("A1", lambda s: s + 10)
+    text.restyle("C1", lambda s: 7)
+    text.set_formula("B1", '=IF(A1<>"",1,"a&b")')
+    text.set_attribute("pageSetup", "cellComments", "atEnd")
+    assert text.legacy_drawing() is None
+    text.add_legacy_drawing("rId9")
+    assert text.legacy_drawing() == "rId9"
+    assert text.merged() == ["C1:D2"]
+    assert text.column_a(lambda k: f"s{k}") == ["s0"]
+    assert text.text == SHEET.replace(b'r="A1" s="2"', b'r="A1" s="12"').replace(
+        b'<c r="B1" s="3" t="str"><f>X</f><v>x</v></c><c r="C1"/>',
+        b'<c r="B1" s="3"><f>IF(A1&lt;&gt;"",1,"a&amp;b")</f></c><c r="C1" s="7"/>',
+    ).replace(b'<pageSetup paperSize="9"/>', b'<pageSetup paperSize="9" cellComments="atEnd"/>').replace(
+        b"</headerFooter>", b'</headerFooter><legacyDrawing r:id="rId9"/>'
+    )
+    etree.fromstring(text.text)  # still well-formed
+    with pytest.raises(Unsure):
+        text.restyle("E5", lambda s: s)  # a cell to create: the tree's work
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        SHEET.replace(b'encoding="UTF-8"', b'encoding="GB18030"'),
+        SHEET.replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x="),
+        SHEET.replace(b"<sheetData>", b"<!DOCTYPE x><sheetData>"),
+        SHEET.replace(b"<f>X</f>", b"<f><![CDATA[X]]></f>"),
+        re.sub(rb"<sheetData>.*</sheetData>", b"<sheetData/>", SHEET),
+    ],
+    ids=["another encoding", "prefixed", "a DTD", "CDATA", "no cells"],
+)
+def test_text_it_does_not_understand_is_left_to_the_tree(variant):
+    assert SheetText.of(variant) is None

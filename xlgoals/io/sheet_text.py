@@ -1,0 +1,241 @@
+"""A worksheet part edited as text: the few edits 校验's marks make to a project sheet — a cell's
+style, the 表内校验 row's formula, an attribute of <pageSetup>, the reference to a legacy drawing —
+spliced into the part's bytes. A project sheet is ~55 KB (its cells and the live checks' conditional
+formats) and 校验 changes a few dozen attributes in it; parsing it into a tree and writing it back
+cost more than the rest of marking a sheet.
+
+Only text it fully understands is edited so:
+- UTF-8, with no comment, CDATA section, DTD or processing instruction (so ``<`` always opens a tag);
+- one default namespace, SpreadsheetML's, declared on <worksheet> (so an unprefixed name is always
+  SpreadsheetML's), and one <sheetData> with content;
+- every tag it reads or rewrites matched whole by a strict pattern: double-quoted attributes holding
+  neither ``<`` nor ``>`` (so the tag's end is where the pattern says).
+Anything else, and any edit it cannot make in place (a cell the sheet does not have, an element to
+create among others), raises ``Unsure``; ``ooxml.Sheet`` then parses the part and makes the edit on the
+tree, as it does for every other part. The edits written here are the ones the tree would get: the
+same attributes in the same order, a new one last, as lxml writes them.
+
+Well-formedness is not checked again here: a sheet reaches marking only after 校验 read it with an XML
+reader that checks it (python-calamine's quick-xml, or openpyxl's lxml).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+_NAME = rb"[A-Za-z_][\w.-]*"
+_TAG = re.compile(rb"<(" + _NAME + rb")((?:\s+" + _NAME + rb'(?::[\w.-]+)?\s*=\s*"[^"<>]*")*)\s*(/?)>')
+_ATTR = re.compile(rb"(" + _NAME + rb'(?::[\w.-]+)?)\s*=\s*"([^"<>]*)"')
+_HEAD = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml\s([^<>?]*)\?>\s*)?(?=<worksheet[\s>])")
+_UTF8 = re.compile(rb"""encoding\s*=\s*["']utf-8["']""", re.IGNORECASE)
+_ROW_FIRST_A = re.compile(rb'<row(?:\s+[\w:.-]+\s*=\s*"[^"<>]*")*\s*>\s*(<c r="A(\d+)")')
+_INLINE_T = re.compile(rb"<t(?:\s[^<>]*)?>([^<]*)</t>|<t(?:\s[^<>]*)?/>")
+_VALUE = re.compile(rb"<v>([^<]*)</v>|<v/>")
+_MERGE = re.compile(rb'<mergeCell ref="([^"<>]*)"\s*/>')
+
+# The children of <worksheet> a <legacyDrawing> follows, from the nearest back (CT_Worksheet's order).
+_BEFORE_LEGACY_DRAWING = (
+    b"drawing", b"smartTags", b"ignoredErrors", b"cellWatches", b"customProperties", b"colBreaks",
+    b"rowBreaks", b"headerFooter", b"pageSetup", b"pageMargins", b"printOptions", b"hyperlinks",
+    b"dataValidations", b"conditionalFormatting", b"phoneticPr", b"mergeCells",
+)  # fmt: skip
+
+
+class Unsure(Exception):
+    """The text is not one this module edits safely, or the edit needs the tree."""
+
+
+class Tag(NamedTuple):
+    start: int
+    end: int
+    name: bytes
+    attrs: dict[bytes, bytes]
+    empty: bool  # <x/>
+
+    def written(self, **changed: bytes | None) -> bytes:
+        """The tag again with attributes changed (None: removed; a new one goes last, as lxml puts it)."""
+        attrs = dict(self.attrs)
+        for key, value in changed.items():
+            if value is None:
+                attrs.pop(key.encode(), None)
+            else:
+                attrs[key.encode()] = value
+        inner = b"".join(b" " + k + b'="' + v + b'"' for k, v in attrs.items())
+        return b"<" + self.name + inner + (b"/>" if self.empty else b">")
+
+
+def _escape(text: str) -> bytes:
+    """``text`` as element content, escaped as lxml writes it."""
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return out.encode("utf-8")
+
+
+class SheetText:
+    """A worksheet part's bytes, with edits spliced in. ``of`` gives one only for text it understands."""
+
+    def __init__(self, text: bytes, lo: int, hi: int, root: Tag) -> None:
+        self.text = text
+        self.lo, self.hi = lo, hi  # <sheetData>'s content: text[lo:hi]
+        self.r_prefix = root.attrs.get(b"xmlns:r") == REL
+
+    @classmethod
+    def of(cls, text: bytes) -> SheetText | None:
+        head = _HEAD.match(text)
+        if head is None or (
+            head.group(1) and b"encoding" in head.group(1) and not _UTF8.search(head.group(1))
+        ):
+            return None
+        if b"<!" in text or text.count(b"<?") > (1 if head.group(1) is not None else 0):
+            return None
+        root = _tag(text, head.end())
+        if root is None or root.attrs.get(b"xmlns") != MAIN or text.count(b"xmlns=") != 1:
+            return None
+        lo = text.find(b"<sheetData>")
+        hi = text.find(b"</sheetData>")
+        if lo < 0 or hi < lo or text.count(b"<sheetData") != 1:
+            return None
+        return cls(text, lo + len(b"<sheetData>"), hi, root)
+
+    def _splice(self, a: int, b: int, new: bytes) -> None:
+        self.text = self.text[:a] + new + self.text[b:]
+        if a < self.hi:
+            self.hi += len(new) - (b - a)
+
+    def _cell(self, ref: str) -> Tag:
+        at = self.text.find(b'<c r="' + ref.encode("ascii") + b'"', self.lo, self.hi)
+        tag = _tag(self.text, at) if at >= 0 else None
+        if tag is None:
+            raise Unsure(f"no cell {ref} to edit in place")
+        return tag
+
+    def restyle(self, ref: str, style: Callable[[int], int]) -> None:
+        """Cell ``ref``'s style ``s`` becomes ``style(s)``."""
+        tag = self._cell(ref)
+        now = tag.attrs.get(b"s", b"0")
+        if not now.isdigit():
+            raise Unsure(f"cell {ref}: style {now!r}")
+        self._splice(tag.start, tag.end, tag.written(s=str(style(int(now))).encode()))
+
+    def set_formula(self, ref: str, formula: str) -> None:
+        """Cell ``ref`` holds ``formula`` (without its "=") and nothing else; its type goes."""
+        tag = self._cell(ref)
+        end = tag.end
+        if not tag.empty:
+            close = self.text.find(b"</c>", tag.end, self.hi)
+            if close < 0:
+                raise Unsure(f"cell {ref} without its end")
+            end = close + len(b"</c>")
+        opened = tag._replace(empty=False).written(t=None)
+        self._splice(tag.start, end, opened + b"<f>" + _escape(formula.removeprefix("=")) + b"</f></c>")
+
+    def _element(self, name: bytes) -> Tag | None:
+        """The first <name> after <sheetData>: one of the worksheet's own children for the names asked."""
+        at = self.hi
+        while (at := self.text.find(b"<" + name, at + 1)) >= 0:
+            if self.text[at + 1 + len(name) : at + 2 + len(name)] in (b" ", b"/", b">", b"\t", b"\n", b"\r"):
+                tag = _tag(self.text, at)
+                if tag is None:
+                    raise Unsure(f"<{name.decode()}> not understood")
+                return tag
+        return None
+
+    def set_attribute(self, element: str, name: str, value: str) -> None:
+        """Attribute ``name`` of the worksheet's child ``element`` (which it must have) is ``value``."""
+        tag = self._element(element.encode())
+        if tag is None:
+            raise Unsure(f"no <{element}> to edit in place")
+        self._splice(tag.start, tag.end, tag.written(**{name: _escape(value).replace(b'"', b"&quot;")}))
+
+    def legacy_drawing(self) -> str | None:
+        """The r:id of the sheet's <legacyDrawing>, None if it has none."""
+        tag = self._element(b"legacyDrawing")
+        if tag is None:
+            return None
+        rid = tag.attrs.get(b"r:id")
+        if rid is None or not self.r_prefix:
+            raise Unsure("a legacy drawing's reference under another prefix")
+        return rid.decode("utf-8")
+
+    def add_legacy_drawing(self, rid: str) -> None:
+        """A <legacyDrawing r:id="rid"/>, in its place among the worksheet's children."""
+        if (
+            not self.r_prefix
+            or self._element(b"legacyDrawing") is not None
+            or b"AlternateContent" in self.text
+        ):
+            raise Unsure("a legacy drawing to place among children not understood")
+        for name in _BEFORE_LEGACY_DRAWING:
+            tag = self._last(name)
+            if tag is None:
+                continue
+            end = tag.end
+            if not tag.empty:
+                close = self.text.find(b"</" + name + b">", tag.end)
+                if close < 0:
+                    raise Unsure(f"<{name.decode()}> without its end")
+                end = close + len(name) + 3
+            while self.text[end : end + 1] in (b" ", b"\t", b"\n", b"\r"):
+                end += 1  # after the whitespace that follows it, where lxml puts a new sibling
+            self._splice(end, end, b'<legacyDrawing r:id="' + rid.encode("utf-8") + b'"/>')
+            return
+        raise Unsure("nothing a legacy drawing follows")
+
+    def _last(self, name: bytes) -> Tag | None:
+        at = len(self.text)
+        while (at := self.text.rfind(b"<" + name, self.hi, at)) >= 0:
+            if self.text[at + 1 + len(name) : at + 2 + len(name)] in (b" ", b"/", b">", b"\t", b"\n", b"\r"):
+                tag = _tag(self.text, at)
+                if tag is None:
+                    raise Unsure(f"<{name.decode()}> not understood")
+                return tag
+        return None
+
+    def merged(self) -> list[str]:
+        """The ref of each merged range."""
+        found = _MERGE.findall(self.text, self.hi)
+        if len(found) != self.text.count(b"<mergeCell ", self.hi):
+            raise Unsure("merged ranges not understood")
+        return [ref.decode("ascii", "replace") for ref in found]
+
+    def column_a(self, string: Callable[[int], str | None]) -> list[object]:
+        """The values of column A from row 1 (None where empty) — of each row whose first cell is in
+        column A, as ``ooxml.Sheet.column_a`` reads them from the tree; ``string``: a shared string."""
+        out: list[object] = []
+        for found in _ROW_FIRST_A.finditer(self.text, self.lo, self.hi):
+            r = int(found.group(2))
+            if r <= len(out):
+                raise Unsure("rows out of order")
+            out.extend([None] * (r - 1 - len(out)))
+            out.append(self._value(_tag(self.text, found.start(1)), string))
+        return out
+
+    def _value(self, tag: Tag | None, string: Callable[[int], str | None]) -> object:
+        if tag is None:
+            raise Unsure("a cell of column A not understood")
+        if tag.empty:
+            return None if tag.attrs.get(b"t") != b"inlineStr" else ""
+        close = self.text.find(b"</c>", tag.end, self.hi)
+        content = self.text[tag.end : close] if close >= 0 else b"&"
+        if b"&" in content or b"<![" in content:
+            raise Unsure("a cell of column A with entities")
+        if tag.attrs.get(b"t") == b"inlineStr":
+            return "".join(t.decode("utf-8") for t in _INLINE_T.findall(content))
+        v = _VALUE.search(content)
+        if v is None or not v.group(1):
+            return None
+        raw = v.group(1).decode("utf-8")
+        if tag.attrs.get(b"t") == b"s":
+            return string(int(raw) if raw.strip().isdigit() else -1)
+        return raw
+
+
+def _tag(text: bytes, at: int) -> Tag | None:
+    found = _TAG.match(text, at)
+    if found is None:
+        return None
+    return Tag(at, found.end(), found.group(1), dict(_ATTR.findall(found.group(2))), bool(found.group(3)))
