@@ -148,6 +148,27 @@ def _spaced_tags(part: bytes) -> bytes:
     return part.replace(b'<c r="', b'<c  r="').replace(b"<pageSetup ", b"<pageSetup\n ")
 
 
+X14 = b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"'
+
+
+def _children_after_it(part: bytes) -> bytes:
+    """What Excel writes after a legacy drawing's place (tables, extensions), and an extension list
+    inside a conditional format, where a search for the worksheet's own <extLst> must not stop."""
+    nested = (
+        b'<extLst><ext uri="{B025F937-C7B1-47D3-B67F-A62EFF666E3E}" '
+        + X14
+        + b"><x14:id>{1}</x14:id></ext></extLst>"
+    )
+    own = (
+        b'<tableParts count="0"/><extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+        + X14
+        + b"/></extLst>"
+    )
+    return part.replace(b"</cfRule>", nested + b"</cfRule>", 1).replace(
+        b"</worksheet>", own + b"</worksheet>"
+    )
+
+
 def _merges_otherwise(part: bytes) -> bytes:
     return part.replace(b"<mergeCell ref=", b'<mergeCell xlgoals-test="1" ref=')
 
@@ -168,6 +189,7 @@ MUTATIONS: dict[str, tuple[Mutation, bool]] = {  # (change, whether the sheets s
     "a comment": (_comment, False),
     "a processing instruction": (_instruction, False),
     "indented": (_pretty, True),
+    "children after a legacy drawing's place": (_children_after_it, True),
     "a second default namespace": (_other_default_namespace, False),
     "relationships under another prefix": (_rel_prefix, False),
     "blank cells not written": (_no_blank_cells, False),

@@ -24,7 +24,7 @@ from typing import Any
 
 from lxml import etree
 
-from xlgoals.io.sheet_text import SheetText, Unsure
+from xlgoals.io.sheet_text import WORKSHEET_ORDER, SheetText, Unsure
 from xlgoals.io.zipout import Copied, TooLarge, ZipOut, copied
 from xlgoals.layout import column_index
 
@@ -52,48 +52,6 @@ CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 CT_CUSTOM = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
-# The children of <worksheet>, in the order the schema requires (ECMA-376 Part 1, CT_Worksheet).
-WORKSHEET_ORDER = [
-    "sheetPr",
-    "dimension",
-    "sheetViews",
-    "sheetFormatPr",
-    "cols",
-    "sheetData",
-    "sheetCalcPr",
-    "sheetProtection",
-    "protectedRanges",
-    "scenarios",
-    "autoFilter",
-    "sortState",
-    "dataConsolidate",
-    "customSheetViews",
-    "mergeCells",
-    "phoneticPr",
-    "conditionalFormatting",
-    "dataValidations",
-    "hyperlinks",
-    "printOptions",
-    "pageMargins",
-    "pageSetup",
-    "headerFooter",
-    "rowBreaks",
-    "colBreaks",
-    "customProperties",
-    "cellWatches",
-    "ignoredErrors",
-    "smartTags",
-    "drawing",
-    "legacyDrawing",
-    "legacyDrawingHF",
-    "drawingHF",
-    "picture",
-    "oleObjects",
-    "controls",
-    "webPublishItems",
-    "tableParts",
-    "extLst",
-]
 # The children of <workbook> up to <calcPr> (CT_Workbook).
 WORKBOOK_ORDER = [
     "fileVersion",

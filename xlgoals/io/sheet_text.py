@@ -7,7 +7,7 @@ cost more than the rest of marking a sheet.
 Only text it fully understands is edited so:
 - UTF-8, with no comment, CDATA section, DTD or processing instruction (so ``<`` always opens a tag);
 - one default namespace, SpreadsheetML's, declared on <worksheet> (so an unprefixed name is always
-  SpreadsheetML's), and one <sheetData> with content;
+  SpreadsheetML's), and a <sheetData> with content (the first, as the tree takes it);
 - every tag it reads or rewrites matched whole by a strict pattern: double-quoted attributes holding
   neither ``<`` nor ``>`` (so the tag's end is where the pattern says).
 Anything else, and any edit it cannot make in place (a cell the sheet does not have, an element to
@@ -38,12 +38,17 @@ _INLINE_T = re.compile(rb"<t(?:\s[^<>]*)?>([^<]*)</t>|<t(?:\s[^<>]*)?/>")
 _VALUE = re.compile(rb"<v>([^<]*)</v>|<v/>")
 _MERGE = re.compile(rb'<mergeCell ref="([^"<>]*)"\s*/>')
 
-# The children of <worksheet> a <legacyDrawing> follows, from the nearest back (CT_Worksheet's order).
-_BEFORE_LEGACY_DRAWING = (
-    b"drawing", b"smartTags", b"ignoredErrors", b"cellWatches", b"customProperties", b"colBreaks",
-    b"rowBreaks", b"headerFooter", b"pageSetup", b"pageMargins", b"printOptions", b"hyperlinks",
-    b"dataValidations", b"conditionalFormatting", b"phoneticPr", b"mergeCells",
-)  # fmt: skip
+# The children of <worksheet>, in the order the schema requires (ECMA-376 Part 1, CT_Worksheet).
+WORKSHEET_ORDER = [
+    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
+    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate",
+    "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting", "dataValidations",
+    "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks",
+    "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
+    "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
+    "tableParts", "extLst",
+]  # fmt: skip
+_RANK = {name.encode(): k for k, name in enumerate(WORKSHEET_ORDER)}
 
 
 class Unsure(Exception):
@@ -90,14 +95,14 @@ class SheetText:
             head.group(1) and b"encoding" in head.group(1) and not _UTF8.search(head.group(1))
         ):
             return None
-        if b"<!" in text or text.count(b"<?") > (1 if head.group(1) is not None else 0):
+        if _opens(text, b"!", 0) or _opens(text, b"?", head.end()):
             return None
         root = _tag(text, head.end())
-        if root is None or root.attrs.get(b"xmlns") != MAIN or text.count(b"xmlns=") != 1:
+        if root is None or root.attrs.get(b"xmlns") != MAIN or text.find(b"xmlns=", root.end) >= 0:
             return None
-        lo = text.find(b"<sheetData>")
-        hi = text.find(b"</sheetData>")
-        if lo < 0 or hi < lo or text.count(b"<sheetData") != 1:
+        lo = text.find(b"<sheetData>", root.end)
+        hi = text.find(b"</sheetData>", lo)
+        if lo < 0 or hi < 0:
             return None
         return cls(text, lo + len(b"<sheetData>"), hi, root)
 
@@ -134,9 +139,10 @@ class SheetText:
         self._splice(tag.start, end, opened + b"<f>" + _escape(formula.removeprefix("=")) + b"</f></c>")
 
     def _element(self, name: bytes) -> Tag | None:
-        """The first <name> after <sheetData>: one of the worksheet's own children for the names asked."""
-        at = self.hi
-        while (at := self.text.find(b"<" + name, at + 1)) >= 0:
+        """The worksheet's child <name> (one the schema allows once; found from the end, near which
+        they stand, behind the conditional formats), or None."""
+        at = len(self.text)
+        while (at := self.text.rfind(b"<" + name, self.hi, at)) >= 0:
             if self.text[at + 1 + len(name) : at + 2 + len(name)] in (b" ", b"/", b">", b"\t", b"\n", b"\r"):
                 tag = _tag(self.text, at)
                 if tag is None:
@@ -162,38 +168,40 @@ class SheetText:
         return rid.decode("utf-8")
 
     def add_legacy_drawing(self, rid: str) -> None:
-        """A <legacyDrawing r:id="rid"/>, in its place among the worksheet's children."""
+        """A <legacyDrawing r:id="rid"/> where lxml's ``insert_ordered`` puts it: before the first
+        child the schema orders after it, else last. Found walking back from </worksheet> over those
+        children (there are seldom any) to the last one ordered before it."""
+        text = self.text
+        end = text.rfind(b"</worksheet>")
         if (
             not self.r_prefix
-            or self._element(b"legacyDrawing") is not None
-            or b"AlternateContent" in self.text
+            or end < self.hi
+            or text[end + len(b"</worksheet>") :].strip()
+            or text.find(b"AlternateContent", self.hi) >= 0
         ):
             raise Unsure("a legacy drawing to place among children not understood")
-        for name in _BEFORE_LEGACY_DRAWING:
-            tag = self._last(name)
-            if tag is None:
-                continue
-            end = tag.end
-            if not tag.empty:
-                close = self.text.find(b"</" + name + b">", tag.end)
-                if close < 0:
-                    raise Unsure(f"<{name.decode()}> without its end")
-                end = close + len(name) + 3
-            while self.text[end : end + 1] in (b" ", b"\t", b"\n", b"\r"):
-                end += 1  # after the whitespace that follows it, where lxml puts a new sibling
-            self._splice(end, end, b'<legacyDrawing r:id="' + rid.encode("utf-8") + b'"/>')
-            return
-        raise Unsure("nothing a legacy drawing follows")
-
-    def _last(self, name: bytes) -> Tag | None:
-        at = len(self.text)
-        while (at := self.text.rfind(b"<" + name, self.hi, at)) >= 0:
-            if self.text[at + 1 + len(name) : at + 2 + len(name)] in (b" ", b"/", b">", b"\t", b"\n", b"\r"):
-                tag = _tag(self.text, at)
-                if tag is None:
-                    raise Unsure(f"<{name.decode()}> not understood")
-                return tag
-        return None
+        mine = _RANK[b"legacyDrawing"]
+        at = end  # where it goes if the child before is ordered before it
+        while True:
+            stop = at
+            while text[stop - 1 : stop] in (b" ", b"\t", b"\n", b"\r"):
+                stop -= 1
+            if text[stop - 2 : stop] == b"/>":
+                start = text.rfind(b"<", self.hi, stop)
+            else:
+                close = text.rfind(b"</", self.hi, stop)
+                name = text[close + 2 : stop - 1]
+                start = text.rfind(b"<" + name + b" ", self.hi, close)
+                plain = text.rfind(b"<" + name + b">", self.hi, close)
+                start = max(start, plain) if close >= 0 else -1
+            tag = _tag(text, start) if start > self.hi else None
+            rank = _RANK.get(tag.name) if tag is not None else None
+            if rank is None or rank == mine:
+                raise Unsure("a legacy drawing to place among children not understood")
+            if rank < mine:
+                self._splice(at, at, b'<legacyDrawing r:id="' + rid.encode("utf-8") + b'"/>')
+                return
+            at = start
 
     def merged(self) -> list[str]:
         """The ref of each merged range."""
@@ -232,6 +240,17 @@ class SheetText:
         if tag.attrs.get(b"t") == b"s":
             return string(int(raw) if raw.strip().isdigit() else -1)
         return raw
+
+
+def _opens(text: bytes, mark: bytes, start: int) -> bool:
+    """Whether "<" + ``mark`` occurs in ``text`` from ``start``: ``mark`` (a rare byte) is found at
+    memchr's speed, where a search for the pair would stop at every "<"."""
+    at = text.find(mark, start)
+    while at >= 0:
+        if text[at - 1 : at] == b"<":
+            return True
+        at = text.find(mark, at + 1)
+    return False
 
 
 def _tag(text: bytes, at: int) -> Tag | None:

@@ -11,6 +11,7 @@ the parts that change, not a read of everything. For a package the editor does n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import partial
 from xml.sax.saxutils import escape
@@ -97,13 +98,21 @@ def _meta_rows(sheet: Sheet, strings: SharedStrings) -> list[tuple[str, str]]:
     return out
 
 
+_TEXT_ESCAPED = re.compile("[&<>\r]")
+_ATTR_ESCAPED = re.compile('[&<>"\n\r\t]')
+
+
 def _text(value: str) -> str:
     """``value`` as an element's text, escaped as lxml writes it."""
+    if _TEXT_ESCAPED.search(value) is None:  # most texts: nothing to escape, no four passes over them
+        return value
     return escape(value, {"\r": "&#13;"})
 
 
 def _attr(value: str) -> str:
     """``value`` as an attribute's (in double quotes), escaped as lxml writes it."""
+    if _ATTR_ESCAPED.search(value) is None:
+        return value
     return escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
