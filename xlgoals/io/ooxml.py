@@ -24,6 +24,7 @@ from typing import Any
 
 from lxml import etree
 
+from xlgoals.io import xmltext
 from xlgoals.io.sheet_text import WORKSHEET_ORDER, SheetText, Unsure
 from xlgoals.io.zipout import Copied, TooLarge, ZipOut, copied
 from xlgoals.layout import column_index
@@ -863,6 +864,9 @@ class Notes:
         gone = remove | set(add)
         if self.root is None and not add:
             return
+        if self.root is None and self.vml is None and SPLICE:
+            self._first_notes(add, author)
+            return
         if self.root is None:
             self._create_part()
         assert self.root is not None
@@ -892,10 +896,30 @@ class Notes:
         if len(listing) == 0:
             self._drop_part()
 
-    def _create_part(self) -> None:
+    def _first_notes(self, add: dict[str, tuple[str, int, int]], author: str) -> None:
+        """A sheet's first notes, with their drawing: both parts written as text, byte for byte what
+        the tree would write (a sheet's notes are new on a clerk's first 校验 and on every fresh file
+        of a batch)."""
+        comments = "".join(
+            f'<comment ref="{xmltext.attribute(ref)}" authorId="0"><text><t xml:space="preserve">'
+            f"{xmltext.text(text)}</t></text></comment>"
+            for ref, (text, _, _) in sorted(add.items(), key=lambda item: _ref_key(item[0]))
+        )
+        self._create_part(
+            DECLARATION
+            + f'<comments xmlns="{MAIN}"><authors><author>{xmltext.text(author)}</author></authors>'
+            f"<commentList>{comments}</commentList></comments>".encode()
+        )
+        self._create_drawing(add)
+
+    def _create_part(self, data: bytes | None = None) -> None:
+        """The sheet's comments part: empty (a tree) or ``data``."""
         self.part = self.pkg.free_name("xl/comments{}.xml")
-        self.root = etree.Element(m("comments"), nsmap={None: MAIN})
-        self.pkg.touch(self.part, self.root)
+        if data is None:
+            self.root = etree.Element(m("comments"), nsmap={None: MAIN})
+            self.pkg.touch(self.part, self.root)
+        else:
+            self.pkg.put(self.part, data)
         self.pkg.content_type(self.part, CT_COMMENTS)
         self.rid = self.pkg.relate(self.sheet.part, T_COMMENTS, self.part)
 
@@ -940,74 +964,60 @@ class Notes:
         first = data.split(",")[0].strip()
         return int(first) if first.isdigit() else 1
 
-    def _create_drawing(self) -> None:
+    def _create_drawing(self, notes: dict[str, tuple[str, int, int]] | None = None) -> None:
+        """The sheet's legacy drawing, in a block of shape ids of its own: with the shape type of
+        notes (a tree), or with the shapes of ``notes`` too (text)."""
         used = self.pkg.shape_blocks()
         block = max(used, default=0) + 1
         used.add(block)
         part = self.pkg.free_name("xl/drawings/vmlDrawing{}.vml")
-        root = etree.Element("xml", nsmap=VML_PREFIXES)
-        layout = etree.SubElement(root, q(OFFICE, "shapelayout"))
-        layout.set(q(VML, "ext"), "edit")
-        idmap = etree.SubElement(layout, q(OFFICE, "idmap"), data=str(block))
-        idmap.set(q(VML, "ext"), "edit")
-        root.append(_note_shapetype())
-        self.pkg.touch(part, root)
+        head = f'<o:shapelayout v:ext="edit"><o:idmap data="{block}" v:ext="edit"/></o:shapelayout>'
+        if notes is None:
+            self.vml = _vml(head + _SHAPETYPE)
+            self.pkg.touch(part, self.vml)
+        else:
+            shapes = "".join(
+                _shape_text(1024 * block + k, ref, width, height)
+                for k, (ref, (_, width, height)) in enumerate(notes.items(), start=1)
+            )
+            self.pkg.put(part, f"<xml {_VML_DECLARED}>{head}{_SHAPETYPE}{shapes}</xml>".encode())
         self.pkg.default_type("vml", CT_VML)
         rid = self.pkg.relate(self.sheet.part, T_VML, part)
         self.sheet.add_legacy_drawing(rid)
-        self.vml, self.drawing = root, (rid, part)
+        self.drawing = (rid, part)
+
+
+# A note's shape type and shape as Excel and openpyxl write them (Excel places the note beside its
+# cell): written as text into a new drawing, parsed into a tree for one that has shapes already.
+_VML_DECLARED = " ".join(f'xmlns:{prefix}="{ns}"' for prefix, ns in VML_PREFIXES.items())
+_SHAPETYPE = (
+    '<v:shapetype id="_x0000_t202" coordsize="21600,21600" path="m,l,21600r21600,l21600,xe" o:spt="202">'
+    '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+)
+
+
+def _shape_text(number: int, ref: str, width: int, height: int) -> str:
+    row, col = split_ref(ref)
+    return (
+        f'<v:shape id="_x0000_s{number}" type="#_x0000_t202" style="position:absolute;margin-left:59.25pt;'
+        f'margin-top:1.5pt;width:{width}px;height:{height}px;z-index:1;visibility:hidden" fillcolor="#ffffe1"'
+        ' o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow color="black" obscured="t"/>'
+        '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"/>'
+        '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+        f"<x:AutoFill>False</x:AutoFill><x:Row>{row - 1}</x:Row><x:Column>{col - 1}</x:Column></x:ClientData>"
+        "</v:shape>"
+    )
+
+
+def _vml(fragment: str) -> Any:
+    """A drawing's root holding ``fragment`` (VML elements under the prefixes Excel reads)."""
+    return etree.fromstring(f"<xml {_VML_DECLARED}>{fragment}</xml>", _parser())
 
 
 def _note_shapetype() -> Any:
-    st = etree.Element(
-        q(VML, "shapetype"),
-        id="_x0000_t202",
-        coordsize="21600,21600",
-        path="m,l,21600r21600,l21600,xe",
-        nsmap=VML_PREFIXES,
-    )
-    st.set(q(OFFICE, "spt"), "202")
-    etree.SubElement(st, q(VML, "stroke"), joinstyle="miter")
-    p = etree.SubElement(st, q(VML, "path"), gradientshapeok="t")
-    p.set(q(OFFICE, "connecttype"), "rect")
-    return st
+    return _vml(_SHAPETYPE)[0]
 
 
 def _note_shape(number: int, ref: str, width: int, height: int) -> Any:
-    """A hidden note's shape, as Excel and openpyxl write it (Excel places it beside its cell)."""
-    row, col = split_ref(ref)
-    shape = copy.deepcopy(_NOTE_SHAPE)
-    shape.set("id", f"_x0000_s{number}")
-    shape.set(
-        "style",
-        "position:absolute;margin-left:59.25pt;margin-top:1.5pt;"
-        f"width:{width}px;height:{height}px;z-index:1;visibility:hidden",
-    )
-    data = shape[-1]
-    data[-2].text = str(row - 1)
-    data[-1].text = str(col - 1)
-    return shape
-
-
-def _note_shape_model() -> Any:
-    """What every note's shape shares; ``_note_shape`` copies it and sets its id, size and cell."""
-    shape = etree.Element(
-        q(VML, "shape"), id="", type="#_x0000_t202", style="", fillcolor="#ffffe1", nsmap=VML_PREFIXES
-    )
-    shape.set(q(OFFICE, "insetmode"), "auto")
-    etree.SubElement(shape, q(VML, "fill"), color2="#ffffe1")
-    etree.SubElement(shape, q(VML, "shadow"), color="black", obscured="t")
-    p = etree.SubElement(shape, q(VML, "path"))
-    p.set(q(OFFICE, "connecttype"), "none")
-    box = etree.SubElement(shape, q(VML, "textbox"), style="mso-direction-alt:auto")
-    etree.SubElement(box, "div", style="text-align:left")
-    data = etree.SubElement(shape, q(EXCEL, "ClientData"), ObjectType="Note")
-    etree.SubElement(data, q(EXCEL, "MoveWithCells"))
-    etree.SubElement(data, q(EXCEL, "SizeWithCells"))
-    etree.SubElement(data, q(EXCEL, "AutoFill")).text = "False"
-    etree.SubElement(data, q(EXCEL, "Row"))
-    etree.SubElement(data, q(EXCEL, "Column"))
-    return shape
-
-
-_NOTE_SHAPE = _note_shape_model()
+    """A hidden note's shape (``_shape_text``), to put into a drawing's tree."""
+    return _vml(_shape_text(number, ref, width, height))[0]

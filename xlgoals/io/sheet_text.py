@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from xlgoals.io import xmltext
+
 MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -72,12 +74,6 @@ class Tag(NamedTuple):
                 attrs[key.encode()] = value
         inner = b"".join(b" " + k + b'="' + v + b'"' for k, v in attrs.items())
         return b"<" + self.name + inner + (b"/>" if self.empty else b">")
-
-
-def _escape(text: str) -> bytes:
-    """``text`` as element content, escaped as lxml writes it."""
-    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return out.encode("utf-8")
 
 
 class SheetText:
@@ -136,7 +132,8 @@ class SheetText:
                 raise Unsure(f"cell {ref} without its end")
             end = close + len(b"</c>")
         opened = tag._replace(empty=False).written(t=None)
-        self._splice(tag.start, end, opened + b"<f>" + _escape(formula.removeprefix("=")) + b"</f></c>")
+        content = b"<f>" + xmltext.text(formula.removeprefix("=")).encode("utf-8") + b"</f></c>"
+        self._splice(tag.start, end, opened + content)
 
     def _element(self, name: bytes) -> Tag | None:
         """The worksheet's child <name> (one the schema allows once; found from the end, near which
@@ -155,7 +152,7 @@ class SheetText:
         tag = self._element(element.encode())
         if tag is None:
             raise Unsure(f"no <{element}> to edit in place")
-        self._splice(tag.start, tag.end, tag.written(**{name: _escape(value).replace(b'"', b"&quot;")}))
+        self._splice(tag.start, tag.end, tag.written(**{name: xmltext.attribute(value).encode("utf-8")}))
 
     def legacy_drawing(self) -> str | None:
         """The r:id of the sheet's <legacyDrawing>, None if it has none."""

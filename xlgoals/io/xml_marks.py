@@ -11,10 +11,8 @@ the parts that change, not a read of everything. For a package the editor does n
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import partial
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -42,6 +40,7 @@ from xlgoals.io.ooxml import (
     split_ref,
 )
 from xlgoals.io.ooxml import REL as REL_NS
+from xlgoals.io.xmltext import attribute, text
 from xlgoals.marks import cell_marks, fill, footer_formulas, link_target, note_text, result_rows, worst
 from xlgoals.safetext import xml_safe
 
@@ -98,24 +97,6 @@ def _meta_rows(sheet: Sheet, strings: SharedStrings) -> list[tuple[str, str]]:
     return out
 
 
-_TEXT_ESCAPED = re.compile("[&<>\r]")
-_ATTR_ESCAPED = re.compile('[&<>"\n\r\t]')
-
-
-def _text(value: str) -> str:
-    """``value`` as an element's text, escaped as lxml writes it."""
-    if _TEXT_ESCAPED.search(value) is None:  # most texts: nothing to escape, no four passes over them
-        return value
-    return escape(value, {"\r": "&#13;"})
-
-
-def _attr(value: str) -> str:
-    """``value`` as an attribute's (in double quotes), escaped as lxml writes it."""
-    if _ATTR_ESCAPED.search(value) is None:
-        return value
-    return escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
-
-
 def _row_xml(r: int, cells: Sequence[tuple[str, int]], extra: str = "") -> str:
     """Row ``r`` of text cells (value, style) from column A, as XML text ("" leaves a cell blank)."""
     out = [f'<row r="{r}"{extra}>']
@@ -124,7 +105,7 @@ def _row_xml(r: int, cells: Sequence[tuple[str, int]], extra: str = "") -> str:
         ref = f"{L.column_letter(k)}{r}"
         if value:
             out.append(
-                f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+                f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text(value)}</t></is></c>'
             )
         else:
             out.append(f'<c r="{ref}"{s}/>')
@@ -173,7 +154,9 @@ def _results_sheet(wb: Workbook, findings: Sequence[Finding], labels: dict[int, 
         if target is not None:
             ref = f"{L.column_letter(spec.link_column)}{r}"
             display = xml_safe(row[spec.link_column - 1])
-            links.append(f'<hyperlink ref="{ref}" location="{_attr(target)}" display="{_attr(display)}"/>')
+            links.append(
+                f'<hyperlink ref="{ref}" location="{attribute(target)}" display="{attribute(display)}"/>'
+            )
     if not findings:
         out.append(_row_xml(spec.freeze_rows + 1, [(spec.empty, 0)]))
     out.append("</sheetData>")
