@@ -274,3 +274,24 @@ def test_edits_are_spliced_where_the_tree_would_put_them():
 )
 def test_text_it_does_not_understand_is_left_to_the_tree(variant):
     assert SheetText.of(variant) is None
+
+
+def test_column_a_is_read_as_the_tree_reads_it():
+    rows = "".join(
+        [
+            '<row r="1"><c r="A1" s="2" t="s"><v>1</v></c></row>',  # a shared string
+            '<row r="2"><c r="A2" s="2"><v>42</v></c></row>',  # a number
+            '<row r="3" spans="1:3"><c r="A3" s="2"/><c r="B3" t="s"><v>0</v></c></row>',  # empty
+            '<row r="5"><c r="A5" t="inlineStr"><is><t>表内</t><t>校验</t></is></c></row>',  # after a gap
+            '<row r="6"><c r="A6" t="str"><f>"x"</f><v>x</v></c></row>',  # a formula's text
+            '<row r="7"><c r="B7" t="s"><v>0</v></c></row>',  # no cell in column A
+            '<row r="8"><c r="A8" s="1" t="n"><v>7</v></c></row>',
+            '<row r="9"><c r="A9" t="inlineStr"><v>9</v></c></row>',  # a value but no inline text
+        ]
+    ).encode()
+    sheet = re.sub(rb"<sheetData>.*</sheetData>", b"<sheetData>" + rows + b"</sheetData>", SHEET)
+    text = SheetText.of(sheet)
+    assert text is not None
+    strings = ["零", "一"]
+    values = text.column_a(lambda k: strings[k] if 0 <= k < len(strings) else None)
+    assert values == ["一", "42", None, None, "表内校验", "x", None, "7", ""]

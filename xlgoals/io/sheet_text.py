@@ -35,7 +35,10 @@ _TAG = re.compile(rb"<(" + _NAME + rb")((?:\s+" + _NAME + rb'(?::[\w.-]+)?\s*=\s
 _ATTR = re.compile(rb"(" + _NAME + rb'(?::[\w.-]+)?)\s*=\s*"([^"<>]*)"')
 _HEAD = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml\s([^<>?]*)\?>\s*)?(?=<worksheet[\s>])")
 _UTF8 = re.compile(rb"""encoding\s*=\s*["']utf-8["']""", re.IGNORECASE)
-_ROW_FIRST_A = re.compile(rb'<row(?:\s+[\w:.-]+\s*=\s*"[^"<>]*")*\s*>\s*(<c r="A(\d+)")')
+_ROW_FIRST_A = re.compile(
+    rb'<row(?:\s+[\w:.-]+\s*=\s*"[^"<>]*")*\s*>\s*(<c r="A(\d+)")'
+    rb'(?:((?: [\w:.-]+="[^"<>]*")*)><v>(\d+)</v></c>)?'  # the common cell: a shared string or a number
+)
 _INLINE_T = re.compile(rb"<t(?:\s[^<>]*)?>([^<]*)</t>|<t(?:\s[^<>]*)?/>")
 _VALUE = re.compile(rb"<v>([^<]*)</v>|<v/>")
 _MERGE = re.compile(rb'<mergeCell ref="([^"<>]*)"\s*/>')
@@ -216,7 +219,13 @@ class SheetText:
             if r <= len(out):
                 raise Unsure("rows out of order")
             out.extend([None] * (r - 1 - len(out)))
-            out.append(self._value(_tag(self.text, found.start(1)), string))
+            attrs, digits = found.group(3, 4)
+            if digits is not None and b" t=" not in attrs:
+                out.append(digits.decode("ascii"))
+            elif digits is not None and b' t="s"' in attrs and attrs.count(b" t=") == 1:
+                out.append(string(int(digits)))
+            else:
+                out.append(self._value(_tag(self.text, found.start(1)), string))
         return out
 
     def _value(self, tag: Tag | None, string: Callable[[int], str | None]) -> object:
