@@ -11,7 +11,8 @@ of every cell of every sheet, then the same reader and rules, one file after the
 python-calamine reading every sheet of every file and nothing else — no check can be faster; it is
 measured again right after every run of every configuration, and each run is reported as its ratio to
 that floor (the machine's speed drifts over minutes; a run and the floor beside it drift together).
-The configurations the targets are about run three times, and the run with the lowest ratio is kept.
+The configurations the targets are about run three times, taking turns, and each is given by its
+median run; ``--annotate`` against ``check`` by the median quotient of the two in the same round.
 The same run measures the other targets of the benchmark: how long ``xlgoals --version`` takes
 (against a bare ``python -c pass``), how soon ``xlgoals serve`` answers its page and a first check,
 and how many MB of published text ``xlgoals check`` reads per second.
@@ -321,44 +322,56 @@ def main() -> None:
 
 # The configurations the targets are about, run this many times each (the best kept): one run of
 # 15–40 s can fall into one of the stretches in which this machine runs at half its speed.
-REPEATED = {"fast-j1": 3, "fast-j2": 3, "annotate-j1": 3}
+# Run in this order in each round: check -j 1 and --annotate beside each other, their quotient a target.
+REPEATED = {"fast-j2": 3, "fast-j1": 3, "annotate-j1": 3}
 
 
 def run(sizes: list[int], work: Path, repeat: bool = True) -> dict[str, dict[str, dict[str, float]]]:
     """Every configuration at every size. Each run is paired with a run of the floor right after it
     and measured as the ratio of the two: the machine's speed drifts over minutes, and a run and the
     floor beside it drift together (a floor measured once, or minutes away, would set every ratio).
-    Of a repeated configuration the run with the lowest ratio is kept: the least disturbed."""
+    The repeated configurations (those the targets are about) take turns, round after round, and each
+    is given by its median run. ``--annotate`` against ``check`` is the median of each round's
+    quotient of the two, measured a minute apart at most — no floor between them."""
     t0 = time.perf_counter()
     files = generate(max(sizes), work)
     print(f"workbooks ready ({len(files)}) in {time.perf_counter() - t0:.1f} s", flush=True)
     results: dict[str, dict[str, dict[str, float]]] = {}
+    rounds = max(REPEATED.values()) if repeat else 1
     for n in sizes:
-        results[str(n)] = {}
         floors: list[float] = []
-        for config in CONFIGS:
-            runs = []
-            for _ in range(REPEATED.get(config, 1) if repeat else 1):
-                r = measure(config, files[:n], work)
-                floor = r["seconds"] if config == "floor" else measure("floor", files[:n], work)["seconds"]
-                floors.append(floor)
-                r["times_floor"] = r["seconds"] / floor
-                runs.append(r)
-            r = min(runs, key=lambda x: x["times_floor"])
-            r["runs"] = len(runs)
-            results[str(n)][config] = r
+        runs: dict[str, list[dict[str, float]]] = {config: [] for config in CONFIGS}
+        order = [c for c in CONFIGS if c not in REPEATED] + [c for _ in range(rounds) for c in REPEATED]
+        for config in order:
+            r = measure(config, files[:n], work)
+            floor = r["seconds"] if config == "floor" else measure("floor", files[:n], work)["seconds"]
+            floors.append(floor)
+            r["times_floor"] = r["seconds"] / floor
+            runs[config].append(r)
             print(f"{n:>5} {config:<12} {r['files_per_second']:8.1f} files/s  {r['seconds']:7.2f} s  "
-                  f"main {r['rss_main_mb']:6.1f} MB  worker {r['rss_worker_mb']:6.1f} MB  findings {r['findings']:.0f}", flush=True)  # fmt: skip
+                  f"{r['times_floor']:6.2f}× the floor  main {r['rss_main_mb']:6.1f} MB  "
+                  f"worker {r['rss_worker_mb']:6.1f} MB  findings {r['findings']:.0f}", flush=True)  # fmt: skip
+        results[str(n)] = {}
+        for config in CONFIGS:
+            ranked = sorted(runs[config], key=lambda x: x["times_floor"])
+            r = ranked[(len(ranked) - 1) // 2]  # the median run (of an even number, the lower)
+            r["runs"] = len(ranked)
+            results[str(n)][config] = r
         fastest = min(floors)
         results[str(n)]["floor"].update(
             seconds=fastest, files_per_second=n / fastest, times_floor=1.0, runs=len(floors),
             spread=max(floors) / fastest,
         )  # fmt: skip
         base = results[str(n)]["baseline"]["times_floor"]
-        check = results[str(n)]["fast-j1"]["times_floor"]
         for r in results[str(n)].values():
             r["speedup_vs_baseline"] = base / r["times_floor"]
-        results[str(n)]["annotate-j1"]["times_check"] = results[str(n)]["annotate-j1"]["times_floor"] / check
+        quotients = sorted(
+            a["seconds"] / c["seconds"] for a, c in zip(runs["annotate-j1"], runs["fast-j1"], strict=True)
+        )
+        results[str(n)]["annotate-j1"].update(
+            times_check=quotients[(len(quotients) - 1) // 2], times_check_min=quotients[0],
+            times_check_max=quotients[-1],
+        )  # fmt: skip
     print(
         json.dumps({n: {c: round(r["times_floor"], 2) for c, r in rs.items()} for n, rs in results.items()})
     )
@@ -408,8 +421,9 @@ def with_table(readme: str, results: dict[str, dict[str, dict[str, float]]], met
                 f"| {n} | {config} | {r['files_per_second']:.1f} | {r['seconds']:.2f} | {r['times_floor']:.2f}× "
                 f"| {r['speedup_vs_baseline']:.1f}× | {r['rss_main_mb']:.1f} | {r['rss_worker_mb']:.1f} | {found} |"
             )
-    lines += ["", "`--annotate` against `check` alone (-j 1): " + ", ".join(
-        f"{n} files {rs['annotate-j1']['times_check']:.2f}×" for n, rs in results.items())]  # fmt: skip
+    lines += ["", "`--annotate` against `check` alone (-j 1; the median of three rounds, their range in brackets): " + ", ".join(
+        f"{n} files {rs['annotate-j1']['times_check']:.2f}× ({rs['annotate-j1']['times_check_min']:.2f}–"
+        f"{rs['annotate-j1']['times_check_max']:.2f})" for n, rs in results.items())]  # fmt: skip
     lines.append(END)
     if START in readme and END in readme:
         head, rest = readme.split(START, 1)
