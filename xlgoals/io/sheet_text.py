@@ -85,7 +85,13 @@ class SheetText:
     def __init__(self, text: bytes, lo: int, hi: int, root: Tag) -> None:
         self.text = text
         self.lo, self.hi = lo, hi  # <sheetData>'s content: text[lo:hi]
-        self.r_prefix = root.attrs.get(b"xmlns:r") == REL
+        bound = [
+            key[len(b"xmlns:") :]
+            for key, value in root.attrs.items()
+            if key.startswith(b"xmlns:") and value == REL
+        ]
+        # the prefix <worksheet> binds to relationships (b"" for none, None for more than one)
+        self.rel_prefix = bound[0] if len(bound) == 1 else (b"" if not bound else None)
 
     @classmethod
     def of(cls, text: bytes) -> SheetText | None:
@@ -162,10 +168,18 @@ class SheetText:
         tag = self._element(b"legacyDrawing")
         if tag is None:
             return None
-        rid = tag.attrs.get(b"r:id")
-        if rid is None or not self.r_prefix:
-            raise Unsure("a legacy drawing's reference under another prefix")
+        prefix = self._rel_prefix(tag)
+        rid = tag.attrs.get(prefix + b":id") if prefix else None
+        if rid is None:
+            raise Unsure("a legacy drawing's reference not understood")
         return rid.decode("utf-8")
+
+    def _rel_prefix(self, tag: Tag) -> bytes | None:
+        """The prefix bound to relationships where ``tag`` stands (declared on it, or on the root)."""
+        local = [key[len(b"xmlns:") :] for key, value in tag.attrs.items() if key.startswith(b"xmlns:")]
+        if local:
+            return local[0] if len(local) == 1 and tag.attrs[b"xmlns:" + local[0]] == REL else None
+        return self.rel_prefix or None
 
     def add_legacy_drawing(self, rid: str) -> None:
         """A <legacyDrawing r:id="rid"/> where lxml's ``insert_ordered`` puts it: before the first
@@ -174,7 +188,7 @@ class SheetText:
         text = self.text
         end = text.rfind(b"</worksheet>")
         if (
-            not self.r_prefix
+            self.rel_prefix is None
             or end < self.hi
             or text[end + len(b"</worksheet>") :].strip()
             or text.find(b"AlternateContent", self.hi) >= 0
@@ -199,7 +213,9 @@ class SheetText:
             if rank is None or rank == mine:
                 raise Unsure("a legacy drawing to place among children not understood")
             if rank < mine:
-                self._splice(at, at, b'<legacyDrawing r:id="' + rid.encode("utf-8") + b'"/>')
+                # under the root's prefix for relationships, else r: declared on it (as lxml does)
+                prefix = self.rel_prefix or b'xmlns:r="' + REL + b'" r'
+                self._splice(at, at, b"<legacyDrawing " + prefix + b':id="' + rid.encode("utf-8") + b'"/>')
                 return
             at = start
 
@@ -234,18 +250,37 @@ class SheetText:
         if tag.empty:
             return None if tag.attrs.get(b"t") != b"inlineStr" else ""
         close = self.text.find(b"</c>", tag.end, self.hi)
-        content = self.text[tag.end : close] if close >= 0 else b"&"
-        if b"&" in content or b"<![" in content:
-            raise Unsure("a cell of column A with entities")
+        if close < 0:
+            raise Unsure("a cell of column A without its end")
+        content = self.text[tag.end : close]
         if tag.attrs.get(b"t") == b"inlineStr":
-            return "".join(t.decode("utf-8") for t in _INLINE_T.findall(content))
+            return "".join(_unescape(t) for t in _INLINE_T.findall(content))
         v = _VALUE.search(content)
         if v is None or not v.group(1):
             return None
-        raw = v.group(1).decode("utf-8")
+        raw = _unescape(v.group(1))
         if tag.attrs.get(b"t") == b"s":
             return string(int(raw) if raw.strip().isdigit() else -1)
         return raw
+
+
+_REFERENCE = re.compile(r"&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _unescape(raw: bytes) -> str:
+    """An element's text as XML reads it: UTF-8, with its character and entity references."""
+    text = raw.decode("utf-8")
+    if "&" not in text:
+        return text
+    if "&" in _REFERENCE.sub("", text):
+        raise Unsure("a reference XML does not define")
+    try:
+        return _REFERENCE.sub(
+            lambda m: _NAMED[m[3]] if m[3] else chr(int(m[1], 16) if m[1] else int(m[2])), text
+        )
+    except (ValueError, OverflowError) as exc:  # past the last character
+        raise Unsure("a character reference out of range") from exc
 
 
 def _opens(text: bytes, mark: bytes, start: int) -> bool:
