@@ -71,10 +71,10 @@ def _marked(
         return xml_marks.annotate(data, result.findings, labels, {ANNOTATED_MARK: "x"}), parsed
 
 
-def _same_copy(data: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> set[str]:
+def _same_copy(data: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     """Mark ``data`` and its marked copy again, with and without splicing; the copies must be the
-    same part for part. The sheets the spliced runs parsed."""
-    parsed_any: set[str] = set()
+    same part for part. The sheets each spliced run parsed."""
+    each: list[set[str]] = []
     for _ in range(2):  # the second time: earlier marks cleared, notes in an existing drawing
         spliced, parsed = _marked(data, tmp_path, True, monkeypatch)
         tree, _ = _marked(data, tmp_path, False, monkeypatch)
@@ -85,9 +85,9 @@ def _same_copy(data: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
                 assert _canonical(name, a[name]) == _canonical(name, b[name]), name
             else:  # every other part (a sheet's first notes and their drawing, written as text too)
                 assert a[name] == b[name], name
-        parsed_any |= parsed
+        each.append(parsed)
         data = spliced
-    return parsed_any
+    return each
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +96,9 @@ def book() -> bytes:
 
 
 def test_the_templates_project_sheets_are_marked_as_text(book, tmp_path, monkeypatch):
-    parsed = _same_copy(book, tmp_path, monkeypatch)
-    # only the hidden _xlgoals sheet (whose rows are renumbered) is parsed: no project sheet
-    assert parsed <= {"_xlgoals"}, parsed
+    first, again = _same_copy(book, tmp_path, monkeypatch)
+    assert first == set()  # no sheet parsed: the marks and their records spliced
+    assert again == {"_xlgoals"}  # the records of the first marks dropped (their rows renumbered)
 
 
 def _cells_swap_attributes(part: bytes) -> bytes:
@@ -218,7 +218,7 @@ MUTATIONS: dict[str, tuple[Mutation, bool]] = {  # (change, whether the sheets s
 @pytest.mark.parametrize("name", list(MUTATIONS))
 def test_a_sheet_written_otherwise_is_marked_as_the_tree_marks_it(book, tmp_path, monkeypatch, name):
     change, splices = MUTATIONS[name]
-    parsed = _same_copy(_with_sheets(book, change), tmp_path, monkeypatch)
+    parsed = set().union(*_same_copy(_with_sheets(book, change), tmp_path, monkeypatch))
     projects = parsed - {"_xlgoals", "校验结果"}
     if splices:
         assert not projects, projects
@@ -232,7 +232,7 @@ def test_a_sheet_libreoffice_saved_is_marked_as_the_tree_marks_it(book, tmp_path
     src.parent.mkdir()
     src.write_bytes(book)
     (saved,) = soffice.convert([src], "xlsx", tmp_path / "lo")
-    parsed = _same_copy(saved.read_bytes(), tmp_path, monkeypatch)
+    parsed = set().union(*_same_copy(saved.read_bytes(), tmp_path, monkeypatch))
     assert not parsed - {"_xlgoals", "校验结果"}, parsed  # LibreOffice's sheets splice too
 
 
@@ -310,3 +310,22 @@ def test_column_a_is_read_as_the_tree_reads_it():
         assert odd is not None
         with pytest.raises(Unsure):
             odd.column_a(lambda k: None)
+
+
+def test_rows_and_columns_are_read_and_added_as_the_tree_would():
+    cols = b'<cols><col min="1" max="2" width="9" style="4"/><col style="5" max="6" min="3"/><col min="7" max="7"/></cols>'
+    text = SheetText.of(SHEET.replace(b"<sheetData>", cols + b"<sheetData>"))
+    assert text is not None
+    assert text.columns() == [(1, 2, 4), (3, 6, 5)]
+    assert text.last_row() == 1
+    text.append_rows(b'<row r="2"><c r="A2" t="inlineStr"><is><t>mark</t></is></c></row>')
+    assert text.last_row() == 2
+    assert text.column_a(lambda k: "s") == ["s", "mark"]
+    etree.fromstring(text.text)
+    empty = SheetText.of(re.sub(rb"<row [^>]*>.*</row>", b"", SHEET).replace(b"<sheetData>", b"<sheetData> "))
+    assert empty is not None and empty.last_row() == 0
+    for odd in (b'<row r="1">', b"<row r=\"1\" spans='1:3'>"):  # without its number; single quotes
+        unsure = SheetText.of(SHEET.replace(b'<row r="1">', odd.replace(b'r="1"', b"")))
+        assert unsure is not None
+        with pytest.raises(Unsure):
+            unsure.last_row()

@@ -498,12 +498,26 @@ class Sheet:
             self._rows = rows
         return self._rows
 
+    def last_row(self) -> int:
+        """The number of the sheet's last row (0 if it has none)."""
+        if self._text is not None:
+            try:
+                return self._text.last_row()
+            except Unsure:
+                self._parse()
+        return max(self.rows(), default=0)
+
     def append_rows(self, rows: str) -> None:
         """Rows given as XML text (``<row>`` elements of the main namespace, unprefixed) put after
         the sheet's last row; their numbers must follow it."""
+        if self._text is not None:
+            self._text.append_rows(rows.encode("utf-8"))
+            self._spliced()
+            return
         fragment = etree.fromstring(f'<sheetData xmlns="{MAIN}">{rows}</sheetData>', _parser())
         self.data.extend(list(fragment))
         self.forget_rows()
+        self.changed()
 
     def forget_rows(self) -> None:
         """Rows were added or renumbered behind ``cell``'s back: index them again when next needed."""
@@ -596,6 +610,11 @@ class Sheet:
 
     def column_style(self, col: int) -> int:
         """The style a new cell of column ``col`` takes in a row without a style of its own."""
+        if self._cols is None and self._text is not None:
+            try:
+                self._cols = self._text.columns()
+            except Unsure:
+                self._parse()
         if self._cols is None:
             self._cols = [
                 (int(c.get("min")), int(c.get("max")), int(c.get("style")))

@@ -219,6 +219,48 @@ class SheetText:
                 return
             at = start
 
+    def last_row(self) -> int:
+        """The number of the sheet's last row (0 if it has none)."""
+        at = self.text.rfind(b"<row", self.lo, self.hi)
+        while at >= 0 and self.text[at + 4 : at + 5] not in (b" ", b">", b"/", b"\t", b"\n", b"\r"):
+            at = self.text.rfind(b"<row", self.lo, at)
+        if at < 0:
+            if self.text.find(b"<row", self.lo, self.hi) >= 0:
+                raise Unsure("rows not understood")
+            return 0
+        tag = _tag(self.text, at)
+        number = tag.attrs.get(b"r", b"") if tag is not None else b""
+        if not number.isdigit():
+            raise Unsure("a row without its number")
+        return int(number)
+
+    def append_rows(self, rows: bytes) -> None:
+        """``rows`` (<row> elements, numbered after ``last_row``) put after the last row."""
+        self._splice(self.hi, self.hi, rows)
+        self.hi += len(rows)  # inside <sheetData> (a splice at its end is taken to be after it)
+
+    def columns(self) -> list[tuple[int, int, int]]:
+        """(min, max, style) of each <col> of the sheet's <cols> that has all three."""
+        start = self.text.rfind(b"<cols>", 0, self.lo)
+        if start < 0:
+            return []
+        end = self.text.find(b"</cols>", start, self.lo)
+        if end < 0:
+            raise Unsure("columns not understood")
+        out = []
+        at = start + len(b"<cols>")
+        while (at := self.text.find(b"<col ", at, end)) >= 0:
+            tag = _tag(self.text, at)
+            if tag is None:
+                raise Unsure("a column not understood")
+            lo, hi, style = (tag.attrs.get(k, b"") for k in (b"min", b"max", b"style"))
+            if lo.isdigit() and hi.isdigit() and style.isdigit():
+                out.append((int(lo), int(hi), int(style)))
+            at = tag.end
+        if self.text.count(b"<col", start + len(b"<cols>"), end) != self.text.count(b"<col ", start, end):
+            raise Unsure("columns not understood")
+        return out
+
     def merged(self) -> list[str]:
         """The ref of each merged range."""
         found = _MERGE.findall(self.text, self.hi)

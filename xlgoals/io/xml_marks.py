@@ -73,6 +73,8 @@ def _custom_properties(pkg: Package, properties: dict[str, str]) -> None:
 
 def _meta_rows(sheet: Sheet, strings: SharedStrings) -> list[tuple[str, str]]:
     """The (sheet, cell) of every mark the last 校验 recorded, and drop those rows."""
+    if L.MARK_KEY not in sheet.column_a(strings):
+        return []  # none (a workbook's first 校验): the sheet need not be parsed
     out = []
     shift = 0
     for r, row in list(sheet.rows().items()):
@@ -232,13 +234,12 @@ def annotate(
         wb.recalculate_on_open()
 
     if meta is not None and recorded:
-        start = max(meta.rows(), default=0) + 1
+        start = meta.last_row() + 1
         styles = [meta.column_style(col) for col in (1, 2, 3)]
         rows = [
             _row_xml(r, [(xml_safe(v), style) for v, style in zip(values, styles, strict=True)])
             for r, values in enumerate(((L.MARK_KEY, *key) for key in recorded), start=start)
         ]
         meta.append_rows("".join(rows))  # below every row
-        meta.changed()
     _custom_properties(pkg, properties)
     return pkg.save()
