@@ -270,6 +270,23 @@ def test_edits_are_spliced_where_the_tree_would_put_them():
         text.restyle("E5", lambda s: s)  # a cell to create: the tree's work
 
 
+def test_restyles_wait_and_go_in_together_in_order():
+    text = SheetText.of(SHEET)
+    assert text is not None
+    text.restyle("C1", lambda s: s + 1)  # 0 → 1
+    text.restyle("A1", lambda s: s + 10)  # 2 → 12
+    text.restyle("A1", lambda s: s + 10)  # restyled again: from 12
+    text.set_formula("C1", "1")  # edits the cell as restyled
+    assert text.merged() == ["C1:D2"]  # a read after them sees the sheet unchanged in shape
+    assert b'<c r="A1" s="22" t="s"><v>0</v></c>' in text.text
+    assert b'<c r="C1" s="1"><f>1</f></c>' in text.text
+    assert text.column_a(lambda k: "a") == ["a"]
+    text.restyle("A1", lambda s: 1000)  # a longer tag again: <sheetData>'s end moves with it
+    text.append_rows(b'<row r="5"/>')
+    assert text.last_row() == 5
+    etree.fromstring(text.text)
+
+
 @pytest.mark.parametrize(
     "variant",
     [

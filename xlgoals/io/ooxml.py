@@ -444,6 +444,7 @@ class Sheet:
         self._text = SheetText.of(raw) if raw is not None else None
         self._root: Any = None
         self._data: Any = None
+        self._edited = False
         if self._text is None:
             self._parse()
         self._rows: dict[int, Any] | None = None
@@ -451,6 +452,7 @@ class Sheet:
         self._cols: list[tuple[int, int, int]] | None = None
 
     def _parse(self) -> None:
+        self.flush()
         self._text = None  # its edits are in the package's copy of the part, parsed here
         root = self.pkg.xml(self.part)
         if root.tag != m("worksheet"):
@@ -476,8 +478,13 @@ class Sheet:
         return self._data
 
     def _spliced(self) -> None:
-        assert self._text is not None
-        self.pkg.put(self.part, self._text.text)
+        self._edited = True  # the text goes to the package when it is saved (``flush``)
+
+    def flush(self) -> None:
+        """Give the package the text with its edits (a sheet held as text that was edited)."""
+        if self._text is not None and self._edited:
+            self.pkg.put(self.part, self._text.text)
+            self._edited = False
 
     def changed(self) -> None:
         if self._text is not None:
@@ -839,6 +846,12 @@ class Workbook:
         self.parts[name] = part
         self.changed()
         return part
+
+    def save(self) -> bytes:
+        """The package with every edit, those of the sheets held as text included."""
+        for sheet in self._sheets.values():
+            sheet.flush()
+        return self.pkg.save()
 
     def recalculate_on_open(self) -> None:
         calc = self.root.find(m("calcPr"))

@@ -83,8 +83,11 @@ class SheetText:
     """A worksheet part's bytes, with edits spliced in. ``of`` gives one only for text it understands."""
 
     def __init__(self, text: bytes, lo: int, hi: int, root: Tag) -> None:
-        self.text = text
+        self._raw = text
         self.lo, self.hi = lo, hi  # <sheetData>'s content: text[lo:hi]
+        # restyled cells' tags, waiting to be put in together (start → end, new tag), in _raw's
+        # positions: a sheet takes dozens and each splice copied the whole text
+        self._restyled: dict[int, tuple[int, bytes]] = {}
         bound = [
             key[len(b"xmlns:") :]
             for key, value in root.attrs.items()
@@ -111,29 +114,51 @@ class SheetText:
             return None
         return cls(text, lo + len(b"<sheetData>"), hi, root)
 
+    @property
+    def text(self) -> bytes:
+        """The part with every edit so far."""
+        self._settle()
+        return self._raw
+
+    def _settle(self) -> None:
+        """Put the waiting restyles in."""
+        if self._restyled:
+            pieces, at, grown = [], 0, 0
+            for start in sorted(self._restyled):
+                end, tag = self._restyled[start]
+                pieces += [self._raw[at:start], tag]
+                at, grown = end, grown + len(tag) - (end - start)
+            pieces.append(self._raw[at:])
+            self._raw, self.hi = b"".join(pieces), self.hi + grown  # restyled cells are in <sheetData>
+            self._restyled.clear()
+
     def _splice(self, a: int, b: int, new: bytes) -> None:
-        self.text = self.text[:a] + new + self.text[b:]
+        """``new`` in place of text[a:b] (positions in ``text``, restyles in)."""
+        assert not self._restyled, "positions taken before the restyles went in"
+        self._raw = self._raw[:a] + new + self._raw[b:]
         if a < self.hi:
             self.hi += len(new) - (b - a)
 
-    def _cell(self, ref: str) -> Tag:
-        at = self.text.find(b'<c r="' + ref.encode("ascii") + b'"', self.lo, self.hi)
-        tag = _tag(self.text, at) if at >= 0 else None
+    def _cell(self, ref: str, text: bytes) -> Tag:
+        at = text.find(b'<c r="' + ref.encode("ascii") + b'"', self.lo, self.hi)
+        tag = _tag(text, at) if at >= 0 else None
         if tag is None:
             raise Unsure(f"no cell {ref} to edit in place")
         return tag
 
     def restyle(self, ref: str, style: Callable[[int], int]) -> None:
-        """Cell ``ref``'s style ``s`` becomes ``style(s)``."""
-        tag = self._cell(ref)
+        """Cell ``ref``'s style ``s`` becomes ``style(s)`` (put in with the next edit or read)."""
+        tag = self._cell(ref, self._raw)  # a restyle changes a tag's attributes, not where tags are
+        if tag.start in self._restyled:  # restyled before: from the tag as it now is
+            tag = self._cell(ref, self.text)
         now = tag.attrs.get(b"s", b"0")
         if not now.isdigit():
             raise Unsure(f"cell {ref}: style {now!r}")
-        self._splice(tag.start, tag.end, tag.written(s=str(style(int(now))).encode()))
+        self._restyled[tag.start] = (tag.end, tag.written(s=str(style(int(now))).encode()))
 
     def set_formula(self, ref: str, formula: str) -> None:
         """Cell ``ref`` holds ``formula`` (without its "=") and nothing else; its type goes."""
-        tag = self._cell(ref)
+        tag = self._cell(ref, self.text)
         end = tag.end
         if not tag.empty:
             close = self.text.find(b"</c>", tag.end, self.hi)
@@ -236,6 +261,7 @@ class SheetText:
 
     def append_rows(self, rows: bytes) -> None:
         """``rows`` (<row> elements, numbered after ``last_row``) put after the last row."""
+        self._settle()  # first: <sheetData>'s end moves with the restyles
         self._splice(self.hi, self.hi, rows)
         self.hi += len(rows)  # inside <sheetData> (a splice at its end is taken to be after it)
 

@@ -242,4 +242,4 @@ def annotate(
         ]
         meta.append_rows("".join(rows))  # below every row
     _custom_properties(pkg, properties)
-    return pkg.save()
+    return wb.save()
