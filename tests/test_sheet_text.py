@@ -346,3 +346,38 @@ def test_rows_and_columns_are_read_and_added_as_the_tree_would():
         assert unsure is not None
         with pytest.raises(Unsure):
             unsure.last_row()
+
+
+def test_shared_strings_cut_as_text_read_as_parsed(book):
+    """Each item's text as lxml gives it from the whole part: plain, kept spaces, rich runs, phonetic
+    runs left out, references; and a part that is not cut so safely is parsed whole."""
+    items = [
+        "<t>甲</t>",
+        '<t xml:space="preserve"> 乙 </t>',
+        "<r><rPr><b/></rPr><t>丙</t></r><r><t>丁</t></r>",
+        '<t>戊</t><rPh sb="0" eb="1"><t>wu</t></rPh><phoneticPr fontId="1"/>',
+        "<t>&lt;a &amp; b&gt; &#34920;&#x5185;</t>",
+        "<t/>",
+    ]
+    sst = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<sst xmlns="{ooxml.MAIN}" count="6" uniqueCount="6">'
+        + "".join(f"<si>{i}</si>" for i in items)
+        + "</sst>"
+    ).encode()
+    expected = ["甲", " 乙 ", "丙丁", "戊", "<a & b> 表内", ""]
+    for variant, whole in (
+        (sst, False),
+        (sst.replace(b"<si>", b"<si >"), True),
+        (sst.replace(b"</sst>", b"<!-- x --></sst>"), True),
+    ):
+        parts = _parts(book)
+        parts["xl/sharedStrings.xml"] = variant
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+        strings = ooxml.Workbook(ooxml.Package(out.getvalue())).strings
+        assert [strings.get(k) for k in range(len(items))] == expected
+        assert strings.get(len(items)) is None and strings.get(-1) is None
+        assert (strings._items is not None) == whole

@@ -25,7 +25,7 @@ from typing import Any
 from lxml import etree
 
 from xlgoals.io import xmltext
-from xlgoals.io.sheet_text import WORKSHEET_ORDER, SheetText, Unsure
+from xlgoals.io.sheet_text import WORKSHEET_ORDER, SheetText, Unsure, unescape
 from xlgoals.io.zipout import Copied, TooLarge, ZipOut, copied
 from xlgoals.layout import column_index
 
@@ -734,20 +734,67 @@ def cell_value(c: Any, strings: SharedStrings) -> object:
 
 class SharedStrings:
     """A workbook's shared strings, each one's text put together when first asked for: marking reads
-    a few dozen of them (labels in column A, the records of earlier marks) out of hundreds."""
+    a few dozen of them (labels in column A, the records of earlier marks) out of hundreds. The part
+    is cut into its <si> items as text, and an item that is more than one plain <t> is parsed on its
+    own; a part written otherwise is parsed whole."""
 
     def __init__(self, pkg: Package, part: str | None) -> None:
-        self._items: list[Any] = [] if part is None or not pkg.has(part) else pkg.xml(part).findall(m("si"))
         self._texts: dict[int, str] = {}
+        self._items: list[Any] | None = None  # the <si> elements, when the part is parsed whole
+        self._pieces: list[bytes] = []  # else each item's text from its <si>
+        if part is None or not pkg.has(part):
+            return
+        raw = pkg.raw(part)
+        pieces = _string_items(raw) if raw is not None else None
+        if pieces is None:
+            self._items = pkg.xml(part).findall(m("si"))
+        else:
+            self._pieces = pieces
 
     def get(self, k: int) -> str | None:
         """The text of string ``k`` (its phonetic runs left out), or None if there is no such string."""
-        if not 0 <= k < len(self._items):
+        if not 0 <= k < (len(self._items) if self._items is not None else len(self._pieces)):
             return None
         if k not in self._texts:
-            si = self._items[k]
-            self._texts[k] = "".join(t.text or "" for t in si.iter(m("t")) if t.getparent().tag != m("rPh"))
+            if self._items is not None:
+                self._texts[k] = _item_text(self._items[k])
+            else:
+                self._texts[k] = self._piece_text(self._pieces[k])
         return self._texts[k]
+
+    @staticmethod
+    def _piece_text(piece: bytes) -> str:
+        plain = _PLAIN_ITEM.match(piece)
+        if plain is not None:
+            try:
+                return unescape(plain.group(1))
+            except Unsure:
+                pass  # a reference XML does not define: lxml says what it is
+        end = piece.find(b"</si>")
+        try:
+            return _item_text(
+                etree.fromstring(b'<si xmlns="' + MAIN.encode() + b'">' + piece[:end] + b"</si>", _parser())
+            )
+        except etree.XMLSyntaxError as exc:
+            raise Unpatchable(f"a shared string: {exc}") from exc
+
+
+_PLAIN_ITEM = re.compile(rb'<t(?: xml:space="preserve")?>([^<]*)</t></si>')
+_SST_HEAD = re.compile(
+    rb'(?:\xef\xbb\xbf)?\s*(?:<\?xml\s[^<>?]*\?>\s*)?<sst\s+xmlns="' + MAIN.encode() + rb'"[\s/>]'
+)
+
+
+def _string_items(raw: bytes) -> list[bytes] | None:
+    """The text after each <si> of a shared-strings part, or None if the part is not one cut so safely
+    (no comment, CDATA or DTD; unprefixed, with every item an unadorned <si>)."""
+    if _SST_HEAD.match(raw) is None or b"<!" in raw or raw.count(b"<si") != raw.count(b"<si>"):
+        return None
+    return raw.split(b"<si>")[1:]
+
+
+def _item_text(si: Any) -> str:
+    return "".join(t.text or "" for t in si.iter(m("t")) if t.getparent().tag != m("rPh"))
 
 
 class Workbook:

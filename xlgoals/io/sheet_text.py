@@ -322,11 +322,11 @@ class SheetText:
             raise Unsure("a cell of column A without its end")
         content = self.text[tag.end : close]
         if tag.attrs.get(b"t") == b"inlineStr":
-            return "".join(_unescape(t) for t in _INLINE_T.findall(content))
+            return "".join(unescape(t) for t in _INLINE_T.findall(content))
         v = _VALUE.search(content)
         if v is None or not v.group(1):
             return None
-        raw = _unescape(v.group(1))
+        raw = unescape(v.group(1))
         if tag.attrs.get(b"t") == b"s":
             return string(int(raw) if raw.strip().isdigit() else -1)
         return raw
@@ -336,7 +336,7 @@ _REFERENCE = re.compile(r"&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 
-def _unescape(raw: bytes) -> str:
+def unescape(raw: bytes) -> str:
     """An element's text as XML reads it: UTF-8, with its character and entity references."""
     text = raw.decode("utf-8")
     if "&" not in text:
