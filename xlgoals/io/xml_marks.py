@@ -12,7 +12,7 @@ the parts that change, not a read of everything. For a package the editor does n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
+from functools import lru_cache, partial
 
 from lxml import etree
 
@@ -99,6 +99,12 @@ def _meta_rows(sheet: Sheet, strings: SharedStrings) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=4096)  # a report repeats its rules' messages and fixes on row after row
+def _cell_text(value: str) -> str:
+    """``value`` as an inline string's content: what XML cannot hold replaced, the rest escaped."""
+    return text(xml_safe(value))
+
+
 def _row_xml(r: int, cells: Sequence[tuple[str, int]], extra: str = "") -> str:
     """Row ``r`` of text cells (value, style) from column A, as XML text ("" leaves a cell blank)."""
     out = [f'<row r="{r}"{extra}>']
@@ -107,7 +113,7 @@ def _row_xml(r: int, cells: Sequence[tuple[str, int]], extra: str = "") -> str:
         ref = f"{L.column_letter(k)}{r}"
         if value:
             out.append(
-                f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text(value)}</t></is></c>'
+                f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_cell_text(value)}</t></is></c>'
             )
         else:
             out.append(f'<c r="{ref}"{s}/>')
@@ -145,9 +151,7 @@ def _results_sheet(wb: Workbook, findings: Sequence[Finding], labels: dict[int, 
     }
     links = []
     for r, (f, row) in enumerate(zip(findings, result_rows(findings, labels), strict=True), start=2):
-        cells = [
-            (xml_safe(v), severity[f.severity] if k == 1 else body[k]) for k, v in enumerate(row, start=1)
-        ]
+        cells = [(v, severity[f.severity] if k == 1 else body[k]) for k, v in enumerate(row, start=1)]
         height = printing.row_height(
             [v if k >= spec.wrap_from else "" for k, v in enumerate(row, start=1)], spec.widths
         )
@@ -237,7 +241,7 @@ def annotate(
         start = meta.last_row() + 1
         styles = [meta.column_style(col) for col in (1, 2, 3)]
         rows = [
-            _row_xml(r, [(xml_safe(v), style) for v, style in zip(values, styles, strict=True)])
+            _row_xml(r, list(zip(values, styles, strict=True)))
             for r, values in enumerate(((L.MARK_KEY, *key) for key in recorded), start=start)
         ]
         meta.append_rows("".join(rows))  # below every row
