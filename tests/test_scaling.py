@@ -1,6 +1,6 @@
 """The work grows linearly with the size of a workbook: writing one (``convert``, the template
-builder) and reading and checking it, for a project of n and 8n indicator rows and a workbook of n and
-8n project sheets.
+builder), reading and checking it, for a project of n and 8n indicator rows and a workbook of n and
+8n project sheets, and marking its annotated copy.
 
 The work is counted, not timed: every Python call and every call into C (``sys.setprofile`` sees each
 one, and each step of a generator), so the count is the same on a quiet and on a busy machine and the
@@ -20,6 +20,8 @@ import pytest
 
 from tests.helpers import many_rows, many_sheets
 from xlgoals.check import check_file
+from xlgoals.io.sheet_text import SheetText
+from xlgoals.io.xml_marks import annotate
 from xlgoals.model import Document
 from xlgoals.template.builder import build_bytes
 
@@ -58,3 +60,38 @@ def test_writing_and_checking_grow_linearly(make: Callable[[int], Document], n: 
         work["check"].append(_calls(lambda path=path: check_file(path)))
     ratios = {what: large_ / small_ for what, (small_, large_) in work.items()}
     assert all(r <= LINEAR for r in ratios.values()), ratios
+
+
+def test_annotating_grows_linearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Marks spliced into a sheet's text (xlgoals/io/sheet_text.py): past a few cells, every cell to
+    restyle is found in one pass over the text, not by a search each — a search each cost 26.7 s for
+    10 000 indicator rows (1.4 s with the pass) and was seen by no test, since a search is one call.
+    So the bytes searched are counted besides the calls."""
+    texts: list[SheetText] = []
+    of = SheetText.of
+
+    def kept(text: bytes) -> SheetText | None:
+        found = of(text)
+        if found is not None:
+            texts.append(found)
+        return found
+
+    monkeypatch.setattr(SheetText, "of", staticmethod(kept))
+    calls, scanned = [], []
+    for n in (250, STEP * 250):
+        path = tmp_path / f"{n}.xlsx"
+        path.write_bytes(build_bytes(many_rows(n)))
+        result, doc = check_file(path)
+        assert doc is not None and len(result.findings) > n  # most rows marked
+        labels = {t.index: t.label for t in doc.tables}
+        data = path.read_bytes()
+        texts.clear()
+        calls.append(
+            _calls(
+                lambda data=data, result=result, labels=labels: annotate(data, result.findings, labels, {})
+            )
+        )
+        assert texts, "no sheet was marked as text"
+        scanned.append(sum(t.scanned for t in texts))
+    assert calls[1] / calls[0] <= LINEAR, calls
+    assert scanned[1] / scanned[0] <= LINEAR, scanned
