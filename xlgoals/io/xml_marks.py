@@ -193,7 +193,7 @@ def annotate(
     earlier = _meta_rows(meta, wb.strings) if meta is not None else []
 
     by_sheet: dict[str, tuple[set[str], dict[str, tuple[str, int, int]]]] = {}
-    for sheet_name, ref in earlier:
+    for sheet_name, ref in dict.fromkeys(earlier):  # each once (a cell restyled twice settles its text)
         sheet = wb.sheet(sheet_name)
         if sheet is None or not REF.match(ref) or sheet.merged_inside(ref) or (sheet_name, ref) in marks:
             continue
