@@ -5,7 +5,9 @@ comments and their VML shapes, 校验结果, the hidden _xlgoals sheet, the work
 the custom document properties. Every other part (the VBA project, the buttons' drawings, charts,
 pictures, slicers, extensions openpyxl does not know) is copied as it is; a workbook is never loaded
 into a model and saved again. So a clerk's workbook comes back whole, and marking costs a parse of
-the parts that change, not a read of everything. For a package the editor does not handle it raises
+the small parts that change, not a read of everything: the marks on a sheet are spliced into its text
+(``xlgoals.io.sheet_text``, through ``ooxml.Sheet``), and the parts made new (校验结果, a sheet's first
+notes and their drawing) are written as text. For a package the editor does not handle it raises
 ``Unpatchable``; ``xlgoals.annotate`` then marks through openpyxl.
 """
 
