@@ -23,6 +23,7 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@lru_cache(maxsize=4096)  # the same messages and fixes, in the same columns, on row after row
 def wrapped_lines(text: str, width: float) -> int:
     """Lines ``text`` takes in a column ``width`` characters wide (each paragraph wraps on its own)."""
     usable = max(width * 0.9, 1.0)  # cell padding, and words that do not break exactly at the edge

@@ -42,7 +42,7 @@ _ROW_FIRST_A = re.compile(
 _INLINE_T = re.compile(rb"<t(?:\s[^<>]*)?>([^<]*)</t>|<t(?:\s[^<>]*)?/>")
 _VALUE = re.compile(rb"<v>([^<]*)</v>|<v/>")
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"')
-_INDEX_AFTER = 16  # cells sought one search each before all are found in one pass
+_INDEX_AFTER = 32  # cells sought one search each before all are found in one pass
 _MERGE = re.compile(rb'<mergeCell ref="([^"<>]*)"\s*/>')
 
 # The children of <worksheet>, in the order the schema requires (ECMA-376 Part 1, CT_Worksheet).
