@@ -314,6 +314,7 @@ def test_column_a_is_read_as_the_tree_reads_it():
             '<row r="8"><c r="A8" s="1" t="n"><v>7</v></c></row>',
             '<row r="9"><c r="A9" t="inlineStr"><v>9</v></c></row>',  # a value but no inline text
             '<row r="10"><c r="A10" t="inlineStr"><is><t>&lt;&#34920;&#x5185;&amp;</t></is></c></row>',
+            '<row r="11"><c r="A11" s="3" t="inlineStr"/><c r="B11" s="3"/></row>',  # empty, yet text
         ]
     ).encode()
     sheet = re.sub(rb"<sheetData>.*</sheetData>", b"<sheetData>" + rows + b"</sheetData>", SHEET)
@@ -321,7 +322,7 @@ def test_column_a_is_read_as_the_tree_reads_it():
     assert text is not None
     strings = ["零", "一"]
     values = text.column_a(lambda k: strings[k] if 0 <= k < len(strings) else None)
-    assert values == ["一", "42", None, None, "表内校验", "x", None, "7", "", "<表内&"]
+    assert values == ["一", "42", None, None, "表内校验", "x", None, "7", "", "<表内&", ""]
     for undefined in ("&nbsp;", "&#x110000;", "& b"):  # what XML does not define: the tree's to refuse
         odd = SheetText.of(sheet.replace(b"&lt;", undefined.encode()))
         assert odd is not None

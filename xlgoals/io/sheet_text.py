@@ -37,7 +37,8 @@ _HEAD = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml\s([^<>?]*)\?>\s*)?(?=<worksh
 _UTF8 = re.compile(rb"""encoding\s*=\s*["']utf-8["']""", re.IGNORECASE)
 _ROW_FIRST_A = re.compile(
     rb'<row(?:\s+[\w:.-]+\s*=\s*"[^"<>]*")*\s*>\s*(<c r="A(\d+)")'
-    rb'(?:((?: [\w:.-]+="[^"<>]*")*)><v>(\d+)</v></c>)?'  # the common cell: a shared string or a number
+    # the common cells: a shared string or a number, or empty
+    rb'(?:((?: [\w:.-]+="[^"<>]*")*)(?:><v>(\d+)</v></c>|(/)>))?'
 )
 _INLINE_T = re.compile(rb"<t(?:\s[^<>]*)?>([^<]*)</t>|<t(?:\s[^<>]*)?/>")
 _VALUE = re.compile(rb"<v>([^<]*)</v>|<v/>")
@@ -321,8 +322,10 @@ class SheetText:
             if r <= len(out):
                 raise Unsure("rows out of order")
             out.extend([None] * (r - 1 - len(out)))
-            attrs, digits = found.group(3, 4)
-            if digits is not None and b" t=" not in attrs:
+            attrs, digits, empty = found.group(3, 4, 5)
+            if empty is not None and b" t=" not in attrs:
+                out.append(None)
+            elif digits is not None and b" t=" not in attrs:
                 out.append(digits.decode("ascii"))
             elif digits is not None and b' t="s"' in attrs and attrs.count(b" t=") == 1:
                 out.append(string(int(digits)))
