@@ -477,8 +477,19 @@ class Sheet:
             self._parse()
         return self._data
 
-    def _spliced(self) -> None:
-        self._edited = True  # the text goes to the package when it is saved (``flush``)
+    def _in_text(self, edit: Callable[[SheetText], None]) -> bool:
+        """Make ``edit`` on the text, if the sheet is held as text and the text can take it; False
+        when the tree must make it (the sheet is parsed then, with the edits so far). An edit made
+        on the text goes to the package when the workbook is saved (``flush``)."""
+        if self._text is None:
+            return False
+        try:
+            edit(self._text)
+        except Unsure:
+            self._parse()
+            return False
+        self._edited = True
+        return True
 
     def flush(self) -> None:
         """Give the package the text with its edits (a sheet held as text that was edited)."""
@@ -488,7 +499,7 @@ class Sheet:
 
     def changed(self) -> None:
         if self._text is not None:
-            self._spliced()
+            self._edited = True
         else:
             self.pkg.touch(self.part, self.root)
 
@@ -517,9 +528,7 @@ class Sheet:
     def append_rows(self, rows: str) -> None:
         """Rows given as XML text (``<row>`` elements of the main namespace, unprefixed) put after
         the sheet's last row; their numbers must follow it."""
-        if self._text is not None:
-            self._text.append_rows(rows.encode("utf-8"))
-            self._spliced()
+        if self._in_text(lambda text: text.append_rows(rows.encode("utf-8"))):
             return
         fragment = etree.fromstring(f'<sheetData xmlns="{MAIN}">{rows}</sheetData>', _parser())
         self.data.extend(list(fragment))
@@ -558,13 +567,8 @@ class Sheet:
 
     def restyle(self, ref: str, style: Callable[[int], int]) -> None:
         """Cell ``ref`` (created if the sheet has none) takes style ``style(its style now)``."""
-        if self._text is not None:
-            try:
-                self._text.restyle(ref, style)
-                self._spliced()
-                return
-            except Unsure:
-                self._parse()
+        if self._in_text(lambda text: text.restyle(ref, style)):
+            return
         c = self.cell(ref)
         c.set("s", str(style(int(c.get("s", "0")))))
         self.changed()
@@ -652,13 +656,8 @@ class Sheet:
 
     def set_formula(self, ref: str, formula: str) -> None:
         """Cell ``ref`` (created if need be) holds ``formula`` and nothing else."""
-        if self._text is not None:
-            try:
-                self._text.set_formula(ref, formula)
-                self._spliced()
-                return
-            except Unsure:
-                self._parse()
+        if self._in_text(lambda text: text.set_formula(ref, formula)):
+            return
         c = self.cell(ref)
         for child in list(c):
             c.remove(child)
@@ -669,13 +668,8 @@ class Sheet:
 
     def set_attribute(self, element: str, name: str, value: str) -> None:
         """Attribute ``name`` of the worksheet's child ``element`` (created if need be) is ``value``."""
-        if self._text is not None:
-            try:
-                self._text.set_attribute(element, name, value)
-                self._spliced()
-                return
-            except Unsure:
-                self._parse()
+        if self._in_text(lambda text: text.set_attribute(element, name, value)):
+            return
         found = self.root.find(m(element))
         if found is None:
             found = etree.Element(m(element))
@@ -703,13 +697,8 @@ class Sheet:
 
     def add_legacy_drawing(self, rid: str) -> None:
         """Refer to the legacy drawing related as ``rid`` (the sheet has none yet)."""
-        if self._text is not None:
-            try:
-                self._text.add_legacy_drawing(rid)
-                self._spliced()
-                return
-            except Unsure:
-                self._parse()
+        if self._in_text(lambda text: text.add_legacy_drawing(rid)):
+            return
         el = etree.Element(m("legacyDrawing"), nsmap=R_PREFIX)
         el.set(q(REL, "id"), rid)
         insert_ordered(self.root, el, WORKSHEET_ORDER, "oleObjects")

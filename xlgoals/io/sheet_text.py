@@ -31,6 +31,8 @@ MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 _NAME = rb"[A-Za-z_][\w.-]*"
+_SPACE = (b" ", b"\t", b"\n", b"\r")  # XML's white space, a byte each
+_NAME_END = (*_SPACE, b"/", b">")  # what may follow a tag's name
 _TAG = re.compile(rb"<(" + _NAME + rb")((?:\s+" + _NAME + rb'(?::[\w.-]+)?\s*=\s*"[^"<>]*")*)\s*(/?)>')
 _ATTR = re.compile(rb"(" + _NAME + rb'(?::[\w.-]+)?)\s*=\s*"([^"<>]*)"')
 _HEAD = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml\s([^<>?]*)\?>\s*)?(?=<worksheet[\s>])")
@@ -193,7 +195,7 @@ class SheetText:
         they stand, behind the conditional formats), or None."""
         at = len(self.text)
         while (at := self.text.rfind(b"<" + name, self.hi, at)) >= 0:
-            if self.text[at + 1 + len(name) : at + 2 + len(name)] in (b" ", b"/", b">", b"\t", b"\n", b"\r"):
+            if self.text[at + 1 + len(name) : at + 2 + len(name)] in _NAME_END:
                 tag = _tag(self.text, at)
                 if tag is None:
                     raise Unsure(f"<{name.decode()}> not understood")
@@ -242,7 +244,7 @@ class SheetText:
         at = end  # where it goes if the child before is ordered before it
         while True:
             stop = at
-            while text[stop - 1 : stop] in (b" ", b"\t", b"\n", b"\r"):
+            while text[stop - 1 : stop] in _SPACE:
                 stop -= 1
             if text[stop - 2 : stop] == b"/>":
                 start = text.rfind(b"<", self.hi, stop)
@@ -266,7 +268,7 @@ class SheetText:
     def last_row(self) -> int:
         """The number of the sheet's last row (0 if it has none)."""
         at = self.text.rfind(b"<row", self.lo, self.hi)
-        while at >= 0 and self.text[at + 4 : at + 5] not in (b" ", b">", b"/", b"\t", b"\n", b"\r"):
+        while at >= 0 and self.text[at + 4 : at + 5] not in _NAME_END:
             at = self.text.rfind(b"<row", self.lo, at)
         if at < 0:
             if self.text.find(b"<row", self.lo, self.hi) >= 0:
