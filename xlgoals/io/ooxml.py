@@ -25,19 +25,10 @@ from typing import Any
 from lxml import etree
 
 from xlgoals.io import xmltext
+from xlgoals.io.namespaces import CONTENT_TYPES, EXCEL, MAIN, OFFICE, PKG_REL, REL, VML
 from xlgoals.io.sheet_text import WORKSHEET_ORDER, SheetText, Unsure, unescape
 from xlgoals.io.zipout import Copied, TooLarge, ZipOut, copied
 from xlgoals.layout import column_index
-
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
-CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-VML = "urn:schemas-microsoft-com:vml"
-OFFICE = "urn:schemas-microsoft-com:office:office"
-EXCEL = "urn:schemas-microsoft-com:office:excel"
 
 T_OFFICE_DOCUMENT = REL + "/officeDocument"
 T_WORKSHEET = REL + "/worksheet"

@@ -25,10 +25,10 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from xlgoals.io import xmltext
+from xlgoals.io import namespaces, xmltext
 
-MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MAIN = namespaces.MAIN.encode()
+REL = namespaces.REL.encode()
 
 _NAME = rb"[A-Za-z_][\w.-]*"
 _SPACE = (b" ", b"\t", b"\n", b"\r")  # XML's white space, a byte each

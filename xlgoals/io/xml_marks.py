@@ -21,15 +21,14 @@ from lxml import etree
 from xlgoals import layout as L
 from xlgoals import printing
 from xlgoals.findings import Finding
+from xlgoals.io.namespaces import CUSTOM, MAIN, VT
+from xlgoals.io.namespaces import REL as REL_NS
 from xlgoals.io.ooxml import (
     CT_CUSTOM,
-    CUSTOM,
     CUSTOM_FMTID,
     DECLARATION,
-    MAIN,
     REF,
     T_CUSTOM,
-    VT,
     Notes,
     Package,
     SharedStrings,
@@ -41,7 +40,6 @@ from xlgoals.io.ooxml import (
     q,
     split_ref,
 )
-from xlgoals.io.ooxml import REL as REL_NS
 from xlgoals.io.xmltext import attribute, text
 from xlgoals.marks import cell_marks, fill, footer_formulas, link_target, note_text, result_rows, worst
 from xlgoals.safetext import xml_safe
