@@ -382,3 +382,44 @@ def test_shared_strings_cut_as_text_read_as_parsed(book):
         assert [strings.get(k) for k in range(len(items))] == expected
         assert strings.get(len(items)) is None and strings.get(-1) is None
         assert (strings._items is not None) == whole
+
+
+def test_earlier_marks_recorded_twice_are_cleared_once(book, tmp_path, monkeypatch):
+    """A record of an earlier mark repeated on _xlgoals (a clerk copying rows there) changes nothing,
+    and costs no more than once: restyling a cell twice puts the sheet's waiting restyles into its text
+    (a copy of the whole text), which repeated for every record was quadratic."""
+    marked, _ = _marked(book, tmp_path, True, monkeypatch)
+    parts = _parts(marked)
+    meta = next(n for n, b in parts.items() if n.startswith("xl/worksheets/") and b">mark<" in b)
+    records = re.findall(
+        rb'<row r="\d+"><c r="A\d+"[^>]*><is><t xml:space="preserve">mark</t>.*?</row>', parts[meta]
+    )
+    assert len(records) > 5
+    last = max(int(r) for r in re.findall(rb'<row r="(\d+)"', parts[meta]))
+    copies = []
+    for _ in range(20):  # every record, twenty times more
+        for record in records:
+            last += 1
+            copies.append(
+                re.sub(rb'r="([A-Z]*)\d+"', lambda m, n=last: b'r="' + m[1] + str(n).encode() + b'"', record)
+            )
+    parts[meta] = parts[meta].replace(b"</sheetData>", b"".join(copies) + b"</sheetData>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    settles = 0
+    settle = SheetText._settle
+
+    def counting(self: SheetText) -> None:
+        nonlocal settles
+        settles += bool(self._restyled)
+        settle(self)
+
+    monkeypatch.setattr(SheetText, "_settle", counting)
+    repeated = xml_marks.annotate(out.getvalue(), [], {}, {ANNOTATED_MARK: "x"})
+    settled_repeated, settles = settles, 0
+    once = xml_marks.annotate(marked, [], {}, {ANNOTATED_MARK: "x"})
+    assert settled_repeated == settles  # 14 here; 154 when each record restyled its cell again
+    a, b = _parts(repeated), _parts(once)
+    assert [n for n in a if a[n] != b[n]] == []  # every record dropped, every earlier mark cleared
